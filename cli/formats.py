@@ -1,0 +1,100 @@
+"""Render lint findings: text, JSON, GitHub workflow commands, SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import Iterable
+from urllib.parse import quote
+
+from crossroads.engine.findings import CODES, Finding
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def text_line(f: Finding) -> str:
+    """``file:line:col: severity code: message`` (the yamllint/gcc shape editors parse)."""
+    return f"{f.file}:{f.line or 1}:{f.column or 1}: {f.severity} {f.code}: {f.message}"
+
+
+def render_text(findings: Iterable[Finding]) -> str:
+    return "".join(text_line(f) + "\n" for f in findings)
+
+
+def render_json(findings: Iterable[Finding]) -> str:
+    return json.dumps({"findings": [f.to_json() for f in findings]}, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(s: str) -> str:
+    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(findings: Iterable[Finding]) -> str:
+    out = []
+    for f in findings:
+        props = f"file={_gh_property(f.file or '')},line={f.line or 1},col={f.column or 1},title={_gh_property(f.code)}"
+        out.append(f"::{f.severity} {props}::{_gh_data(f.message)}\n")
+    return "".join(out)
+
+
+def _uri(path: str) -> str:
+    return quote(PurePath(path).as_posix(), safe="/._-~")
+
+
+def sarif(findings: list[Finding], version: str) -> dict:
+    codes = sorted({f.code for f in findings})
+    index = {c: i for i, c in enumerate(codes)}
+    rules = []
+    for code in codes:
+        levels = {f.severity for f in findings if f.code == code}
+        rules.append(
+            {
+                "id": code,
+                "name": code,
+                "shortDescription": {"text": CODES.get(code, code)},
+                "defaultConfiguration": {"level": "error" if "error" in levels else "warning"},
+            }
+        )
+    results = []
+    for f in findings:
+        result = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": f.severity,
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.file or "")},
+                        "region": {"startLine": f.line or 1, "startColumn": f.column or 1},
+                    }
+                }
+            ],
+        }
+        if f.rules or f.example is not None:
+            result["properties"] = {"rules": list(f.rules), "example": f.to_json()["example"]}
+        results.append(result)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "crossroads",
+                        "version": version,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def render_sarif(findings: list[Finding], version: str) -> str:
+    return json.dumps(sarif(findings, version), indent=2, ensure_ascii=False) + "\n"

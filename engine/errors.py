@@ -1,0 +1,42 @@
+"""Exceptions the engine raises for expected failures.
+
+The CLI has one error boundary that turns each of these into a one-line
+message and its documented exit code; anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+from .findings import Finding
+
+
+class CrossroadsError(Exception):
+    """Base of every expected failure."""
+
+
+class TableError(CrossroadsError):
+    """A table did not load or validate; ``findings`` says why, positioned."""
+
+    def __init__(self, findings: "tuple[Finding, ...] | list[Finding]"):
+        self.findings = tuple(findings)
+        first = self.findings[0] if self.findings else None
+        super().__init__(first.message if first else "invalid table")
+
+
+class AnswerError(CrossroadsError):
+    """An answer is malformed, unknown or out of bounds (exit 2)."""
+
+    def __init__(self, message: str, input_id: str | None = None):
+        self.input_id = input_id
+        super().__init__(message)
+
+
+class HitPolicyViolation(CrossroadsError):
+    """Answers for which a ``unique`` or ``any`` table breaks its policy (exit 1)."""
+
+    def __init__(self, message: str, rules: tuple[str, ...]):
+        self.rules = rules
+        super().__init__(message)
+
+
+class TableNotFound(CrossroadsError):
+    """A TABLE argument is neither a file nor a bundled table (usage, exit 2)."""

@@ -1,0 +1,94 @@
+"""From a TABLE argument to a compiled table: find, read, load, validate, compile.
+
+A TABLE is a path, or the name of a bundled table (``rag-or-fine-tune``),
+found with ``importlib.resources`` so that a regular install works from any
+folder. ``compiled`` is the evaluation path: it consults the cache first and
+imports the YAML parser, pydantic and jsonschema only on a miss.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from . import cache
+from .errors import TableError, TableNotFound
+from .findings import Finding, has_errors
+from .loader import MAX_BYTES
+
+if TYPE_CHECKING:
+    from .compiler import CompiledTable
+    from .loader import Document
+    from .model import Table
+
+DEFAULT_TABLE = "rag-or-fine-tune"
+
+
+def bundled_names() -> list[str]:
+    folder = resources.files("crossroads.rules")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A table's bytes and the name to show in messages."""
+
+    name: str
+    data: bytes
+
+
+def find(table: str | None, max_bytes: int = MAX_BYTES) -> Source:
+    """Read a TABLE argument: an existing path wins over a bundled name."""
+    from .loader import read_bytes
+
+    arg = table or DEFAULT_TABLE
+    if os.path.exists(arg):
+        return Source(arg, read_bytes(arg, max_bytes))
+    if "/" not in arg and os.sep not in arg:
+        resource = resources.files("crossroads.rules").joinpath(f"{arg}.yaml")
+        if resource.is_file():
+            return Source(f"{arg}.yaml", resource.read_bytes())
+    bundled = ", ".join(bundled_names())
+    raise TableNotFound(f"{arg}: no such file, and no bundled table of that name (bundled: {bundled})")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    document: "Document"
+    table: "Table | None"
+    findings: tuple[Finding, ...]
+
+
+def load(source: Source, max_bytes: int = MAX_BYTES) -> Loaded:
+    """Load and validate; loader errors come back as findings, not exceptions."""
+    from .loader import load_bytes
+    from .validate import validate
+
+    try:
+        document = load_bytes(source.data, source.name, max_bytes)
+    except TableError as exc:
+        return Loaded(None, None, exc.findings)  # type: ignore[arg-type]
+    table, findings = validate(document)
+    return Loaded(document, table, tuple(findings))
+
+
+def compiled(source: Source, *, use_cache: bool = True, max_bytes: int = MAX_BYTES) -> "CompiledTable":
+    """The compiled table for evaluation; raise ``TableError`` if it is invalid."""
+    from crossroads import __version__
+
+    key = cache.cache_key(source.data, __version__) if use_cache else None
+    if key is not None:
+        hit = cache.read(key)
+        if hit is not None:
+            return hit
+    loaded = load(source, max_bytes)
+    if loaded.table is None or has_errors(loaded.findings):
+        raise TableError([f for f in loaded.findings if f.severity == "error"])
+    from .compiler import compile_table
+
+    result = compile_table(loaded.table)
+    if key is not None:
+        cache.write(key, result)
+    return result

@@ -1,0 +1,1 @@
+"""Bundled decision tables (package data), found by name with importlib.resources."""

@@ -1,0 +1,1 @@
+"""The crossroads/1 JSON Schema (package data); ``crossroads schema`` prints it."""
