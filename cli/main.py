@@ -165,7 +165,7 @@ def ask_cmd(table: str | None, no_cache: bool, max_bytes: int) -> None:
     from crossroads.engine.answers import accepts, parse_text
 
     compiled = _compiled(table, no_cache, max_bytes)
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     answers: dict[str, Any] = {}
     colour = render.use_colour()
     try:
@@ -240,7 +240,7 @@ def batch_cmd(table: str | None, input_path: str, no_cache: bool, max_bytes: int
         except OSError as exc:
             _die(f"{input_path}: {exc.strerror or exc}", EXIT_USAGE)
     failed = 0
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     try:
         for number, text in _batch_lines(stream):
             try:

@@ -28,3 +28,15 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def compile_yaml(text: str, name: str = "t.yaml"):
+    """Compile a table given as YAML text (no cache); raises TableError when invalid."""
+    from crossroads.engine import tables
+
+    return tables.compiled(tables.Source(name, text.encode()), use_cache=False)
+
+
+@pytest.fixture
+def compile_table_text():
+    return compile_yaml
