@@ -90,14 +90,18 @@ def _read_answers_file(path: str, max_bytes: int) -> dict[str, Any]:
     """``--answers FILE|-``: a JSON or YAML mapping."""
     name = "<stdin>" if path == "-" else path
     try:
-        data = sys.stdin.buffer.read(max_bytes + 1) if path == "-" else Path(path).read_bytes()
+        if path == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise AnswerError(f"{name}: cannot read answers: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
         raise AnswerError(f"{name}: answers file is larger than {max_bytes} bytes")
     try:
         value = json.loads(data, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON: try YAML (depth-limited)
         from crossroads.engine.loader import load_bytes
 
         try:
@@ -248,7 +252,7 @@ def batch_cmd(table: str | None, input_path: str, no_cache: bool, max_bytes: int
                     raise ValueError(f"line longer than {MAX_LINE} bytes")
                 try:
                     raw = json.loads(text, parse_float=Decimal)
-                except ValueError:
+                except (ValueError, RecursionError):
                     raise ValueError("not valid JSON") from None
                 if not isinstance(raw, dict):
                     raise ValueError("expected a JSON object of input id to answer")

@@ -179,6 +179,7 @@ def test_batch_streams_one_line_per_input_line_and_continues_after_bad_lines() -
         '{"examples": null}',
         "",
         '{"change": "behaviour"}',
+        "[" * 100_000,
     ]
     r = run("batch", "--input", "-", input="\n".join(lines) + "\n")
     assert r.exit_code == 1
@@ -192,6 +193,18 @@ def test_batch_streams_one_line_per_input_line_and_continues_after_bad_lines() -
     assert out[5]["line"] == 6 and "leave the key out" in out[5]["error"]
     assert out[6]["line"] == 7
     assert out[7]["status"] == "undecided"
+    assert out[8] == {"line": 9, "error": "not valid JSON"}  # deep nesting: no RecursionError
+
+
+def test_batch_bounds_line_length() -> None:
+    from crossroads.cli.main import MAX_LINE
+
+    huge = '{"change": "' + "x" * (MAX_LINE + 10) + '"}'
+    r = run("batch", "--input", "-", input=huge + "\n" + '{"change": "knowledge"}\n')
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert r.exit_code == 1 and len(out) == 2
+    assert out[0]["line"] == 1 and "longer than" in out[0]["error"]
+    assert out[1]["outcome"] == "rag"
 
 
 def test_batch_all_good_exits_0(tmp_path: Path) -> None:
