@@ -266,3 +266,14 @@ def test_real_subprocess_of_the_installed_script(tmp_path: Path) -> None:
     assert list((tmp_path / "cache" / "crossroads").glob("*.json")), "the compiled table was cached"
     p = subprocess.run([sys.executable, "-m", "crossroads", "evaluate", "-a", "examples=x"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert p.returncode == 2 and "Traceback" not in p.stderr
+
+
+def test_ask_ctrl_c_exits_130_without_traceback(monkeypatch) -> None:
+    import crossroads.cli.main as main
+
+    def interrupted(stream):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(main, "_read_line", interrupted)
+    r = run("ask")
+    assert r.exit_code == 130 and "Traceback" not in r.output
