@@ -197,7 +197,7 @@ def test_batch_streams_one_line_per_input_line_and_continues_after_bad_lines() -
 
 
 def test_batch_bounds_line_length() -> None:
-    from crossroads.cli.main import MAX_LINE
+    from crossroads.cli.batch import MAX_LINE
 
     huge = '{"change": "' + "x" * (MAX_LINE + 10) + '"}'
     r = run("batch", "--input", "-", input=huge + "\n" + '{"change": "knowledge"}\n')
@@ -269,11 +269,11 @@ def test_real_subprocess_of_the_installed_script(tmp_path: Path) -> None:
 
 
 def test_ask_ctrl_c_exits_130_without_traceback(monkeypatch) -> None:
-    import crossroads.cli.main as main
+    import crossroads.cli.answer as answer
 
     def interrupted(stream):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(main, "_read_line", interrupted)
+    monkeypatch.setattr(answer, "_read_line", interrupted)
     r = run("ask")
     assert r.exit_code == 130 and "Traceback" not in r.output

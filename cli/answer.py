@@ -1,0 +1,93 @@
+"""``evaluate`` and ``ask``: answer a table's questions and show the recommendation."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from crossroads.engine.errors import AnswerError
+from crossroads.engine.evaluate import evaluate
+
+from . import render
+from .common import EXIT_FAIL, EXIT_INTERRUPTED, compiled_table, die, exit_for, read_answers, table_options
+
+
+@click.command("evaluate")
+@click.argument("table", required=False)
+@click.option("-a", "--answer", "pairs", multiple=True, metavar="ID=VALUE", help="An answer; repeat for each input.")
+@click.option("--answers", "answers_file", metavar="FILE|-", help="A JSON or YAML mapping of answers.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@table_options
+def evaluate_cmd(table: str | None, pairs: tuple[str, ...], answers_file: str | None, fmt: str, no_cache: bool, max_bytes: int) -> None:
+    """Evaluate answers against TABLE and print the recommendation.
+
+    Inputs left out are unanswered: the result says what is still possible.
+    Exit 0 decided, 3 undecided or no matching row, 2 bad answers, 1 invalid table.
+    """
+    compiled = compiled_table(table, no_cache, max_bytes)
+    answers = read_answers(compiled, pairs, answers_file, max_bytes)
+    result = evaluate(compiled, answers)
+    if fmt == "json":
+        click.echo(render.dumps(render.result_json(compiled, result)))
+    else:
+        click.echo(render.result_text(compiled, result, render.use_colour()), nl=False)
+    raise click.exceptions.Exit(exit_for(result.status))
+
+
+def _read_line(stream: Any) -> str | None:
+    line = stream.readline()
+    return None if line == "" else line.rstrip("\r\n")
+
+
+@click.command("ask")
+@click.argument("table", required=False)
+@table_options
+def ask_cmd(table: str | None, no_cache: bool, max_bytes: int) -> None:
+    """Answer TABLE's questions one at a time, then print the recommendation.
+
+    Options are numbered: type the number or the id. Stops as soon as the
+    outcome is decided. Exit 0 decided, 3 no matching row, 130 on Ctrl-C,
+    1 on end of input.
+    """
+    from crossroads.engine.answers import accepts, parse_text
+
+    compiled = compiled_table(table, no_cache, max_bytes)
+    stdin = sys.stdin
+    answers: dict[str, Any] = {}
+    colour = render.use_colour()
+    try:
+        result = evaluate(compiled, answers)
+        for spec in compiled.inputs:
+            if result.status != "undecided":
+                break
+            click.echo(render._style(spec.prompt, colour, bold=True))
+            if spec.help:
+                click.echo(f"  {spec.help}")
+            for n, option in enumerate(spec.options, 1):
+                label = f" — {option.label}" if option.label != option.id else ""
+                click.echo(f"  {n}) {option.id}{label}")
+            while True:
+                click.echo(f"[{accepts(spec)}] > ", nl=False)
+                line = _read_line(stdin)
+                if line is None:
+                    click.echo("", err=True)
+                    die("end of input before the table was decided", EXIT_FAIL)
+                text = line.strip()
+                if spec.type == "choice" and text.isdigit() and 1 <= int(text) <= len(spec.options):
+                    text = spec.options[int(text) - 1].id
+                try:
+                    answers[spec.id] = parse_text(spec, text)
+                    break
+                except AnswerError as exc:
+                    click.echo(str(exc), err=True)
+            result = evaluate(compiled, answers)
+            click.echo()
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+    click.echo(render.result_text(compiled, result, colour), nl=False)
+    raise click.exceptions.Exit(exit_for(result.status))
+
+

@@ -1,0 +1,77 @@
+"""What the commands share: exit codes, the one-line error, TABLE options, answers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from crossroads.engine import tables
+from crossroads.engine.errors import AnswerError, TableError
+from crossroads.engine.evaluate import DECIDED
+from crossroads.engine.loader import MAX_BYTES
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNDECIDED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def die(message: str, code: int) -> None:
+    click.echo(f"crossroads: error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+def table_options(f: Any) -> Any:
+    f = click.option("--no-cache", is_flag=True, help="Do not read or write the compiled-table cache.")(f)
+    f = click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")(f)
+    return f
+
+
+def compiled_table(table: str | None, no_cache: bool, max_bytes: int) -> Any:
+    return tables.compiled(tables.find(table, max_bytes), use_cache=not no_cache, max_bytes=max_bytes)
+
+
+def read_answers_file(path: str, max_bytes: int) -> dict[str, Any]:
+    """``--answers FILE|-``: a JSON or YAML mapping."""
+    name = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise AnswerError(f"{name}: cannot read answers: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise AnswerError(f"{name}: answers file is larger than {max_bytes} bytes")
+    try:
+        value = json.loads(data, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON: try YAML (depth-limited)
+        from crossroads.engine.loader import load_bytes
+
+        try:
+            value = load_bytes(data, name, max_bytes).data
+        except TableError as exc:
+            f = exc.findings[0]
+            raise AnswerError(f"{name}:{f.line}:{f.column}: {f.message}") from None
+    if not isinstance(value, dict):
+        raise AnswerError(f"{name}: answers must be a mapping of input id to answer")
+    return value
+
+
+def read_answers(compiled: Any, pairs: tuple[str, ...], answers_file: str | None, max_bytes: int) -> dict[str, Any]:
+    from crossroads.engine.answers import parse_answers, parse_pairs
+
+    inputs = compiled.input_index
+    parsed: dict[str, Any] = {}
+    if answers_file:
+        parsed.update(parse_answers(inputs, read_answers_file(answers_file, max_bytes)))
+    parsed.update(parse_pairs(inputs, list(pairs)))
+    return parsed
+
+
+def exit_for(status: str) -> int:
+    return EXIT_OK if status == DECIDED else EXIT_UNDECIDED
+
+

@@ -1,0 +1,88 @@
+"""``lint`` and ``schema``: check tables and publish the contract."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from crossroads import __version__
+from crossroads.engine import tables
+from crossroads.engine.errors import TableError
+from crossroads.engine.findings import Finding, has_errors, sort_key
+from crossroads.engine.loader import MAX_BYTES
+
+from . import formats
+from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, die
+
+
+def _lint_files(paths: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found = sorted(
+                f for f in path.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            )
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            die(f"{p}: no such file or directory", EXIT_USAGE)
+    return files
+
+
+def lint_findings(files: list[Path], max_bytes: int) -> list[Finding]:
+    findings: list[Finding] = []
+    for path in files:
+        from crossroads.engine.loader import read_bytes
+
+        try:
+            source = tables.Source(str(path), read_bytes(path, max_bytes))
+        except TableError as exc:
+            findings.extend(exc.findings)
+            continue
+        findings.extend(tables.load(source, max_bytes).findings)
+    return sorted(findings, key=sort_key)
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
+@click.option("--format", "fmt", type=click.Choice(formats.FORMATS), default=None, help="Output format [default: text; github when GITHUB_ACTIONS=true].")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")
+def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: int) -> None:
+    """Check tables: YAML safety, schema, references, conditions, examples.
+
+    Directories are searched for *.yaml and *.yml. Text lines read
+    file:line:col: severity code: message. Exit 0 no errors, 1 errors
+    (or warnings with --strict), 2 usage.
+    """
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    files = _lint_files(paths)
+    findings = lint_findings(files, max_bytes)
+    if fmt == "json":
+        click.echo(formats.render_json(findings), nl=False)
+    elif fmt == "github":
+        click.echo(formats.render_github(findings), nl=False)
+    elif fmt == "sarif":
+        click.echo(formats.render_sarif(findings, __version__), nl=False)
+    else:
+        click.echo(formats.render_text(findings), nl=False)
+        errors = sum(f.severity == "error" for f in findings)
+        warnings = len(findings) - errors
+        click.echo(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
+    failing = has_errors(findings) or (strict and bool(findings))
+    raise click.exceptions.Exit(EXIT_FAIL if failing else EXIT_OK)
+
+
+@click.command("schema")
+def schema_cmd() -> None:
+    """Print the crossroads/1 JSON Schema."""
+    from crossroads.engine.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
