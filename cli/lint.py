@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from crossroads import __version__
-from crossroads.engine import tables
-from crossroads.engine.errors import TableError
+from crossroads.engine.analysis import DEFAULT_MAX_SECONDS
 from crossroads.engine.findings import Finding, has_errors, sort_key
+from crossroads.engine.lint import lint_file
 from crossroads.engine.loader import MAX_BYTES
 
 from . import formats
@@ -33,17 +33,10 @@ def _lint_files(paths: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def lint_findings(files: list[Path], max_bytes: int) -> list[Finding]:
+def lint_findings(files: list[Path], max_bytes: int, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
     findings: list[Finding] = []
     for path in files:
-        from crossroads.engine.loader import read_bytes
-
-        try:
-            source = tables.Source(str(path), read_bytes(path, max_bytes))
-        except TableError as exc:
-            findings.extend(exc.findings)
-            continue
-        findings.extend(tables.load(source, max_bytes).findings)
+        findings.extend(lint_file(path, max_bytes=max_bytes, max_seconds=max_seconds))
     return sorted(findings, key=sort_key)
 
 
@@ -52,8 +45,10 @@ def lint_findings(files: list[Path], max_bytes: int) -> list[Finding]:
 @click.option("--format", "fmt", type=click.Choice(formats.FORMATS), default=None, help="Output format [default: text; github when GITHUB_ACTIONS=true].")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")
-def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: int) -> None:
-    """Check tables: YAML safety, schema, references, conditions, examples.
+@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_MAX_SECONDS, show_default=True, help="Time budget of the row analysis per file; past it, an analysis-incomplete warning.")
+def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: int, max_seconds: float) -> None:
+    """Check tables: YAML safety, schema, references, conditions, examples,
+    and the rows: unreachable, conflicting, missing, redundant, mergeable.
 
     Directories are searched for *.yaml and *.yml. Text lines read
     file:line:col: severity code: message. Exit 0 no errors, 1 errors
@@ -62,7 +57,7 @@ def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: i
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     files = _lint_files(paths)
-    findings = lint_findings(files, max_bytes)
+    findings = lint_findings(files, max_bytes, max_seconds)
     if fmt == "json":
         click.echo(formats.render_json(findings), nl=False)
     elif fmt == "github":

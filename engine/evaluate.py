@@ -102,6 +102,7 @@ class Result:
     answers: Mapping[str, Any]
     missing: tuple[str, ...]
     possible: tuple[str, ...]
+    exact: bool = True  # False: the partial-answer search ran past its budget; status and possible are bounds
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,6 +116,7 @@ class Result:
             "answers": dict(self.answers),
             "missing": list(self.missing),
             "possible": list(self.possible),
+            "exact": self.exact,
         }
 
 
@@ -136,8 +138,67 @@ def row_masks(table: CompiledTable, answers: Mapping[str, Any]) -> tuple[int, in
 
 
 def evaluate(table: CompiledTable, answers: Mapping[str, Any]) -> Result:
-    """Evaluate parsed answers (see ``answers.parse_answers``); may raise ``HitPolicyViolation``."""
+    """Evaluate parsed answers (see ``answers.parse_answers``); may raise ``HitPolicyViolation``.
+
+    With answers missing, the result is exact (``partial.completions``) unless
+    that search runs past its budget; then it is the sound over-approximation
+    below and ``exact`` is False.
+    """
     definite, possible, missing = row_masks(table, answers)
+    if table.hit_policy == "unique" and definite & (definite - 1):
+        raise _violation(table, definite, "more than one row matches")
+    if table.hit_policy == "any" and definite and definite & ~table.outcome_rows[table.rules[_first(definite)].then]:
+        raise _violation(table, definite, "matching rows disagree")
+    if missing:
+        from .partial import completions
+
+        found = completions(table, answers)
+        if found is not None:
+            return _exact(table, answers, definite, missing, found)
+    return _approximate(table, answers, definite, possible, missing)
+
+
+def _exact(table: CompiledTable, answers: Mapping[str, Any], definite: int, missing: tuple[str, ...], found: Any) -> Result:
+    from .partial import ERROR, VARIES
+
+    ids = [o.id for o in table.outcomes]
+    results = found.results
+    collect = table.hit_policy == "collect"
+    status, outcome, outs = UNDECIDED, None, ()
+    if results == {NO_MATCH}:  # partial.NO_MATCH is this very status
+        status = NO_MATCH
+    elif len(results) == 1 and ERROR not in results:
+        status = DECIDED
+        (only,) = results
+        outs = tuple(ids[o] for o in only) if collect else (ids[only],)
+        outcome = None if collect else ids[only]
+    reachable: set[int] = set()
+    for r in results:
+        if isinstance(r, tuple):
+            reachable.update(r)
+        elif r not in (ERROR, NO_MATCH):
+            reachable.add(r)
+    rule = None
+    if status == DECIDED and not collect and found.row not in (None, VARIES):
+        rule = table.rules[found.row]
+    answer_of = dict(answers)
+    return Result(
+        status=status,
+        outcome=outcome,
+        outcomes=outs,
+        matches=tuple((table.rules[r].id, ids[table.rules[r].then]) for r in _rows(definite)),
+        rule=rule.id if rule else None,
+        because=rule.because if rule else None,
+        conditions=tuple((i, text, answer_of.get(i)) for i, text in rule.conditions) if rule else (),
+        answers=answer_of,
+        missing=missing,
+        possible=tuple(ids[o] for o in sorted(reachable)),
+        exact=True,
+    )
+
+
+def _approximate(table: CompiledTable, answers: Mapping[str, Any], definite: int, possible: int, missing: tuple[str, ...]) -> Result:
+    """Bounds from the rows matching every / some completion: sound, not always decisive."""
     outcome_of = [r.then for r in table.rules]
     policy = table.hit_policy
     default = table.default
@@ -219,4 +280,5 @@ def evaluate(table: CompiledTable, answers: Mapping[str, Any]) -> Result:
         answers=answer_of,
         missing=missing,
         possible=tuple(ids[o] for o in sorted(reachable)),
+        exact=not missing,
     )

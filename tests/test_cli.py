@@ -51,6 +51,7 @@ def test_evaluate_json_has_every_result_field() -> None:
         "answers": {"change": "behaviour", "freshness": "static", "citations": False, "examples": 1000, "budget": "relaxed"},
         "missing": [],
         "possible": ["fine-tune"],
+        "exact": True,
         "table": {"id": "rag-or-fine-tune", "version": "1.0.0"},
     }
     assert data["because"]

@@ -1,0 +1,657 @@
+"""Exact row analysis: unreachable, conflicting, missing, redundant and mergeable rows.
+
+The definitions are the contract of the README ("Row analysis"); each finding
+carries its proof: a conflict's or a gap's ``example`` is a complete answer set
+that shows it, an unreachable row's ``rules`` name the rows that cover it.
+
+How: one search of the answer space by regions (``space.walk``) per table.
+At every region whose live rows are known, the hit policy says which row
+decides and what the result would be without it; that yields the rows that
+decide something (reachable), pairs that clash (conflicts), regions nobody
+matches (gaps) and rows whose removal would change some result. The policy
+``hook`` cuts the search wherever nothing more can be learnt: under ``first``,
+once the first live row matches the whole remaining region and is already
+known to matter; in general once no gap is possible below, every pair below is
+already reported and every row below already known to be reachable and not
+redundant. Covers of unreachable rows come from a second, smaller search over
+the unreachable row's own region. Mergeable groups need no search: rows are
+compared through the pieces they accept, per input.
+
+The whole analysis runs under a time budget; when it runs out, what was proven
+is kept (conflicts and gaps found so far, rows that match nothing), what needs
+the complete search is dropped, and an ``analysis-incomplete`` warning says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from . import space
+from .answers import accepts
+from .compiler import CompiledTable
+from .findings import Finding
+from .space import Budget, Exhausted, Leaf, Piece, bits, lowest
+
+MAX_LISTED = 20
+"""Gap and mergeable findings listed per table; the last one says how many more."""
+
+MAX_GAPS_KEPT = 100_000
+"""Gap regions kept for merging; beyond this they are only counted (bounded memory)."""
+
+DEFAULT_MAX_SECONDS = 60.0
+NO_MATCH = -1  # a result: no row matches and there is no default
+ERROR = -2  # a result: the hit policy is violated
+
+
+def _popcount(mask: int) -> int:
+    return mask.bit_count()
+
+
+@dataclass
+class _State:
+    """What the search has proven so far (local to one ``analyse`` call)."""
+
+    reached: int = 0  # rows that decide some answer set
+    mattering: int = 0  # rows whose removal changes some result (not redundant)
+    clash: dict[int, int] = field(default_factory=dict)  # row -> rows it is reported to conflict with
+    conflicts: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
+    gaps: list[tuple[tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)  # (parts, example)
+    gaps_dropped: int = 0  # gap regions found past MAX_GAPS_KEPT (counted, not kept)
+    fallback: dict[int, int] = field(default_factory=dict)  # row -> rows that give its result without it
+    fallback_default: int = 0  # rows whose result the default gives without them
+    witnesses: dict[int, dict[str, Any]] = field(default_factory=dict)  # row -> answers it decides
+
+
+class _Policy:
+    """The hit policy over a region's live rows: who decides, what results, what to prune."""
+
+    def __init__(self, table: CompiledTable, state: _State):
+        self.t = table
+        self.s = state
+        self.numeric = [i.type in ("integer", "number") for i in table.inputs]
+        self.then = [r.then for r in table.rules]
+        self.policy = table.hit_policy
+        self.default = table.default
+        # rows whose outcome is at least as good as outcome o (priority)
+        self.up_to = []
+        acc = 0
+        for rows in table.outcome_rows:
+            acc |= rows
+            self.up_to.append(acc)
+
+    # -- results -------------------------------------------------------------
+    def result(self, live: int) -> Any:
+        """The result for answers matched by exactly ``live`` (comparable values)."""
+        p = self.policy
+        if not live:
+            if p == "collect":
+                return (self.default,) if self.default is not None else ()
+            return self.default if self.default is not None else NO_MATCH
+        if p == "first":
+            return self.then[lowest(live)]
+        if p == "priority":
+            return min(self.then[r] for r in bits(live))
+        if p == "unique":
+            return ERROR if live & (live - 1) else self.then[lowest(live)]
+        if p == "any":
+            outs = {self.then[r] for r in bits(live)}
+            return outs.pop() if len(outs) == 1 else ERROR
+        return tuple(self.then[r] for r in bits(live))  # collect
+
+    def deciders(self, live: int) -> int:
+        """Rows that decide (are the result's row) for answers matched by ``live``."""
+        if not live:
+            return 0
+        p = self.policy
+        if p == "first":
+            return live & -live
+        if p == "priority":
+            best = min(self.then[r] for r in bits(live))
+            return live & self.t.outcome_rows[best]
+        if p == "collect":
+            return live
+        return live  # unique, any: every match takes part in the result
+
+    def rule_rows(self, live: int) -> int:
+        """Rows that ``evaluate`` would report as the deciding ``rule`` (collect: every match)."""
+        p = self.policy
+        if p == "first":
+            return live & -live
+        if p == "priority":
+            d = self.deciders(live)
+            return d & -d
+        if p == "unique":
+            return live if _popcount(live) == 1 else 0
+        if p == "any":
+            return live & -live if self.result(live) != ERROR else 0
+        return live
+
+    def sensitive(self, live: int) -> int:
+        """Rows in ``live`` whose removal can change the result here (a superset is fine)."""
+        p = self.policy
+        if p == "first":
+            return live & -live
+        if p == "priority":
+            d = self.deciders(live)
+            return d if _popcount(d) == 1 else 0
+        if p == "unique":
+            return live if _popcount(live) <= 2 else 0
+        if p == "any":
+            if _popcount(live) == 1:
+                return live
+            return live if len({self.then[r] for r in bits(live)}) == 2 else 0
+        return live  # collect
+
+    # -- the search hook -----------------------------------------------------
+    def could_decide(self, live: int, guaranteed: int) -> int:
+        """Rows of ``live`` that can decide somewhere below (others are shadowed)."""
+        if not guaranteed:
+            return live
+        if self.policy == "first":
+            g = lowest(guaranteed)
+            return live & ((2 << g) - 1)
+        if self.policy == "priority":
+            best = min(self.then[r] for r in bits(guaranteed))
+            return live & self.up_to[best]
+        return live
+
+    def hook(self, live: int, guaranteed: int) -> tuple[int, bool]:
+        s = self.s
+        p = self.policy
+        if p == "first" and guaranteed:
+            g = lowest(guaranteed)
+            keep_to = g
+            if not (s.mattering >> g) & 1:  # g's fall-back rows still matter
+                later = guaranteed & ~((2 << g) - 1)
+                keep_to = lowest(later) if later else live.bit_length()
+            live &= (2 << keep_to) - 1
+        elif p == "priority" and guaranteed:
+            best = min(self.then[r] for r in bits(guaranteed))
+            tops = guaranteed & self.t.outcome_rows[best]
+            if _popcount(tops) >= 2 or tops & ~s.mattering == 0:
+                live &= self.up_to[best]
+        if not guaranteed and self.default is None:  # a gap may lie below
+            return live, False
+        cand = self.could_decide(live, guaranteed)
+        if cand & ~s.mattering or cand & ~s.reached:
+            return live, False
+        if p in ("unique", "any") and self._pairs_left(live):
+            return live, False
+        return live, True
+
+    def _pairs_left(self, live: int) -> bool:
+        if _popcount(live) < 2:
+            return False
+        for r in bits(live):
+            others = live & ~(1 << r) & ~self.s.clash.get(r, 0)
+            if self.policy == "any":
+                others &= ~self.t.outcome_rows[self.then[r]]
+            if others:
+                return True
+        return False
+
+    # -- leaves --------------------------------------------------------------
+    def leaf(self, leaf: Leaf) -> None:
+        s = self.s
+        live = leaf.live
+        if not live:
+            if self.default is None and len(s.gaps) < MAX_GAPS_KEPT:
+                parts = tuple(
+                    (ps[0].lo, ps[-1].hi) if self.numeric[i] else frozenset(v for p in ps for v in p.values)
+                    for i, ps in enumerate(leaf.region)
+                )
+                s.gaps.append((parts, space.leaf_witness(self.t, leaf)))
+            elif self.default is None:
+                s.gaps_dropped += 1
+            return
+        if not leaf.constant:  # settled by the hook: nothing left to learn here
+            return
+        deciders = self.deciders(live)
+        s.reached |= deciders
+        missing_witness = [r for r in bits(self.rule_rows(live)) if r not in s.witnesses]
+        example = None
+        if missing_witness or (self.policy in ("unique", "any") and _popcount(live) > 1):
+            example = space.leaf_witness(self.t, leaf)
+            for r in missing_witness:
+                s.witnesses[r] = example
+        if self.policy in ("unique", "any") and _popcount(live) > 1:
+            self._conflicts(live, example)  # type: ignore[arg-type]
+        if self.policy == "collect" and _popcount(live) > 1:
+            s.mattering |= live  # removing any one shortens the list
+            return
+        here = self.result(live)
+        for r in bits(self.sensitive(live) & ~s.mattering):
+            without = live & ~(1 << r)
+            if self.result(without) != here:
+                s.mattering |= 1 << r
+            elif without:
+                s.fallback[r] = s.fallback.get(r, 0) | self.deciders(without)
+            else:
+                s.fallback_default |= 1 << r
+        # rows that are not sensitive here keep their result trivially; record who carries it
+        for r in bits(live & ~s.mattering & ~self.sensitive(live)):
+            if deciders & ~(1 << r):
+                s.fallback[r] = s.fallback.get(r, 0) | (deciders & ~(1 << r))
+
+    def _conflicts(self, live: int, example: dict[str, Any]) -> None:
+        s = self.s
+        rows = list(bits(live))
+        for n, a in enumerate(rows):
+            for b in rows[n + 1 :]:
+                if self.policy == "any" and self.then[a] == self.then[b]:
+                    continue
+                if (s.clash.get(a, 0) >> b) & 1:
+                    continue
+                s.clash[a] = s.clash.get(a, 0) | (1 << b)
+                s.clash[b] = s.clash.get(b, 0) | (1 << a)
+                s.conflicts.append((a, b, example))
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything one analysis proved; ``findings`` are unpositioned."""
+
+    findings: tuple[Finding, ...]
+    gap_regions: tuple[dict[str, Any], ...]
+    witnesses: dict[str, dict[str, Any]]
+    complete: bool
+
+
+def analyse(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> tuple[Finding, ...]:
+    """Every row finding of ``table`` (file, line and column left for the caller)."""
+    return run(table, max_seconds=max_seconds).findings
+
+
+def gap_regions(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[dict[str, Any]]:
+    """All regions no row matches, uncapped, each a rule-style ``when`` (empty with a default)."""
+    return list(run(table, max_seconds=max_seconds).gap_regions)
+
+
+def row_witnesses(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> dict[str, dict[str, Any]]:
+    """rule id -> a complete answer set that this row decides (reachable rows only)."""
+    return run(table, max_seconds=max_seconds).witnesses
+
+
+def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Report:
+    """The analysis behind ``analyse``, with the uncapped gap regions and row witnesses."""
+    budget = Budget(max_seconds)
+    state = _State()
+    policy = _Policy(table, state)
+    pieces = space.root_pieces(table)
+    matchable = table.all_rows
+    for ps in pieces:
+        union = 0
+        for p in ps:
+            union |= p.mask
+        matchable &= union
+    complete = True
+    try:
+        for leaf in space.walk(table, pieces, matchable, budget, policy.hook):
+            policy.leaf(leaf)
+    except Exhausted:
+        complete = False
+    findings: list[Finding] = []
+    rules = table.rules
+    if table.hit_policy in ("first", "priority"):
+        unreachable = table.all_rows & ~state.reached if complete else table.all_rows & ~matchable
+    else:
+        unreachable = table.all_rows & ~matchable
+    covers: dict[int, int] = {}
+    if complete:
+        for r in bits(unreachable & matchable):
+            try:
+                covers[r] = _cover(table, pieces, r, budget)
+            except Exhausted:  # still proven unreachable; name every row that can cover it
+                complete = False
+                covers[r] = _overlapping_cover(table, pieces, r)
+    for r in bits(unreachable):
+        findings.append(_unreachable(table, pieces, r, covers.get(r)))
+    for a, b, example in state.conflicts:
+        ra, rb = rules[a], rules[b]
+        o = table.outcomes
+        findings.append(
+            Finding(
+                "conflict",
+                "error",
+                f"rows {ra.id} and {rb.id} both match {space.describe_answers(example)} "
+                f"({ra.id} → {o[ra.then].id}, {rb.id} → {o[rb.then].id})",
+                rules=(ra.id, rb.id),
+                example=example,
+            )
+        )
+    gaps = _merge_gaps(table, pieces, state.gaps)
+    findings.extend(_gaps(gaps, state.gaps_dropped))
+    if complete:
+        redundant = table.all_rows & ~unreachable & ~state.mattering
+        for r in bits(redundant):
+            findings.append(_redundant(table, r, state))
+    findings.extend(mergeable(table, pieces))
+    if not complete:
+        findings.append(
+            Finding(
+                "analysis-incomplete",
+                "warning",
+                f"row analysis stopped after {max_seconds:g} s (raise --max-seconds): "
+                f"{'which rows are unreachable or redundant, ' if table.hit_policy in ('first', 'priority') else 'redundant rows, '}"
+                "and whether more conflicts or gaps exist, were not fully checked; findings listed are proven",
+            )
+        )
+    witnesses = {rules[r].id: w for r, w in sorted(state.witnesses.items())}
+    regions = tuple(w for w, _ in gaps)
+    return Report(tuple(findings), regions, witnesses, complete)
+
+
+def _cover(table: CompiledTable, pieces: Any, row: int, budget: Budget) -> int:
+    """Rows that decide, between them, every answer set ``row`` matches."""
+    bit = 1 << row
+    mine = tuple(tuple(p for p in ps if p.mask & bit) for ps in pieces)
+    then = [r.then for r in table.rules]
+    cover = 0
+
+    def hook(live: int, guaranteed: int) -> tuple[int, bool]:
+        nonlocal cover
+        if table.hit_policy == "first":
+            before = guaranteed & (bit - 1)
+            if before:
+                cover |= before & -before
+                return live, True
+            return live & ((bit << 1) - 1), False
+        better = [r for r in bits(guaranteed) if then[r] < then[row]]
+        if better:
+            cover |= 1 << min(better, key=lambda r: (then[r], r))
+            return live, True
+        return live, False
+
+    for leaf in space.walk(table, mine, table.all_rows, budget, hook):
+        if leaf.constant and leaf.live:
+            if table.hit_policy == "first":
+                cover |= leaf.live & -leaf.live
+            else:
+                best = min(then[r] for r in bits(leaf.live))
+                cover |= 1 << lowest(leaf.live & table.outcome_rows[best])
+    return cover & ~bit
+
+
+def _overlapping_cover(table: CompiledTable, pieces: Any, row: int) -> int:
+    """Every row that can take answers from ``row`` (earlier, or of a better outcome) and overlaps it.
+
+    For a row proven unreachable their union covers it; a cheap, larger cover
+    for when the exact one would cost more than the budget left.
+    """
+    acc = _accepted(table, pieces)
+    then = [r.then for r in table.rules]
+    first = table.hit_policy == "first"
+    return sum(
+        1 << r
+        for r in range(len(table.rules))
+        if (r < row if first else then[r] < then[row]) and _overlap(acc[r], acc[row])
+    )
+
+
+def _ids(table: CompiledTable, mask: int) -> list[str]:
+    return [table.rules[r].id for r in bits(mask)]
+
+
+def _unreachable(table: CompiledTable, pieces: Any, r: int, cover: int | None) -> Finding:
+    rule = table.rules[r]
+    if cover is None:  # matches nothing: name the input whose condition admits no answer
+        for i, ps in enumerate(pieces):
+            if not any(p.mask >> r & 1 for p in ps):
+                spec = table.inputs[i]
+                text = dict(rule.conditions).get(spec.id, "")
+                shown = f'"{text}"' if text[:1] in "<>=[(" else text
+                message = f"row {rule.id} matches no answer: no {spec.id} satisfies {spec.id}: {shown} ({spec.id} takes {accepts(spec)})"
+                return Finding("unreachable", "error", message, rules=(rule.id,))
+        return Finding("unreachable", "error", f"row {rule.id} matches no answer", rules=(rule.id,))
+    ids = _ids(table, cover)
+    if table.hit_policy == "first":
+        message = f"row {rule.id} is never reached: every answer it matches is decided earlier by {', '.join(ids)}"
+    else:
+        shown = ", ".join(f"{table.rules[c].id} → {table.outcomes[table.rules[c].then].id}" for c in bits(cover))
+        message = (
+            f"row {rule.id} never decides: every answer it matches also matches a row with a "
+            f"higher-priority outcome ({shown})"
+        )
+    return Finding("unreachable", "error", message, rules=(rule.id, *ids))
+
+
+def _merge_gaps(table: CompiledTable, pieces: Any, gaps: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Join gap regions that differ on one input where one condition covers both; → (when, example).
+
+    The search cuts the space in its own order, so one missing area can come out
+    in several pieces; regions equal but on one input whose parts there are
+    options (any) or adjacent intervals are one region. Still disjoint, still
+    covering every gap, just fewer and easier to read.
+    """
+    numeric = [i.type in ("integer", "number") for i in table.inputs]
+    last = [ps[-1].hi if numeric[i] else None for i, ps in enumerate(pieces)]
+    everything = [None if numeric[i] else frozenset(v for p in ps for v in p.values) for i, ps in enumerate(pieces)]
+    whole = [(0, last[i]) if numeric[i] else everything[i] for i in range(len(pieces))]
+    regions = [(tuple(None if part == whole[i] else part for i, part in enumerate(parts)), example) for parts, example in gaps]
+    changed = True
+    while changed and len(regions) > 1:
+        changed = False
+        for k in range(len(table.inputs)):
+            buckets: dict[tuple[Any, ...], list[int]] = {}
+            for n, (parts, _) in enumerate(regions):
+                if parts[k] is not None:
+                    buckets.setdefault(parts[:k] + parts[k + 1 :], []).append(n)
+            merged: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+            gone: set[int] = set()
+            for members in buckets.values():
+                if len(members) < 2:
+                    continue
+                if numeric[k]:
+                    members.sort(key=lambda n: regions[n][0][k])
+                    runs = [[members[0]]]
+                    for n in members[1:]:
+                        if regions[n][0][k][0] == regions[runs[-1][-1]][0][k][1] + 1:
+                            runs[-1].append(n)
+                        else:
+                            runs.append([n])
+                else:
+                    runs = [members]
+                for run_ in runs:
+                    if len(run_) < 2:
+                        continue
+                    parts, example = regions[run_[0]]
+                    if numeric[k]:
+                        joined: Any = (parts[k][0], regions[run_[-1]][0][k][1])
+                        joined = None if joined == (0, last[k]) else joined
+                    else:
+                        joined = frozenset().union(*(regions[n][0][k] for n in run_))
+                        joined = None if joined == everything[k] else joined
+                    merged[min(run_)] = (parts[:k] + (joined,) + parts[k + 1 :], example)
+                    gone.update(run_)
+            if gone:
+                changed = True
+                regions = [merged[n] if n in merged else r for n, r in enumerate(regions) if n in merged or n not in gone]
+    out = []
+    for parts, example in regions:
+        region = []
+        for i, part in enumerate(parts):
+            if part is None:
+                region.append(pieces[i])
+            elif numeric[i]:
+                region.append((Piece(0, (), part[0], part[1], None),))
+            else:
+                region.append((Piece(0, tuple(v for p in pieces[i] for v in p.values if v in part), 0, 0, None),))
+        out.append((space.region_when(table, tuple(region)), example))
+    return out
+
+
+def _gaps(gaps: list[tuple[dict[str, Any], dict[str, Any]]], dropped: int) -> Iterator[Finding]:
+    shown = gaps[:MAX_LISTED]
+    total = len(gaps) + dropped
+    for n, (when, example) in enumerate(shown):
+        message = f"no row matches {space.describe_when(when)} (e.g. {space.describe_answers(example)})"
+        if n == len(shown) - 1 and total > len(shown):
+            more = total - len(shown)
+            message += f"; {more} more gap region{'s' if more > 1 else ''} not listed"
+        yield Finding("gap", "error", message, example=example)
+
+
+def _redundant(table: CompiledTable, r: int, state: _State) -> Finding:
+    rule = table.rules[r]
+    outcome = table.outcomes[rule.then].id
+    others = _ids(table, state.fallback.get(r, 0) & ~(1 << r))
+    carriers = others + (["the default"] if state.fallback_default >> r & 1 else [])
+    by = f" ({', '.join(carriers)} give{'s' if len(carriers) == 1 else ''} the same result)" if carriers else ""
+    message = f"row {rule.id} (→ {outcome}) is redundant: removing it changes no result{by}"
+    return Finding("redundant", "warning", message, rules=(rule.id, *others))
+
+
+# -- mergeable rows ------------------------------------------------------------
+
+
+def _accepted(table: CompiledTable, pieces: Any) -> list[list[Any]]:
+    """Per row, per input: what it accepts, as comparable data (option bitmask or piece range)."""
+    n = len(table.rules)
+    out: list[list[Any]] = [[None] * len(pieces) for _ in range(n)]
+    for i, ps in enumerate(pieces):
+        numeric = table.inputs[i].type in ("integer", "number")
+        if numeric:  # a row's condition is one interval: a contiguous run of pieces
+            start: dict[int, int] = {}
+            prev = 0
+            for j, p in enumerate(ps):
+                for r in bits(p.mask & ~prev):
+                    start[r] = j
+                nxt = ps[j + 1].mask if j + 1 < len(ps) else 0
+                for r in bits(p.mask & ~nxt):
+                    out[r][i] = (start[r], j)
+                prev = p.mask
+        else:
+            acc = [0] * n
+            for j, p in enumerate(ps):
+                for r in bits(p.mask):
+                    acc[r] |= 1 << j
+            for r in range(n):
+                out[r][i] = acc[r] or None  # no option at all: the row matches nothing
+    return out
+
+
+def _overlap(a: list[Any], b: list[Any]) -> bool:
+    for x, y in zip(a, b):
+        if x is None or y is None:
+            return False
+        if isinstance(x, tuple):
+            if x[1] < y[0] or y[1] < x[0]:
+                return False
+        elif not x & y:
+            return False
+    return True
+
+
+def mergeable(table: CompiledTable, pieces: Any) -> list[Finding]:
+    """Maximal groups of same-outcome rows that one row could replace, changing no result."""
+    acc = _accepted(table, pieces)
+    policy = table.hit_policy
+    groups: list[tuple[int, list[int]]] = []
+    for k in range(len(pieces)):
+        keyed: dict[tuple[Any, ...], list[int]] = {}
+        for r, rule in enumerate(table.rules):
+            row = acc[r]
+            if any(x is None for x in row):
+                continue  # matches nothing: unreachable, not mergeable
+            key = (rule.then, *row[:k], *row[k + 1 :])
+            keyed.setdefault(key, []).append(r)
+        for members in keyed.values():
+            if len(members) > 1:
+                for g in _components(table, acc, k, members, policy):
+                    groups.append((k, g))
+    groups.sort(key=lambda kg: (kg[1][0], kg[0]))
+    findings = []
+    for n, (k, g) in enumerate(groups[:MAX_LISTED]):
+        spec = table.inputs[k]
+        merged = _merged_condition(table, pieces, acc, k, g)
+        ids = [table.rules[r].id for r in g]
+        shown = "no condition on " + spec.id if merged is None else space.describe_when({spec.id: merged})
+        message = (
+            f"rows {', '.join(ids)} (→ {table.outcomes[table.rules[g[0]].then].id}) differ only in "
+            f"{spec.id} and can be one row with {shown}"
+        )
+        if n == MAX_LISTED - 1 and len(groups) > MAX_LISTED:
+            more = len(groups) - MAX_LISTED
+            message += f"; {more} more group{'s' if more > 1 else ''} not listed"
+        findings.append(Finding("mergeable", "warning", message, rules=tuple(ids)))
+    return findings
+
+
+def _components(table: CompiledTable, acc: Any, k: int, members: list[int], policy: str) -> list[list[int]]:
+    """Split rows equal but on input ``k`` into maximal groups whose merge is exact."""
+    seen: dict[Any, int] = {}
+    rows = []
+    for r in members:  # identical rows are duplicates (unreachable/redundant), not a merge
+        if acc[r][k] not in seen:
+            seen[acc[r][k]] = r
+            rows.append(r)
+    disjoint_needed = policy in ("unique", "collect")
+    numeric = isinstance(acc[rows[0]][k], tuple)
+    if numeric:
+        rows.sort(key=lambda r: acc[r][k])
+        comps: list[list[int]] = []
+        end = None
+        for r in rows:
+            lo, hi = acc[r][k]
+            joined = end is not None and (lo == end + 1 or (lo <= end and not disjoint_needed))
+            if joined:
+                comps[-1].append(r)
+                end = max(end, hi)  # type: ignore[type-var]
+            else:
+                comps.append([r])
+                end = hi
+    else:
+        comps = [[]]
+        union = 0
+        for r in rows:
+            if disjoint_needed and union & acc[r][k]:
+                continue
+            comps[0].append(r)
+            union |= acc[r][k]
+    out = []
+    for comp in comps:
+        if policy in ("first", "collect"):
+            comp = _positionally_safe(table, acc, sorted(comp))
+        if len(comp) > 1 and (not numeric or _contiguous(acc, k, comp)):
+            out.append(sorted(comp))
+    return out
+
+
+def _positionally_safe(table: CompiledTable, acc: Any, comp: list[int]) -> list[int]:
+    """Members the merged row (at the first member's place) can absorb without reordering."""
+    first = comp[0]
+    keep = [first]
+    for r in comp[1:]:
+        between = range(first + 1, r)
+        if not any(
+            table.rules[b].then != table.rules[r].then and _overlap(acc[b], acc[r]) for b in between
+        ):
+            keep.append(r)
+    return keep
+
+
+def _contiguous(acc: Any, k: int, comp: list[int]) -> bool:
+    spans = sorted(acc[r][k] for r in comp)
+    end = spans[0][1]
+    for lo, hi in spans[1:]:
+        if lo > end + 1:
+            return False
+        end = max(end, hi)
+    return True
+
+
+def _merged_condition(table: CompiledTable, pieces: Any, acc: Any, k: int, group: list[int]) -> Any:
+    ps = pieces[k]
+    spec = table.inputs[k]
+    if isinstance(acc[group[0]][k], tuple):
+        lo = min(acc[r][k][0] for r in group)
+        hi = max(acc[r][k][1] for r in group)
+        lo_piece, hi_piece = ps[lo], ps[hi]
+        whole = Piece(0, (), lo_piece.lo, hi_piece.hi, lo_piece.witness)
+        return space.condition(spec, whole, table.columns[k].points)
+    union = 0
+    for r in group:
+        union |= acc[r][k]
+    values = tuple(v for j, p in enumerate(ps) if union >> j & 1 for v in p.values)
+    return space.condition(spec, Piece(0, values, 0, 0, values[0]))

@@ -1,0 +1,119 @@
+"""Exact results for partial answers: what every completion of the answers leads to.
+
+A partial answer set is decided when every way of answering the rest gives the
+same result, and its ``possible`` outcomes are exactly those some completion
+gives. Both come from one search of the unanswered part of the answer space
+(``space.walk``), cut short wherever the hit policy already fixes the result.
+
+The search is bounded by ``MAX_NODES`` regions; past it, ``outcomes`` returns
+None and the caller falls back to the sound over-approximation (and says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from . import space
+from .compiler import CompiledTable
+from .space import Budget, Exhausted, Piece, bits, lowest
+
+MAX_NODES = 20_000
+"""Regions searched per partial evaluation before falling back (a few ms)."""
+
+ERROR = "error"  # a completion breaks the unique/any hit policy
+NO_MATCH = "no-match"  # a completion matches no row and there is no default
+VARIES = -1  # the deciding row differs between completions
+
+
+@dataclass(frozen=True, slots=True)
+class Completions:
+    """What the completions of a partial answer set lead to.
+
+    ``results``: outcome index (or, for collect, a tuple of them), ``ERROR`` or
+    ``NO_MATCH`` per distinct result; ``row``: the deciding row when one row
+    decides every completion, ``VARIES`` otherwise, None when no row does.
+    """
+
+    results: frozenset[Any]
+    row: int | None
+
+
+def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: int | None = None) -> Completions | None:
+    """The results of every completion of ``answers`` (parsed); None past the budget."""
+    pieces = []
+    for spec, column, root in zip(table.inputs, table.columns, _lazy_roots(table)):
+        if spec.id in answers:
+            value = answers[spec.id]
+            pieces.append((Piece(column.lookup(value), (value,), 0, 0, value),))
+        else:
+            pieces.append(root())
+    then = [r.then for r in table.rules]
+    policy = table.hit_policy
+    outcome_rows = table.outcome_rows
+
+    def fixed(live: int, guaranteed: int) -> tuple[Any, int | None] | None:
+        """(result, row) when the policy fixes it over the whole region, else None."""
+        if not guaranteed:
+            return None
+        if policy == "first":
+            d = lowest(live)
+            return (then[d], d) if guaranteed >> d & 1 else None
+        if policy == "priority":
+            best = min(then[r] for r in bits(guaranteed))
+            if any(then[r] < best for r in bits(live)):
+                return None
+            d = lowest(live & outcome_rows[best])
+            return best, (d if guaranteed >> d & 1 else VARIES)
+        if policy == "unique":
+            return (ERROR, None) if guaranteed & (guaranteed - 1) else None
+        if policy == "any":
+            outs = {then[r] for r in bits(live)}
+            if len(outs) > 1:
+                return (ERROR, None) if len({then[r] for r in bits(guaranteed)}) > 1 else None
+            d = lowest(live)
+            return outs.pop(), (d if guaranteed >> d & 1 else VARIES)
+        return None
+
+    def hook(live: int, guaranteed: int) -> tuple[int, bool]:
+        return live, fixed(live, guaranteed) is not None
+
+    results: set[Any] = set()
+    rows: set[int | None] = set()
+    try:
+        for leaf in space.walk(table, tuple(pieces), table.all_rows, Budget(max_nodes=MAX_NODES if max_nodes is None else max_nodes), hook):
+            got = fixed(leaf.live, leaf.guaranteed) if not leaf.constant else None
+            result, row = got if got is not None else _constant(table, leaf.live)
+            results.add(result)
+            rows.add(row)
+    except Exhausted:
+        return None
+    row = rows.pop() if len(rows) == 1 else VARIES
+    return Completions(frozenset(results), row)
+
+
+def _constant(table: CompiledTable, live: int) -> tuple[Any, int | None]:
+    """The result and deciding row for answers matched by exactly ``live``."""
+    then = [r.then for r in table.rules]
+    policy = table.hit_policy
+    if not live:
+        if table.default is None:
+            return NO_MATCH, None
+        return ((table.default,) if policy == "collect" else table.default), None
+    if policy == "collect":
+        return tuple(then[r] for r in bits(live)), None
+    if policy == "first":
+        d = lowest(live)
+        return then[d], d
+    if policy == "priority":
+        best = min(then[r] for r in bits(live))
+        return best, lowest(live & table.outcome_rows[best])
+    if policy == "unique":
+        return (ERROR, None) if live & (live - 1) else (then[lowest(live)], lowest(live))
+    outs = {then[r] for r in bits(live)}  # any
+    return (outs.pop(), lowest(live)) if len(outs) == 1 else (ERROR, None)
+
+
+def _lazy_roots(table: CompiledTable) -> list[Any]:
+    """Per input, a thunk for its root pieces: only unanswered inputs pay for them."""
+    return [lambda spec=spec, column=column: space.input_pieces(spec, column) for spec, column in zip(table.inputs, table.columns)]

@@ -1,0 +1,289 @@
+"""The answer space of a compiled table, searched region by region, never point by point.
+
+Enumerating answer sets explodes (ten inputs of ten options are 10¹⁰ of them),
+but rows only ever distinguish answers through their conditions. So, per input,
+the domain is cut into *pieces* that every row treats alike: a choice option, a
+boolean, or a run of the compiler's numeric segments that holds at least one
+answer of the domain (integers only for integer inputs, within the bounds).
+The search then walks the product of pieces depth first with the bitmask of
+*live* rows (rows that accept every piece chosen so far), and at every node
+
+* drops live rows that accept no piece of some input (they match nothing here);
+* stops when the live set is empty (a region no row matches), when every live
+  row accepts every answer of the region (the live set is then constant over
+  it), or when the caller's ``hook`` says nothing more can be learnt below;
+* otherwise splits the region in two or three along one row's condition
+  (see ``walk``), so that every region stays one condition per input.
+
+Why this and not decision diagrams: the pieces are exactly the equivalence
+classes a BDD would build, the live-row bitmask is the compiled index the engine
+already has, and regions come out in the table's own condition syntax, which is
+what lint, diff and ``possible`` must print. The search is explicit-stack (no
+recursion limit on wide tables) and ticks a ``Budget`` so that a too-hard table
+ends with a clear "incomplete" rather than a hang.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from .compiler import CompiledTable, InputSpec, segment_bounds, segment_witness
+from .conditions import Interval, format_number
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Answers to one input that the live rows treat alike.
+
+    ``values`` are the option ids (choice) or booleans covered; numeric pieces
+    cover the compiler's segments ``lo..hi`` (inclusive) instead. ``witness`` is
+    one answer of the domain inside the piece.
+    """
+
+    mask: int
+    values: tuple[Any, ...]
+    lo: int
+    hi: int
+    witness: Any
+
+
+class Exhausted(Exception):
+    """The search budget ran out."""
+
+
+class Budget:
+    """A deadline and a node allowance shared by one analysis; ``tick`` per node."""
+
+    __slots__ = ("deadline", "nodes", "max_nodes")
+
+    def __init__(self, max_seconds: float | None = None, max_nodes: int | None = None):
+        self.deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        self.nodes = 0
+        self.max_nodes = max_nodes
+
+    def tick(self) -> None:
+        self.nodes += 1
+        if self.max_nodes is not None and self.nodes > self.max_nodes:
+            raise Exhausted
+        if self.deadline is not None and not self.nodes & 63 and time.monotonic() > self.deadline:
+            raise Exhausted
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A region of the answer space: per input, the pieces it allows (their union).
+
+    Over the region, every row in ``live`` matches some answer and no other row
+    matches any; when ``constant`` the live rows match *every* answer of the
+    region (otherwise the caller's hook settled it, and ``guaranteed`` is the
+    subset that does).
+    """
+
+    region: tuple[tuple[Piece, ...], ...]
+    live: int
+    guaranteed: int
+    constant: bool
+
+
+Hook = Callable[[int, int], "tuple[int, bool]"]
+"""``hook(live, guaranteed) -> (live, settle)``: the policy's chance to drop rows
+that cannot matter below this node, or to stop the search here."""
+
+
+def root_pieces(table: CompiledTable) -> tuple[tuple[Piece, ...], ...]:
+    """The finest pieces of every input (witness-less numeric segments absorbed)."""
+    return tuple(input_pieces(spec, col) for spec, col in zip(table.inputs, table.columns))
+
+
+def input_pieces(spec: InputSpec, column: Any) -> tuple[Piece, ...]:
+    if spec.type == "choice":
+        return tuple(Piece(column.table[o], (o,), 0, 0, o) for o in spec.option_ids)
+    if spec.type == "boolean":
+        return tuple(Piece(column.table[b], (b,), 0, 0, b) for b in (True, False))
+    points = column.points
+    pieces: list[Piece] = []
+    start = 0
+    last = len(column.masks) - 1
+    for s, mask in enumerate(column.masks):
+        w = segment_witness(spec, points, s)
+        if w is None:
+            continue
+        pieces.append(Piece(mask, (), start, s, w))
+        start = s + 1
+    if pieces and start <= last:  # trailing answer-less segments join the last piece
+        p = pieces[-1]
+        pieces[-1] = Piece(p.mask, (), p.lo, last, p.witness)
+    return tuple(pieces)
+
+
+def _union_every(pieces: tuple[Piece, ...]) -> tuple[int, int]:
+    """Rows accepting some / every answer of these pieces."""
+    union, every = 0, -1
+    for p in pieces:
+        union |= p.mask
+        every &= p.mask
+    return union, every
+
+
+def walk(
+    table: CompiledTable,
+    pieces: tuple[tuple[Piece, ...], ...],
+    live: int,
+    budget: Budget,
+    hook: Hook | None = None,
+) -> Iterator[Leaf]:
+    """Every region of the space within ``pieces``, depth first, in a row-driven order.
+
+    A node splits on the lowest live row that does not yet match its whole
+    region, along that row's first condition that cuts it: the answers it
+    accepts, and the ones it refuses (for a number, those below and those
+    above). So the first rows' regions are carved out first, which is what the
+    ``first`` policy decides by, and every region stays one condition per input.
+    Per input, the rows accepting some / every answer of the region are kept
+    with the node, so a node costs the pieces of the one input it splits.
+    """
+    numeric = tuple(i.type in ("integer", "number") for i in table.inputs)
+    summary = tuple(_union_every(ps) for ps in pieces)
+    stack = [(pieces, summary, live)]
+    while stack:
+        budget.tick()
+        work, summary, live = stack.pop()
+        while True:
+            for union, _ in summary:  # rows refusing every answer of some input match nothing here
+                live &= union
+            guaranteed = live
+            for _, every in summary:
+                guaranteed &= every
+            if hook is None or not live:
+                settle = False
+                break
+            new_live, settle = hook(live, guaranteed)
+            if new_live == live:
+                break
+            live = new_live
+        if not live or settle or live == guaranteed:
+            yield Leaf(work, live, guaranteed, live == guaranteed)
+            continue
+        bit = live & ~guaranteed
+        bit &= -bit
+        at = next(i for i, (_, every) in enumerate(summary) if not every & bit)
+        if numeric[at]:  # runs: refused below, accepted, refused above
+            groups: list[list[Piece]] = []
+            for p in work[at]:
+                if groups and bool(groups[-1][0].mask & bit) == bool(p.mask & bit):
+                    groups[-1].append(p)
+                else:
+                    groups.append([p])
+        else:
+            groups = [[p for p in work[at] if p.mask & bit], [p for p in work[at] if not p.mask & bit]]
+        for group in reversed(groups):
+            part = tuple(group)
+            union_every = _union_every(part)
+            stack.append(
+                (work[:at] + (part,) + work[at + 1 :], summary[:at] + (union_every,) + summary[at + 1 :], live & union_every[0])
+            )
+
+
+def _ids_yaml(values: tuple[Any, ...]) -> Any:
+    return values[0] if len(values) == 1 else list(values)
+
+
+def condition(spec: InputSpec, piece: Piece, points: Any = None) -> Any:
+    """A piece as a ``when`` value in the table's own syntax; None when it is the whole domain."""
+    if spec.type == "choice":
+        if len(piece.values) == len(spec.options):
+            return None
+        chosen = set(piece.values)
+        values = tuple(o for o in spec.option_ids if o in chosen)
+        rest = tuple(o for o in spec.option_ids if o not in chosen)
+        if len(values) > 2 and len(rest) < len(values):
+            return {"not": _ids_yaml(rest)}
+        return _ids_yaml(values)
+    if spec.type == "boolean":
+        return None if len(piece.values) == 2 else piece.values[0]
+    iv = interval(points, piece)
+    if iv.lo is None and iv.hi is None:
+        return None
+    if iv.lo is not None and iv.lo == iv.hi:
+        return iv.lo
+    return iv.text()
+
+
+def interval(points: Any, piece: Piece) -> Interval:
+    """The numeric piece as one interval (from its first segment's start to its last's end)."""
+    first, last = segment_bounds(points, piece.lo), segment_bounds(points, piece.hi)
+    return Interval(first.lo, first.lo_closed, last.hi, last.hi_closed)
+
+
+def span(spec: InputSpec, pieces: tuple[Piece, ...]) -> Piece:
+    """Several pieces of one input as one (numeric pieces are adjacent)."""
+    if spec.type in ("integer", "number"):
+        return Piece(0, (), pieces[0].lo, pieces[-1].hi, pieces[0].witness)
+    return Piece(0, tuple(v for p in pieces for v in p.values), 0, 0, pieces[0].witness)
+
+
+def region_when(table: CompiledTable, region: tuple[tuple[Piece, ...], ...]) -> dict[str, Any]:
+    """A region as a rule-style ``when`` mapping, in input order (unrestricted inputs left out)."""
+    out: dict[str, Any] = {}
+    for spec, column, pieces in zip(table.inputs, table.columns, region):
+        c = condition(spec, span(spec, pieces), column.points)
+        if c is not None:
+            out[spec.id] = c
+    return out
+
+
+def leaf_witness(table: CompiledTable, leaf: Leaf) -> dict[str, Any]:
+    """One complete answer set inside the region (every input answered, in input order)."""
+    return {spec.id: pieces[0].witness for spec, pieces in zip(table.inputs, leaf.region)}
+
+
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]*")
+_RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
+
+
+def yaml_scalar(value: Any) -> str:
+    """A value as it would be written in a table (flow YAML), quoted only where needed."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        if _PLAIN.fullmatch(value) and value.lower() not in _RESERVED and not value.endswith(" "):
+            return value
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in value.items()) + "}"
+    return format_number(value)
+
+
+def describe_when(when: dict[str, Any]) -> str:
+    """``change: both, examples: "< 300"``; ``any answer`` for the whole space."""
+    if not when:
+        return "any answer"
+    parts = []
+    for key, value in when.items():
+        if isinstance(value, str) and value[:1] in "<>=[(":
+            parts.append(f'{key}: "{value}"')
+        else:
+            parts.append(f"{key}: {yaml_scalar(value)}")
+    return ", ".join(parts)
+
+
+def describe_answers(answers: dict[str, Any]) -> str:
+    """``change=both, freshness=static, citations=true, examples=300``."""
+    return ", ".join(f"{k}={yaml_scalar(v) if not isinstance(v, str) else v}" for k, v in answers.items())
+
+
+def bits(mask: int) -> Iterator[int]:
+    """Row indexes set in ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def lowest(mask: int) -> int:
+    return (mask & -mask).bit_length() - 1
