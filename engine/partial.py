@@ -117,3 +117,20 @@ def _constant(table: CompiledTable, live: int) -> tuple[Any, int | None]:
 def _lazy_roots(table: CompiledTable) -> list[Any]:
     """Per input, a thunk for its root pieces: only unanswered inputs pay for them."""
     return [lambda spec=spec, column=column: space.input_pieces(spec, column) for spec, column in zip(table.inputs, table.columns)]
+
+
+def open_questions(table: CompiledTable, answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """Unanswered inputs whose answer can still change the result, in input order.
+
+    An input is closed when every row still able to match treats all its
+    answers alike: whatever is answered, the same rows stay in play. (Sound:
+    an open input may still turn out not to matter; a closed one never does.)
+    """
+    from .evaluate import row_masks
+
+    _, possible, missing = row_masks(table, answers)
+    out = []
+    for spec, column in zip(table.inputs, table.columns):
+        if spec.id in missing and len({p.mask & possible for p in space.input_pieces(spec, column)}) > 1:
+            out.append(spec.id)
+    return tuple(out)
