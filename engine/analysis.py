@@ -69,7 +69,6 @@ class _Policy:
     def __init__(self, table: CompiledTable, state: _State):
         self.t = table
         self.s = state
-        self.numeric = [i.type in ("integer", "number") for i in table.inputs]
         self.then = [r.then for r in table.rules]
         self.policy = table.hit_policy
         self.default = table.default
@@ -197,11 +196,7 @@ class _Policy:
         live = leaf.live
         if not live:
             if self.default is None and len(s.gaps) < MAX_GAPS_KEPT:
-                parts = tuple(
-                    (ps[0].lo, ps[-1].hi) if self.numeric[i] else frozenset(v for p in ps for v in p.values)
-                    for i, ps in enumerate(leaf.region)
-                )
-                s.gaps.append((parts, space.leaf_witness(self.t, leaf)))
+                s.gaps.append((space.parts(self.t, leaf.region), space.leaf_witness(self.t, leaf)))
             elif self.default is None:
                 s.gaps_dropped += 1
             return
@@ -320,7 +315,7 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
                 example=example,
             )
         )
-    gaps = _merge_gaps(table, pieces, state.gaps)
+    gaps = space.merge_regions(table, pieces, state.gaps)
     findings.extend(_gaps(gaps, state.gaps_dropped))
     if complete:
         redundant = table.all_rows & ~unreachable & ~state.mattering
@@ -414,71 +409,6 @@ def _unreachable(table: CompiledTable, pieces: Any, r: int, cover: int | None) -
             f"higher-priority outcome ({shown})"
         )
     return Finding("unreachable", "error", message, rules=(rule.id, *ids))
-
-
-def _merge_gaps(table: CompiledTable, pieces: Any, gaps: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Join gap regions that differ on one input where one condition covers both; → (when, example).
-
-    The search cuts the space in its own order, so one missing area can come out
-    in several pieces; regions equal but on one input whose parts there are
-    options (any) or adjacent intervals are one region. Still disjoint, still
-    covering every gap, just fewer and easier to read.
-    """
-    numeric = [i.type in ("integer", "number") for i in table.inputs]
-    last = [ps[-1].hi if numeric[i] else None for i, ps in enumerate(pieces)]
-    everything = [None if numeric[i] else frozenset(v for p in ps for v in p.values) for i, ps in enumerate(pieces)]
-    whole = [(0, last[i]) if numeric[i] else everything[i] for i in range(len(pieces))]
-    regions = [(tuple(None if part == whole[i] else part for i, part in enumerate(parts)), example) for parts, example in gaps]
-    changed = True
-    while changed and len(regions) > 1:
-        changed = False
-        for k in range(len(table.inputs)):
-            buckets: dict[tuple[Any, ...], list[int]] = {}
-            for n, (parts, _) in enumerate(regions):
-                if parts[k] is not None:
-                    buckets.setdefault(parts[:k] + parts[k + 1 :], []).append(n)
-            merged: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
-            gone: set[int] = set()
-            for members in buckets.values():
-                if len(members) < 2:
-                    continue
-                if numeric[k]:
-                    members.sort(key=lambda n: regions[n][0][k])
-                    runs = [[members[0]]]
-                    for n in members[1:]:
-                        if regions[n][0][k][0] == regions[runs[-1][-1]][0][k][1] + 1:
-                            runs[-1].append(n)
-                        else:
-                            runs.append([n])
-                else:
-                    runs = [members]
-                for run_ in runs:
-                    if len(run_) < 2:
-                        continue
-                    parts, example = regions[run_[0]]
-                    if numeric[k]:
-                        joined: Any = (parts[k][0], regions[run_[-1]][0][k][1])
-                        joined = None if joined == (0, last[k]) else joined
-                    else:
-                        joined = frozenset().union(*(regions[n][0][k] for n in run_))
-                        joined = None if joined == everything[k] else joined
-                    merged[min(run_)] = (parts[:k] + (joined,) + parts[k + 1 :], example)
-                    gone.update(run_)
-            if gone:
-                changed = True
-                regions = [merged[n] if n in merged else r for n, r in enumerate(regions) if n in merged or n not in gone]
-    out = []
-    for parts, example in regions:
-        region = []
-        for i, part in enumerate(parts):
-            if part is None:
-                region.append(pieces[i])
-            elif numeric[i]:
-                region.append((Piece(0, (), part[0], part[1], None),))
-            else:
-                region.append((Piece(0, tuple(v for p in pieces[i] for v in p.values if v in part), 0, 0, None),))
-        out.append((space.region_when(table, tuple(region)), example))
-    return out
 
 
 def _gaps(gaps: list[tuple[dict[str, Any], dict[str, Any]]], dropped: int) -> Iterator[Finding]:

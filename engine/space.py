@@ -235,6 +235,80 @@ def region_when(table: CompiledTable, region: tuple[tuple[Piece, ...], ...]) -> 
     return out
 
 
+def parts(table: CompiledTable, region: tuple[tuple[Piece, ...], ...]) -> tuple[Any, ...]:
+    """A region in hashable form: per input its option set, or its segment range (numbers)."""
+    return tuple(
+        (ps[0].lo, ps[-1].hi) if spec.type in ("integer", "number") else frozenset(v for p in ps for v in p.values)
+        for spec, ps in zip(table.inputs, region)
+    )
+
+
+def merge_regions(table: CompiledTable, pieces: Any, regions_in: list[tuple[tuple[Any, ...], Any]]) -> list[tuple[dict[str, Any], Any]]:
+    """Join regions (``parts``, payload) that differ on one input where one condition covers both.
+
+    The search cuts the space in its own order, so one area (a gap, a changed
+    result) can come out in several pieces; regions equal but on one input,
+    whose parts there are options (any) or adjacent intervals, are one region.
+    Still disjoint, still covering the same answers, just fewer and easier to
+    read. Each result keeps the payload of its first part; → (``when``, payload).
+    """
+    numeric = [i.type in ("integer", "number") for i in table.inputs]
+    last = [ps[-1].hi if numeric[i] else None for i, ps in enumerate(pieces)]
+    everything = [None if numeric[i] else frozenset(v for p in ps for v in p.values) for i, ps in enumerate(pieces)]
+    whole = [(0, last[i]) if numeric[i] else everything[i] for i in range(len(pieces))]
+    regions = [(tuple(None if part == whole[i] else part for i, part in enumerate(ps_)), payload) for ps_, payload in regions_in]
+    changed = True
+    while changed and len(regions) > 1:
+        changed = False
+        for k in range(len(table.inputs)):
+            buckets: dict[tuple[Any, ...], list[int]] = {}
+            for n, (cut, _) in enumerate(regions):
+                if cut[k] is not None:
+                    buckets.setdefault(cut[:k] + cut[k + 1 :], []).append(n)
+            merged: dict[int, tuple[tuple[Any, ...], Any]] = {}
+            gone: set[int] = set()
+            for members in buckets.values():
+                if len(members) < 2:
+                    continue
+                if numeric[k]:
+                    members.sort(key=lambda n: regions[n][0][k])
+                    runs = [[members[0]]]
+                    for n in members[1:]:
+                        if regions[n][0][k][0] == regions[runs[-1][-1]][0][k][1] + 1:
+                            runs[-1].append(n)
+                        else:
+                            runs.append([n])
+                else:
+                    runs = [members]
+                for run_ in runs:
+                    if len(run_) < 2:
+                        continue
+                    cut, payload = regions[run_[0]]
+                    if numeric[k]:
+                        joined: Any = (cut[k][0], regions[run_[-1]][0][k][1])
+                        joined = None if joined == (0, last[k]) else joined
+                    else:
+                        joined = frozenset().union(*(regions[n][0][k] for n in run_))
+                        joined = None if joined == everything[k] else joined
+                    merged[min(run_)] = (cut[:k] + (joined,) + cut[k + 1 :], payload)
+                    gone.update(run_)
+            if gone:
+                changed = True
+                regions = [merged[n] if n in merged else r for n, r in enumerate(regions) if n in merged or n not in gone]
+    out = []
+    for cut, payload in regions:
+        region = []
+        for i, part in enumerate(cut):
+            if part is None:
+                region.append(pieces[i])
+            elif numeric[i]:
+                region.append((Piece(0, (), part[0], part[1], None),))
+            else:
+                region.append((Piece(0, tuple(v for p in pieces[i] for v in p.values if v in part), 0, 0, None),))
+        out.append((region_when(table, tuple(region)), payload))
+    return out
+
+
 def leaf_witness(table: CompiledTable, leaf: Leaf) -> dict[str, Any]:
     """One complete answer set inside the region (every input answered, in input order)."""
     return {spec.id: pieces[0].witness for spec, pieces in zip(table.inputs, leaf.region)}
