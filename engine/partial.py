@@ -83,7 +83,7 @@ def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: 
     try:
         for leaf in space.walk(table, tuple(pieces), table.all_rows, Budget(max_nodes=MAX_NODES if max_nodes is None else max_nodes), hook):
             got = fixed(leaf.live, leaf.guaranteed) if not leaf.constant else None
-            result, row = got if got is not None else _constant(table, leaf.live)
+            result, row = got if got is not None else result_of(table, leaf.live)
             results.add(result)
             rows.add(row)
     except Exhausted:
@@ -92,7 +92,7 @@ def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: 
     return Completions(frozenset(results), row)
 
 
-def _constant(table: CompiledTable, live: int) -> tuple[Any, int | None]:
+def result_of(table: CompiledTable, live: int) -> tuple[Any, int | None]:
     """The result and deciding row for answers matched by exactly ``live``."""
     then = [r.then for r in table.rules]
     policy = table.hit_policy

@@ -361,3 +361,23 @@ def bits(mask: int) -> Iterator[int]:
 
 def lowest(mask: int) -> int:
     return (mask & -mask).bit_length() - 1
+
+
+def describe_region(when: dict[str, Any]) -> str:
+    """A region for people: ``change=behaviour, examples in [300, 1000), budget=tight``."""
+    if not when:
+        return "every answer"
+    parts = []
+    for key, value in when.items():
+        if isinstance(value, dict):
+            inner = value["not"]
+            parts.append(f"{key} not in {yaml_scalar(inner if isinstance(inner, list) else [inner])}")
+        elif isinstance(value, list):
+            parts.append(f"{key} in {yaml_scalar(value)}")
+        elif isinstance(value, str) and value[:1] in "[(":
+            parts.append(f"{key} in {value}")
+        elif isinstance(value, str) and value[:1] in "<>=":
+            parts.append(f"{key} {value}")
+        else:
+            parts.append(f"{key}={yaml_scalar(value)}")
+    return ", ".join(parts)

@@ -1,0 +1,138 @@
+"""Semantic diff: changed regions are exactly where results differ; the version check per bump class."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+from itertools import product
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from crossroads.cli.main import cli
+from crossroads.engine import tables
+from crossroads.engine.diff import bump, diff
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from oracle import NO_MATCH, VIOLATION, Oracle
+from strategies import rules, table_data, to_yaml
+
+FIXTURES = Path(__file__).parent / "fixtures" / "diff"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def model(text: str):
+    return tables.load(tables.Source("t.yaml", text.encode())).table
+
+
+@pytest.mark.parametrize(
+    "new, required, ok, exit_code, words",
+    [
+        ("v1-reordered.yaml", "none", True, 0, "No answer changes its result."),
+        ("v1-text.yaml", "patch", True, 0, "Text changed: rules.low.because"),
+        ("v1-option.yaml", "minor", True, 0, "Added: options severity:critical"),
+        ("v2-threshold.yaml", "major", False, 1, "severity=high, customers in [5, 10): backlog → page"),
+    ],
+)
+def test_bump_classes(new: str, required: str, ok: bool, exit_code: int, words: str) -> None:
+    old = str(FIXTURES / "v1.yaml")
+    r = run("diff", old, str(FIXTURES / new), "--check-version")
+    assert r.exit_code == exit_code, r.output
+    assert words in r.stdout
+    if not ok:
+        assert "a major bump is required" in r.stderr and r.stderr.count("\n") == 1
+    data = json.loads(run("diff", old, str(FIXTURES / new), "--format", "json").stdout)
+    assert data["version"] == {"old": "1.0.0", "new": data["version"]["new"], "required": required, "ok": ok}
+    assert run("diff", old, str(FIXTURES / new)).exit_code == 0  # without --check-version the comparison just runs
+
+
+def test_json_change_fields() -> None:
+    r = run("diff", str(FIXTURES / "v1.yaml"), str(FIXTURES / "v2-threshold.yaml"), "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["changes"] == [
+        {"region": 'severity: high, customers: "[5, 10)"', "example": {"severity": "high", "customers": 5}, "old": "backlog", "new": "page"}
+    ]
+    assert data["added"] == {"inputs": [], "options": [], "outcomes": []}
+    assert data["removed"] == {"inputs": [], "options": [], "outcomes": []}
+
+
+def test_removed_option_needs_a_major_bump() -> None:
+    r = run("diff", str(FIXTURES / "v1-option.yaml"), str(FIXTURES / "v1.yaml"), "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["removed"]["options"] == ["severity:critical"] and data["version"]["required"] == "major"
+
+
+@pytest.mark.parametrize("old, new, expected", [("1.2.3", "2.0.0", "major"), ("1.2.3", "1.3.0", "minor"), ("1.2.3", "1.2.4", "patch"), ("1.2.3", "1.2.3", "none"), ("1.2.3", "1.2.2", "downgrade")])
+def test_bump(old: str, new: str, expected: str) -> None:
+    assert bump(old, new) == expected
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("diff", str(FIXTURES / "v1.yaml")).exit_code == 2
+    assert run("diff", str(FIXTURES / "v1.yaml"), str(FIXTURES / "v1.yaml"), "--base", "HEAD").exit_code == 2
+    assert run("diff", str(tmp_path / "nope.yaml"), str(FIXTURES / "v1.yaml")).exit_code == 2
+
+
+def test_base_reads_the_old_version_from_git(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    table = tmp_path / "rules.yaml"
+    table.write_text((FIXTURES / "v1.yaml").read_text())
+    git("add", "rules.yaml")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
+    table.write_text((FIXTURES / "v2-threshold.yaml").read_text())
+    r = run("diff", str(table), "--base", "HEAD", "--check-version")
+    assert r.exit_code == 1 and "backlog → page" in r.stdout
+    assert run("diff", str(table), "--base", "no-such-rev").exit_code == 2
+    fresh = tmp_path / "fresh.yaml"
+    fresh.write_text(table.read_text())
+    r = run("diff", str(fresh), "--base", "HEAD", "--check-version")
+    assert r.exit_code == 0 and "new since HEAD" in r.stdout
+
+
+def _norm(result):
+    if result == NO_MATCH:
+        return None
+    if result == VIOLATION:
+        return "error"
+    return list(result) if isinstance(result, tuple) else result
+
+
+@given(data=st.data())
+def test_changes_are_exactly_where_results_differ(data: st.DataObject) -> None:
+    old = data.draw(table_data(max_inputs=3, max_rules=5))
+    new = copy.deepcopy(old)
+    outcomes = [o["id"] for o in old["outcomes"]]
+    n = data.draw(st.integers(1, 5))
+    new["rules"] = [data.draw(rules(f"n{k}", old["inputs"], outcomes)) for k in range(n)]
+    if data.draw(st.booleans()):
+        new["hit_policy"] = data.draw(st.sampled_from(["unique", "first", "priority", "any", "collect"]))
+    a, b = Oracle(old), Oracle(new)
+    reps = [sorted(set(a.representatives(i)) | set(b.representatives(j)), key=lambda v: (str(type(v)), v)) for i, j in zip(a.inputs, b.inputs)]
+    size = 1
+    for r in reps:
+        size *= len(r)
+    assume(size <= 3000)
+    d = diff(model(to_yaml(old)), model(to_yaml(new)))
+    assert d.complete
+    for values in product(*reps):
+        answers = a.answers(values)
+        before = _norm(a.result(sum(1 << k for k in a.matches(answers))))
+        after = _norm(b.result(sum(1 << k for k in b.matches(answers))))
+        inside = [c for c in d.changes if a.in_region(answers, c.when)]
+        if before == after:
+            assert not inside, (answers, inside)
+        else:
+            assert len(inside) == 1, (answers, d.changes)
+            assert (inside[0].old, inside[0].new) == (before, after)
+    for c in d.changes:  # every example lies in its region and shows the change
+        ex = c.example
+        assert a.in_region(ex, c.when)
+        assert _norm(a.result(sum(1 << k for k in a.matches(ex)))) == c.old
+        assert _norm(b.result(sum(1 << k for k in b.matches(ex)))) == c.new
