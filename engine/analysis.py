@@ -61,6 +61,7 @@ class _State:
     fallback: dict[int, int] = field(default_factory=dict)  # row -> rows that give its result without it
     fallback_default: int = 0  # rows whose result the default gives without them
     witnesses: dict[int, dict[str, Any]] = field(default_factory=dict)  # row -> answers it decides
+    witnessed: int = 0  # the rows in ``witnesses``
 
 
 class _Policy:
@@ -173,7 +174,7 @@ class _Policy:
         if not guaranteed and self.default is None:  # a gap may lie below
             return live, False
         cand = self.could_decide(live, guaranteed)
-        if cand & ~s.mattering or cand & ~s.reached:
+        if cand & ~(s.mattering & s.reached & s.witnessed):
             return live, False
         if p in ("unique", "any") and self._pairs_left(live):
             return live, False
@@ -210,6 +211,7 @@ class _Policy:
             example = space.leaf_witness(self.t, leaf)
             for r in missing_witness:
                 s.witnesses[r] = example
+                s.witnessed |= 1 << r
         if self.policy in ("unique", "any") and _popcount(live) > 1:
             self._conflicts(live, example)  # type: ignore[arg-type]
         if self.policy == "collect" and _popcount(live) > 1:
