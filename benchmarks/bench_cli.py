@@ -1,0 +1,181 @@
+"""How long a whole ``crossroads evaluate`` process takes, against ``python -c pass``.
+
+Measures, as separate processes (median wall time of N runs, N = 21; the
+median CPU time, user + system, is shown too, as it is steadier on a busy
+machine):
+
+* ``python -c pass`` with the same interpreter: the floor any Python CLI pays;
+* ``crossroads evaluate`` of the bundled table with full answers, with a warm
+  compiled-table cache (the normal case: the first run fills it) and cold
+  (``--no-cache``: read, load, validate and compile every time);
+* ``crossroads evaluate`` of the synthetic 10k-row block-style ``unique``
+  table (``synthetic.py``, ~1.7 MB): cold (``--no-cache``) and warm, in
+  seconds, median of 3, with the peak RSS of the process (``os.wait4``;
+  the commands are started by a small helper process, so that figure is the
+  command's own).
+
+The cache lives in a temporary ``XDG_CACHE_HOME``, so ``~/.cache`` is never
+touched. Every run must exit 0 (decided); anything else stops the benchmark.
+
+Targets (issue 9 §8): warm evaluate ≤ 8× ``python -c pass``; cold 10k rows
+≤ 4 s and ≤ 250 MB (aim: 1 s).
+
+Run: ``python benchmarks/bench_cli.py`` (about a minute), or ``--quick``
+for a smoke run (3 runs each, a 1k-row table instead of 10k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic
+
+TARGET_WARM_RATIO = 8.0
+TARGET_BIG_SECONDS = 4.0
+AIM_BIG_SECONDS = 1.0
+TARGET_BIG_MB = 250.0
+
+BUNDLED_ANSWERS = ("change=behaviour", "freshness=static", "citations=false", "examples=1000", "budget=tight")
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    cpu_seconds: float  # user + system time of the process: steadier than wall time on a busy machine
+    peak_mb: float
+
+
+# Children are started by this small helper process, not by the benchmark
+# itself: on Linux a child's peak RSS includes the memory of the process that
+# forked it, and the benchmark holds a 10k-row table. Timed here, with wait4.
+LAUNCHER = r"""
+import json, os, subprocess, sys, tempfile, time
+for line in sys.stdin:
+    argv, env = json.loads(line)
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter_ns()
+        proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter_ns() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        message = err.read(4000).decode(errors="replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    print(json.dumps([elapsed, cpu, usage.ru_maxrss, proc.returncode, message]), flush=True)
+"""
+
+
+class Launcher:
+    """Runs commands one at a time; a run that does not exit 0 stops the benchmark."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def run(self, argv: list[str], env: dict[str, str]) -> Run:
+        self.proc.stdin.write(json.dumps([argv, env]) + "\n")  # type: ignore[union-attr]
+        self.proc.stdin.flush()  # type: ignore[union-attr]
+        elapsed, cpu, maxrss_kib, code, message = json.loads(self.proc.stdout.readline())  # type: ignore[union-attr]
+        if code != 0:
+            raise SystemExit(f"{' '.join(argv)}: exit {code}: {message.strip()}")
+        return Run(elapsed / 1e9, cpu, maxrss_kib / 1024)  # ru_maxrss is in KiB on Linux
+
+    def median(self, argv: list[str], env: dict[str, str], runs: int) -> Run:
+        results = [self.run(argv, env) for _ in range(runs)]
+        return Run(
+            statistics.median(r.seconds for r in results),
+            statistics.median(r.cpu_seconds for r in results),
+            max(r.peak_mb for r in results),
+        )
+
+    def close(self) -> None:
+        self.proc.stdin.close()  # type: ignore[union-attr]
+        self.proc.wait()
+
+
+def crossroads_command() -> list[str]:
+    """The installed console script next to this interpreter, else ``python -m crossroads``."""
+    beside = Path(sys.executable).with_name("crossroads")
+    found = str(beside) if beside.exists() else shutil.which("crossroads")
+    return [found] if found else [sys.executable, "-m", "crossroads"]
+
+
+def answer_flags(answers: dict[str, object]) -> list[str]:
+    flags = []
+    for key, value in answers.items():
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        flags += ["-a", f"{key}={text}"]
+    return flags
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: 3 runs each, a 1k-row table")
+    parser.add_argument("--runs", type=int, help="runs per small measurement (default 21, --quick 3)")
+    args = parser.parse_args(argv)
+    runs = args.runs or (3 if args.quick else 21)
+    big_runs = 1 if args.quick else 3
+    rows = 1000 if args.quick else 10_000
+
+    crossroads = crossroads_command()
+    launcher = Launcher()  # first, while this process is small
+    with tempfile.TemporaryDirectory(prefix="crossroads-bench-") as tmp:
+        env = {**os.environ, "XDG_CACHE_HOME": os.path.join(tmp, "cache")}
+        env.pop("NO_COLOR", None)
+        bundled = [*crossroads, "evaluate", *(f for a in BUNDLED_ANSWERS for f in ("-a", a))]
+        big = synthetic.table("unique", rows)
+        big_path = Path(tmp, f"unique-{rows}.yaml")
+        big_path.write_text(big.text, encoding="utf-8")
+        big_cmd = [*crossroads, "evaluate", str(big_path), *answer_flags(big.answers(1)[0])]
+
+        try:
+            launcher.run([sys.executable, "-c", "pass"], env)  # warm the OS file cache first
+            launcher.run(bundled, env)  # fills the compiled-table cache
+            baseline = launcher.median([sys.executable, "-c", "pass"], env, runs)
+            warm = launcher.median(bundled, env, runs)
+            cold = launcher.median([*bundled, "--no-cache"], env, runs)
+            big_cold = launcher.median([*big_cmd, "--no-cache"], env, big_runs)
+            launcher.run(big_cmd, env)  # fills the cache for the big table
+            big_warm = launcher.median(big_cmd, env, big_runs)
+        finally:
+            launcher.close()
+
+    size_mb = len(big.text.encode()) / 1e6
+    print(f"whole-process wall time, median of {runs} runs; Python {sys.version.split()[0]}, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'command':<46}{'wall ms':>9}{'× python':>10}{'CPU ms':>9}{'× python':>10}{'peak MB':>9}")
+    for name, r in (
+        ("python -c pass", baseline),
+        ("crossroads evaluate (bundled, warm cache)", warm),
+        ("crossroads evaluate (bundled, --no-cache)", cold),
+        (f"evaluate {rows // 1000}k rows, {size_mb:.1f} MB (--no-cache)", big_cold),
+        (f"evaluate {rows // 1000}k rows, {size_mb:.1f} MB (warm cache)", big_warm),
+    ):
+        print(
+            f"{name:<46}{r.seconds * 1000:9.1f}{r.seconds / baseline.seconds:9.1f}×"
+            f"{r.cpu_seconds * 1000:9.1f}{r.cpu_seconds / baseline.cpu_seconds:9.1f}×{r.peak_mb:9.1f}"
+        )
+    print()
+    ratio = warm.seconds / baseline.seconds
+    verdict = "ok" if ratio <= TARGET_WARM_RATIO else "MISSED"
+    print(f"target warm evaluate ≤ {TARGET_WARM_RATIO:g}× python -c pass: {ratio:.1f}× wall ({warm.cpu_seconds / baseline.cpu_seconds:.1f}× CPU) {verdict}")
+    if rows >= 10_000:
+        ok = big_cold.seconds <= TARGET_BIG_SECONDS and big_cold.peak_mb <= TARGET_BIG_MB
+        aim = "within the 1 s aim" if big_cold.seconds <= AIM_BIG_SECONDS else "over the 1 s aim"
+        print(f"target cold 10k rows ≤ {TARGET_BIG_SECONDS:g} s and ≤ {TARGET_BIG_MB:g} MB: "
+              f"{big_cold.seconds:.2f} s, {big_cold.peak_mb:.0f} MB {'ok' if ok else 'MISSED'} ({aim})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

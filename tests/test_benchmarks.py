@@ -1,0 +1,97 @@
+"""The benchmarks keep running, and the synthetic tables keep their promises.
+
+The scripts run with ``--quick`` (a few seconds) and must print their figures;
+the generators must give valid, deterministic tables with the structure the
+benchmarks and the row-analysis tests rely on.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, compile_yaml
+from crossroads.engine.errors import HitPolicyViolation
+from crossroads.engine.evaluate import decide
+
+BENCH = REPO / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import synthetic
+
+FIGURE = r"[0-9]+\.[0-9]+"
+
+
+def run_script(*args: str) -> str:
+    done = subprocess.run([sys.executable, *args], check=False, capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args, figures",
+    [
+        (
+            ["benchmarks/bench_evaluate.py", "--quick"],
+            [rf"^bundled +8 +{FIGURE} +{FIGURE}", rf"^unique-1k +1000 +{FIGURE}", rf"^first-1k +1000 +{FIGURE}", r"^target bundled"],
+        ),
+        (
+            ["benchmarks/bench_cli.py", "--quick", "--runs", "1"],
+            [rf"^python -c pass +{FIGURE}", rf"^crossroads evaluate \(bundled, warm cache\) +{FIGURE} +{FIGURE}×", r"^target warm evaluate"],
+        ),
+    ],
+    ids=["evaluate", "cli"],
+)
+def test_benchmark_prints_figures(args: list[str], figures: list[str]) -> None:
+    out = run_script(*args)
+    for pattern in figures:
+        assert re.search(pattern, out, re.MULTILINE), f"{pattern!r} not in:\n{out}"
+    assert "MISMATCH" not in out
+
+
+def test_synthetic_cli_writes_the_table() -> None:
+    assert run_script("benchmarks/synthetic.py", "first", "50") == synthetic.table("first", 50).text
+
+
+@pytest.mark.parametrize("kind, n", [("unique", 300), ("first", 300), ("wide", 200)])
+def test_synthetic_tables_are_valid_and_deterministic(kind: str, n: int) -> None:
+    s = synthetic.table(kind, n)
+    assert s.text == synthetic.table(kind, n).text
+    assert len(s.rows) == n
+    compiled = compile_yaml(s.text)
+    assert len(compiled.rules) == n
+    statuses = {decide(compiled, a).status for a in s.answers(300)}
+    assert statuses == {"decided"}  # unique: a partition (never two rows, never none); first: a catch-all
+
+
+def test_unique_rows_partition_the_answer_space() -> None:
+    s = synthetic.table("unique", 400)
+    compiled = compile_yaml(s.text)
+    seen = {decide(compiled, a).rule for a in s.answers(2000)}
+    assert len(seen) > 100  # many different rows decide, not one big catch-all
+    assert any(r.when and len(r.when) < 6 for r in s.rows)  # and rows leave inputs out
+
+
+def test_analysis_table_has_every_combination_once() -> None:
+    s = synthetic.table("analysis")
+    combos = [tuple(r.when[i] for i in synthetic.CHOICES) for r in s.rows]
+    assert len(combos) == len(set(combos)) == 6**5 == 7776
+    assert all(len(r.when) == 5 for r in s.rows)
+    assert {r.then for r in s.rows} == {"accept", "review", "reject"}
+    assert [i.id for i in s.inputs][5:] == ["quantity", "age"]
+
+
+def test_broken_analysis_table_has_one_gap_and_one_conflict() -> None:
+    s = synthetic.table("analysis-broken")
+    by_id = {r.id: r for r in s.rows}
+    assert len(s.rows) == 7776 and synthetic.ANALYSIS_REMOVED not in by_id
+    original, copy = by_id[synthetic.ANALYSIS_DUPLICATED], by_id[synthetic.ANALYSIS_DUPLICATE]
+    assert copy.when == original.when and copy.then != original.then
+    compiled = compile_yaml(s.text)
+    gap = dict(zip(synthetic.CHOICES, synthetic.ANALYSIS_REMOVED.split("-")), quantity=1, age=30)
+    assert decide(compiled, gap).status == "no-match"
+    with pytest.raises(HitPolicyViolation):
+        decide(compiled, {**original.when, "quantity": 1, "age": 30})
