@@ -1,0 +1,457 @@
+/* crossroads guide page: the table's evaluator and the form that drives it.
+ *
+ * The evaluator reads the compiled table embedded as JSON (masks as hex
+ * strings → BigInt, numbers as decimal strings compared exactly) and answers
+ * as `crossroads evaluate --format json` does. No network, no storage: the
+ * answers live in the form and in the URL fragment.
+ */
+"use strict";
+(function () {
+  // -- exact decimals: value = sign × coef × 10^exp (coef keeps its trailing zeros, as Decimal does)
+  var DECIMAL = /^\s*([-+]?)(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([-+]?[0-9]+))?\s*$/;
+  var INTEGER = /^\s*[-+]?[0-9]+\s*$/;
+
+  function decimal(text) {
+    var m = DECIMAL.exec(text);
+    if (!m) return null;
+    var whole = m[2] !== undefined ? m[2] : "", frac = m[3] !== undefined ? m[3] : (m[4] || "");
+    var coef = (whole + frac).replace(/^0+(?=[0-9])/, "");
+    var exp = BigInt(m[5] || "0") - BigInt(frac.length);
+    var zero = /^0*$/.test(coef);
+    return { sign: zero ? 0 : (m[1] === "-" ? -1 : 1), neg: m[1] === "-", coef: zero ? "0" : coef, exp: exp };
+  }
+
+  function stripped(d) { // the coefficient without trailing zeros, for comparisons
+    var c = d.coef.replace(/0+$/, "");
+    return { c: c, e: d.exp + BigInt(d.coef.length - c.length) };
+  }
+
+  function compare(a, b) {
+    if (a.sign !== b.sign) return a.sign < b.sign ? -1 : 1;
+    if (a.sign === 0) return 0;
+    var x = stripped(a), y = stripped(b);
+    var lx = x.e + BigInt(x.c.length), ly = y.e + BigInt(y.c.length); // position of the leading digit
+    var mag;
+    if (lx !== ly) mag = lx < ly ? -1 : 1;
+    else {
+      var n = Math.max(x.c.length, y.c.length), cx = x.c.padEnd(n, "0"), cy = y.c.padEnd(n, "0");
+      mag = cx < cy ? -1 : cx > cy ? 1 : 0;
+    }
+    return a.sign > 0 ? mag : -mag;
+  }
+
+  function adjusted(d) { return d.exp + BigInt(d.coef.length) - 1n; }
+  function integral(d) { return d.sign === 0 || stripped(d).e >= 0n; }
+
+  // Python's format_number(exact(d)): plain digits near 1, Decimal's str() far from it.
+  function formatNumber(d) {
+    if (integral(d) && adjusted(d) < 30n) {
+      var s = stripped(d);
+      return d.sign === 0 ? "0" : (d.sign < 0 ? "-" : "") + s.c + "0".repeat(Number(s.e));
+    }
+    var sign = d.neg ? "-" : "", c = d.coef, e = d.exp, adj = adjusted(d);
+    if (adj > -30n && adj < 30n) { // format(d, "f")
+      if (e >= 0n) return sign + c + "0".repeat(Number(e));
+      var point = c.length + Number(e);
+      return sign + (point > 0 ? c.slice(0, point) + "." + c.slice(point) : "0." + "0".repeat(-point) + c);
+    }
+    var left = e + BigInt(c.length), dot = (e <= 0n && left > -6n) ? left : 1n, out; // str(Decimal)
+    if (dot <= 0n) out = "0." + "0".repeat(Number(-dot)) + c;
+    else if (dot >= BigInt(c.length)) out = c + "0".repeat(Number(dot - BigInt(c.length)));
+    else out = c.slice(0, Number(dot)) + "." + c.slice(Number(dot));
+    if (left !== dot) { var x = left - dot; out += "E" + (x >= 0n ? "+" : "") + x.toString(); }
+    return sign + out;
+  }
+
+  function pyRepr(s) { // repr() of a str, as the engine's messages quote it
+    var q = s.indexOf("'") >= 0 && s.indexOf('"') < 0 ? '"' : "'", out = q;
+    for (var ch of s) {
+      var code = ch.codePointAt(0);
+      if (ch === "\\" || ch === q) out += "\\" + ch;
+      else if (ch === "\n") out += "\\n";
+      else if (ch === "\r") out += "\\r";
+      else if (ch === "\t") out += "\\t";
+      else if (code < 0x20 || (code >= 0x7f && code <= 0xa0)) out += "\\x" + code.toString(16).padStart(2, "0");
+      else out += ch;
+    }
+    return out + q;
+  }
+
+  function show(v) {
+    if (v === true || v === false) return String(v);
+    if (typeof v === "string") { var cps = Array.from(v); return pyRepr(cps.length <= 60 ? v : cps.slice(0, 57).join("") + "..."); }
+    if (typeof v === "number") { var d = Number.isFinite(v) ? decimal(String(v)) : null; return d ? formatNumber(d) : (Number.isNaN(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity")); }
+    if (v && typeof v === "object" && typeof v.coef === "string") return formatNumber(v);
+    return Array.isArray(v) ? "a list" : "a dict";
+  }
+
+  function AnswerError(message) { this.message = message; }
+
+  // -- the engine -------------------------------------------------------------
+  function engine(data) {
+    var big = function (h) { return BigInt("0x" + h); };
+    var all = big(data.all), outcomeRows = data.outcomeRows.map(big);
+    var inputs = data.inputs.map(function (i) {
+      var masks = i.masks.map(big), classes = i.classes.map(big);
+      return {
+        id: i.id, type: i.type, accepts: i.accepts, options: i.options || [], masks: masks, classes: classes,
+        every: classes.reduce(function (a, m) { return a & m; }, all),
+        some: classes.reduce(function (a, m) { return a | m; }, 0n),
+        points: i.points ? i.points.map(decimal) : null,
+        min: i.min === null ? null : decimal(i.min), max: i.max === null ? null : decimal(i.max),
+      };
+    });
+    var byId = new Map(inputs.map(function (i) { return [i.id, i]; }));
+    var rules = data.rules, policy = data.policy, outcomes = data.outcomes;
+
+    function bad(inp, got) { return new AnswerError(inp.id + ": expected " + inp.accepts + ", got " + got); }
+
+    function inBounds(inp, d) {
+      if ((inp.min && compare(d, inp.min) < 0) || (inp.max && compare(d, inp.max) > 0))
+        throw new AnswerError(inp.id + ": " + formatNumber(d) + " is out of range: expected " + inp.accepts);
+      return d;
+    }
+
+    function parseValue(inp, v) { // answers.parse_value
+      if (v === null) throw new AnswerError(inp.id + ": null is not an answer; leave the key out to leave it unanswered");
+      if (inp.type === "choice") {
+        if (typeof v === "string" && inp.options.indexOf(v) >= 0) return inp.options.indexOf(v);
+        if (typeof v === "string") throw new AnswerError(inp.id + ": unknown option " + show(v) + "; expected " + inp.accepts);
+        throw bad(inp, show(v));
+      }
+      if (inp.type === "boolean") {
+        if (v === true || v === false) return v;
+        if (typeof v === "string" && /^(true|false)$/.test(v.trim().toLowerCase())) return v.trim().toLowerCase() === "true";
+        throw bad(inp, show(v));
+      }
+      if (typeof v === "string") {
+        var d = (inp.type === "integer" ? INTEGER : DECIMAL).test(v) ? decimal(v) : null;
+        if (!d) throw bad(inp, show(v));
+        return inBounds(inp, d);
+      }
+      if (typeof v === "number") {
+        var n = Number.isFinite(v) ? decimal(String(v)) : null;
+        if (!n || (inp.type === "integer" && !(integral(n) && adjusted(n) < 30n))) throw bad(inp, show(v));
+        return inBounds(inp, n);
+      }
+      throw bad(inp, show(v));
+    }
+
+    function lookup(inp, value) { // Column.lookup
+      if (inp.type === "choice") return inp.masks[value];
+      if (inp.type === "boolean") return inp.masks[value ? 0 : 1];
+      var lo = 0, hi = inp.points.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (compare(inp.points[mid], value) < 0) lo = mid + 1; else hi = mid; }
+      if (lo < inp.points.length && compare(inp.points[lo], value) === 0) return inp.masks[2 * lo + 1];
+      return inp.masks[2 * lo];
+    }
+
+    function rows(mask) { var out = [], r = 0; for (; mask; mask >>= 1n, r++) if (mask & 1n) out.push(r); return out; }
+    function lowest(mask) { return rows(mask & -mask)[0]; }
+
+    function violation(mask, reason) {
+      var detail = rows(mask).map(function (r) { return rules[r][0] + " → " + outcomes[rules[r][1]]; }).join(", ");
+      return new AnswerError("hit policy '" + policy + "' violated: " + reason + " (" + detail + ")");
+    }
+
+    // The result of one complete answer set, given the rows it matches (evaluate.decide).
+    function leaf(mask) {
+      if (!mask) return data.default === null ? { kind: "no-match" } : { kind: "outcome", outs: [data.default], rule: null };
+      if (policy === "collect") return { kind: "outcome", outs: rows(mask).map(function (r) { return rules[r][1]; }), rule: null };
+      var row;
+      if (policy === "first") row = lowest(mask);
+      else if (policy === "unique") { if (mask & (mask - 1n)) return { kind: "violation" }; row = lowest(mask); }
+      else if (policy === "priority") {
+        for (var o = 0; o < outcomeRows.length; o++) if (mask & outcomeRows[o]) { row = lowest(mask & outcomeRows[o]); break; }
+      } else { // any
+        row = lowest(mask);
+        if (mask & ~outcomeRows[rules[row][1]]) return { kind: "violation" };
+      }
+      return { kind: "outcome", outs: [rules[row][1]], rule: row };
+    }
+
+    var VARIES = -1, MAX_NODES = 20000;
+    function Exhausted() {}
+
+    // The result over a whole region when the hit policy already fixes it, else null
+    // (`guaranteed`: the live rows that accept every remaining answer).
+    function fixed(live, guaranteed) {
+      if (!guaranteed) return null;
+      var d;
+      if (policy === "first") {
+        d = lowest(live);
+        return (guaranteed >> BigInt(d)) & 1n ? { kind: "outcome", outs: [rules[d][1]], rule: d } : null;
+      }
+      if (policy === "priority") {
+        var best = Math.min.apply(null, rows(guaranteed).map(function (r) { return rules[r][1]; }));
+        if (rows(live).some(function (r) { return rules[r][1] < best; })) return null;
+        d = lowest(live & outcomeRows[best]);
+        return { kind: "outcome", outs: [best], rule: (guaranteed >> BigInt(d)) & 1n ? d : VARIES };
+      }
+      if (policy === "unique") return guaranteed & (guaranteed - 1n) ? { kind: "violation" } : null;
+      if (policy === "any") {
+        var outs = new Set(rows(live).map(function (r) { return rules[r][1]; }));
+        if (outs.size > 1) return new Set(rows(guaranteed).map(function (r) { return rules[r][1]; })).size > 1 ? { kind: "violation" } : null;
+        d = lowest(live);
+        return { kind: "outcome", outs: [rules[d][1]], rule: (guaranteed >> BigInt(d)) & 1n ? d : VARIES };
+      }
+      return null; // collect: every row counts
+    }
+
+    // Every distinct result over the completions of the unanswered inputs: per input,
+    // the domain's answer classes regrouped by `mask & live`, branched depth first,
+    // cut short where the hit policy fixes the result; throws Exhausted past the budget.
+    function explore(live, pending, visit, budget) {
+      if (++budget.nodes > MAX_NODES) throw new Exhausted();
+      pending.forEach(function (inp) { live &= inp.some; }); // rows no answer of an input satisfies match nothing
+      var split = null, rest = [], guaranteed = live;
+      for (var k = 0; k < pending.length && live; k++) {
+        var seen = new Set(), every = live;
+        pending[k].classes.forEach(function (m) { seen.add(m & live); every &= m; });
+        guaranteed &= every;
+        if (seen.size === 1) live &= seen.values().next().value;
+        else { rest.push(pending[k]); if (!split) split = { input: pending[k], masks: Array.from(seen) }; }
+      }
+      if (!live || !split) return visit(leaf(live));
+      var known = fixed(live, guaranteed & live);
+      if (known) return visit(known);
+      var others = rest.filter(function (i) { return i !== split.input; });
+      split.masks.forEach(function (m) { explore(live & m, others, visit, budget); });
+    }
+
+    // Past the budget: bounds from the rows matching every / some completion (evaluate._approximate).
+    function approximate(live, definite, pending, missing) {
+      var possible = live;
+      pending.forEach(function (inp) { possible &= inp.some; });
+      var outcomesOf = function (mask) { return new Set(rows(mask).map(function (r) { return rules[r][1]; })); };
+      var decided = false, row = null, outcome = null, collected = [], candidates = possible, d;
+      if (policy === "unique") { if (definite && possible === definite) { decided = true; row = lowest(definite); } }
+      else if (policy === "any") {
+        if (definite && outcomesOf(possible).size === 1) { decided = true; row = lowest(possible) === lowest(definite) ? lowest(possible) : null; }
+      } else if (policy === "first") {
+        if (definite) {
+          d = lowest(definite);
+          candidates = possible & ((1n << BigInt(d + 1)) - 1n);
+          if (outcomesOf(candidates).size === 1) { decided = true; row = lowest(candidates) === d ? d : null; }
+        }
+      } else if (policy === "priority") {
+        if (definite) {
+          var best = Math.min.apply(null, Array.from(outcomesOf(definite)));
+          candidates = 0n;
+          for (var o = 0; o <= best; o++) candidates |= possible & outcomeRows[o];
+          var got = outcomesOf(candidates);
+          if (got.size === 1 && got.has(best)) {
+            decided = true;
+            var firstBest = lowest(possible & outcomeRows[best]);
+            row = (definite >> BigInt(firstBest)) & 1n ? firstBest : null;
+          }
+        }
+      } else if (possible === definite) { decided = true; collected = rows(definite).map(function (r) { return rules[r][1]; }); }
+      var status = decided ? "decided" : "undecided";
+      if (!possible) { status = data.default !== null ? "decided" : "no-match"; candidates = 0n; }
+      if (status === "decided" && row !== null) outcome = rules[row][1];
+      else if (status === "decided" && policy !== "collect" && possible) outcome = rules[lowest(candidates)][1];
+      else if (status === "decided" && !possible) { if (policy === "collect") collected = [data.default]; else outcome = data.default; }
+      var reach = outcomesOf(candidates);
+      if (data.default !== null && !definite) reach.add(data.default);
+      var result = { status: status, outcome: null, outcomes: [], rule: null, because: null, possible: [], missing: missing, exact: false };
+      if (status === "decided") {
+        reach = new Set(policy === "collect" ? collected : [outcome]);
+        result.outcomes = (policy === "collect" ? collected : [outcome]).map(function (o) { return outcomes[o]; });
+        if (policy !== "collect") {
+          result.outcome = outcomes[outcome];
+          if (row !== null) { result.rule = rules[row][0]; result.because = rules[row][2]; }
+        }
+      }
+      result.possible = Array.from(reach).sort(function (a, b) { return a - b; }).map(function (o) { return outcomes[o]; });
+      return result;
+    }
+
+    function evaluate(raw) {
+      try {
+        if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new AnswerError("expected a JSON object of input id to answer");
+        var answers = new Map();
+        Object.keys(raw).forEach(function (key) {
+          var inp = byId.get(key);
+          if (!inp) throw new AnswerError("unknown input " + show(key) + "; inputs: " + inputs.map(function (i) { return i.id; }).join(", "));
+          answers.set(key, parseValue(inp, raw[key]));
+        });
+        return decide(answers);
+      } catch (e) {
+        if (e instanceof AnswerError) return { error: e.message };
+        throw e;
+      }
+    }
+
+    function decide(answers) {
+      var live = all, definite = all, pending = [], missing = [];
+      inputs.forEach(function (inp) {
+        if (answers.has(inp.id)) { var m = lookup(inp, answers.get(inp.id)); live &= m; definite &= m; }
+        else { pending.push(inp); missing.push(inp.id); definite &= inp.every; }
+      });
+      if (policy === "unique" && (definite & (definite - 1n))) throw violation(definite, "more than one row matches");
+      if (policy === "any" && definite) {
+        var first = rules[lowest(definite)][1];
+        if (rows(definite).some(function (r) { return rules[r][1] !== first; })) throw violation(definite, "matching rows disagree");
+      }
+      var keys = new Set(), rulesSeen = new Set(), reach = new Set(), noMatch = 0, broken = 0, outs = null;
+      try {
+        explore(live, pending, function (l) {
+          if (l.kind === "no-match") noMatch++;
+          else if (l.kind === "violation") broken++;
+          else {
+            keys.add(l.outs.join(",")); rulesSeen.add(l.rule); outs = l.outs;
+            l.outs.forEach(function (o) { reach.add(o); });
+          }
+        }, { nodes: 0 });
+      } catch (e) {
+        if (e instanceof Exhausted) return approximate(live, definite, pending, missing);
+        throw e;
+      }
+      var sorted = function (set) { return Array.from(set).sort(function (a, b) { return a - b; }).map(function (o) { return outcomes[o]; }); };
+      var result = { status: "undecided", outcome: null, outcomes: [], rule: null, because: null, possible: sorted(reach), missing: missing, exact: true };
+      if (!keys.size && !broken) result.possible = [];
+      if (!keys.size && !broken) result.status = "no-match";
+      else if (keys.size === 1 && !noMatch && !broken) {
+        var row = rulesSeen.size === 1 ? rulesSeen.values().next().value : null;
+        if (row === VARIES) row = null;
+        result.status = "decided";
+        result.outcomes = outs.map(function (o) { return outcomes[o]; });
+        result.possible = sorted(new Set(outs));
+        if (policy !== "collect") {
+          result.outcome = outcomes[outs[0]];
+          if (row !== null) { result.rule = rules[row][0]; result.because = rules[row][2]; }
+        }
+      }
+      return result;
+    }
+
+    return { evaluate: evaluate, inputs: inputs, parse: function (id, v) { return parseValue(byId.get(id), v); } };
+  }
+
+  // -- the page -----------------------------------------------------------------
+  var holder = document.getElementById("crossroads-data");
+  if (!holder) { window.crossroads = { engine: engine }; return; }
+  var data = JSON.parse(holder.textContent);
+  var table = engine(data.engine);
+  window.crossroads = { evaluate: table.evaluate, engine: engine };
+
+  var form = document.getElementById("questions");
+  var region = document.getElementById("result");
+  var ui = data.ui, view = data.view;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) { if (c !== null) node.append(c); });
+    return node;
+  }
+
+  function list(items, attrs) { return el("ul", attrs, items.map(function (t) { return el("li", {}, [t]); })); }
+
+  // The recommendation: title (h2) and sections (h3); content marked English when it is.
+  function outcomeBlock(id, because) {
+    var o = view.outcomes[id], content = view.lang ? { lang: view.lang } : {};
+    var parts = [el("h2", Object.assign({ class: "outcome-title" }, content), [o.title])];
+    if (o.summary) parts.push(el("p", content, [o.summary]));
+    if (because) parts.push(el("h3", {}, [ui.why]), el("p", Object.assign({ class: "because" }, content), [because]));
+    if (o.choose_when.length) parts.push(el("h3", {}, [ui.choose_when]), list(o.choose_when, content));
+    if (o.tradeoffs.length) parts.push(el("h3", {}, [ui.tradeoffs]), list(o.tradeoffs, content));
+    return parts;
+  }
+
+  // A group of one radio is an element, not a RadioNodeList: read and set it by `checked`.
+  function radioValue(field) { return field.type === "radio" ? (field.checked ? field.value : "") : field.value; }
+
+  function answersFromForm() {
+    var answers = {}, errors = {};
+    table.inputs.forEach(function (inp) {
+      var field = form.elements.namedItem(inp.id);
+      if (!field) return;
+      if (inp.type === "integer" || inp.type === "number") {
+        var text = field.value;
+        if (field.validity && field.validity.badInput) errors[inp.id] = true;
+        else if (text !== "") {
+          try { table.parse(inp.id, text); answers[inp.id] = text; } catch (e) { if (e instanceof AnswerError) errors[inp.id] = true; else throw e; }
+        }
+      } else if (radioValue(field) !== "") {
+        answers[inp.id] = inp.type === "boolean" ? radioValue(field) === "true" : radioValue(field);
+      }
+    });
+    return { answers: answers, errors: errors };
+  }
+
+  function showErrors(errors) {
+    table.inputs.forEach(function (inp) {
+      var field = document.getElementById("q-" + inp.id + "-error");
+      var control = document.getElementById("q-" + inp.id);
+      if (!field || !control) return;
+      field.hidden = !errors[inp.id];
+      if (errors[inp.id]) control.setAttribute("aria-invalid", "true"); else control.removeAttribute("aria-invalid");
+    });
+  }
+
+  var shown = null;
+  function render(result) {
+    var key = JSON.stringify(result);
+    if (key === shown) return; // unchanged: nothing new for the live region to announce
+    shown = key;
+    var content = [];
+    document.querySelectorAll(".option[data-outcome]").forEach(function (card) {
+      var on = result.status === "decided" && result.outcomes.indexOf(card.getAttribute("data-outcome")) >= 0;
+      card.classList.toggle("recommended", on);
+      card.querySelector(".badge").hidden = !on;
+    });
+    if (result.error) content = [el("p", { class: "problem" }, [ui.violation]), el("p", {}, [result.error])];
+    else if (result.status === "no-match") content = [el("p", { class: "problem" }, [ui.no_match])];
+    else if (result.status !== "decided") content = [el("p", { class: "placeholder" }, [ui.placeholder])];
+    else {
+      content.push(el("p", { class: "eyebrow" }, [ui.recommendation]));
+      if (result.outcome !== null) content = content.concat(outcomeBlock(result.outcome, result.rule && view.because[result.rule]));
+      else {
+        content.push(el("p", {}, [ui.collected]));
+        Array.from(new Set(result.outcomes)).forEach(function (id) { content = content.concat(outcomeBlock(id, null)); });
+      }
+    }
+    var box = el("div", { class: "result-body status-" + (result.error ? "error" : result.status) }, content);
+    region.replaceChildren(box);
+  }
+
+  function writeFragment(answers) {
+    var params = new URLSearchParams();
+    Object.keys(answers).forEach(function (k) { params.set(k, String(answers[k])); });
+    var hash = params.toString();
+    var url = hash ? "#" + hash : location.pathname + location.search;
+    try { history.replaceState(null, "", url); } catch (e) { if (hash) location.hash = hash; }
+  }
+
+  function readFragment() {
+    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    form.reset();
+    params.forEach(function (value, key) {
+      var field = byName(key);
+      if (field && field.type === "radio") field.checked = field.value === value;
+      else if (field) field.value = value;
+    });
+  }
+
+  function byName(key) {
+    return table.inputs.some(function (i) { return i.id === key; }) ? form.elements.namedItem(key) : null;
+  }
+
+  function update(write) {
+    var state = answersFromForm();
+    showErrors(state.errors);
+    render(table.evaluate(state.answers));
+    if (write) writeFragment(state.answers);
+  }
+
+  form.addEventListener("input", function () { update(true); });
+  form.addEventListener("change", function () { update(true); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  form.addEventListener("reset", function () { setTimeout(function () { update(true); }, 0); });
+  window.addEventListener("hashchange", function () { readFragment(); update(false); });
+  readFragment();
+  update(false);
+  document.documentElement.classList.add("js");
+})();

@@ -1,0 +1,207 @@
+"""``crossroads page`` and ``engine/page.py``, without a browser (see test_page_browser.py for one)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, compile_yaml
+from crossroads.cli.main import cli
+from crossroads.engine import tables
+from crossroads.engine.page import asset, evaluator_data, render_page
+
+NOTICE_ZH = "本页面尚未完全翻译为您的语言——正在显示英文版本。"
+
+
+def bundled():
+    return tables.compiled(tables.find(None), use_cache=False)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text, of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> Tags:
+    p = Tags()
+    p.feed(html)
+    return p
+
+
+def test_bundled_page_is_small_and_self_contained() -> None:
+    html = render_page(bundled(), "en", generator_version="9.9")
+    assert len(html.encode("utf-8")) <= 100 * 1024
+    tags = parse(html).tags
+    # nothing to fetch: no src/href/action anywhere, no <link>, <img>, <iframe>
+    assert not [t for t, a in tags if {"src", "href", "action", "srcset"} & set(a)]
+    assert not [t for t, _ in tags if t in ("link", "img", "iframe", "object", "embed")]
+    csp = next(a["content"] for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in csp and "form-action 'none'" in csp
+
+
+def test_csp_hashes_match_the_inline_style_and_script() -> None:
+    html = render_page(bundled(), "en")
+
+    def sha(text: str) -> str:
+        return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+    style = re.search(r"<style>(.*?)</style>", html, re.DOTALL).group(1)
+    script = re.search(r"<script>(.*?)</script>", html, re.DOTALL).group(1)
+    assert style == asset("page.css") and script == asset("page.js")
+    csp = next(a["content"] for t, a in parse(html).tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert f"style-src '{sha(style)}'" in csp and f"script-src '{sha(script)}'" in csp
+
+
+def test_native_controls_as_the_issue_says() -> None:
+    tags = parse(render_page(bundled(), "en")).tags
+    radios = {(a["name"], a["value"]) for t, a in tags if t == "input" and a.get("type") == "radio"}
+    assert {("change", "knowledge"), ("change", "behaviour"), ("change", "both")} <= radios
+    assert {("citations", "true"), ("citations", "false")} <= radios
+    assert {("budget", "tight"), ("budget", "moderate"), ("budget", "relaxed")} <= radios
+    number = next(a for t, a in tags if t == "input" and a.get("type") == "number")
+    assert (number["name"], number["min"], number["step"], "max" in number) == ("examples", "0", "1", False)
+    assert len([t for t, _ in tags if t == "fieldset"]) == len([t for t, _ in tags if t == "legend"]) == 5
+    assert [a for t, a in tags if a.get("id") == "result"][0]["aria-live"] == "polite"
+
+
+@pytest.mark.parametrize(
+    "lang, has, lacks",
+    [
+        ("en", ["Decision guide", "All options at a glance", "Answer all questions to see the recommendation.", "Choose it when", "Trade-offs", "RAG or fine-tuning?"], [NOTICE_ZH]),
+        ("zh", ["决策指南", "所有选项一览", "回答所有问题以查看建议。", "在以下情况选择它", "权衡", NOTICE_ZH, "RAG or fine-tuning?", "Start with RAG"], ["Decision guide"]),
+    ],
+)
+def test_page_words(lang: str, has: list[str], lacks: list[str]) -> None:
+    html = render_page(bundled(), lang)
+    text = "".join(parse(html).text)
+    for words in has:
+        assert words in text
+    for words in lacks:
+        assert words not in text
+
+
+def test_zh_page_marks_english_content() -> None:
+    tags = parse(render_page(bundled(), "zh")).tags
+    assert tags[0] == ("html", {"lang": "zh-Hans"})
+    assert ("h1", {"lang": "en"}) in tags
+    assert ("p", {"class": "notice", "role": "note"}) in tags
+
+
+def test_translated_table_page_has_no_notice() -> None:
+    t = tables.compiled(tables.find(str(FIXTURES / "page" / "translated.yaml")), use_cache=False)
+    html = render_page(t, "zh")
+    assert "茶还是咖啡？" in html and "早上" in html and NOTICE_ZH not in html
+    assert ' lang="en"' not in html
+
+
+def test_hostile_text_is_escaped() -> None:
+    t = compile_yaml(
+        """
+format: crossroads/1
+id: x
+version: 1.0.0
+title: "</script><script>alert(1)</script> & <b>"
+hit_policy: first
+inputs:
+  - {id: a, prompt: "<img src=x onerror=alert(1)>", type: choice, options: [{id: "\\"><svg onload=alert(1)>", label: "</script>"}]}
+outcomes: [{id: o, title: "<!-- O -->"}]
+rules: [{id: r, then: o, because: "</script><!--"}]
+"""
+    )
+    html = render_page(t, "en")
+    assert html.count("<script") == 2 and html.count("</script>") == 2
+    assert "<img" not in html and "<svg" not in html and "<!-- O" not in html
+    data = re.search(r'<script type="application/json" id="crossroads-data">(.*?)</script>', html, re.DOTALL).group(1)
+    assert json.loads(data)["engine"]["rules"][0][2] == "</script><!--"
+
+
+def test_evaluator_data_numbers_are_exact_strings() -> None:
+    t = compile_yaml(
+        """
+format: crossroads/1
+id: x
+version: 1.0.0
+title: X
+hit_policy: first
+inputs:
+  - {id: n, prompt: N?, type: number, minimum: -0.5, maximum: 12345678901234567890123}
+  - {id: b, prompt: B?, type: boolean}
+outcomes: [{id: o, title: O}, {id: p, title: P}]
+rules:
+  - {id: r1, when: {n: "(0.1, 2.5]", b: true}, then: o}
+  - {id: r2, when: {n: ">= 12345678901234567890000"}, then: p}
+"""
+    )
+    data = evaluator_data(t)
+    n, b = data["inputs"]
+    assert n["points"] == ["0.1", "2.5", "12345678901234567890000"]
+    assert (n["min"], n["max"]) == ("-0.5", "12345678901234567890123")
+    assert len(n["masks"]) == 7 and all(re.fullmatch(r"[0-9a-f]+", m) for m in n["masks"])
+    assert b["masks"] == ["3", "2"]  # true: r1 and r2; false: r2 only
+    assert data["outcomeRows"] == ["1", "2"] and data["all"] == "3"
+
+
+# -- the command ------------------------------------------------------------------
+
+
+def test_page_to_stdout() -> None:
+    result = CliRunner().invoke(cli, ["page", "-o", "-"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("<!DOCTYPE html>") and result.stdout.endswith("</html>\n")
+    assert CliRunner().invoke(cli, ["page"]).stdout == result.stdout  # stdout is the default
+
+
+def test_page_to_a_file_replaces_it_atomically_and_keeps_its_mode(tmp_path: Path) -> None:
+    out = tmp_path / "guide.html"
+    out.write_text("old")
+    os.chmod(out, 0o640)
+    result = CliRunner().invoke(cli, ["page", "--lang", "zh", "-o", str(out)])
+    assert result.exit_code == 0 and result.output == ""
+    assert "决策指南" in out.read_text(encoding="utf-8")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["guide.html"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    "args, code, stderr",
+    [
+        (["page", "no-such-table"], 2, "no such file, and no bundled table"),
+        (["page", str(FIXTURES / "page" / "unknown-ids.yaml")], 1, "unknown-translation"),
+        (["page", "-o", "/nonexistent-folder/guide.html"], 1, "crossroads: error: "),
+    ],
+)
+def test_page_errors(args: list[str], code: int, stderr: str) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == code
+    assert stderr in result.stderr
+    assert result.stdout == ""
+
+
+def test_page_unknown_lang_notes_and_uses_english() -> None:
+    result = CliRunner().invoke(cli, ["page", "--lang", "tlh"])
+    assert result.exit_code == 0
+    assert result.stderr.startswith("crossroads: note: no interface in language 'tlh'")
+    assert "Decision guide" in result.stdout
+
+
+def test_page_lang_from_environment() -> None:
+    result = CliRunner().invoke(cli, ["page"], env={"LC_ALL": "zh_CN.UTF-8"})
+    assert '<html lang="zh-Hans">' in result.stdout and result.stderr == ""
