@@ -1,0 +1,128 @@
+"""``crossroads show``: a table at a glance, as text, Markdown or JSON (``engine/overview.py``).
+
+The words around the table's content ("Questions", "Rows leading here", ...)
+come from the UI catalogs (``engine/locales``, keys ``questions``, ``outcomes``,
+``choose_when``, ``tradeoffs``, ``rows``, ``default``, ``any_answers``,
+``accepts``); the content itself from the table, translated when ``--lang``
+names a language its ``translations`` cover completely.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Mapping
+from typing import Any
+
+import click
+
+from crossroads.engine import i18n
+from crossroads.engine.overview import overview
+
+from .common import compiled_table, lang_option, localized_table, table_options, ui_catalog
+
+@click.command("show")
+@click.argument("table", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@lang_option
+@table_options
+def show_cmd(table: str | None, fmt: str, lang: str | None, no_cache: bool, max_bytes: int) -> None:
+    """Show TABLE at a glance: the questions and their options, then each
+    outcome (summary, choose it when, trade-offs) and the rows that lead to it.
+
+    --lang applies to text and Markdown; JSON is data and stays as the table
+    has it. Exit 0, 1 invalid table, 2 usage.
+    """
+    compiled = compiled_table(table, no_cache, max_bytes)
+    if fmt == "json":
+        click.echo(json.dumps(overview(compiled), indent=2, ensure_ascii=False))
+        return
+    catalog = ui_catalog(lang)
+    shown = localized_table(compiled, catalog)
+    data = overview(shown)
+    for question, spec in zip(data["questions"], shown.inputs):
+        question["accepts"] = i18n.accepts(catalog, spec)
+    render = render_markdown if fmt == "markdown" else render_text
+    click.echo(render(data, catalog.messages), nl=False)
+
+
+def _when(when: Mapping[str, str], labels: Mapping[str, str]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in when.items()) or labels["any_answers"]
+
+
+def _wrap(text: str, indent: int) -> list[str]:
+    pad = " " * indent
+    return textwrap.wrap(" ".join(text.split()), 88, initial_indent=pad, subsequent_indent=pad) or [pad]
+
+
+def render_text(data: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    t = data["table"]
+    lines = [f"{t['title']}  ({t['id']} {t['version']})"]
+    if t["summary"]:
+        lines += _wrap(t["summary"], 0)
+    lines += ["", labels["questions"]]
+    for n, q in enumerate(data["questions"], 1):
+        lines.append(f"  {n}. {q['prompt']}  [{q['id']}]")
+        if q["help"]:
+            lines += _wrap(q["help"], 5)
+        for o in q["options"]:
+            lines.append(f"     - {o['id']}" + (f": {o['label']}" if o["label"] != o["id"] else ""))
+        if not q["options"]:
+            lines.append(f"     {labels['accepts']}: {q['accepts']}")
+    lines += ["", labels["outcomes"]]
+    for o in data["outcomes"]:
+        lines.append(f"  {o['title']}  [{o['id']}]")
+        if o["summary"]:
+            lines += _wrap(o["summary"], 4)
+        for key in ("choose_when", "tradeoffs"):
+            if o[key]:
+                lines.append(f"    {labels[key]}:")
+                lines += [f"      • {item}" for item in o[key]]
+        if o["rows"] or o["default"]:
+            lines.append(f"    {labels['rows']}:")
+            lines += [f"      • {r['rule']}: {_when(r['when'], labels)}" for r in o["rows"]]
+            if o["default"]:
+                lines.append(f"      • {labels['default']}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe inside Markdown (and a table cell): no accidental emphasis, links or cell breaks."""
+    out = " ".join(str(text).split())
+    for ch in "\\`*_[]<>|":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def render_markdown(data: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    t = data["table"]
+    lines = [f"# {_md(t['title'])}", ""]
+    if t["summary"]:
+        lines += [_md(t["summary"]), ""]
+    lines += [f"## {labels['questions']}", ""]
+    for n, q in enumerate(data["questions"], 1):
+        lines.append(f"{n}. **{_md(q['prompt'])}** (`{q['id']}`)")
+        if q["help"]:
+            lines.append(f"   {_md(q['help'])}")
+        for o in q["options"]:
+            lines.append(f"   - `{o['id']}`" + (f" — {_md(o['label'])}" if o["label"] != o["id"] else ""))
+        if not q["options"]:
+            lines.append(f"   - {_md(q['accepts'])}")
+    lines += ["", f"## {labels['outcomes']}", ""]
+    for o in data["outcomes"]:
+        lines += [f"### {_md(o['title'])} (`{o['id']}`)", ""]
+        if o["summary"]:
+            lines += [_md(o["summary"]), ""]
+        for key in ("choose_when", "tradeoffs"):
+            if o[key]:
+                lines += [f"**{labels[key]}**", ""] + [f"- {_md(item)}" for item in o[key]] + [""]
+        if o["rows"] or o["default"]:
+            lines += [f"**{labels['rows']}**", ""]
+            if o["rows"]:
+                lines += ["| row | when | because |", "|---|---|---|"]
+                lines += [f"| `{r['rule']}` | {_md(_when(r['when'], labels))} | {_md(r['because'] or '')} |" for r in o["rows"]]
+                lines.append("")
+            if o["default"]:
+                lines += [_md(labels["default"]), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,539 @@
+"""``crossroads fmt``: one canonical layout for a table, comments kept, meaning unchanged.
+
+``format_table(bytes) -> text`` is pure. It runs the hardened loader first
+(``loader.load_bytes``: a file that does not load raises its ``TableError`` and
+nothing else reads it), reads the same text again as a tree of styled nodes
+with its comments (``yamlsource``), and prints that tree in canonical form:
+
+* keys in the order of the README's format reference (unknown keys after the
+  known ones, as written); ``when`` and example ``answers`` keys in the order
+  of the table's inputs;
+* two-space indentation, sequences indented under their key, one row (rule,
+  input, outcome, example) per block list item;
+* flow style for ``when``, example ``answers`` and ``expect``, and options
+  (``- {id: x, label: X}``); block style for the table's structure; the rest
+  as written; nothing is ever wrapped;
+* quoting only where YAML needs it, or where a YAML 1.1 reader would misread
+  the string (``"yes"``, ``"2024-01-01"``): double quotes, single quotes when
+  the text holds ``"`` or ``\\``; numeric conditions (``">= 300"``) are always
+  quoted, as the format reference writes them; numbers keep their literal
+  (``1.50``); folded and literal blocks keep their lines, re-indented;
+* comments stay with the node they precede (or follow, on its line), so they
+  move with it when keys are reordered; a comment indented under the end of a
+  list stays at the end of that list; comments inside a mapping that becomes
+  flow move before its line; runs of blank lines become one; the comments
+  before the first key stay at the top.
+
+The result is checked before it is returned: the hardened loader must read
+from it exactly the data it read from the input (types included), else
+``FormatError`` and nothing is written. Formatting is idempotent (tests prove
+it on the golden fixtures). ``append_examples`` adds examples (for
+``crossroads test --generate``) as part of the same pass.
+
+Why not ruamel's round-trip dumper: it hangs each comment on the node *before*
+it, so reordering keys or restyling a ``when`` moves comments to the wrong row
+or drops them; owning the few dozen lines of printing makes placement a rule.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from collections.abc import Mapping as MappingT
+from collections.abc import Sequence as SequenceT
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from . import yamlsource as ys
+from .conditions import format_number
+from .errors import FormatError, TableError
+from .loader import MAX_BYTES, decode, load_bytes, load_text
+from .yamlscalar import quote
+
+ANY = object()
+"""Matches any one path element in the patterns below."""
+
+KEY_ORDER: dict[tuple[Any, ...], tuple[str, ...]] = {
+    (): ("format", "id", "version", "title", "summary", "hit_policy", "default", "inputs", "outcomes", "rules", "examples", "translations"),
+    ("inputs", ANY): ("id", "prompt", "help", "type", "options", "minimum", "maximum"),
+    ("inputs", ANY, "options", ANY): ("id", "label", "help"),
+    ("outcomes", ANY): ("id", "title", "summary", "choose_when", "tradeoffs"),
+    ("rules", ANY): ("id", "when", "then", "because"),
+    ("examples", ANY): ("name", "answers", "expect"),
+    ("examples", ANY, "expect"): ("outcome", "rule"),
+    ("translations", ANY): ("title", "summary", "inputs", "outcomes", "rules"),
+    ("translations", ANY, "inputs", ANY): ("prompt", "help", "options"),
+    ("translations", ANY, "outcomes", ANY): ("title", "summary", "choose_when", "tradeoffs"),
+}
+"""Canonical key order per mapping (the format reference's)."""
+
+BY_INPUT = (("rules", ANY, "when"), ("examples", ANY, "answers"))
+"""Mappings keyed by input id: keys in the order of the table's inputs."""
+
+FLOW = (("inputs", ANY, "options", ANY), ("rules", ANY, "when"), ("examples", ANY, "answers"), ("examples", ANY, "expect"))
+BLOCK = (
+    (),
+    ("inputs",),
+    ("inputs", ANY),
+    ("inputs", ANY, "options"),
+    ("outcomes",),
+    ("outcomes", ANY),
+    ("outcomes", ANY, "choose_when"),
+    ("outcomes", ANY, "tradeoffs"),
+    ("rules",),
+    ("rules", ANY),
+    ("examples",),
+    ("examples", ANY),
+)
+"""Collections printed flow / block whatever their source style; others keep theirs."""
+
+CONDITION = ("rules", ANY, "when", ANY)
+_CONDITION_START = tuple("<>=[(")
+
+INDENT = 2
+_MAX_KEY = 1000  # YAML allows implicit keys of at most 1024 characters
+
+
+def format_table(data: bytes, file: str, *, max_bytes: int = MAX_BYTES, append_examples: SequenceT[MappingT[str, Any]] = ()) -> str:
+    """The canonical text of a table file; raise ``TableError`` if it does not load, ``FormatError`` if unsafe.
+
+    ``append_examples``: example mappings (``answers``, ``expect``, optional
+    ``name``) to add at the end of ``examples``.
+    """
+    document = load_bytes(data, file, max_bytes)  # the hardened loader, always first
+    text = decode(data, file).replace("\r\n", "\n").replace("\r", "\n")
+    source = ys.parse(text)
+    root = source.root
+    expected = document.data
+    if append_examples:
+        root = _with_examples(root, append_examples)
+        expected = dict(expected, examples=[*expected.get("examples", []), *(dict(e) for e in append_examples)])
+    inputs = _input_order(expected)
+    plan = _Plan(root, inputs)
+    notes = _attach(source.comments, plan)
+    lines = _print_document(root, plan, notes)
+    out = "\n".join(lines) + "\n"
+    _check(out, file, expected)
+    return out
+
+
+def format_text(text: str, file: str = "<text>") -> str:
+    """``format_table`` for text (tests, editors)."""
+    return format_table(text.encode("utf-8"), file, max_bytes=max(MAX_BYTES, len(text.encode("utf-8"))))
+
+
+# ---------------------------------------------------------------- the plan: order and style of every node
+
+
+def _matches(path: tuple[Any, ...], pattern: tuple[Any, ...]) -> bool:
+    return len(path) == len(pattern) and all(p is ANY or p == q for p, q in zip(pattern, path))
+
+
+def _input_order(data: MappingT[str, Any]) -> dict[str, int]:
+    inputs = data.get("inputs")
+    ids = [i.get("id") for i in inputs if isinstance(i, dict)] if isinstance(inputs, list) else []
+    return {i: n for n, i in enumerate(ids) if isinstance(i, str)}
+
+
+class _Plan:
+    """Per path: children in canonical order, and whether the node prints flow."""
+
+    def __init__(self, root: ys.Node, inputs: dict[str, int]):
+        self.inputs = inputs
+        self.flow: dict[tuple[Any, ...], bool] = {}
+        self.nodes: dict[tuple[Any, ...], ys.Node] = {}
+        self.anchors: list[tuple[tuple[Any, ...], tuple[int, int]]] = []  # (path, (line, column)) in document order
+        self._walk(root, (), False)
+        self.anchor_lines = [pos[0] for _, pos in self.anchors]
+
+    def _walk(self, node: ys.Node, path: tuple[Any, ...], inside_flow: bool) -> None:
+        self.nodes[path] = node
+        if isinstance(node, ys.Scalar):
+            return
+        flow = inside_flow or self._canonical_flow(node, path)
+        self.flow[path] = flow
+        if isinstance(node, ys.Mapping):
+            for key, value in node.entries:
+                child = path + (key.value,)
+                if key.start is not None:
+                    self.anchors.append((child, key.start))
+                self._walk(value, child, flow)
+        else:
+            for index, item in enumerate(node.items):
+                child = path + (index,)
+                start = _item_anchor(node, item)
+                if start is not None:
+                    self.anchors.append((child, start))
+                self._walk(item, child, flow)
+
+    @staticmethod
+    def _canonical_flow(node: ys.Mapping | ys.Sequence, path: tuple[Any, ...]) -> bool:
+        if not (node.entries if isinstance(node, ys.Mapping) else node.items):
+            return True  # {} and [] have no block form
+        if any(_matches(path, p) for p in FLOW):
+            return True
+        if any(_matches(path, p) for p in BLOCK):
+            return False
+        return node.flow
+
+    def ordered(self, node: ys.Mapping, path: tuple[Any, ...]) -> list[tuple[ys.Scalar, ys.Node]]:
+        entries = list(node.entries)
+        if any(_matches(path, p) for p in BY_INPUT):
+            rank = self.inputs
+        else:
+            order = next((o for p, o in KEY_ORDER.items() if _matches(path, p)), ())
+            rank = {k: n for n, k in enumerate(order)}
+        last = len(rank)
+        return sorted(entries, key=lambda e: rank.get(e[0].value, last))  # stable: unknown keys as written
+
+    def source_flow_root(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The outermost node around ``path`` written flow in the source (whose first line an
+        end-of-line comment after it is about), else ``path``."""
+        for n in range(1, len(path) + 1):
+            node = self.nodes.get(path[:n])
+            if isinstance(node, (ys.Mapping, ys.Sequence)) and node.flow:
+                return path[:n]
+        return path
+
+    def host(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The anchor a comment at ``path`` hangs on: the outermost node printed flow, if any."""
+        for n in range(1, len(path) + 1):
+            if self.flow.get(path[:n]) and not self.flow.get(path[: n - 1]):
+                return path[:n]
+        return path
+
+
+def _item_anchor(seq: ys.Sequence, item: ys.Node) -> tuple[int, int] | None:
+    """Where a list item starts: for a block list, at its dash (the column comments align with)."""
+    if item.start is None:
+        return None
+    if not seq.flow and seq.start is not None:
+        return (item.start[0], seq.start[1])
+    return item.start
+
+
+# ---------------------------------------------------------------- comments: which node each one belongs to
+
+
+@dataclass
+class _Notes:
+    head: list[str]
+    tail: list[str]
+    before: dict[tuple[Any, ...], list[str]]
+    eol: dict[tuple[Any, ...], list[str]]
+    end: dict[tuple[Any, ...], list[str]]
+
+
+def _attach(comments: Iterable[ys.Comment], plan: _Plan) -> _Notes:
+    """Hang every comment and blank line on a node (see the module docstring for the rules)."""
+    notes = _Notes([], [], {}, {}, {})
+    anchors, lines = plan.anchors, plan.anchor_lines
+    gap: list[ys.Comment] = []
+    gap_at: tuple[int, int] | None = None
+    for c in comments:
+        if c.trailing:
+            i = bisect_right(lines, c.line) - 1
+            if i < 0:
+                notes.head.append(c.text)
+            else:
+                notes.eol.setdefault(plan.host(plan.source_flow_root(anchors[i][0])), []).append(c.text)
+            continue
+        at = (bisect_left(lines, c.line) - 1, bisect_right(lines, c.line))
+        if at != gap_at:
+            _place_gap(gap, gap_at, plan, notes)
+            gap, gap_at = [], at
+        gap.append(c)
+    _place_gap(gap, gap_at, plan, notes)
+    return notes
+
+
+def _place_gap(gap: list[ys.Comment], at: tuple[int, int] | None, plan: _Plan, notes: _Notes) -> None:
+    """The comments and blank lines between two consecutive nodes."""
+    if not gap or at is None:
+        return
+    prev, nxt = at
+    anchors = plan.anchors
+    if prev < 0:
+        notes.head.extend(c.text for c in gap)
+        return
+    following = anchors[nxt] if nxt < len(anchors) else None
+    default = ("before", plan.host(following[0])) if following else ("tail", ())
+    targets: list[tuple[str, tuple[Any, ...]] | None] = []
+    floor = None  # comments keep their order: none goes deeper than the one above it
+    for c in gap:
+        target = _target(c, anchors[prev][0], following, plan) if c.text else None
+        if target is not None:
+            if floor is not None and _depth(target) > _depth(floor):
+                target = floor
+            floor = target
+        targets.append(target)
+    for n, c in enumerate(gap):
+        target = targets[n] or next((t for t in targets[n + 1 :] if t), default)
+        if not c.text and target[0] == "before" and following and target[1] != following[0]:
+            continue  # a blank line inside what now prints as one flow line
+        _bucket(notes, target).append(c.text)
+
+
+def _target(c: ys.Comment, prev: tuple[Any, ...], nxt: tuple[tuple[Any, ...], tuple[int, int]] | None, plan: _Plan) -> tuple[str, tuple[Any, ...]]:
+    """('before', anchor) or ('end', container) or ('tail', ())."""
+    if nxt is not None and c.column <= nxt[1][1]:
+        return ("before", plan.host(nxt[0]))
+    common = _common(prev, nxt[0]) if nxt is not None else ()
+    deepest = None
+    path = plan.host(prev)
+    for n in range(len(path) - 1, len(common), -1):  # containers that end before the next node
+        container = path[:n]
+        node = plan.nodes.get(container)
+        if plan.flow.get(container, True) or node is None:
+            continue
+        if _child_column(node) <= c.column:
+            deepest = container
+            break
+    if deepest is not None:
+        return ("end", deepest)
+    if nxt is not None:
+        return ("before", plan.host(nxt[0]))
+    return ("tail", ())
+
+
+def _depth(target: tuple[str, tuple[Any, ...]]) -> int:
+    return len(target[1]) + 1 if target[0] == "end" else 0
+
+
+def _common(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _child_column(node: ys.Node) -> int:
+    if isinstance(node, ys.Sequence):
+        return node.start[1] if node.start else 0
+    if isinstance(node, ys.Mapping) and node.entries and node.entries[0][0].start:
+        return node.entries[0][0].start[1]
+    return 0
+
+
+def _bucket(notes: _Notes, target: tuple[str, tuple[Any, ...]]) -> list[str]:
+    kind, path = target
+    if kind == "before":
+        return notes.before.setdefault(path, [])
+    if kind == "end":
+        return notes.end.setdefault(path, [])
+    return notes.tail
+
+
+# ---------------------------------------------------------------- printing
+
+
+def _print_document(root: ys.Node, plan: _Plan, notes: _Notes) -> list[str]:
+    out = _comment_block(notes.head, 0)
+    while out and out[0] == "":
+        out.pop(0)
+    if isinstance(root, ys.Mapping) and root.entries:
+        out += _block_map(root, (), 0, plan, notes)
+    else:
+        out.append(_inline(root, (), plan))
+    tail = _comment_block(notes.tail, 0)
+    while tail and tail[-1] == "":
+        tail.pop()
+    return out + tail
+
+
+def _comment_block(items: Iterable[str], indent: int, *, first: bool = False) -> list[str]:
+    """Comment lines at ``indent``; runs of blank lines become one, none right under a parent (``first``)."""
+    out: list[str] = []
+    for text in items:
+        if text == "":
+            if out and out[-1] == "":
+                continue
+            if not out and first:
+                continue  # no blank line right under a parent's line
+            out.append("")
+        else:
+            out.append(" " * indent + text)
+    return out
+
+
+def _eol(items: list[str] | None) -> str:
+    return "  " + " ".join(items) if items else ""
+
+
+def _block_map(node: ys.Mapping, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes) -> list[str]:
+    out: list[str] = []
+    for n, (key, value) in enumerate(plan.ordered(node, path)):
+        child = path + (key.value,)
+        out += _comment_block(notes.before.get(child, ()), indent, first=n == 0)
+        eol = list(notes.eol.get(child, ()))
+        out += _entry(_key_text(key), value, child, indent, plan, notes, eol)
+    out += _comment_block(notes.end.get(path, ()), indent)
+    return out
+
+
+def _entry(key: str, value: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str]) -> list[str]:
+    head = " " * indent + key + ":"
+    if isinstance(value, ys.Mapping) and not plan.flow[path]:
+        return [head + _eol(eol)] + _block_map(value, path, indent + INDENT, plan, notes)
+    if isinstance(value, ys.Sequence) and not plan.flow[path]:
+        return [head + _eol(eol)] + _block_seq(value, path, indent + INDENT, plan, notes)
+    block = _block_scalar(value, path, plan)
+    if block is not None:
+        header, body = block
+        return [f"{head} {header}" + _eol(eol)] + _indent_block(body, indent + INDENT)
+    return [f"{head} {_inline(value, path, plan)}" + _eol(eol)]
+
+
+def _block_seq(node: ys.Sequence, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes) -> list[str]:
+    out: list[str] = []
+    pad = " " * indent
+    for n, item in enumerate(node.items):
+        child = path + (n,)
+        before = list(notes.before.get(child, ()))
+        eol = list(notes.eol.get(child, ()))
+        if isinstance(item, (ys.Mapping, ys.Sequence)) and not plan.flow[child]:
+            first = _first_child(item, child, plan)
+            before += notes.before.pop(first, [])  # the first entry shares the dash's line
+            eol += notes.eol.pop(first, ())
+            if eol:
+                notes.eol[first] = eol
+            out += _comment_block(before, indent, first=n == 0)
+            if isinstance(item, ys.Mapping):
+                inner = _block_map(item, child, indent + INDENT, plan, notes)
+            else:
+                inner = _block_seq(item, child, indent + INDENT, plan, notes)
+            out += [pad + "- " + inner[0][indent + INDENT :]] + inner[1:]
+            continue
+        out += _comment_block(before, indent, first=n == 0)
+        block = _block_scalar(item, child, plan)
+        if block is not None:
+            header, body = block
+            out += [f"{pad}- {header}" + _eol(eol)] + _indent_block(body, indent + INDENT)
+        else:
+            out.append(f"{pad}- {_inline(item, child, plan)}" + _eol(eol))
+    out += _comment_block(notes.end.get(path, ()), indent)
+    return out
+
+
+def _first_child(node: ys.Mapping | ys.Sequence, path: tuple[Any, ...], plan: _Plan) -> tuple[Any, ...]:
+    if isinstance(node, ys.Mapping):
+        return path + (plan.ordered(node, path)[0][0].value,)
+    return path + (0,)
+
+
+def _inline(node: ys.Node, path: tuple[Any, ...], plan: _Plan) -> str:
+    if isinstance(node, ys.Mapping):
+        parts = [f"{_key_text(k, flow=True)}: {_inline(v, path + (k.value,), plan)}" for k, v in plan.ordered(node, path)]
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(node, ys.Sequence):
+        return "[" + ", ".join(_inline(v, path + (n,), plan) for n, v in enumerate(node.items)) + "]"
+    return _scalar_text(node, path, flow=plan.flow.get(path[:-1], False))
+
+
+def _indent_block(body: tuple[str | None, ...], indent: int) -> list[str]:
+    pad = " " * indent
+    return [pad + line if line is not None else "" for line in body]
+
+
+# ---------------------------------------------------------------- scalars
+
+
+def _key_text(key: ys.Scalar, flow: bool = False) -> str:
+    text = key.value if isinstance(key.value, str) else key.text
+    if len(text) > _MAX_KEY:
+        raise FormatError(f"a key of {len(text)} characters has no canonical form (YAML allows 1024 for a plain key)")
+    return quote(text, flow)
+
+
+def _scalar_text(node: ys.Scalar, path: tuple[Any, ...], flow: bool) -> str:
+    value = node.value
+    if isinstance(value, str):
+        return quote(value, flow, double=_matches(path, CONDITION) and value.lstrip().startswith(_CONDITION_START))
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return node.text  # a number, exactly as written
+
+
+def _block_scalar(node: ys.Node, path: tuple[Any, ...], plan: _Plan) -> tuple[str, tuple[str | None, ...]] | None:
+    """(header, lines relative to the new indentation) for a folded/literal block that stays one."""
+    if not isinstance(node, ys.Scalar) or node.block is None or plan.flow.get(path[:-1], False):
+        return None
+    header, content = node.block
+    body_lines = [line for line in content if line.strip(" ")]
+    if not body_lines:
+        return None
+    old = len(body_lines[0]) - len(body_lines[0].lstrip(" "))
+    if old == 0:
+        return None
+    body: list[str | None] = []
+    for line in content:
+        if len(line) <= old and not line.strip(" "):
+            body.append(None)
+        elif line[:old].strip(" "):
+            return None  # less indented than the first line: leave it to quoting
+        else:
+            body.append(line[old:])
+    trial = "k: " + header + "\n" + "\n".join("  " + b if b is not None else "" for b in body) + "\n"
+    try:
+        if load_text(trial, "<block>").data.get("k") != node.value:
+            return None
+    except TableError:
+        return None
+    return header, tuple(body)
+
+
+# ---------------------------------------------------------------- new examples (test --generate)
+
+
+def _synthetic(value: Any) -> ys.Node:
+    if isinstance(value, dict):
+        return ys.Mapping(tuple((_synthetic(str(k)), _synthetic(v)) for k, v in value.items()), False, None, None)  # type: ignore[misc]
+    if isinstance(value, (list, tuple)):
+        return ys.Sequence(tuple(_synthetic(v) for v in value), False, None, None)
+    if isinstance(value, bool):
+        return ys.Scalar(value, "true" if value else "false", "", None, None)
+    if isinstance(value, (int, Decimal)):
+        text = format_number(value) if isinstance(value, Decimal) else str(value)
+        return ys.Scalar(value, text, "", None, None)
+    return ys.Scalar(value, str(value), '"', None, None)
+
+
+def _with_examples(root: ys.Node, examples: SequenceT[MappingT[str, Any]]) -> ys.Node:
+    if not isinstance(root, ys.Mapping):
+        raise FormatError("the top level is not a mapping; cannot add examples")
+    new = tuple(_synthetic(dict(e)) for e in examples)
+    entries = list(root.entries)
+    for n, (key, value) in enumerate(entries):
+        if key.value == "examples":
+            if not isinstance(value, ys.Sequence):
+                raise FormatError("'examples' is not a list; cannot add examples")
+            entries[n] = (key, ys.Sequence(value.items + new, value.flow, value.start, value.end))
+            break
+    else:
+        entries.append((_synthetic("examples"), ys.Sequence(new, False, None, None)))  # type: ignore[arg-type]
+    return ys.Mapping(tuple(entries), root.flow, root.start, root.end)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the safety check
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    if isinstance(value, Decimal):
+        return ("decimal", str(value))
+    return (type(value).__name__, value)
+
+
+def _check(out: str, file: str, expected: Any) -> None:
+    try:
+        got = load_text(out, file).data
+    except TableError as exc:
+        raise FormatError(f"{file}: formatting produced text the loader refuses ({exc}); nothing written — please report this") from None
+    if _typed(got) != _typed(expected):
+        raise FormatError(f"{file}: formatting would change the table's data; nothing written — please report this")
