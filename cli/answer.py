@@ -11,7 +11,7 @@ from crossroads.engine.errors import AnswerError
 from crossroads.engine.evaluate import evaluate
 
 from . import render
-from .common import EXIT_FAIL, EXIT_INTERRUPTED, compiled_table, die, exit_for, read_answers, table_options
+from .common import EXIT_FAIL, EXIT_INTERRUPTED, compiled_table, die, exit_for, lang_option, localized_table, read_answers, table_options, ui_catalog
 
 
 @click.command("evaluate")
@@ -19,11 +19,13 @@ from .common import EXIT_FAIL, EXIT_INTERRUPTED, compiled_table, die, exit_for, 
 @click.option("-a", "--answer", "pairs", multiple=True, metavar="ID=VALUE", help="An answer; repeat for each input.")
 @click.option("--answers", "answers_file", metavar="FILE|-", help="A JSON or YAML mapping of answers.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lang_option
 @table_options
-def evaluate_cmd(table: str | None, pairs: tuple[str, ...], answers_file: str | None, fmt: str, no_cache: bool, max_bytes: int) -> None:
+def evaluate_cmd(table: str | None, pairs: tuple[str, ...], answers_file: str | None, fmt: str, lang: str | None, no_cache: bool, max_bytes: int) -> None:
     """Evaluate answers against TABLE and print the recommendation.
 
     Inputs left out are unanswered: the result says what is still possible.
+    --lang applies to text output; JSON is data and stays as the table has it.
     Exit 0 decided, 3 undecided or no matching row, 2 bad answers, 1 invalid table.
     """
     compiled = compiled_table(table, no_cache, max_bytes)
@@ -32,7 +34,9 @@ def evaluate_cmd(table: str | None, pairs: tuple[str, ...], answers_file: str | 
     if fmt == "json":
         click.echo(render.dumps(render.result_json(compiled, result)))
     else:
-        click.echo(render.result_text(compiled, result, render.use_colour()), nl=False)
+        catalog = ui_catalog(lang)
+        shown = localized_table(compiled, catalog)
+        click.echo(render.result_text(shown, result, render.use_colour(), catalog), nl=False)
     raise click.exceptions.Exit(exit_for(result.status))
 
 
@@ -43,17 +47,21 @@ def _read_line(stream: Any) -> str | None:
 
 @click.command("ask")
 @click.argument("table", required=False)
+@lang_option
 @table_options
-def ask_cmd(table: str | None, no_cache: bool, max_bytes: int) -> None:
+def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int) -> None:
     """Answer TABLE's questions one at a time, then print the recommendation.
 
     Options are numbered: type the number or the id. Stops as soon as the
     outcome is decided. Exit 0 decided, 3 no matching row, 130 on Ctrl-C,
     1 on end of input.
     """
-    from crossroads.engine.answers import accepts, parse_text
+    from crossroads.engine.answers import parse_text
+    from crossroads.engine.i18n import accepts
+    from crossroads.engine.partial import open_questions
 
-    compiled = compiled_table(table, no_cache, max_bytes)
+    catalog = ui_catalog(lang)
+    compiled = localized_table(compiled_table(table, no_cache, max_bytes), catalog)
     stdin = sys.stdin
     answers: dict[str, Any] = {}
     colour = render.use_colour()
@@ -62,6 +70,8 @@ def ask_cmd(table: str | None, no_cache: bool, max_bytes: int) -> None:
         for spec in compiled.inputs:
             if result.status != "undecided":
                 break
+            if spec.id not in open_questions(compiled, answers):
+                continue  # no row still in play tells its answers apart
             click.echo(render._style(spec.prompt, colour, bold=True))
             if spec.help:
                 click.echo(f"  {spec.help}")
@@ -69,7 +79,7 @@ def ask_cmd(table: str | None, no_cache: bool, max_bytes: int) -> None:
                 label = f" — {option.label}" if option.label != option.id else ""
                 click.echo(f"  {n}) {option.id}{label}")
             while True:
-                click.echo(f"[{accepts(spec)}] > ", nl=False)
+                click.echo(f"[{accepts(catalog, spec)}] > ", nl=False)
                 line = _read_line(stdin)
                 if line is None:
                     click.echo("", err=True)
@@ -87,7 +97,7 @@ def ask_cmd(table: str | None, no_cache: bool, max_bytes: int) -> None:
     except KeyboardInterrupt:
         click.echo("", err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    click.echo(render.result_text(compiled, result, colour), nl=False)
+    click.echo(render.result_text(compiled, result, colour, catalog), nl=False)
     raise click.exceptions.Exit(exit_for(result.status))
 
 

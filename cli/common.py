@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from decimal import Decimal
 from typing import Any
 
 import click
 
-from crossroads.engine import tables
+from crossroads.engine import i18n, tables
 from crossroads.engine.errors import AnswerError, TableError
 from crossroads.engine.evaluate import DECIDED
 from crossroads.engine.loader import MAX_BYTES
@@ -26,6 +27,38 @@ def table_options(f: Any) -> Any:
     f = click.option("--no-cache", is_flag=True, help="Do not read or write the compiled-table cache.")(f)
     f = click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")(f)
     return f
+
+
+def lang_option(f: Any) -> Any:
+    """``--lang LANG``: the interface language of a command that shows text to people."""
+    return click.option(
+        "--lang",
+        metavar="LANG",
+        default=None,
+        help=f"Interface language ({', '.join(i18n.languages())}; zh-CN works too). Default: from LC_ALL/LANG, else English.",
+    )(f)
+
+
+def ui_catalog(lang: str | None) -> i18n.Catalog:
+    """The catalog for ``--lang`` (None: from the environment); an unknown one is a note on stderr."""
+    choice = i18n.resolve(lang, os.environ)
+    if choice.note:
+        click.echo(f"crossroads: note: {choice.note}", err=True)
+    return i18n.messages(choice.lang)
+
+
+def localized_table(compiled: Any, catalog: i18n.Catalog) -> Any:
+    """The table with its content in the catalog's language when its translation is complete.
+
+    Otherwise the English content, and the fallback notice (in the interface
+    language) on stderr, as the guide page shows it above the content.
+    """
+    from crossroads.engine.translations import localize
+
+    view = localize(compiled, catalog.lang)
+    if view.notice:
+        click.echo(catalog["fallback_notice"], err=True)
+    return view.table
 
 
 def compiled_table(table: str | None, no_cache: bool, max_bytes: int) -> Any:
@@ -73,5 +106,26 @@ def read_answers(compiled: Any, pairs: tuple[str, ...], answers_file: str | None
 
 def exit_for(status: str) -> int:
     return EXIT_OK if status == DECIDED else EXIT_UNDECIDED
+
+
+def table_files(paths: tuple[str, ...]) -> list[str]:
+    """FILE_OR_DIR arguments to table files: a directory gives its ``*.yaml``/``*.yml``
+    (sorted, hidden folders skipped), a file itself; a missing path is a usage error."""
+    from pathlib import Path
+
+    files: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(
+                str(f)
+                for f in sorted(path.rglob("*"))
+                if f.suffix in (".yaml", ".yml") and f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            )
+        elif path.exists():
+            files.append(p)
+        else:
+            die(f"{p}: no such file or directory", EXIT_USAGE)
+    return files
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import PurePath
-from typing import Iterable
+from typing import Any, Iterable
 from urllib.parse import quote
 
+from crossroads.engine.answers import to_json
 from crossroads.engine.findings import CODES, Finding
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -22,7 +24,14 @@ def render_text(findings: Iterable[Finding]) -> str:
 
 
 def render_json(findings: Iterable[Finding]) -> str:
-    return json.dumps({"findings": [f.to_json() for f in findings]}, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps({"findings": [f.to_json() for f in findings]}, indent=2, ensure_ascii=False, default=_exact) + "\n"
+
+
+def _exact(value: Any) -> Any:
+    """``json.dumps`` fallback: example answers hold exact decimals (a number when a float is exact)."""
+    if isinstance(value, Decimal):
+        return to_json(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _gh_data(s: str) -> str:
@@ -42,7 +51,11 @@ def render_github(findings: Iterable[Finding]) -> str:
 
 
 def _uri(path: str) -> str:
-    return quote(PurePath(path).as_posix(), safe="/._-~")
+    """A relative path stays a relative reference (to the checkout); an absolute one is a file: URI."""
+    pure = PurePath(path)
+    if pure.is_absolute():
+        return pure.as_uri()  # SARIF §3.10.2: an absolute location is an absolute URI
+    return quote(pure.as_posix(), safe="/._-~")
 
 
 def sarif(findings: list[Finding], version: str) -> dict:
@@ -55,7 +68,8 @@ def sarif(findings: list[Finding], version: str) -> dict:
             {
                 "id": code,
                 "name": code,
-                "shortDescription": {"text": CODES.get(code, code)},
+                "shortDescription": {"text": CODES[code].summary if code in CODES else code},
+                **({"fullDescription": {"text": CODES[code].why}, "help": {"text": f"{CODES[code].fix} (crossroads explain {code})"}} if code in CODES else {}),
                 "defaultConfiguration": {"level": "error" if "error" in levels else "warning"},
             }
         )
@@ -97,4 +111,4 @@ def sarif(findings: list[Finding], version: str) -> dict:
 
 
 def render_sarif(findings: list[Finding], version: str) -> str:
-    return json.dumps(sarif(findings, version), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(sarif(findings, version), indent=2, ensure_ascii=False, default=_exact) + "\n"

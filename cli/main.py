@@ -7,7 +7,8 @@ Exit codes (also in ``--help`` and the README):
   answers (``ask``: 130 on Ctrl-C, 1 on end of input);
 * ``lint``: 0 no errors (warnings fail only with ``--strict``), 1 errors, 2 usage;
 * ``batch``: 0 every line evaluated, 1 some lines failed (or the table is
-  invalid), 2 usage.
+  invalid), 2 usage;
+* ``test``, ``fmt``, ``show``, ``init``, ``explain``: see ``EPILOG``.
 
 One error boundary (``_Group.invoke``) turns every expected failure into a
 one-line message on stderr; results go to stdout.
@@ -22,7 +23,7 @@ import click
 from crossroads import __version__
 from crossroads.engine.errors import AnswerError, CrossroadsError, HitPolicyViolation, TableError, TableNotFound
 
-from . import answer, batch, formats, lint
+from . import answer, batch, diff, explain, fmt, formats, init, lint, page, show, test
 from .common import EXIT_FAIL, EXIT_USAGE, die
 
 
@@ -48,6 +49,11 @@ Exit codes:
                  (ask: 130 on Ctrl-C, 1 on end of input)
   lint           0 no errors · 1 errors (or warnings with --strict) · 2 usage
   batch          0 every line evaluated · 1 some lines failed · 2 usage
+  test           0 all passed · 1 a failure, an invalid table or coverage under --fail-under · 2 usage
+  fmt            0 formatted (--check: nothing to change) · 1 would change (--check), or a file
+                 does not load or cannot be written · 2 usage
+  show, explain  0 · 1 table invalid (show) · 2 usage, unknown code (explain)
+  init           0 written · 1 the file exists or cannot be written · 2 usage
 """
 
 
@@ -60,7 +66,8 @@ def cli() -> None:
     """
 
 
-for command in (answer.evaluate_cmd, answer.ask_cmd, batch.batch_cmd, lint.lint_cmd, lint.schema_cmd):
+for command in (answer.evaluate_cmd, answer.ask_cmd, batch.batch_cmd, lint.lint_cmd, lint.schema_cmd, page.page_cmd,
+                test.test_cmd, fmt.fmt_cmd, show.show_cmd, init.init_cmd, explain.explain_cmd, diff.diff_cmd):
     cli.add_command(command)
 
 

@@ -1,7 +1,9 @@
 """Render evaluation results for people (text) and programs (JSON).
 
-UI strings live in ``MESSAGES`` so that a message catalog can replace them
-without touching the layout.
+UI strings come from the message catalogs (``engine/locales``, see
+``crossroads.engine.i18n``): pass the ``Catalog`` of the interface language,
+and the table already localized (``translations.localize``) for its content.
+JSON output is data: it is never translated.
 """
 
 from __future__ import annotations
@@ -16,17 +18,10 @@ import click
 from crossroads.engine.answers import to_json as answer_json
 from crossroads.engine.compiler import CompiledTable
 from crossroads.engine.evaluate import Result
+from crossroads.engine.i18n import Catalog, messages
 
-MESSAGES = {
-    "placeholder": "Answer all questions to see the recommendation.",
-    "unanswered": "Still to answer:",
-    "possible": "Still possible:",
-    "why": "Why",
-    "choose_when": "Choose it when",
-    "tradeoffs": "Trade-offs",
-    "no_match": "No rule matches these answers, and the table has no default.",
-    "collected": "Every matching row's outcome:",
-}
+ENGLISH = messages("en")
+MESSAGES = ENGLISH.messages  # the English strings, for callers that predate the catalogs
 
 
 def use_colour(stream: Any = None) -> bool:
@@ -58,35 +53,42 @@ def _bullets(items: tuple[str, ...]) -> list[str]:
     return [f"  • {item}" for item in items]
 
 
-def outcome_block(table: CompiledTable, outcome_id: str, because: str | None, colour: bool) -> list[str]:
+def outcome_block(table: CompiledTable, outcome_id: str, because: str | None, colour: bool, catalog: Catalog = ENGLISH) -> list[str]:
     outcome = next(o for o in table.outcomes if o.id == outcome_id)
     lines = [_style(outcome.title, colour, bold=True)]
     if outcome.summary:
         lines.append(outcome.summary)
     if because:
-        lines += ["", _style(MESSAGES["why"], colour, bold=True), f"  {because}"]
+        lines += ["", _style(catalog["why"], colour, bold=True), f"  {because}"]
     if outcome.choose_when:
-        lines += ["", _style(MESSAGES["choose_when"], colour, bold=True), *_bullets(outcome.choose_when)]
+        lines += ["", _style(catalog["choose_when"], colour, bold=True), *_bullets(outcome.choose_when)]
     if outcome.tradeoffs:
-        lines += ["", _style(MESSAGES["tradeoffs"], colour, bold=True), *_bullets(outcome.tradeoffs)]
+        lines += ["", _style(catalog["tradeoffs"], colour, bold=True), *_bullets(outcome.tradeoffs)]
     return lines
 
 
-def result_text(table: CompiledTable, result: Result, colour: bool = False) -> str:
+def _because(table: CompiledTable, result: Result) -> str | None:
+    # The result carries the table's own text; a localized table has the rule's translation.
+    if result.rule is None:
+        return result.because
+    return next((r.because for r in table.rules if r.id == result.rule), result.because)
+
+
+def result_text(table: CompiledTable, result: Result, colour: bool = False, catalog: Catalog = ENGLISH) -> str:
     lines: list[str] = []
     if result.status == "decided" and result.outcome is not None:
-        lines = outcome_block(table, result.outcome, result.because, colour)
+        lines = outcome_block(table, result.outcome, _because(table, result), colour, catalog)
     elif result.status == "decided":  # collect
-        lines = [_style(MESSAGES["collected"], colour, bold=True)]
+        lines = [_style(catalog["collected"], colour, bold=True)]
         for rule_id, outcome_id in result.matches or [(None, o) for o in result.outcomes]:
             title = next(o.title for o in table.outcomes if o.id == outcome_id)
             lines.append(f"  • {title} ({outcome_id})" + (f", rule {rule_id}" if rule_id else ""))
     elif result.status == "no-match":
-        lines = [MESSAGES["no_match"]]
+        lines = [catalog["no_match"]]
     else:
-        lines = [MESSAGES["placeholder"], "", MESSAGES["unanswered"]]
+        lines = [catalog["placeholder"], "", catalog["unanswered"]]
         prompts = {i.id: i.prompt for i in table.inputs}
         lines += [f"  - {i}: {prompts[i]}" for i in result.missing]
         titles = {o.id: o.title for o in table.outcomes}
-        lines += ["", MESSAGES["possible"]] + [f"  - {titles[o]} ({o})" for o in result.possible]
+        lines += ["", catalog["possible"]] + [f"  - {titles[o]} ({o})" for o in result.possible]
     return "\n".join(lines) + "\n"

@@ -20,7 +20,7 @@ from typing import Any
 
 from .compiler import Column, CompiledTable, InputSpec, OptionSpec, OutcomeSpec, RuleSpec
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: translations
 
 
 def cache_dir() -> Path:
@@ -77,6 +77,7 @@ def to_json(t: CompiledTable) -> dict[str, Any]:
         ],
         "all_rows": _mask(t.all_rows),
         "outcome_rows": [_mask(m) for m in t.outcome_rows],
+        "translations": t.translations,
     }
 
 
@@ -112,6 +113,7 @@ def from_json(d: dict[str, Any]) -> CompiledTable:
         tuple(columns),
         int(d["all_rows"], 16),
         tuple(int(m, 16) for m in d["outcome_rows"]),
+        d["translations"],
     )
 
 

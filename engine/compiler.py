@@ -19,9 +19,9 @@ included) so that the cache can rebuild it from JSON without pydantic.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Context, Decimal
-from typing import Any
+from typing import Any, Mapping
 
 from . import conditions as cond
 from .conditions import Interval, Num
@@ -100,6 +100,8 @@ class CompiledTable:
     columns: tuple[Column, ...]
     all_rows: int
     outcome_rows: tuple[int, ...]  # per outcome: mask of rows yielding it
+    # language → the table's content translation as plain JSON data (engine/translations.py)
+    translations: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def input_index(self) -> dict[str, InputSpec]:
@@ -161,6 +163,7 @@ def compile_table(table: Any) -> CompiledTable:
         columns,
         all_rows,
         tuple(outcome_rows),
+        {lang: t.model_dump(mode="json", exclude_none=True) for lang, t in (getattr(table, "translations", None) or {}).items()},
     )
 
 

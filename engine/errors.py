@@ -40,3 +40,11 @@ class HitPolicyViolation(CrossroadsError):
 
 class TableNotFound(CrossroadsError):
     """A TABLE argument is neither a file nor a bundled table (usage, exit 2)."""
+
+
+class WriteError(CrossroadsError):
+    """A file could not be written (or exists and must not be overwritten); it is left as it was (exit 1)."""
+
+
+class FormatError(CrossroadsError):
+    """Formatting would change what a table means, so nothing is written (exit 1; a bug to report)."""

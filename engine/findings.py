@@ -53,32 +53,270 @@ def sort_key(f: Finding) -> tuple:
     return (f.file or "", f.line or 0, f.column or 0, f.code)
 
 
-CODES: dict[str, str] = {
-    # loader (§4): the file is not a loadable YAML mapping
-    "unreadable": "The file cannot be read.",
-    "too-large": "The file is larger than the size cap.",
-    "encoding": "The file is not valid UTF-8 or holds a NUL byte.",
-    "syntax": "YAML syntax error.",
-    "anchor": "YAML anchors are not allowed.",
-    "alias": "YAML aliases are not allowed.",
-    "merge-key": "YAML merge keys (<<) are not allowed.",
-    "tag": "Explicit YAML tags are not allowed.",
-    "duplicate-key": "A mapping repeats a key.",
-    "key-type": "A mapping key is not a string.",
-    "too-deep": "Nesting deeper than the limit.",
-    "empty": "The file holds no document.",
-    "not-a-mapping": "The top level is not a mapping.",
-    "multiple-documents": "The file holds more than one YAML document.",
-    # validation (§3)
-    "schema": "The table does not match the crossroads/1 schema.",
-    "duplicate-id": "Two inputs, options, outcomes or rules share an id.",
-    "bad-bounds": "An input's minimum/maximum are not finite or are reversed.",
-    "unknown-outcome": "A then, default or expect names no outcome.",
-    "unknown-input": "A when key names no input.",
-    "unknown-option": "A condition names no option of its input.",
-    "bad-condition": "A condition does not fit its input's type or grammar.",
-    "bad-example": "An example's answers or expectation are invalid.",
-    "unused-input": "No rule conditions on this input.",
-    "unused-outcome": "No rule or default yields this outcome.",
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """What a finding code means, for ``crossroads explain``, SARIF rules and the README.
+
+    ``summary`` is one line; ``why`` says why it matters, ``fix`` how to fix
+    it, and ``example`` is a minimal table excerpt that produces it.
+    """
+
+    severity: Severity
+    summary: str
+    why: str
+    fix: str
+    example: str
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+def _code(severity: Severity, summary: str, why: str, fix: str, example: str) -> CodeInfo:
+    return CodeInfo(severity, summary, " ".join(why.split()), " ".join(fix.split()), example.strip("\n"))
+
+
+CODES: dict[str, CodeInfo] = {
+    # loader: the file is not a loadable YAML mapping
+    "unreadable": _code(
+        "error",
+        "The file cannot be read.",
+        "Nothing can be checked or answered from a file crossroads cannot open.",
+        "Check the path and the file's permissions; pass a file, not a directory.",
+        "$ crossroads lint rules/missing.yaml   # no such file",
+    ),
+    "too-large": _code(
+        "error",
+        "The file is larger than the size cap.",
+        """Tables arrive in pull requests: a size cap turns a huge (or hostile) file into a
+        clear error instead of a minutes-long load.""",
+        "Split the table, or raise the cap with --max-bytes if the size is intended.",
+        "$ crossroads lint --max-bytes 1000 rules/big.yaml",
+    ),
+    "encoding": _code(
+        "error",
+        "The file is not valid UTF-8 or holds a NUL byte.",
+        "Tables are UTF-8 text; other encodings would be misread, and NUL bytes hide content from reviewers.",
+        "Save the file as UTF-8 (without NUL bytes); a UTF-8 byte order mark is accepted.",
+        "title: caf\\xe9   # Latin-1 bytes, not UTF-8",
+    ),
+    "syntax": _code(
+        "error",
+        "YAML syntax error.",
+        "The file is not YAML, so it has no meaning to check.",
+        "Fix the YAML at the position given (indentation, an unclosed quote or bracket, a stray colon).",
+        'title: "unclosed',
+    ),
+    "anchor": _code(
+        "error",
+        "YAML anchors are not allowed.",
+        """Anchors and aliases make one value appear in many places (and can blow up to billions of
+        nodes); a decision table should say everything where it is read.""",
+        "Remove the &anchor and write the value out wherever it is used.",
+        "when: &common {change: knowledge}",
+    ),
+    "alias": _code(
+        "error",
+        "YAML aliases are not allowed.",
+        "An alias repeats a value defined elsewhere, so a row cannot be read on its own (and aliases are the billion-laughs attack).",
+        "Replace *alias with the value itself.",
+        "when: *common",
+    ),
+    "merge-key": _code(
+        "error",
+        "YAML merge keys (<<) are not allowed.",
+        "A merge key hides a row's conditions in another node; reviewers would miss them.",
+        "Write the merged entries out in the mapping.",
+        "when: {<<: *common, budget: tight}",
+    ),
+    "tag": _code(
+        "error",
+        "Explicit YAML tags are not allowed.",
+        "Tags ask a YAML library to construct objects; crossroads never constructs anything from a table.",
+        "Remove the tag (!!str, !python/..., !custom); quote the value if it must be a string.",
+        "version: !!str 1.0",
+    ),
+    "duplicate-key": _code(
+        "error",
+        "A mapping repeats a key.",
+        "Most YAML readers silently keep the last value, so one of the two is ignored without a word.",
+        "Remove one of the keys, or merge their values.",
+        "when: {change: knowledge, change: both}",
+    ),
+    "key-type": _code(
+        "error",
+        "A mapping key is not a string.",
+        "Keys are ids; a number or boolean key (1, true) would be read differently by different YAML readers.",
+        'Quote the key ("1": ...) or use a slug id.',
+        "when: {true: knowledge}",
+    ),
+    "too-deep": _code(
+        "error",
+        "Nesting deeper than the limit.",
+        "A table needs fewer than ten levels; deeper nesting only serves to exhaust a parser.",
+        "Flatten the structure; a table's format never nests that deep.",
+        "title: [[[[[[[[ ... ]]]]]]]]   # more than 64 levels",
+    ),
+    "empty": _code(
+        "error",
+        "The file holds no document.",
+        "An empty file is no table; it is usually a save gone wrong.",
+        "Write a table, e.g. start from `crossroads init`.",
+        "# (nothing but comments)",
+    ),
+    "not-a-mapping": _code(
+        "error",
+        "The top level is not a mapping.",
+        "A table is a mapping of format, id, version, inputs, outcomes and rules.",
+        "Make the top level a mapping (key: value lines), not a list or a scalar.",
+        "- format: crossroads/1   # a list, not a mapping",
+    ),
+    "multiple-documents": _code(
+        "error",
+        "The file holds more than one YAML document.",
+        "One file is one table; a second document after --- would be silently ignored by some readers.",
+        "Split the documents into separate files.",
+        "format: crossroads/1\n---\nformat: crossroads/1",
+    ),
+    # validation
+    "schema": _code(
+        "error",
+        "The table does not match the crossroads/1 schema.",
+        "The schema is the published contract: a missing or unknown key, a wrong type or a malformed id means the table says something other than its author thinks.",
+        "Fix the key or value named in the message; optional keys are left out, never set to null. Editors show these errors as you type with the schema modeline (see the README).",
+        "hit_policy: unique\ninputs: []   # inputs must not be empty",
+    ),
+    "duplicate-id": _code(
+        "error",
+        "Two inputs, options, outcomes or rules share an id.",
+        "Ids are how rows, answers, examples and diffs refer to things; a repeated id makes them ambiguous.",
+        "Rename one of them (and every reference to it).",
+        "rules:\n  - {id: r1, then: rag}\n  - {id: r1, then: fine-tune}",
+    ),
+    "bad-bounds": _code(
+        "error",
+        "An input's minimum/maximum are not finite or are reversed.",
+        "Reversed or infinite bounds leave an input with no valid answer, or an unbounded one in disguise.",
+        "Make minimum <= maximum, both finite numbers (integers for an integer input), or leave one out.",
+        "- {id: examples, prompt: How many?, type: integer, minimum: 10, maximum: 1}",
+    ),
+    "unknown-outcome": _code(
+        "error",
+        "A then, default or expect names no outcome.",
+        "A row (or default, or example) that leads to an outcome the table does not define would answer with nothing.",
+        "Use one of the ids under `outcomes`, or add the outcome.",
+        "- {id: r1, when: {change: knowledge}, then: rga}   # typo for rag",
+    ),
+    "unknown-input": _code(
+        "error",
+        "A when key names no input.",
+        "A condition on an input the table never asks can never be checked: the row is not what it says.",
+        "Use one of the ids under `inputs`, or add the input.",
+        "- {id: r1, when: {chnage: knowledge}, then: rag}",
+    ),
+    "unknown-option": _code(
+        "error",
+        "A condition names no option of its input.",
+        "An option that does not exist never matches, so the row silently decides less than it says.",
+        "Use one of the input's option ids (not its label), or add the option.",
+        "- {id: r1, when: {change: knowlege}, then: rag}",
+    ),
+    "bad-condition": _code(
+        "error",
+        "A condition does not fit its input's type or grammar.",
+        "A condition that cannot be read has no meaning; guessing one would make rows decide what nobody wrote.",
+        'Write the condition form of the input\'s type: an option id, a list or {not: ...} for a choice; true/false; a number, "< N", ">= N" or an interval such as "[1, 5)".',
+        'when: {examples: "between 3 and 5"}',
+    ),
+    "bad-example": _code(
+        "error",
+        "An example's answers or expectation are invalid.",
+        "An example that cannot run is a test that never fails: it protects nothing.",
+        "Give answers the inputs accept and an expect the table can produce (an outcome id, {outcome, rule}, undecided, or a list for collect).",
+        "examples:\n  - answers: {examples: -5}   # minimum is 0\n    expect: rag",
+    ),
+    "unused-input": _code(
+        "warning",
+        "No rule conditions on this input.",
+        "People are asked a question whose answer never changes the recommendation.",
+        "Remove the input, or add the rows that depend on it.",
+        "inputs:\n  - {id: team-size, prompt: How big is your team?, type: integer}   # in no when",
+    ),
+    "unused-outcome": _code(
+        "warning",
+        "No rule or default yields this outcome.",
+        "An outcome nobody can reach is dead text, and often a sign of a row pointing at the wrong outcome.",
+        "Remove the outcome, or point the row that should lead to it there.",
+        "outcomes:\n  - {id: prompt-engineering, title: Just prompt}   # no rule's then",
+    ),
+    # translations
+    "unknown-translation": _code(
+        "error",
+        "A translation names an input, option, outcome or rule the table does not have.",
+        "A translation keyed by an id that does not exist is never shown; it is usually a renamed id.",
+        "Use the table's ids under translations.<lang>, or remove the entry.",
+        "translations:\n  zh:\n    outcomes: {rga: {title: 从 RAG 开始}}   # no outcome rga",
+    ),
+    "partial-translation": _code(
+        "warning",
+        "A translation leaves texts out, so the English content is shown with a notice.",
+        "A translation is used only when complete; until then readers in that language see English.",
+        "Translate the texts the message lists (every title, prompt, option label, summary, because...).",
+        "translations:\n  zh:\n    title: RAG 还是微调？   # but no prompts or outcomes",
+    ),
+    "unsupported-language": _code(
+        "warning",
+        "Translations in a language crossroads has no interface for are never shown.",
+        "Content is shown in a language only together with crossroads' own interface words in it.",
+        "Use a language crossroads ships (see --lang), or contribute its interface catalog.",
+        "translations:\n  de: {title: RAG oder Fine-Tuning?}",
+    ),
+    # row analysis
+    "unreachable": _code(
+        "error",
+        "A row that can never decide any answer set.",
+        """Under unique, any and collect the row matches nothing (e.g. "< 0" with minimum 0); under
+        first every answer it matches is taken by earlier rows together; under priority by rows
+        whose outcome ranks higher. Either way the row is dead, and what its author meant does
+        not happen.""",
+        "Fix the row's conditions (the message names the rows that cover it), move it before them (first), or delete it.",
+        "hit_policy: first\nrules:\n  - {id: small, when: {examples: \"< 300\"}, then: rag}\n  - {id: tiny, when: {examples: \"< 100\"}, then: fine-tune}   # never decides",
+    ),
+    "conflict": _code(
+        "error",
+        "Two rows both match some answer set, where the hit policy forbids it.",
+        """Under unique no two rows may match the same answers; under any they may only if they
+        agree. For the answer set in the message the table has no single answer, and evaluate
+        fails for it.""",
+        "Narrow one of the rows so they no longer overlap (the example shows where), or make them agree; use first or priority if overlap is intended.",
+        "hit_policy: unique\nrules:\n  - {id: a, when: {examples: \">= 300\"}, then: fine-tune}\n  - {id: b, when: {examples: \">= 1000\"}, then: rag}",
+    ),
+    "gap": _code(
+        "error",
+        "Answer sets that no row matches, and there is no default.",
+        "For these answers the table has no recommendation: evaluate reports no-match, ask ends without an answer.",
+        "Add a row for the region in the message (it is written in condition syntax), or a default outcome.",
+        "rules:\n  - {id: few, when: {examples: \"< 300\"}, then: rag}\n  - {id: many, when: {examples: \">= 1000\"}, then: fine-tune}   # 300..999 missing",
+    ),
+    "redundant": _code(
+        "warning",
+        "A row whose removal changes no answer set's result.",
+        "It adds length and review cost without changing a single recommendation, and often hides a mistake.",
+        "Delete the row, or change it so it decides something (the message names what makes it redundant).",
+        "hit_policy: any\nrules:\n  - {id: knowledge, when: {change: knowledge}, then: rag}\n  - {id: knowledge-static, when: {change: knowledge, freshness: static}, then: rag}",
+    ),
+    "mergeable": _code(
+        "warning",
+        "Rows with the same outcome that one row could say.",
+        "They differ on one input only and their conditions there join into one; one row is shorter to read and to keep right.",
+        "Replace the group with one row using the merged condition given in the message.",
+        "rules:\n  - {id: a, when: {budget: tight, change: both}, then: rag}\n  - {id: b, when: {budget: moderate, change: both}, then: rag}   # budget: [tight, moderate]",
+    ),
+    "analysis-incomplete": _code(
+        "warning",
+        "The row analysis ran out of its time budget.",
+        "What was proven is reported, but rows, conflicts or gaps past the budget were not checked: absence of findings proves nothing.",
+        "Raise --max-seconds, or split the table into smaller ones.",
+        "$ crossroads lint --max-seconds 300 rules/huge.yaml",
+    ),
 }
-"""Every finding code with a one-line description (lint's SARIF rules, the README)."""
+"""Every finding code: severity, one-line summary, why it matters, how to fix it, an example."""

@@ -21,7 +21,7 @@ parser we parse again with the pure one before reporting.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
@@ -34,6 +34,9 @@ MAX_BYTES = 8 * 1024 * 1024
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; a crossroads/1 table needs fewer than ten levels."""
+
+MAX_FINDINGS = 100
+"""Problems reported per file: a hostile file can hold millions, each costing time and memory."""
 
 PathT = tuple[Any, ...]
 Pos = tuple[int, int]
@@ -165,12 +168,20 @@ def load_text(text: str, file: str) -> Document:
 
     try:
         return _compose(YAML(typ="safe").parse(text), file)
-    except YAMLError:
-        pass  # libyaml is stricter than YAML 1.2 in places: ask the pure parser
+    except YAMLError as exc:
+        if not _libyaml_quirk(exc, text):
+            raise _syntax_error(exc, file, text) from None
+    # The pure parser is about 15 times slower, so it only gets the one case it exists for.
     try:
         return _compose(YAML(typ="safe", pure=True).parse(text), file)
     except YAMLError as exc:
         raise _syntax_error(exc, file, text) from None
+
+
+def _libyaml_quirk(exc: Exception, text: str) -> bool:
+    """libyaml (YAML 1.1) ends a plain scalar at '?' in a flow collection; YAML 1.2 does not."""
+    index = getattr(getattr(exc, "problem_mark", None), "index", None)
+    return isinstance(index, int) and 0 <= index < len(text) and text[index] == "?"
 
 
 def _syntax_error(exc: Exception, file: str, text: str) -> TableError:
@@ -229,6 +240,10 @@ def _compose(events: Iterable[Any], file: str) -> Document:
     documents = 0
 
     def problem(code: str, message: str, pos: Pos) -> None:
+        if len(problems) == MAX_FINDINGS:  # one more than is reported: stop reading
+            last = problems[-1]
+            problems[-1] = replace(last, message=f"{last.message} (stopped here: more than {MAX_FINDINGS} problems in this file)")
+            raise TableError(problems)
         problems.append(Finding(code, "error", message, file, pos[0], pos[1]))
 
     def check_node(ev: Any, pos: Pos) -> None:
@@ -241,6 +256,7 @@ def _compose(events: Iterable[Any], file: str) -> Document:
         """Attach a finished value to its parent; return its path (None when dropped)."""
         if not stack:
             root.append(value)
+            positions[()] = pos
             return ()
         top = stack[-1]
         if not top.is_map:
@@ -262,17 +278,17 @@ def _compose(events: Iterable[Any], file: str) -> Document:
     def expecting_key() -> bool:
         return bool(stack) and stack[-1].is_map and stack[-1].key is None
 
-    def accept_key(key: Any, pos: Pos) -> None:
+    def accept_key(key: Any, pos: Pos, text: str = "", plain: bool = True) -> None:
         top = stack[-1]
         if key is _BAD_KEY:
             top.key = _BAD_KEY
             return
-        if key == "<<":
+        if key == "<<" and plain:  # a quoted "<<" is an ordinary (unknown) key
             problem("merge-key", "merge keys (<<) are not allowed: write the entries out", pos)
             top.key = _BAD_KEY
             return
         if not isinstance(key, str):
-            problem("key-type", f"keys must be strings, not {_kind(key)} ({key!r}): quote it", pos)
+            problem("key-type", f"keys must be strings, not {_kind(key)} ({text}): quote it", pos)
             top.key = _BAD_KEY
             return
         if top.container is not None and key in top.container:
@@ -286,12 +302,10 @@ def _compose(events: Iterable[Any], file: str) -> Document:
         pos = (ev.start_mark.line + 1, ev.start_mark.column + 1)
         if isinstance(ev, ScalarEvent):
             check_node(ev, pos)
-            if ev.style in (None, "") and ev.tag is None:
-                value = resolve_plain(ev.value)
-            else:
-                value = ev.value
+            plain = ev.style in (None, "")
+            value = resolve_plain(ev.value) if plain and ev.tag is None else ev.value
             if expecting_key():
-                accept_key(value, pos)
+                accept_key(value, pos, ev.value, plain)
             else:
                 place(value, pos)
         elif isinstance(ev, (MappingStartEvent, SequenceStartEvent)):
@@ -309,6 +323,9 @@ def _compose(events: Iterable[Any], file: str) -> Document:
                 path = place(container, pos)
                 if path is None:  # under a refused key: compose, then drop
                     container, path = None, stack[-1].path + ("<dropped>",)
+                if not stack and not is_map:  # fail now, not after composing a huge list
+                    problems.append(Finding("not-a-mapping", "error", "top level must be a mapping, not a list", file, pos[0], pos[1]))
+                    raise TableError(problems)
                 if not stack and is_map:
                     root_pos = pos
             if container is None and not is_map:

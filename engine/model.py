@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
+    AllowInfNan,
     BaseModel,
     ConfigDict,
     Field,
@@ -40,7 +41,10 @@ RESERVED_OUTCOME = "undecided"
 Slug = Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Strict(), StringConstraints(min_length=1)]
 OptionId = Annotated[str, Strict(), StringConstraints(pattern=OPTION_ID_PATTERN)]
-Number = Union[StrictInt, Annotated[Decimal, Strict()]]
+# Non-finite decimals (.inf, .nan) pass here as they pass the schema's "number"; the
+# reference checks report them (bad-bounds, bad-condition, bad-example) with a clear message.
+Dec = Annotated[Decimal, Strict(), AllowInfNan(True)]
+Number = Union[StrictInt, Dec]
 StrList = tuple[StrictStr, ...]
 NonEmptyStrList = Annotated[tuple[StrictStr, ...], Field(min_length=1)]
 
@@ -117,7 +121,7 @@ class Not(_Model):
     not_: Union[StrictStr, NonEmptyStrList] = Field(alias="not")
 
 
-Condition = Union[StrictBool, StrictInt, Annotated[Decimal, Strict()], StrictStr, NonEmptyStrList, Not]
+Condition = Union[StrictBool, StrictInt, Dec, StrictStr, NonEmptyStrList, Not]
 
 
 class Rule(_Model):
@@ -133,13 +137,48 @@ class PinnedExpect(_Model):
 
 
 Expect = Union[Slug, tuple[Slug, ...], PinnedExpect]
-AnswerValue = Union[StrictBool, StrictInt, Annotated[Decimal, Strict()], StrictStr]
+AnswerValue = Union[StrictBool, StrictInt, Dec, StrictStr]
 
 
 class Example(_Model):
     name: StrictStr | None = None
     answers: dict[StrictStr, AnswerValue]
     expect: Expect
+
+
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(?!\n)$"
+Language = Annotated[str, Strict(), StringConstraints(pattern=LANGUAGE_PATTERN)]
+
+
+class InputTranslation(_Model):
+    prompt: Text | None = None
+    help: StrictStr | None = None
+    options: dict[StrictStr, StrictStr] | None = None
+
+
+class OutcomeTranslation(_Model):
+    title: Text | None = None
+    summary: StrictStr | None = None
+    choose_when: StrList | None = None
+    tradeoffs: StrList | None = None
+
+
+class RuleTranslation(_Model):
+    because: StrictStr | None = None
+
+
+class Translation(_Model):
+    """One language's replacements for the table's texts, by id (see ``engine/translations.py``).
+
+    Keys are plain strings here: an id the table lacks is lint's
+    ``unknown-translation`` error, worded with the ids that do exist.
+    """
+
+    title: Text | None = None
+    summary: StrictStr | None = None
+    inputs: dict[StrictStr, InputTranslation] | None = None
+    outcomes: dict[StrictStr, OutcomeTranslation] | None = None
+    rules: dict[StrictStr, RuleTranslation] | None = None
 
 
 class Table(_Model):
@@ -154,3 +193,4 @@ class Table(_Model):
     outcomes: Annotated[tuple[Outcome, ...], Field(min_length=1)]
     rules: Annotated[tuple[Rule, ...], Field(min_length=1)]
     examples: tuple[Example, ...] = ()
+    translations: dict[Language, Translation] | None = None

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import difflib
 import json
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable
+from itertools import islice
+from typing import Any, Iterable, Iterator
 
 from .findings import Finding
-from .loader import Document
+from .loader import MAX_FINDINGS, Document
 
 SCHEMA_FILE = "crossroads-1.schema.json"
 
@@ -72,8 +74,18 @@ _TYPE_WORDS = {
 
 
 def schema_findings(doc: Document) -> list[Finding]:
-    """Every schema error in ``doc``, positioned and worded for authors."""
-    findings: list[Finding] = []
+    """Every schema error in ``doc`` (up to ``MAX_FINDINGS``), positioned and worded for authors."""
+    findings = list(islice(_findings(doc), MAX_FINDINGS + 1))
+    findings.sort(key=lambda f: (f.line or 0, f.column or 0))
+    if len(findings) > MAX_FINDINGS:
+        last = findings[MAX_FINDINGS - 1]
+        more = f" (stopped here: more than {MAX_FINDINGS} problems in this file)"
+        findings = findings[: MAX_FINDINGS - 1] + [replace(last, message=last.message + more)]
+    return findings
+
+
+def _findings(doc: Document) -> Iterator[Finding]:
+    # Lazy, so that a hostile file with a million unknown keys costs only the first few.
     seen: set[tuple[Any, ...]] = set()
     for error in _validator().iter_errors(doc.data):
         for path, key, message in _explain(error):
@@ -82,12 +94,10 @@ def schema_findings(doc: Document) -> list[Finding]:
                 continue
             seen.add(mark)
             line, column = doc.position(path, key=key)
-            findings.append(Finding("schema", "error", message, doc.file, line, column))
-    findings.sort(key=lambda f: (f.line or 0, f.column or 0))
-    return findings
+            yield Finding("schema", "error", message, doc.file, line, column)
 
 
-def _explain(error: Any) -> list[tuple[tuple[Any, ...], bool, str]]:
+def _explain(error: Any) -> Iterable[tuple[tuple[Any, ...], bool, str]]:
     """(path, position-at-key?, message) for one jsonschema error."""
     path = tuple(error.absolute_path)
     at = where(path) or "table"
@@ -97,17 +107,11 @@ def _explain(error: Any) -> list[tuple[tuple[Any, ...], bool, str]]:
         return [(path, False, f"{at}: missing required key '{k}'") for k in missing]
     if validator == "additionalProperties":
         known = list(error.schema.get("properties", {}))
-        out = []
-        for k in instance:
-            if k in known:
-                continue
-            hint = difflib.get_close_matches(str(k), known, n=1)
-            extra = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(known)})"
-            out.append((path + (k,), True, f"{at}: unknown key '{k}'{extra}"))
-        return out
+        return (_unknown_key(path, at, k, known) for k in instance if k not in known)
     if validator == "type":
         wanted = value if isinstance(value, list) else [value]
-        words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+        named = ["true/false" if w == "boolean" and len(wanted) > 1 else _TYPE_WORDS.get(w, w) for w in wanted]
+        words = " or ".join(filter(None, [", ".join(named[:-1]), named[-1]]))  # "a, b or c"
         return [(path, False, f"{at}: expected {words}, not {_kind(instance)}")]
     if validator == "pattern":
         if "a-z0-9_-" in value:
@@ -138,3 +142,9 @@ def _explain(error: Any) -> list[tuple[tuple[Any, ...], bool, str]]:
     if validator == "anyOf" and path and path[-1] == "not":
         return [(path, False, f"{at}: 'not' takes an option id or a non-empty list of ids")]
     return [(path, False, f"{at}: {error.message}")]
+
+
+def _unknown_key(path: tuple[Any, ...], at: str, key: str, known: list[str]) -> tuple[tuple[Any, ...], bool, str]:
+    hint = difflib.get_close_matches(str(key), known, n=1)
+    extra = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(known)})"
+    return (path + (key,), True, f"{at}: unknown key '{key}'{extra}")

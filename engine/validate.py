@@ -20,7 +20,7 @@ from .compiler import input_spec
 from .errors import AnswerError
 from .findings import Finding
 from .loader import Document
-from .model import PinnedExpect, Table
+from .model import Not, PinnedExpect, Table
 from .schema import schema_findings, where
 
 
@@ -60,18 +60,26 @@ def _duplicates(ids: list[str]) -> Iterator[tuple[int, str]]:
         seen.add(value)
 
 
+def _first_by_id(items: Any) -> dict[str, Any]:
+    """By id, in table order; of duplicate ids the first counts (the others are duplicate-id errors)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        out.setdefault(item.id, item)
+    return out
+
+
 def check_duplicate_ids(table: Table, doc: Document) -> Iterator[Finding]:
     groups = [
-        (("inputs",), "input", [i.id for i in table.inputs]),
-        (("outcomes",), "outcome", [o.id for o in table.outcomes]),
-        (("rules",), "rule", [r.id for r in table.rules]),
+        (("inputs",), "input", [i.id for i in table.inputs], ""),
+        (("outcomes",), "outcome", [o.id for o in table.outcomes], ""),
+        (("rules",), "rule", [r.id for r in table.rules], ""),
     ]
     for n, spec in enumerate(table.inputs):
         if spec.type == "choice":
-            groups.append((("inputs", n, "options"), f"option of input '{spec.id}'", [o.id for o in spec.options]))
-    for base, what, ids in groups:
+            groups.append((("inputs", n, "options"), "option", [o.id for o in spec.options], f" in input '{spec.id}'"))
+    for base, what, ids, within in groups:
         for index, value in _duplicates(ids):
-            yield _error(doc, "duplicate-id", base + (index, "id"), f"duplicate {what} id '{value}'")
+            yield _error(doc, "duplicate-id", base + (index, "id"), f"duplicate {what} id '{value}'{within}")
 
 
 def check_bounds(table: Table, doc: Document) -> Iterator[Finding]:
@@ -90,7 +98,7 @@ def _finite(value: Any) -> bool:
 
 def check_outcome_references(table: Table, doc: Document) -> Iterator[Finding]:
     outcomes = [o.id for o in table.outcomes]
-    listing = ", ".join(outcomes)
+    listing = ", ".join(dict.fromkeys(outcomes))
     if table.default is not None and table.default not in outcomes:
         yield _error(doc, "unknown-outcome", ("default",), f"default '{table.default}' is not an outcome (outcomes: {listing})")
     for n, rule in enumerate(table.rules):
@@ -99,7 +107,9 @@ def check_outcome_references(table: Table, doc: Document) -> Iterator[Finding]:
 
 
 def check_conditions(table: Table, doc: Document) -> Iterator[Finding]:
-    inputs = {i.id: i for i in table.inputs}
+    inputs = _first_by_id(table.inputs)
+    options = {i.id: tuple(o.id for o in i.options) if i.type == "choice" else () for i in inputs.values()}
+    parsed_cells: dict[tuple[Any, ...], Any] = {}  # big tables repeat the same cells: parse each once
     for n, rule in enumerate(table.rules):
         for key, raw in (rule.when or {}).items():
             path = ("rules", n, "when", key)
@@ -107,21 +117,39 @@ def check_conditions(table: Table, doc: Document) -> Iterator[Finding]:
             if spec is None:
                 yield _error(doc, "unknown-input", path, f"rule '{rule.id}': '{key}' is not an input (inputs: {', '.join(inputs)})", key=True, rules=(rule.id,))
                 continue
-            options = tuple(o.id for o in spec.options) if spec.type == "choice" else ()
-            parsed = cond.parse(spec.type, raw, options)
+            cell = (key, type(raw), raw)
+            parsed = parsed_cells.get(cell)
+            if parsed is None:
+                parsed = parsed_cells[cell] = cond.parse(spec.type, raw, options[key])
             if isinstance(parsed, str):
-                code = "unknown-option" if parsed.startswith("unknown option") else "bad-condition"
-                yield _error(doc, code, path, f"rule '{rule.id}', {key}: {parsed}", rules=(rule.id,))
+                if parsed.startswith("unknown option"):
+                    yield _error(doc, "unknown-option", _first_unknown(path, raw, options[key]), f"rule '{rule.id}', {key}: {parsed}", rules=(rule.id,))
+                else:
+                    yield _error(doc, "bad-condition", path, f"rule '{rule.id}', {key}: {parsed}", rules=(rule.id,))
+
+
+def _first_unknown(path: tuple[Any, ...], raw: Any, options: tuple[str, ...]) -> tuple[Any, ...]:
+    """The path of the first unknown option id in a choice condition (inside a list or ``not``)."""
+    if isinstance(raw, Not):
+        raw, path = raw.not_, path + ("not",)
+    if isinstance(raw, tuple):
+        index = next(i for i, value in enumerate(raw) if value not in options)
+        path += (index,)
+    return path
 
 
 def check_examples(table: Table, doc: Document) -> Iterator[Finding]:
-    specs = {i.id: input_spec(i) for i in table.inputs}
+    specs = {key: input_spec(i) for key, i in _first_by_id(table.inputs).items()}
     outcomes = {o.id for o in table.outcomes}
     rules = {r.id: r for r in table.rules}
     collect = table.hit_policy == "collect"
+    # An input with a non-finite bound (already bad-bounds) cannot range-check answers: skip it.
+    unbounded = {i.id for i in table.inputs if not all(_finite(getattr(i, b, None)) for b in ("minimum", "maximum"))}
     for n, example in enumerate(table.examples):
         base = ("examples", n)
         for key, value in example.answers.items():
+            if key in unbounded:
+                continue
             try:
                 parse_answers(specs, {key: value})
             except AnswerError as exc:
@@ -164,6 +192,33 @@ def check_unused(table: Table, doc: Document) -> Iterator[Finding]:
             yield Finding("unused-outcome", "warning", f"outcome '{outcome.id}' is never the result: no rule or default yields it", doc.file, line, column)
 
 
+def check_translations(table: Table, doc: Document) -> Iterator[Finding]:
+    """Unknown ids are errors; a partial translation or one never shown, warnings."""
+    from . import i18n, translations
+
+    for lang, translation in (table.translations or {}).items():
+        base = ("translations", lang)
+        data = translation.model_dump(exclude_none=True)
+        for path, message in translations.unknown(table, data):
+            yield _error(doc, "unknown-translation", base + path, f"translations.{lang}: {message}", key=True)
+        line, column = doc.position(base, key=True)
+        if lang == i18n.BASE or lang not in i18n.languages():
+            why = "the table's own text is English" if lang == i18n.BASE else f"crossroads has no '{lang}' interface (languages: {', '.join(i18n.languages())})"
+            yield Finding("unsupported-language", "warning", f"translations.{lang} is never shown: {why}", doc.file, line, column)
+            continue
+        gaps = translations.missing(table, data)
+        if gaps:
+            listed = ", ".join(".".join(p) for p in gaps[:3]) + (", ..." if len(gaps) > 3 else "")
+            yield Finding(
+                "partial-translation",
+                "warning",
+                f"translations.{lang} lacks {len(gaps)} text(s) ({listed}); the English content is shown with a notice until it is complete",
+                doc.file,
+                line,
+                column,
+            )
+
+
 CHECKS = (
     check_duplicate_ids,
     check_bounds,
@@ -171,4 +226,5 @@ CHECKS = (
     check_conditions,
     check_examples,
     check_unused,
+    check_translations,
 )

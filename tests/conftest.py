@@ -28,6 +28,8 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # English interface whatever the developer's locale (LC_ALL wins over LANG); still UTF-8.
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
 
 
 def compile_yaml(text: str, name: str = "t.yaml"):

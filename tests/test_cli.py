@@ -278,3 +278,13 @@ def test_ask_ctrl_c_exits_130_without_traceback(monkeypatch) -> None:
     monkeypatch.setattr(answer, "_read_line", interrupted)
     r = run("ask")
     assert r.exit_code == 130 and "Traceback" not in r.output
+
+
+def test_ask_skips_questions_no_row_in_play_tells_apart() -> None:
+    table = str(Path(__file__).parent / "fixtures" / "ask-skip.yaml")
+    r = run("ask", table, input="yes\nno\n")  # a=true: only r1 (needs c), r3 (needs c) and r4 remain
+    assert r.exit_code == 0, r.output
+    assert "A?" in r.stdout and "C?" in r.stdout and "B?" not in r.stdout
+    assert r.stdout.rstrip().endswith("Y")
+    r = run("ask", table, input="no\nyes\n")  # a=false: b decides between r2 and the rest
+    assert "B?" in r.stdout and r.exit_code == 0
