@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import click
 
@@ -14,26 +13,10 @@ from crossroads.engine.lint import lint_file
 from crossroads.engine.loader import MAX_BYTES
 
 from . import formats
-from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, die
+from .common import EXIT_FAIL, EXIT_OK, table_files
 
 
-def _lint_files(paths: tuple[str, ...]) -> list[Path]:
-    files: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            found = sorted(
-                f for f in path.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
-            )
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            die(f"{p}: no such file or directory", EXIT_USAGE)
-    return files
-
-
-def lint_findings(files: list[Path], max_bytes: int, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
+def lint_findings(files: list[str], max_bytes: int, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
     findings: list[Finding] = []
     for path in files:
         findings.extend(lint_file(path, max_bytes=max_bytes, max_seconds=max_seconds))
@@ -56,7 +39,7 @@ def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: i
     """
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    files = _lint_files(paths)
+    files = table_files(paths)
     findings = lint_findings(files, max_bytes, max_seconds)
     if fmt == "json":
         click.echo(formats.render_json(findings), nl=False)
