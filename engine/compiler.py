@@ -135,15 +135,20 @@ def compile_table(table: Any) -> CompiledTable:
     all_rows = (1 << n) - 1
     rules = []
     parsed: dict[str, list[tuple[int, Any]]] = {i.id: [] for i in inputs}
-    by_id = {i.id: i for i in inputs}
+    by_id = {i.id: (i.type, i.option_ids) for i in inputs}
+    seen: dict[tuple[str, Any], tuple[Any, str]] = {}  # big tables repeat the same cells: parse each once
     for index, rule in enumerate(table.rules):
         texts = []
         for input_id, raw in (rule.when or {}).items():
-            spec = by_id[input_id]
-            c = cond.parse(spec.type, raw, spec.option_ids)
-            assert not isinstance(c, str), c  # validation ran first
-            parsed[input_id].append((index, c))
-            texts.append((input_id, cond.text_of(raw)))
+            key = (input_id, _hashable(raw))
+            hit = seen.get(key)
+            if hit is None:
+                kind, options = by_id[input_id]
+                c = cond.parse(kind, raw, options)
+                assert not isinstance(c, str), c  # validation ran first
+                hit = seen[key] = (c, cond.text_of(raw))
+            parsed[input_id].append((index, hit[0]))
+            texts.append((input_id, hit[1]))
         rules.append(RuleSpec(rule.id, outcome_ids.index(rule.then), rule.because, tuple(texts)))
     outcome_rows = [0] * len(outcomes)
     for index, r in enumerate(rules):
@@ -165,6 +170,16 @@ def compile_table(table: Any) -> CompiledTable:
         tuple(outcome_rows),
         {lang: t.model_dump(mode="json", exclude_none=True) for lang, t in (getattr(table, "translations", None) or {}).items()},
     )
+
+
+def _hashable(raw: Any) -> Any:
+    """A ``when`` value as a dict key (type included: ``1`` and ``true`` differ)."""
+    if isinstance(raw, (list, tuple)):
+        return ("list", tuple(raw))
+    if hasattr(raw, "not_"):
+        inner = raw.not_
+        return ("not", tuple(inner) if isinstance(inner, (list, tuple)) else inner)
+    return (type(raw).__name__, raw)
 
 
 def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Column:

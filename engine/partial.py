@@ -48,7 +48,7 @@ def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: 
             pieces.append((Piece(column.lookup(value), (value,), 0, 0, value),))
         else:
             pieces.append(root())
-    then = [r.then for r in table.rules]
+    rules = table.rules
     policy = table.hit_policy
     outcome_rows = table.outcome_rows
 
@@ -58,60 +58,70 @@ def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: 
             return None
         if policy == "first":
             d = lowest(live)
-            return (then[d], d) if guaranteed >> d & 1 else None
+            return (rules[d].then, d) if guaranteed >> d & 1 else None
         if policy == "priority":
-            best = min(then[r] for r in bits(guaranteed))
-            if any(then[r] < best for r in bits(live)):
+            best = _outcomes_in(table, guaranteed)[0]
+            if _outcomes_in(table, live)[0] < best:
                 return None
             d = lowest(live & outcome_rows[best])
             return best, (d if guaranteed >> d & 1 else VARIES)
         if policy == "unique":
             return (ERROR, None) if guaranteed & (guaranteed - 1) else None
         if policy == "any":
-            outs = {then[r] for r in bits(live)}
+            outs = _outcomes_in(table, live)
             if len(outs) > 1:
-                return (ERROR, None) if len({then[r] for r in bits(guaranteed)}) > 1 else None
+                return (ERROR, None) if len(_outcomes_in(table, guaranteed)) > 1 else None
             d = lowest(live)
-            return outs.pop(), (d if guaranteed >> d & 1 else VARIES)
+            return outs[0], (d if guaranteed >> d & 1 else VARIES)
         return None
 
     def hook(live: int, guaranteed: int) -> tuple[int, bool]:
         return live, fixed(live, guaranteed) is not None
 
+    everything = set(range(len(table.outcomes)))
+    seen: set[int] = set()
     results: set[Any] = set()
     rows: set[int | None] = set()
+    budget = Budget(max_nodes=MAX_NODES if max_nodes is None else max_nodes)
     try:
-        for leaf in space.walk(table, tuple(pieces), table.all_rows, Budget(max_nodes=MAX_NODES if max_nodes is None else max_nodes), hook):
+        for leaf in space.walk(table, tuple(pieces), table.all_rows, budget, hook):
             got = fixed(leaf.live, leaf.guaranteed) if not leaf.constant else None
             result, row = got if got is not None else result_of(table, leaf.live)
             results.add(result)
             rows.add(row)
+            seen.update(result if isinstance(result, tuple) else (result,))
+            if len(results) > 1 and everything <= seen:
+                break  # undecided, and every outcome is possible: nothing left to learn
     except Exhausted:
         return None
     row = rows.pop() if len(rows) == 1 else VARIES
     return Completions(frozenset(results), row)
 
 
+def _outcomes_in(table: CompiledTable, mask: int) -> list[int]:
+    """The outcomes (by priority) of the rows in ``mask``; costs the outcomes, not the rows."""
+    return [o for o, rows in enumerate(table.outcome_rows) if mask & rows]
+
+
 def result_of(table: CompiledTable, live: int) -> tuple[Any, int | None]:
     """The result and deciding row for answers matched by exactly ``live``."""
-    then = [r.then for r in table.rules]
     policy = table.hit_policy
     if not live:
         if table.default is None:
             return NO_MATCH, None
         return ((table.default,) if policy == "collect" else table.default), None
     if policy == "collect":
-        return tuple(then[r] for r in bits(live)), None
+        return tuple(table.rules[r].then for r in bits(live)), None
+    d = lowest(live)
     if policy == "first":
-        d = lowest(live)
-        return then[d], d
+        return table.rules[d].then, d
     if policy == "priority":
-        best = min(then[r] for r in bits(live))
+        best = _outcomes_in(table, live)[0]
         return best, lowest(live & table.outcome_rows[best])
     if policy == "unique":
-        return (ERROR, None) if live & (live - 1) else (then[lowest(live)], lowest(live))
-    outs = {then[r] for r in bits(live)}  # any
-    return (outs.pop(), lowest(live)) if len(outs) == 1 else (ERROR, None)
+        return (ERROR, None) if live & (live - 1) else (table.rules[d].then, d)
+    outs = _outcomes_in(table, live)  # any
+    return (outs[0], d) if len(outs) == 1 else (ERROR, None)
 
 
 def _lazy_roots(table: CompiledTable) -> list[Any]:
