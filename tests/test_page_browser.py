@@ -232,12 +232,14 @@ def test_early_decisions(driver: Any, pages: dict[str, Path], answers: dict[str,
 
 
 def _wide_table(policy: str, n: int = 16) -> str:
-    """n booleans, one row each: 2**n regions unless the hit policy cuts the search short."""
+    """n booleans, one row each: 2**n regions unless the hit policy cuts the search short.
+
+    Outcome ``q`` is never the result, so a search cannot stop early on having seen every outcome."""
     inputs = "\n".join(f"  - {{id: b{i}, prompt: B{i}?, type: boolean}}" for i in range(n))
     rows = "\n".join(f"  - {{id: r{i}, when: {{b{i}: true}}, then: {'o' if i % 2 else 'p'}}}" for i in range(n))
     return (
         f"format: crossroads/1\nid: wide\nversion: 1.0.0\ntitle: Wide\nhit_policy: {policy}\ndefault: o\n"
-        f"inputs:\n{inputs}\noutcomes: [{{id: o, title: O}}, {{id: p, title: P}}]\nrules:\n{rows}\n"
+        f"inputs:\n{inputs}\noutcomes: [{{id: o, title: O}}, {{id: p, title: P}}, {{id: q, title: Q}}]\nrules:\n{rows}\n"
     )
 
 

@@ -172,6 +172,7 @@
 
     var VARIES = -1, MAX_NODES = 20000;
     function Exhausted() {}
+    function Done() {} // undecided and every outcome possible: nothing left to learn
 
     // The result over a whole region when the hit policy already fixes it, else null
     // (`guaranteed`: the live rows that accept every remaining answer).
@@ -303,10 +304,11 @@
             keys.add(l.outs.join(",")); rulesSeen.add(l.rule); outs = l.outs;
             l.outs.forEach(function (o) { reach.add(o); });
           }
+          if (reach.size === outcomes.length && keys.size + (noMatch ? 1 : 0) + (broken ? 1 : 0) > 1) throw new Done();
         }, { nodes: 0 });
       } catch (e) {
         if (e instanceof Exhausted) return approximate(live, definite, pending, missing);
-        throw e;
+        if (!(e instanceof Done)) throw e;
       }
       var sorted = function (set) { return Array.from(set).sort(function (a, b) { return a - b; }).map(function (o) { return outcomes[o]; }); };
       var result = { status: "undecided", outcome: null, outcomes: [], rule: null, because: null, possible: sorted(reach), missing: missing, exact: true };
