@@ -45,6 +45,10 @@ class Finding:
         }
 
 
+MAX_LISTED = 20
+"""Findings listed per table for the kinds that can be countless (gap, mergeable); the last says how many more."""
+
+
 def has_errors(findings: "list[Finding] | tuple[Finding, ...]") -> bool:
     return any(f.severity == "error" for f in findings)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from crossroads.cli.main import cli
-from crossroads.engine.analysis import MAX_LISTED
+from crossroads.engine.findings import MAX_LISTED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
