@@ -42,8 +42,12 @@ def run_script(*args: str) -> str:
             ["benchmarks/bench_cli.py", "--quick", "--runs", "1"],
             [rf"^python -c pass +{FIGURE}", rf"^crossroads evaluate \(bundled, warm cache\) +{FIGURE} +{FIGURE}×", r"^target warm evaluate"],
         ),
+        (
+            ["benchmarks/bench_lint.py", "--quick"],
+            [rf"^bundled rag-or-fine-tune +{FIGURE}", r"^7,776-row unique, broken .*conflict 1, gap 1,", r"^12 inputs × 2,000 rows"],
+        ),
     ],
-    ids=["evaluate", "cli"],
+    ids=["evaluate", "cli", "lint"],
 )
 def test_benchmark_prints_figures(args: list[str], figures: list[str]) -> None:
     out = run_script(*args)
