@@ -32,14 +32,13 @@ from .answers import accepts
 from .compiler import CompiledTable
 from .findings import MAX_LISTED, Finding
 from .mergeable import accepted, mergeable, overlap
+from .partial import ERROR, outcomes_in, result_of
 from .space import Budget, Exhausted, Leaf, bits, lowest
 
 MAX_GAPS_KEPT = 100_000
 """Gap regions kept for merging; beyond this they are only counted (bounded memory)."""
 
 DEFAULT_MAX_SECONDS = 60.0
-NO_MATCH = -1  # a result: no row matches and there is no default
-ERROR = -2  # a result: the hit policy is violated
 
 
 def _popcount(mask: int) -> int:
@@ -81,21 +80,7 @@ class _Policy:
     # -- results -------------------------------------------------------------
     def result(self, live: int) -> Any:
         """The result for answers matched by exactly ``live`` (comparable values)."""
-        p = self.policy
-        if not live:
-            if p == "collect":
-                return (self.default,) if self.default is not None else ()
-            return self.default if self.default is not None else NO_MATCH
-        if p == "first":
-            return self.then[lowest(live)]
-        if p == "priority":
-            return min(self.then[r] for r in bits(live))
-        if p == "unique":
-            return ERROR if live & (live - 1) else self.then[lowest(live)]
-        if p == "any":
-            outs = {self.then[r] for r in bits(live)}
-            return outs.pop() if len(outs) == 1 else ERROR
-        return tuple(self.then[r] for r in bits(live))  # collect
+        return result_of(self.t, live)[0]
 
     def deciders(self, live: int) -> int:
         """Rows that decide (are the result's row) for answers matched by ``live``."""
@@ -105,11 +90,8 @@ class _Policy:
         if p == "first":
             return live & -live
         if p == "priority":
-            best = min(self.then[r] for r in bits(live))
-            return live & self.t.outcome_rows[best]
-        if p == "collect":
-            return live
-        return live  # unique, any: every match takes part in the result
+            return live & self.t.outcome_rows[outcomes_in(self.t, live)[0]]
+        return live  # unique, any, collect: every match takes part in the result
 
     def rule_rows(self, live: int) -> int:
         """Rows that ``evaluate`` would report as the deciding ``rule`` (collect: every match)."""
@@ -138,7 +120,7 @@ class _Policy:
         if p == "any":
             if _popcount(live) == 1:
                 return live
-            return live if len({self.then[r] for r in bits(live)}) == 2 else 0
+            return live if len(outcomes_in(self.t, live)) == 2 else 0
         return live  # collect
 
     # -- the search hook -----------------------------------------------------
@@ -150,7 +132,7 @@ class _Policy:
             g = lowest(guaranteed)
             return live & ((2 << g) - 1)
         if self.policy == "priority":
-            best = min(self.then[r] for r in bits(guaranteed))
+            best = outcomes_in(self.t, guaranteed)[0]
             return live & self.up_to[best]
         return live
 
@@ -165,7 +147,7 @@ class _Policy:
                 keep_to = lowest(later) if later else live.bit_length()
             live &= (2 << keep_to) - 1
         elif p == "priority" and guaranteed:
-            best = min(self.then[r] for r in bits(guaranteed))
+            best = outcomes_in(self.t, guaranteed)[0]
             tops = guaranteed & self.t.outcome_rows[best]
             if _popcount(tops) >= 2 or tops & ~s.mattering == 0:
                 live &= self.up_to[best]

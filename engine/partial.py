@@ -60,17 +60,17 @@ def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: 
             d = lowest(live)
             return (rules[d].then, d) if guaranteed >> d & 1 else None
         if policy == "priority":
-            best = _outcomes_in(table, guaranteed)[0]
-            if _outcomes_in(table, live)[0] < best:
+            best = outcomes_in(table, guaranteed)[0]
+            if outcomes_in(table, live)[0] < best:
                 return None
             d = lowest(live & outcome_rows[best])
             return best, (d if guaranteed >> d & 1 else VARIES)
         if policy == "unique":
             return (ERROR, None) if guaranteed & (guaranteed - 1) else None
         if policy == "any":
-            outs = _outcomes_in(table, live)
+            outs = outcomes_in(table, live)
             if len(outs) > 1:
-                return (ERROR, None) if len(_outcomes_in(table, guaranteed)) > 1 else None
+                return (ERROR, None) if len(outcomes_in(table, guaranteed)) > 1 else None
             d = lowest(live)
             return outs[0], (d if guaranteed >> d & 1 else VARIES)
         return None
@@ -98,7 +98,7 @@ def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: 
     return Completions(frozenset(results), row)
 
 
-def _outcomes_in(table: CompiledTable, mask: int) -> list[int]:
+def outcomes_in(table: CompiledTable, mask: int) -> list[int]:
     """The outcomes (by priority) of the rows in ``mask``; costs the outcomes, not the rows."""
     return [o for o, rows in enumerate(table.outcome_rows) if mask & rows]
 
@@ -116,11 +116,11 @@ def result_of(table: CompiledTable, live: int) -> tuple[Any, int | None]:
     if policy == "first":
         return table.rules[d].then, d
     if policy == "priority":
-        best = _outcomes_in(table, live)[0]
+        best = outcomes_in(table, live)[0]
         return best, lowest(live & table.outcome_rows[best])
     if policy == "unique":
         return (ERROR, None) if live & (live - 1) else (table.rules[d].then, d)
-    outs = _outcomes_in(table, live)  # any
+    outs = outcomes_in(table, live)  # any
     return (outs[0], d) if len(outs) == 1 else (ERROR, None)
 
 
