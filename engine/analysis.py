@@ -31,7 +31,7 @@ from . import space
 from .answers import accepts
 from .compiler import CompiledTable
 from .findings import MAX_LISTED, Finding
-from .mergeable import accepted, mergeable, overlap
+from .mergeable import mergeable
 from .partial import ERROR, outcomes_in, result_of
 from .space import Budget, Exhausted, Leaf, bits, lowest
 
@@ -257,11 +257,8 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
     policy = _Policy(table, state)
     pieces = space.root_pieces(table)
     matchable = table.all_rows
-    for ps in pieces:
-        union = 0
-        for p in ps:
-            union |= p.mask
-        matchable &= union
+    for ps in pieces:  # a row refusing every answer of some input matches nothing
+        matchable &= _or_all(p.mask for p in ps)
     complete = True
     try:
         for leaf in space.walk(table, pieces, matchable, budget, policy.hook):
@@ -276,12 +273,15 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
         unreachable = table.all_rows & ~matchable
     covers: dict[int, int] = {}
     if complete:
+        overlaps: _Overlaps | None = None
         for r in bits(unreachable & matchable):
-            try:
-                covers[r] = _cover(table, pieces, r, budget)
-            except Exhausted:  # still proven unreachable; name every row that can cover it
-                complete = False
-                covers[r] = _overlapping_cover(table, pieces, r)
+            if overlaps is None:
+                try:
+                    covers[r] = _cover(table, pieces, r, budget)
+                    continue
+                except Exhausted:  # out of time: name every row that can cover it instead
+                    overlaps = _Overlaps(table, pieces)
+            covers[r] = overlaps.cover(r)
     for r in bits(unreachable):
         findings.append(_unreachable(table, pieces, r, covers.get(r)))
     for a, b, example in state.conflicts:
@@ -350,20 +350,43 @@ def _cover(table: CompiledTable, pieces: Any, row: int, budget: Budget) -> int:
     return cover & ~bit
 
 
-def _overlapping_cover(table: CompiledTable, pieces: Any, row: int) -> int:
-    """Every row that can take answers from ``row`` (earlier, or of a better outcome) and overlaps it.
+class _Overlaps:
+    """Rows sharing some answer set with a row, as bit operations (no search).
 
-    For a row proven unreachable their union covers it; a cheap, larger cover
-    for when the exact one would cost more than the budget left.
+    An unreachable row is covered by the union of the rows that can take its
+    answers and overlap it: earlier ones under ``first``, better outcomes under
+    ``priority``. A larger cover than the search finds, for when that search
+    would cost more than the time left.
     """
-    acc = accepted(table, pieces)
-    then = [r.then for r in table.rules]
-    first = table.hit_policy == "first"
-    return sum(
-        1 << r
-        for r in range(len(table.rules))
-        if (r < row if first else then[r] < then[row]) and overlap(acc[r], acc[row])
-    )
+
+    def __init__(self, table: CompiledTable, pieces: Any):
+        self.table = table
+        self.pieces = pieces
+        self.runs = [space.Runs(ps) if i.type in ("integer", "number") else None for i, ps in zip(table.inputs, pieces)]
+
+    def cover(self, row: int) -> int:
+        bit = 1 << row
+        near = self.table.all_rows
+        for ps, tree in zip(self.pieces, self.runs):
+            if tree is not None:
+                first, last = tree.run(bit, 0, len(ps) - 1)
+                near &= tree.union_every(first, last)[0]
+            else:
+                near &= _or_all(p.mask for p in ps if p.mask & bit)
+        if self.table.hit_policy == "first":
+            return near & (bit - 1)
+        then = self.table.rules[row].then
+        better = 0
+        for o in range(then):
+            better |= self.table.outcome_rows[o]
+        return near & better
+
+
+def _or_all(masks: Any) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
 
 
 def _ids(table: CompiledTable, mask: int) -> list[str]:

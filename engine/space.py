@@ -128,7 +128,7 @@ def _union_every(pieces: tuple[Piece, ...]) -> tuple[int, int]:
     return union, every
 
 
-class _Runs:
+class Runs:
     """A number's pieces in a segment tree: sub-runs answered in O(log n), not O(n).
 
     A row's condition on a number is one interval, so the pieces it accepts
@@ -200,12 +200,12 @@ def walk(
     ``first`` policy decides by, and every region stays one condition per input.
     Per input, the rows accepting some / every answer of the region are kept
     with the node, so a node costs the one input it splits: its pieces for a
-    choice, a few tree lookups for a number (``_Runs``). A
+    choice, a few tree lookups for a number (``Runs``). A
     number's part of a region is then a pair of piece indexes; ``Leaf.region``
     shows it as its first and last piece, which is all a region needs.
     """
     numeric = (i.type in ("integer", "number") for i in table.inputs)
-    runs = tuple(_Runs(ps) if num else None for num, ps in zip(numeric, pieces))
+    runs = tuple(Runs(ps) if num else None for num, ps in zip(numeric, pieces))
     start = tuple((0, len(ps) - 1) if r is not None else ps for r, ps in zip(runs, pieces))
     summary = tuple(r.union_every(0, len(ps) - 1) if r is not None else _union_every(ps) for r, ps in zip(runs, pieces))
     stack = [(start, summary, live)]
@@ -248,7 +248,7 @@ def walk(
             )
 
 
-def _region(work: tuple[Any, ...], runs: tuple[_Runs | None, ...]) -> tuple[tuple[Piece, ...], ...]:
+def _region(work: tuple[Any, ...], runs: tuple[Runs | None, ...]) -> tuple[tuple[Piece, ...], ...]:
     out = []
     for part, tree in zip(work, runs):
         if tree is None:

@@ -139,3 +139,21 @@ def test_a_too_hard_analysis_ends_with_a_warning_not_a_hang(tmp_path: Path) -> N
     assert len(incomplete) == 1 and incomplete[0]["severity"] == "warning"
     assert "--max-seconds" in incomplete[0]["message"]
     assert not any(f["code"] == "redundant" for f in findings)  # needs the full search: not claimed
+
+
+def test_out_of_time_for_covers_names_every_overlapping_earlier_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unreachability is proven by the main search; when the cover search runs out, the cover is
+    every earlier row overlapping the row (still a cover), and the analysis stays complete."""
+    from conftest import compile_yaml
+    from crossroads.engine import analysis
+    from crossroads.engine.space import Exhausted
+
+    def out_of_time(*args: object, **kwargs: object) -> int:
+        raise Exhausted
+
+    monkeypatch.setattr(analysis, "_cover", out_of_time)
+    table = compile_yaml((FIXTURES / "redundant.yaml").read_text().replace("  - id: staff\n", "  - id: guest-again\n    when: {role: guest, mfa: true}\n    then: allow\n  - id: staff\n"))
+    report = analysis.run(table)
+    assert report.complete
+    unreachable = [f for f in report.findings if f.code == "unreachable"]
+    assert [f.rules for f in unreachable] == [("guest-again", "guest")]  # guest-no-mfa does not overlap it
