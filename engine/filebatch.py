@@ -1,0 +1,173 @@
+"""Decide every row of a CSV or Parquet file with DuckDB, running the table's SQL.
+
+``run`` reads the input with DuckDB (CSV cells as text, exactly as written;
+Parquet columns as stored), adds the columns ``outcome``, ``rule`` and
+``error`` computed by ``sql.select_trees`` (the engine's semantics, see
+``engine/sql.py``) and writes every input column plus those three to the
+output, in the format its extension names: one ``COPY (SELECT ...) TO``,
+which DuckDB runs multi-threaded and streaming, spilling to a private
+temporary folder rather than holding the file in memory.
+
+Row order is kept by default (DuckDB's ``preserve_insertion_order``): output
+row N is input row N, at the cost of buffering out-of-order chunks between
+threads; ``keep_order=False`` lets rows leave in any order, with less memory.
+
+In a CSV file an empty cell is a null (an error for every input type); a
+``collect`` table's arrays are written as JSON array text there, and as
+lists in Parquet. The file must have a column for every input (matched
+case-insensitively, as DuckDB binds names); none may be called ``outcome``,
+``rule`` or ``error``. The output is written atomically (``atomic``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .atomic import replace_atomic
+from .compiler import CompiledTable
+from .errors import DataError
+
+FORMATS = {".csv": "csv", ".parquet": "parquet"}
+INSTALL = "pip install 'crossroads[data]'"
+_POLL_SECONDS = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    rows: int
+    errors: int  # rows whose ``error`` is not null
+
+
+def file_format(path: str) -> str | None:
+    """``csv`` or ``parquet`` by the file's extension (any case); None for anything else."""
+    return FORMATS.get(os.path.splitext(path)[1].lower())
+
+
+def run(
+    table: CompiledTable,
+    source: str,
+    target: str,
+    *,
+    keep_order: bool = True,
+    progress: Callable[[float], None] | None = None,
+) -> Summary:
+    """Decide every row of ``source`` into ``target``; ``progress(percent)`` is called while it runs.
+
+    Raises ``DataError`` (usage) when DuckDB is missing, a format is not
+    supported, the input cannot be read or lacks a column for an input.
+    """
+    in_format, out_format = file_format(source), file_format(target)
+    if in_format is None or out_format is None:
+        bad = source if in_format is None else target
+        raise DataError(f"{bad}: not a .csv or .parquet file")
+    try:
+        import duckdb
+    except ImportError:
+        raise DataError(f"{source}: reading {in_format.upper()} files needs DuckDB: {INSTALL}") from None
+    from sqlglot import exp
+
+    from . import sql
+
+    spill = tempfile.mkdtemp(prefix="crossroads-duckdb-")
+    try:
+        con = duckdb.connect(":memory:", config={"preserve_insertion_order": keep_order, "temp_directory": spill})
+        try:
+            # progress is tracked for query_progress(), never printed by DuckDB itself
+            con.execute(f"SET enable_progress_bar = {str(progress is not None).lower()}; SET enable_progress_bar_print = false")
+            # headroom for very large tables' expressions (DuckDB's default limit is 1000 levels)
+            con.execute(f"SET max_expression_depth = {1000 + 4 * len(table.rules)}")
+            reader = _reader(in_format, source)
+            types = _column_types(con, duckdb, table, source, reader)
+            trees = sql.select_trees(table, "duckdb", types=types)
+            if out_format == "csv" and table.hit_policy == "collect":  # lists as JSON text in a CSV cell
+                for alias in ("outcome", "rule"):
+                    trees[alias] = exp.Alias(this=exp.cast(exp.func("to_json", trees[alias].this), "VARCHAR"), alias=exp.to_identifier(alias))
+            query = "SELECT *, " + ", ".join(t.sql(dialect="duckdb") for t in trees.values()) + f" FROM {reader}"
+            counts: dict[str, int] = {}
+
+            def fill(tmp: str) -> None:
+                options = "FORMAT csv, HEADER true" if out_format == "csv" else "FORMAT parquet"
+                copied = _execute(con, duckdb, f"COPY ({query}) TO {_quote(tmp)} ({options})", progress, source)
+                counts["rows"] = int(copied[0][0]) if copied else 0
+                written = _reader(out_format, tmp)
+                counts["errors"] = int(con.execute(f"SELECT count(error) FROM {written}").fetchone()[0])
+
+            replace_atomic(target, fill)
+        finally:
+            con.close()
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+    return Summary(counts["rows"], counts["errors"])
+
+
+def _quote(text: str) -> str:
+    """A DuckDB string literal (standard SQL: quotes doubled, backslashes literal)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _reader(file_format: str, path: str) -> str:
+    if file_format == "csv":  # every cell as text, exactly as written; the header names the columns
+        return f"read_csv({_quote(path)}, header = true, all_varchar = true)"
+    return f"read_parquet({_quote(path)})"
+
+
+def _column_types(con: Any, duckdb: Any, table: CompiledTable, source: str, reader: str) -> dict[str, str]:
+    """Input id → the type of its column (typed Parquet columns skip the detour through text)."""
+    try:
+        described = [(row[0], row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+    except duckdb.Error as exc:
+        raise DataError(f"{source}: cannot read: {_first_line(exc)}") from None
+    names = [name for name, _ in described]
+    type_of = {name.casefold(): kind for name, kind in described}
+    missing = [i.id for i in table.inputs if i.id.casefold() not in type_of]
+    if missing:
+        raise DataError(f"{source}: no column for input(s) {', '.join(missing)} (columns: {', '.join(names)})")
+    taken = [n for n in names if n.casefold() in ("outcome", "rule", "error")]
+    if taken:
+        raise DataError(f"{source}: already has column(s) {', '.join(taken)}, which the output adds; rename them")
+    return {i.id: type_of[i.id.casefold()] for i in table.inputs}
+
+
+def _execute(con: Any, duckdb: Any, query: str, progress: Callable[[float], None] | None, source: str) -> list[tuple[Any, ...]]:
+    """Run ``query``; with ``progress``, in a worker thread while this one reports DuckDB's progress."""
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["rows"] = con.execute(query).fetchall()
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread, re-raised there
+            outcome["error"] = exc
+
+    if progress is None:
+        work()
+    else:
+        worker = threading.Thread(target=work, daemon=True)
+        worker.start()
+        try:
+            while worker.is_alive():
+                done = con.query_progress()
+                if done >= 0:
+                    progress(float(done))
+                worker.join(_POLL_SECONDS)
+        except KeyboardInterrupt:
+            con.interrupt()
+            worker.join()
+            raise
+        progress(100.0)
+    error = outcome.get("error")
+    if isinstance(error, duckdb.Error):
+        raise DataError(f"{source}: {_first_line(error)}") from None
+    if error is not None:
+        raise error
+    return outcome["rows"]
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+

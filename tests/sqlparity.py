@@ -1,0 +1,169 @@
+"""Shared by the SQL tests: the parity reference, the rows to try, and tables to try them on.
+
+A data row is text cells (``None`` for NULL / an empty CSV cell). ``expected``
+reads each cell the way the README says files are read — as a JSON string
+answer (``answers.parse_value``), in table order so that the first bad input is
+the one named — and evaluates with the engine. ``cells`` gives, per input, the
+text values worth trying: every equivalence class of the table (the oracle's
+representatives), the same numbers written differently, values on and beyond
+the bounds, malformed ones and NULL; ``rows`` puts them in rows, and
+``table_and_rows`` draws a random valid table with its rows. ``INJECTION`` is
+a table whose option ids try to be SQL. ``require`` skips a test module
+without its optional dependency, or fails it under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from conftest import compile_yaml
+from crossroads.engine.answers import parse_value
+from crossroads.engine.compiler import CompiledTable
+from crossroads.engine.errors import AnswerError, HitPolicyViolation
+from crossroads.engine.evaluate import evaluate
+from hypothesis import strategies as st
+from oracle import InputInfo, Oracle
+from strategies import tables as generated_tables
+
+Row = Mapping[str, "str | None"]
+
+
+def require(module: str, what: str) -> Any:
+    """Import ``module`` or skip with the reason (fail under ``CI=true``: CI must run these tests)."""
+    try:
+        return __import__(module)
+    except ImportError:
+        reason = f"{module} is not installed ({what})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason + "; CI must run these tests")
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require_java() -> None:
+    if shutil.which("java") is None:
+        reason = "no java on PATH (PySpark needs Java 17: openjdk-17-jre-headless)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + "; CI must run these tests")
+        pytest.skip(reason, allow_module_level=True)
+
+
+def expected(table: CompiledTable, row: Row) -> tuple[Any, Any, str | None]:
+    """(outcome, rule, error) as the SQL must give them; an input error as ``"<input>:"`` (its prefix)."""
+    answers = {}
+    for spec in table.inputs:
+        try:
+            answers[spec.id] = parse_value(spec, row[spec.id])
+        except AnswerError:
+            return None, None, f"{spec.id}:"
+    try:
+        result = evaluate(table, answers)
+    except HitPolicyViolation as exc:
+        return None, None, str(exc)
+    if table.hit_policy == "collect":
+        return list(result.outcomes), [rule for rule, _ in result.matches], None
+    return result.outcome, result.rule, None
+
+
+def comparable(got: tuple[Any, Any, Any]) -> tuple[Any, Any, str | None]:
+    """A SQL result row with an input error cut to its ``"<input>:"`` prefix (the texts differ by design)."""
+    outcome, rule, error = got
+    if isinstance(outcome, tuple):
+        outcome = list(outcome)
+    if isinstance(rule, tuple):
+        rule = list(rule)
+    if error is not None and not error.startswith("hit policy"):
+        error = error.split(":", 1)[0] + ":"
+    return outcome, rule, error
+
+
+def text(n: Any) -> str:
+    return str(n) if isinstance(n, int) else format(Decimal(n), "f")
+
+
+def valid_cells(spec: InputInfo, oracle: Oracle) -> list[str]:
+    """One text per equivalence class of the input (its domain only)."""
+    if spec.type == "choice":
+        return list(spec.options)
+    if spec.type == "boolean":
+        return ["true", "false"]
+    return [text(v) for v in oracle.representatives(spec)]
+
+
+def cells(spec: InputInfo, oracle: Oracle) -> list[str | None]:
+    """Every cell worth trying for one input: valid, rewritten, boundary, invalid, NULL."""
+    valid = valid_cells(spec, oracle)
+    out: list[str | None] = [*valid, None, ""]
+    if spec.type == "choice":
+        out += ["nope", *(o.upper() for o in spec.options), spec.options[0] + " "]
+    elif spec.type == "boolean":
+        out += ["TRUE", " False ", "yes", "1", "t"]
+    else:
+        numbers = [Decimal(v) for v in valid]
+        for n in numbers:
+            out += [f"+{text(n)}", f" {text(n)} ", f"0{text(abs(n))}" if n >= 0 else f"-0{text(abs(n))}"]
+            if spec.type == "number":
+                out += [f"{text(n)}0" if "." in text(n) else f"{text(n)}.0", f"{text(n.scaleb(1))}e-1", f"{text(n.scaleb(-2))}E+2"]
+            else:
+                out += [f"{text(n)}.0", f"{text(n)}e0"]
+        for bound, step in ((spec.minimum, -1), (spec.maximum, 1)):
+            if bound is not None:
+                out += [text(bound), text(Decimal(bound) + step), text(Decimal(bound) + step * Decimal("0.1"))]
+        out += ["abc", "1.2.3", "e5", "--1", ".", "1e", "0x10", "1_000"]
+    return out
+
+
+def rows(table: CompiledTable, oracle: Oracle, drawn: Sequence[dict[str, str | None]] = ()) -> list[dict[str, str | None]]:
+    """Every class of valid answers (one row per distinct set of matching rows), then each input's
+    every cell swapped into a valid row, then ``drawn`` rows (several bad cells at once)."""
+    ids = [spec.id for spec in table.inputs]
+    valid = [{i: text_or_bool(answers[i]) for i in ids} for answers in oracle.classes().values()]
+    out = list(valid)
+    for spec in oracle.inputs:
+        for n, cell in enumerate(cells(spec, oracle)):
+            out.append({**valid[n % len(valid)], spec.id: cell})
+    return out + list(drawn)
+
+
+def text_or_bool(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    return value if isinstance(value, str) else text(value)
+
+
+@st.composite
+def table_and_rows(draw: st.DrawFn) -> tuple[Any, list[dict[str, Any]]]:
+    """A random valid table (``tests/strategies.py``), compiled, with ``rows`` for it."""
+    generated = draw(generated_tables())
+    table = compile_yaml(generated.text)
+    oracle = Oracle(generated.data)
+    choices = {spec.id: cells(spec, oracle) for spec in oracle.inputs}
+    mixed = draw(st.lists(st.fixed_dictionaries({i: st.sampled_from(c) for i, c in choices.items()}), max_size=10))
+    return table, rows(table, oracle, mixed)
+
+
+# Option ids that try to be SQL, or need quoting in some dialect: a table built on them.
+INJECTION_IDS = ["'; DROP TABLE x; --", "it's", 'say "hi"', "back\\slash", "a\\'b", "ünï ✓", "/* c */", "$$ $1 ?"]
+INJECTION = f"""\
+format: crossroads/1
+id: injection
+version: 1.0.0
+title: Quotes
+hit_policy: first
+inputs:
+  - id: pick
+    prompt: Which?
+    type: choice
+    options: [{", ".join("{id: " + json.dumps(o, ensure_ascii=False) + "}" for o in INJECTION_IDS)}]
+outcomes:
+  - {{id: first, title: First}}
+  - {{id: other, title: Other}}
+rules:
+  - {{id: r1, when: {{pick: {json.dumps(INJECTION_IDS[0])}}}, then: first}}
+  - {{id: r2, when: {{pick: {{not: {json.dumps(INJECTION_IDS[0])}}}}}, then: other}}
+"""

@@ -1,0 +1,217 @@
+"""``crossroads batch`` over CSV and Parquet files (DuckDB), and ``crossroads sql``, from the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES
+from crossroads.cli.main import cli
+from sqlparity import require
+
+duckdb = require("duckdb", "the data extra: pip install '.[data]'")
+require("sqlglot", "the data extra: pip install '.[data]'")
+
+HEADER = "id,change,freshness,citations,examples,budget"
+ROWS = [
+    "1,behaviour,static,false,1000,tight",
+    "2,knowledge,,true,5,tight",  # empty cell: null, an error even though 'knowledge' alone decides
+    "3,both,static,TRUE,299, relaxed",  # ' relaxed' is no option
+    '4,"behaviour",static, False ,300,tight',
+    "5,both,occasional,true,300,moderate",
+]
+COLLECT = FIXTURES / "examples" / "collect.yaml"
+
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture
+def answers_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.csv"
+    path.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_csv_to_csv_keeps_every_column_and_adds_the_results(answers_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = invoke("batch", "--input", str(answers_csv), "--output", str(out))
+    assert result.exit_code == 1, result.output  # rows 2 and 3 have errors
+    assert "5 rows → " in result.stderr and "(2 with an error)" in result.stderr
+    got = read_csv(out)
+    assert list(got[0]) == [*HEADER.split(","), "outcome", "rule", "error"]
+    assert [r["id"] for r in got] == ["1", "2", "3", "4", "5"]  # order kept
+    assert got[3]["citations"] == " False "  # input cells as they were
+    assert [(r["outcome"], r["rule"]) for r in got] == [
+        ("fine-tune", "behaviour-static-enough-data"),
+        ("", ""),
+        ("", ""),
+        ("fine-tune", "behaviour-static-tight-budget"),
+        ("rag-plus-fine-tune", "both-with-data"),
+    ]
+    assert got[1]["error"].startswith("freshness: null is not an answer")
+    assert got[2]["error"].startswith("budget: unknown option")
+    assert got[0]["error"] == ""
+
+
+def test_parquet_in_and_out_with_typed_columns(tmp_path: Path) -> None:
+    source, target = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    duckdb.execute(
+        "COPY (SELECT * FROM (VALUES ('behaviour', 'static', false, 1000::BIGINT, 'tight'), ('knowledge', 'frequent', true, 0::BIGINT, 'tight'))"
+        f" AS t(change, freshness, citations, examples, budget)) TO '{source}' (FORMAT parquet)"
+    )
+    result = invoke("batch", "--input", str(source), "--output", str(target))
+    assert result.exit_code == 0, result.output
+    got = duckdb.execute(f"SELECT citations, examples, outcome, rule, error FROM read_parquet('{target}')").fetchall()
+    assert got == [(False, 1000, "fine-tune", "behaviour-static-enough-data", None), (True, 0, "rag", "knowledge-needs-retrieval", None)]
+
+
+def test_collect_lists_are_json_in_csv_and_lists_in_parquet(tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_text("fast\ntrue\nfalse\n")
+    for out in ("out.csv", "out.parquet"):
+        assert invoke("batch", str(COLLECT), "--input", str(tmp_path / "in.csv"), "--output", str(tmp_path / out)).exit_code == 0
+    assert [(json.loads(r["outcome"]), json.loads(r["rule"])) for r in read_csv(tmp_path / "out.csv")] == [
+        (["a", "b"], ["always", "when-fast"]),
+        (["a"], ["always"]),
+    ]
+    got = duckdb.execute(f"SELECT outcome, rule FROM read_parquet('{tmp_path / 'out.parquet'}')").fetchall()
+    assert got == [(["a", "b"], ["always", "when-fast"]), (["a"], ["always"])]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("change,examples\nboth,3\n", "no column for input(s) freshness, citations, budget (columns: change, examples)"),
+        (HEADER + ",error\n1,behaviour,static,false,1000,tight,x\n", "already has column(s) error"),
+    ],
+)
+def test_unusable_files_exit_2_and_leave_the_output_alone(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "in.csv").write_text(content)
+    out = tmp_path / "out.csv"
+    out.write_text("previous\n")
+    result = invoke("batch", "--input", str(tmp_path / "in.csv"), "--output", str(out))
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert out.read_text() == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    "output, message",
+    [("-", "--output: a .csv or .parquet file is required"), ("out.jsonl", "--output: a .csv or .parquet file is required")],
+)
+def test_file_input_needs_a_file_output(answers_csv: Path, output: str, message: str) -> None:
+    result = invoke("batch", "--input", str(answers_csv), "--output", output)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_missing_input_file_exits_2(tmp_path: Path) -> None:
+    result = invoke("batch", "--input", str(tmp_path / "nope.csv"), "--output", str(tmp_path / "out.csv"))
+    assert result.exit_code == 2 and "nope.csv: no such file" in result.stderr
+
+
+def test_output_keeps_the_mode_of_the_file_it_replaces(answers_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    out.write_bytes(b"old")
+    os.chmod(out, 0o640)
+    invoke("batch", "--input", str(answers_csv), "--output", str(out))
+    assert os.stat(out).st_mode & 0o777 == 0o640
+    assert duckdb.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone() == (5,)
+
+
+def test_any_order_gives_the_same_rows(answers_csv: Path, tmp_path: Path) -> None:
+    invoke("batch", "--input", str(answers_csv), "--output", str(tmp_path / "a.csv"))
+    invoke("batch", "--input", str(answers_csv), "--output", str(tmp_path / "b.csv"), "--any-order")
+    key = lambda r: r["id"]
+    assert sorted(read_csv(tmp_path / "a.csv"), key=key) == sorted(read_csv(tmp_path / "b.csv"), key=key)
+
+
+def test_progress_is_reported_to_the_callback(answers_csv: Path, tmp_path: Path) -> None:
+    from crossroads.engine import filebatch, tables
+
+    seen: list[float] = []
+    table = tables.compiled(tables.find(None), use_cache=False)
+    summary = filebatch.run(table, str(answers_csv), str(tmp_path / "out.csv"), progress=seen.append)
+    assert summary.rows == 5 and seen and seen[-1] == 100.0
+
+
+@pytest.mark.parametrize(
+    "hidden, args, message",
+    [
+        ("duckdb", ["batch", "--input", "{csv}", "--output", "{out}"], "needs DuckDB: pip install 'crossroads[data]'"),
+        ("sqlglot", ["sql"], "SQL needs sqlglot: pip install 'crossroads[data]'"),
+    ],
+)
+def test_without_the_data_extra_the_message_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, answers_csv: Path, tmp_path: Path, hidden: str, args: list[str], message: str
+) -> None:
+    monkeypatch.setitem(sys.modules, hidden, None)  # import fails as if not installed
+    monkeypatch.delitem(sys.modules, "crossroads.engine.sql", raising=False)
+    result = invoke(*(a.format(csv=answers_csv, out=tmp_path / "out.csv") for a in args))
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_json_lines_stay_on_the_python_engine(tmp_path: Path) -> None:
+    lines = '{"change": "knowledge"}\n{"change": null}\n'
+    (tmp_path / "in.jsonl").write_text(lines)
+    to_stdout = CliRunner().invoke(cli, ["batch", "--input", str(tmp_path / "in.jsonl")])
+    assert to_stdout.exit_code == 1
+    first, second = (json.loads(x) for x in to_stdout.stdout.splitlines())
+    assert first["status"] == "decided" and first["outcome"] == "rag"  # an absent key is unanswered
+    assert second == {"line": 2, "error": "change: null is not an answer; leave the key out to leave it unanswered"}
+    to_file = invoke("batch", "--input", str(tmp_path / "in.jsonl"), "--output", str(tmp_path / "out.jsonl"))
+    assert to_file.exit_code == 1 and to_file.stdout == ""
+    assert (tmp_path / "out.jsonl").read_text() == to_stdout.stdout
+
+
+# -- crossroads sql ----------------------------------------------------------------
+
+
+def test_sql_prints_a_select_list_duckdb_runs(answers_csv: Path) -> None:
+    result = invoke("sql")
+    assert result.exit_code == 0
+    got = duckdb.execute(f"SELECT id, {result.stdout} FROM read_csv('{answers_csv}', all_varchar = true) ORDER BY id").fetchall()
+    assert [g[:3] for g in got] == [
+        ("1", "fine-tune", "behaviour-static-enough-data"),
+        ("2", None, None),
+        ("3", None, None),
+        ("4", "fine-tune", "behaviour-static-tight-budget"),
+        ("5", "rag-plus-fine-tune", "both-with-data"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "args, code, output",
+    [
+        (["--dialect", "spark"], 0, "`change`"),
+        (["--dialect", "postgres", "--column", "examples=n_examples::int"], 0, "CAST(n_examples AS INT)"),
+        (["--column", "nope=x"], 2, "unknown input(s) nope"),
+        (["--column", "examples"], 2, "expected INPUT=EXPR"),
+        (["--dialect", "oracle"], 2, "Invalid value for '--dialect'"),
+    ],
+)
+def test_sql_options(args: list[str], code: int, output: str) -> None:
+    result = invoke("sql", *args)
+    assert result.exit_code == code
+    assert output in (result.stdout if code == 0 else result.stderr)
+
+
+def test_sql_refuses_numbers_beyond_decimal_38(tmp_path: Path) -> None:
+    table = (FIXTURES / ".." / ".." / "rules" / "rag-or-fine-tune.yaml").read_text().replace('">= 1000"', '">= 1e40"')
+    (tmp_path / "t.yaml").write_text(table)
+    result = invoke("sql", str(tmp_path / "t.yaml"))
+    assert result.exit_code == 1
+    assert "DECIMAL(38)" in result.stderr

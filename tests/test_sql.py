@@ -1,0 +1,314 @@
+"""``engine/sql.py``: the SQL a table compiles to answers every row as the engine does.
+
+Run in DuckDB and SQLite (Python's own ``sqlite3`` with a ``REGEXP``
+function), and in PostgreSQL when its server binaries are installed:
+the bundled table and hypothesis-generated ones (every input type, condition
+form, hit policy and bound) over data with valid, rewritten, boundary,
+malformed and NULL cells; typed columns; the exact-number limits; option ids
+that try to be SQL. Spark: ``test_spark.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from conftest import compile_yaml
+from crossroads.engine import tables
+from crossroads.engine.errors import DataError, NotExpressible
+from hypothesis import given
+from hypothesis import strategies as st
+from oracle import Oracle
+from sqlparity import (
+    INJECTION,
+    INJECTION_IDS,
+    comparable,
+    expected,
+    require,
+    rows,
+    table_and_rows,
+)
+
+duckdb = require("duckdb", "the data extra: pip install '.[data]'")
+require("sqlglot", "the data extra: pip install '.[data]'")
+from crossroads.engine import sql
+
+BUNDLED = tables.compiled(tables.find(None), use_cache=False)
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def run_duckdb(
+    table: Any, data: Sequence[dict[str, Any]], types: dict[str, str] | None = None, columns: dict[str, str] | None = None, *, typed: bool = False
+) -> list[tuple]:
+    """``SELECT <to_sql> FROM data`` in DuckDB, the columns VARCHAR unless ``types`` says otherwise
+    (``typed``: and ``to_sql`` is told the types)."""
+    con = duckdb.connect()
+    names = list(data[0]) if data else [i.id for i in table.inputs]
+    types = types or {}
+    con.execute("CREATE TABLE data (" + ", ".join(f"{quoted(n)} {types.get(n, 'VARCHAR')}" for n in names) + ")")
+    con.executemany(f"INSERT INTO data VALUES ({', '.join('?' for _ in names)})", [[r[n] for n in names] for r in data])
+    return con.execute(f"SELECT {sql.to_sql(table, 'duckdb', columns, types if typed else None)} FROM data ORDER BY rowid").fetchall()
+
+
+def sqlite_connection() -> sqlite3.Connection:
+    con = sqlite3.connect(":memory:")
+    con.create_function("regexp", 2, lambda p, s: s is not None and re.search(p, s) is not None, deterministic=True)
+    return con
+
+
+def run_sqlite(table: Any, data: Sequence[dict[str, Any]]) -> list[tuple]:
+    con = sqlite_connection()
+    names = list(data[0])
+    con.execute("CREATE TABLE data (" + ", ".join(f"{quoted(n)} TEXT" for n in names) + ")")
+    con.executemany(f"INSERT INTO data VALUES ({', '.join('?' for _ in names)})", [[r[n] for n in names] for r in data])
+    got = con.execute(f"SELECT {sql.to_sql(table, 'sqlite')} FROM data ORDER BY rowid").fetchall()
+    if table.hit_policy == "collect":  # SQLite has no arrays: JSON text
+        got = [(json.loads(o) if o is not None else None, json.loads(r) if r is not None else None, e) for o, r, e in got]
+    return got
+
+
+def assert_parity(table: Any, data: Sequence[dict[str, Any]], got: list[tuple], engine: str) -> None:
+    assert len(got) == len(data)
+    for row, result in zip(data, got):
+        assert comparable(result) == expected(table, row), f"{engine}: {row}"
+
+
+# -- parity -----------------------------------------------------------------------
+
+
+def test_bundled_table_parity() -> None:
+    oracle = Oracle(tables.load(tables.find(None)).document.data)
+    data = rows(BUNDLED, oracle)
+    assert len(data) > 100
+    assert_parity(BUNDLED, data, run_duckdb(BUNDLED, data), "duckdb")
+    assert_parity(BUNDLED, data, run_sqlite(BUNDLED, data), "sqlite")
+
+
+@given(table_and_rows())
+def test_generated_tables_parity(case: tuple[Any, list[dict[str, Any]]]) -> None:
+    table, data = case
+    assert_parity(table, data, run_duckdb(table, data), "duckdb")
+    assert_parity(table, data, run_sqlite(table, data), "sqlite")
+
+
+def typed_cell(kind: str, cell: str | None) -> tuple[bool, Any]:
+    """(fits a typed column, the value): integers for BIGINT, booleans for BOOLEAN."""
+    if cell is None:
+        return True, None
+    if kind == "BIGINT":
+        return (True, int(cell)) if re.fullmatch(r"-?[0-9]+", cell) else (False, None)
+    return (True, cell == "true") if cell in ("true", "false") else (False, None)
+
+
+@given(table_and_rows())
+def test_generated_tables_parity_with_typed_columns(case: tuple[Any, list[dict[str, Any]]]) -> None:
+    """Integer and boolean inputs in BIGINT and BOOLEAN columns, told to ``to_sql``: the same answers."""
+    table, data = case
+    types = {i.id: {"integer": "BIGINT", "boolean": "BOOLEAN"}.get(i.type, "VARCHAR") for i in table.inputs}
+    kept, values = [], []
+    for row in data:
+        converted = {k: typed_cell(types[k], v) if types[k] != "VARCHAR" else (True, v) for k, v in row.items()}
+        if all(ok for ok, _ in converted.values()):
+            kept.append(row)
+            values.append({k: v for k, (_, v) in converted.items()})
+    if kept:
+        assert_parity(table, kept, run_duckdb(table, values, types, typed=True), "duckdb typed")
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["as-text", "typed"])
+@pytest.mark.parametrize(
+    "types, row, outcome",
+    [
+        ({"citations": "BOOLEAN", "examples": "BIGINT"}, {"citations": False, "examples": 1000}, "fine-tune"),
+        ({"citations": "BOOLEAN", "examples": "BIGINT"}, {"citations": True, "examples": 1000}, "rag-plus-fine-tune"),
+        ({"citations": "VARCHAR", "examples": "DECIMAL(10, 2)"}, {"citations": "false", "examples": Decimal("999.00")}, None),  # '999.00' is no integer text
+        ({"citations": "VARCHAR", "examples": "DOUBLE"}, {"citations": "false", "examples": 1000.0}, None),  # '1000.0' neither
+        ({"citations": "INTEGER", "examples": "INTEGER"}, {"citations": 0, "examples": 1000}, None),  # 0 is not false
+        ({"citations": "VARCHAR", "examples": "HUGEINT"}, {"citations": "FALSE", "examples": 10**30}, "fine-tune"),
+    ],
+)
+def test_typed_columns_are_read_as_their_text(types: dict[str, str], row: dict[str, Any], outcome: str | None, typed: bool) -> None:
+    full = {"change": "behaviour", "freshness": "static", "budget": "tight", **row}
+    ((got, _, error),) = run_duckdb(BUNDLED, [full], types, typed=typed)
+    assert got == outcome
+    assert (error is None) == (outcome is not None), error
+
+
+NUMBERS = """\
+format: crossroads/1
+id: numbers
+version: 1.0.0
+title: Numbers
+hit_policy: first
+inputs:
+  - {id: x, prompt: X?, type: number}
+outcomes:
+  - {id: low, title: Low}
+  - {id: high, title: High}
+rules:
+  - {id: at-most, when: {x: "<= 0.3"}, then: low}
+  - {id: above, when: {x: "> 0.3"}, then: high}
+"""
+
+
+@pytest.mark.parametrize(
+    "cell, outcome, error",
+    [
+        ("0.3", "low", None),
+        ("0.30000000000000004", "high", None),  # 0.1 + 0.2 in binary floating point: not 0.3
+        ("0.299999999999999999", "low", None),  # 18 decimal places: exact
+        ("0.3000000000000000001", None, "beyond DECIMAL(38, 18)"),  # 19: an error, never rounded
+        ("3e-1", "low", None),
+        ("0.03E+1", "low", None),
+        ("30000e-5", "low", None),
+        ("1e-18", "low", None),
+        ("1e-19", None, "beyond DECIMAL(38, 18)"),
+        ("99999999999999999999", "high", None),  # 20 integer digits fit
+        ("100000000000000000000", None, "beyond DECIMAL(38, 18)"),
+        ("1e19", "high", None),
+        ("1e20", None, "beyond DECIMAL(38, 18)"),
+        ("0e-100", "low", None),  # zero, whatever its exponent
+        ("0e9999999", None, "beyond DECIMAL(38, 18)"),  # ... of up to six digits
+        ("0.000000000000000000000000000000000000000000000001e48", None, "beyond DECIMAL(38, 18)"),  # 1, but DuckDB would round it to 0
+        ("1e999999999", None, "beyond DECIMAL(38, 18)"),
+        ("-00000000000000000000000000000000000001.5000000000000000000000", "low", None),  # padding is free
+    ],
+)
+def test_numbers_are_exact_or_an_error(cell: str, outcome: str | None, error: str | None) -> None:
+    table = compile_yaml(NUMBERS)
+    ((got, _, message),) = run_duckdb(table, [{"x": cell}])
+    assert got == outcome
+    assert (message is None) if error is None else (error in message), message
+
+
+@st.composite
+def decimal_texts(draw: st.DrawFn) -> str:
+    """Decimal literals as data files hold them: signs, leading and trailing zeros, exponents."""
+    whole = draw(st.text("0123456789", max_size=22))
+    fraction = draw(st.text("0123456789", max_size=22))
+    if not (whole or fraction):
+        whole = "0"
+    text = draw(st.sampled_from(["", "-", "+"])) + whole + ("." + fraction if fraction or draw(st.booleans()) else "")
+    if text.rstrip(".").lstrip("+-") in ("", "."):
+        text = "0"
+    if draw(st.booleans()):
+        text += draw(st.sampled_from("eE")) + draw(st.sampled_from(["", "-", "+"])) + str(draw(st.integers(0, 45)))
+    return text
+
+
+def fits_decimal_38_18(n: Decimal) -> bool:
+    _, digits, exponent = n.as_tuple()
+    while len(digits) > 1 and digits[-1] == 0:  # trailing zeros, exactly (normalize() rounds to 28 digits)
+        digits, exponent = digits[:-1], exponent + 1
+    return n == 0 or (-exponent <= 18 and len(digits) + exponent <= 20)
+
+
+@given(decimal_texts())
+def test_a_number_is_read_exactly_or_refused(text: str) -> None:
+    """The databases' own casts, after the fit checks: never a rounded value (DuckDB; SQLite below)."""
+    value = Decimal(text)
+    table = compile_yaml(NUMBERS.replace("0.3", "0.25"))  # DECIMAL(38, 18): 20 integer digits
+    ((outcome, _, error),) = run_duckdb(table, [{"x": text}])
+    fits, mantissa_fits = (fits_decimal_38_18(n) for n in (value, Decimal(re.split("[eE]", text)[0])))
+    if not (fits and mantissa_fits):
+        assert outcome is None and "beyond DECIMAL(38, 18)" in error
+    elif error is not None:  # DuckDB refuses a few exponent forms at the top of the range
+        assert "e" in text.lower() and value.adjusted() >= 18 and "beyond DECIMAL(38, 18)" in error
+    else:
+        assert outcome == ("low" if value <= Decimal("0.25") else "high")
+
+
+def test_sqlite_numbers_beyond_fifteen_digits_are_errors() -> None:
+    table = compile_yaml(NUMBERS)
+    got = run_sqlite(table, [{"x": "0.3"}, {"x": "0.300000000000001"}, {"x": "0.3000000000000001"}, {"x": "1234567890123456"}])
+    assert [g[0] for g in got] == ["low", "high", None, None]
+    assert "15 significant digits" in got[2][2]
+
+
+@pytest.mark.parametrize("dialect", sql.DIALECTS)
+def test_option_ids_are_quoted_literals_in_every_dialect(dialect: str) -> None:
+    import sqlglot
+
+    table = compile_yaml(INJECTION)
+    text = sql.to_sql(table, dialect)
+    parsed = sqlglot.parse_one(f"SELECT {text} FROM data", read=dialect)
+    literals = {lit.this for lit in parsed.find_all(sqlglot.exp.Literal) if lit.is_string}
+    assert set(INJECTION_IDS) <= literals
+    assert not list(parsed.find_all(sqlglot.exp.Drop))
+    assert [c.name for c in parsed.find_all(sqlglot.exp.Column)] and {c.name for c in parsed.find_all(sqlglot.exp.Column)} == {"pick"}
+
+
+@pytest.mark.parametrize("run", [run_duckdb, run_sqlite], ids=["duckdb", "sqlite"])
+def test_option_ids_that_look_like_sql_are_data(run: Any) -> None:
+    table = compile_yaml(INJECTION)
+    data = [{"pick": o} for o in INJECTION_IDS] + [{"pick": "x"}]
+    got = run(table, data)
+    assert [g[0] for g in got] == ["first"] + ["other"] * (len(INJECTION_IDS) - 1) + [None]
+    assert got[-1][2].startswith("pick: unknown option; expected one of: '; DROP TABLE x; --, it's")
+
+
+def test_option_id_cannot_end_the_statement_in_duckdb() -> None:
+    table = compile_yaml(INJECTION)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE x (a INT); CREATE TABLE data (pick VARCHAR); INSERT INTO data VALUES ('it''s')")
+    assert con.execute(f"SELECT {sql.to_sql(table)} FROM data").fetchall()[0][0] == "other"
+    assert con.execute("SELECT count(*) FROM x").fetchone() == (0,)  # still there
+
+
+# -- the API ------------------------------------------------------------------------
+
+
+def test_columns_map_inputs_to_expressions() -> None:
+    data = [{"c": "behaviour", "f": "static", "cites": "no", "n": "999", "b": "tight"}]
+    columns = {"change": "c", "freshness": "f", "citations": "CASE WHEN cites = 'yes' THEN 'true' ELSE 'false' END", "examples": "CAST(n AS INT) + 1", "budget": "b"}
+    ((outcome, rule, error),) = run_duckdb(BUNDLED, data, columns=columns)
+    assert (outcome, rule, error) == ("fine-tune", "behaviour-static-enough-data", None)
+
+
+@pytest.mark.parametrize(
+    "dialect, columns, message",
+    [
+        ("oracle", None, "unknown SQL dialect 'oracle'"),
+        ("duckdb", {"nope": "x"}, "unknown input(s) nope"),
+        ("duckdb", {"change": "SELECT FROM ("}, "--column change: cannot parse"),
+    ],
+)
+def test_usage_errors(dialect: str, columns: dict[str, str] | None, message: str) -> None:
+    with pytest.raises(DataError, match=re.escape(message)):
+        sql.to_sql(BUNDLED, dialect, columns)
+
+
+@pytest.mark.parametrize(
+    "condition, dialect",
+    [('"< 1e40"', "duckdb"), ('"[0.1, 1e37]"', "spark"), ('"<= 0.1234567890123456"', "sqlite")],
+)
+def test_numbers_sql_cannot_hold_are_refused(condition: str, dialect: str) -> None:
+    table = compile_yaml(NUMBERS.replace('"<= 0.3"', condition))
+    with pytest.raises(NotExpressible):
+        sql.to_sql(table, dialect)
+
+
+def test_expressions_are_the_select_list_items() -> None:
+    items = sql.expressions(BUNDLED, "spark")
+    assert list(items) == ["outcome", "rule", "error"]
+    assert all(v.endswith(f"AS {k}") for k, v in items.items())
+    assert sql.to_sql(BUNDLED, "spark") == ", ".join(items.values())
+
+
+def test_a_thousand_rows_run_in_a_file_batch(tmp_path: Any) -> None:
+    from crossroads.engine import filebatch
+
+    rows_yaml = "\n".join(f"  - {{id: r{n}, when: {{x: \"[{n}, {n + 1})\"}}, then: {'low' if n % 2 else 'high'}}}" for n in range(1000))
+    table = compile_yaml(NUMBERS.split("rules:")[0] + "rules:\n" + rows_yaml + "\n")
+    (tmp_path / "in.csv").write_text("x\n0.5\n999.5\n1000\n")
+    summary = filebatch.run(table, str(tmp_path / "in.csv"), str(tmp_path / "out.csv"))
+    assert (summary.rows, summary.errors) == (3, 0)
+    assert (tmp_path / "out.csv").read_text().splitlines()[1:] == ["0.5,high,r0,", "999.5,low,r999,", "1000,,,"]
