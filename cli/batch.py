@@ -1,9 +1,11 @@
-"""``batch``: evaluate a stream of answer sets, one JSON line each."""
+"""``batch``: evaluate a stream of answer sets, one JSON line each, or a CSV/Parquet file with DuckDB."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from decimal import Decimal
 from typing import Any, Iterator
 
@@ -36,18 +38,24 @@ def _batch_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
 
 @click.command("batch")
 @click.argument("table", required=False)
-@click.option("--input", "input_path", default="-", show_default=True, metavar="FILE|-", help="JSON Lines of answer mappings.")
+@click.option("--input", "input_path", default="-", show_default=True, metavar="FILE|-", help="JSON Lines of answer mappings, or a .csv or .parquet file (run with DuckDB).")
+@click.option("--output", "output_path", default="-", show_default=True, metavar="FILE|-", help="Where results go: .csv or .parquet for file input (required there); JSON Lines otherwise.")
+@click.option("--any-order", is_flag=True, help="CSV/Parquet: let output rows come in any order (less memory on large files).")
 @table_options
-def batch_cmd(table: str | None, input_path: str, no_cache: bool, max_bytes: int) -> None:
-    """Evaluate every line of a JSON Lines file; print one JSON result per line.
+def batch_cmd(table: str | None, input_path: str, output_path: str, any_order: bool, no_cache: bool, max_bytes: int) -> None:
+    """Evaluate every line of a JSON Lines file, or every row of a CSV or Parquet file.
 
-    A bad line prints {"line": N, "error": "..."} and processing continues.
-    Exit 0 every line evaluated, 1 some lines failed.
+    JSON Lines: one JSON result per line; a bad line prints
+    {"line": N, "error": "..."} and processing continues.
+    CSV/Parquet (needs the data extra): runs the table's SQL in DuckDB and
+    writes every input column plus outcome, rule and error to --output.
+    Exit 0 every line/row evaluated, 1 some failed, 2 usage.
     """
-    from crossroads.engine.answers import parse_answers
+    from crossroads.engine.filebatch import file_format
 
     compiled = compiled_table(table, no_cache, max_bytes)
-    inputs = compiled.input_index
+    if input_path != "-" and file_format(input_path):
+        _files(compiled, input_path, output_path, not any_order)
     if input_path == "-":
         stream = sys.stdin.buffer
     else:
@@ -56,28 +64,90 @@ def batch_cmd(table: str | None, input_path: str, no_cache: bool, max_bytes: int
         except OSError as exc:
             die(f"{input_path}: {exc.strerror or exc}", EXIT_USAGE)
     failed = 0
-    out = sys.stdout
     try:
-        for number, text in _batch_lines(stream):
-            try:
-                if text is None:
-                    raise ValueError(f"line longer than {MAX_LINE} bytes")
-                try:
-                    raw = json.loads(text, parse_float=Decimal)
-                except (ValueError, RecursionError):
-                    raise ValueError("not valid JSON") from None
-                if not isinstance(raw, dict):
-                    raise ValueError("expected a JSON object of input id to answer")
-                result = evaluate(compiled, parse_answers(inputs, raw))
-                line = render.dumps(render.result_json(compiled, result))
-            except (ValueError, AnswerError, HitPolicyViolation) as exc:
-                failed += 1
-                line = render.dumps({"line": number, "error": str(exc)})
-            out.write(line + "\n")
+        if output_path == "-":
+            failed = _json_lines(compiled, stream, sys.stdout)
+        else:
+            from crossroads.engine.atomic import replace_atomic
+
+            def fill(tmp: str) -> None:
+                nonlocal failed
+                with open(tmp, "w", encoding="utf-8") as out:
+                    failed = _json_lines(compiled, stream, out)
+
+            replace_atomic(output_path, fill)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    out.flush()
     raise click.exceptions.Exit(EXIT_FAIL if failed else EXIT_OK)
 
 
+def _json_lines(compiled: Any, stream: Any, out: Any) -> int:
+    """Evaluate each line of ``stream`` with the Python engine, one JSON line out each; the number that failed."""
+    from crossroads.engine.answers import parse_answers
+
+    inputs = compiled.input_index
+    failed = 0
+    for number, text in _batch_lines(stream):
+        try:
+            if text is None:
+                raise ValueError(f"line longer than {MAX_LINE} bytes")
+            try:
+                raw = json.loads(text, parse_float=Decimal)
+            except (ValueError, RecursionError):
+                raise ValueError("not valid JSON") from None
+            if not isinstance(raw, dict):
+                raise ValueError("expected a JSON object of input id to answer")
+            result = evaluate(compiled, parse_answers(inputs, raw))
+            line = render.dumps(render.result_json(compiled, result))
+        except (ValueError, AnswerError, HitPolicyViolation) as exc:
+            failed += 1
+            line = render.dumps({"line": number, "error": str(exc)})
+        out.write(line + "\n")
+    out.flush()
+    return failed
+
+
+def _files(compiled: Any, input_path: str, output_path: str, keep_order: bool) -> None:
+    """CSV/Parquet in, CSV/Parquet out through DuckDB (``engine/filebatch.py``); exits."""
+    from crossroads.engine.errors import DataError
+    from crossroads.engine.filebatch import file_format, run
+
+    if output_path == "-" or not file_format(output_path):
+        die(f"--output: a .csv or .parquet file is required for {input_path} (got {output_path!r})", EXIT_USAGE)
+    if not os.path.isfile(input_path):
+        die(f"{input_path}: no such file", EXIT_USAGE)
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        summary = run(compiled, input_path, output_path, keep_order=keep_order, progress=bar)
+    except DataError as exc:
+        die(str(exc), EXIT_USAGE)
+    finally:
+        if bar is not None:
+            bar.clear()
+    errors = f"{summary.errors:,} with an error" if summary.errors else "no errors"
+    click.echo(f"crossroads: {summary.rows:,} rows → {output_path} ({errors})", err=True)
+    raise click.exceptions.Exit(EXIT_FAIL if summary.errors else EXIT_OK)
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr (a terminal), shown once a run takes longer than a second."""
+
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, percent: float) -> None:
+        if time.monotonic() - self.start < 1.0:
+            return
+        filled = int(self.WIDTH * min(percent, 100.0) / 100)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {percent:5.1f}%")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * (self.WIDTH + 10) + "\r")
+            sys.stderr.flush()

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": ("answer", "evaluate_cmd"),
     "ask": ("answer", "ask_cmd"),
     "batch": ("batch", "batch_cmd"),
+    "sql": ("sql", "sql_cmd"),
     "lint": ("lint", "lint_cmd"),
     "test": ("test", "test_cmd"),
     "fmt": ("fmt", "fmt_cmd"),
@@ -75,7 +76,9 @@ Exit codes:
                  1 table invalid or hit policy broken for these answers
                  (ask: 130 on Ctrl-C, 1 on end of input)
   lint           0 no errors · 1 errors (or warnings with --strict) · 2 usage
-  batch          0 every line evaluated · 1 some lines failed · 2 usage
+  batch          0 every line/row evaluated · 1 some lines/rows failed · 2 usage (CSV/Parquet:
+                 a missing input column, DuckDB not installed)
+  sql            0 printed · 1 table invalid or beyond exact SQL · 2 usage
   test           0 all passed · 1 a failure, an invalid table or coverage under --fail-under · 2 usage
   fmt            0 formatted (--check: nothing to change) · 1 would change (--check), or a file
                  does not load or cannot be written · 2 usage

@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import WriteError
@@ -43,6 +44,33 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
                 os.replace(tmp, target)
             else:
                 _link_new(tmp, target, shown)
+        except OSError as exc:
+            raise WriteError(f"{shown}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        _discard(tmp)
+    _sync_folder(target.parent)
+
+
+def replace_atomic(path: str | os.PathLike[str], fill: Callable[[str], None]) -> None:
+    """``write_atomic`` for writers that need a path (DuckDB's ``COPY ... TO``, a stream).
+
+    ``fill(tmp)`` writes the temporary file beside ``path`` (overwriting the
+    empty one there); it is then fsynced, given the replaced file's mode and
+    renamed into place. Whatever ``fill`` raises propagates, and ``path`` is
+    left as it was.
+    """
+    shown = os.fspath(path)
+    target = Path(os.path.realpath(path))
+    mode = _existing_mode(target)
+    tmp = _temp_file(target, shown)
+    try:
+        fill(str(tmp))
+        try:
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+            os.replace(tmp, target)
         except OSError as exc:
             raise WriteError(f"{shown}: cannot write: {exc.strerror or exc}") from None
     finally:

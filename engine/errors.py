@@ -48,3 +48,12 @@ class WriteError(CrossroadsError):
 
 class FormatError(CrossroadsError):
     """Formatting would change what a table means, so nothing is written (exit 1; a bug to report)."""
+
+
+class DataError(CrossroadsError):
+    """Data or a tool a data command cannot use (usage, exit 2): an optional extra that is not
+    installed, a data file that is unreadable or lacks a column for an input, a bad ``--column``."""
+
+
+class NotExpressible(CrossroadsError):
+    """A table that SQL cannot evaluate exactly, e.g. a number beyond ``DECIMAL(38)`` (exit 1)."""

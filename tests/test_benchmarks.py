@@ -56,6 +56,24 @@ def test_benchmark_prints_figures(args: list[str], figures: list[str]) -> None:
     assert "MISMATCH" not in out
 
 
+@pytest.mark.slow
+def test_bench_batch_prints_figures_and_agrees_with_the_hand_written_query() -> None:
+    from sqlparity import require
+
+    require("duckdb", "the data extra: pip install '.[data]'")
+    out = run_script("benchmarks/bench_batch.py", "--quick")
+    for pattern in (
+        rf"^crossroads batch \(order kept\) +{FIGURE} +{FIGURE} +{FIGURE} +[0-9]+$",
+        rf"^hand-written DuckDB query \(any order\) +{FIGURE} +{FIGURE}",
+        rf"^crossroads batch, JSON Lines \(20k lines\) +{FIGURE}",
+        r"^crossroads and the hand-written query agree on all 200,000 rows$",
+        r"^target ≥ 3 M rows/s: ",
+        r"^target within 2× of the hand-written query: ",
+    ):
+        assert re.search(pattern, out, re.MULTILINE), f"{pattern!r} not in:\n{out}"
+    assert "MISMATCH" not in out
+
+
 def test_synthetic_cli_writes_the_table() -> None:
     assert run_script("benchmarks/synthetic.py", "first", "50") == synthetic.table("first", 50).text
 

@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-HEAVY = ("pydantic", "ruamel.yaml", "jsonschema")
+HEAVY = ("pydantic", "ruamel.yaml", "jsonschema", "sqlglot", "duckdb")  # the last two: only `sql` and file batch need them
 
 # Runs the CLI in-process, then reports which heavy modules were imported.
 PROBE = f"""
