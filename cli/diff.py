@@ -76,9 +76,9 @@ def _reason(d: Any) -> str:
     if d.changes or not d.complete:
         why = "results change for existing answers"
     elif any(d.removed.values()):
-        why = "inputs, options or outcomes were removed"
+        why = "inputs, options, outcomes or numeric answers were removed"
     elif any(d.added.values()):
-        why = "inputs, options or outcomes were added"
+        why = "inputs, options, outcomes or numeric answers were added"
     else:
         why = "texts changed"
     return f"version {d.new_version} is {_bump_words(d.bump)} from {d.old_version}, but {why}: a {d.required} bump is required"

@@ -23,6 +23,7 @@ from typing import Any
 
 from . import space
 from .compiler import Column, CompiledTable, InputSpec, compile_table
+from .conditions import format_number
 from .partial import result_of
 from .space import Budget, Exhausted
 
@@ -42,7 +43,7 @@ class Change:
 @dataclass(frozen=True, slots=True)
 class Diff:
     changes: tuple[Change, ...]
-    added: dict[str, list[str]]  # inputs, options ("input:option"), outcomes
+    added: dict[str, list[str]]  # inputs, options ("input:option"), outcomes, ranges (numeric answers)
     removed: dict[str, list[str]]
     text: tuple[str, ...]
     complete: bool  # False: the search ran out of time; more results may change
@@ -104,8 +105,9 @@ def diff(old_model: Any, new_model: Any, *, max_seconds: float = 60.0) -> Diff:
     old_rows, new_rows = (1 << n_old) - 1, joint.all_rows >> n_old
     regions: dict[tuple[Any, Any], list] = {}
     complete = True
+    common = all(pieces)  # an input whose versions share no answer leaves no common answer set
     try:
-        for leaf in space.walk(joint, pieces, joint.all_rows, Budget(max_seconds)):
+        for leaf in space.walk(joint, pieces, joint.all_rows, Budget(max_seconds)) if common else ():
             before = _result(old, leaf.live & old_rows)
             after = _result(new, leaf.live >> n_old & new_rows)
             if before != after:
@@ -162,12 +164,38 @@ def _structure(old: CompiledTable, new: CompiledTable) -> tuple[dict[str, list[s
         "options": minus(old_opts, new_opts),
         "outcomes": minus(ids(old.outcomes), ids(new.outcomes)),
     }
-    for a in old.inputs:  # an input that changed type is a different question
+    added["ranges"], removed["ranges"] = [], []
+    for a in old.inputs:
         b = next((i for i in new.inputs if i.id == a.id), None)
-        if b is not None and a.type != b.type and not {a.type, b.type} <= {"integer", "number"}:
-            removed["inputs"].append(a.id)
+        if b is None:
+            continue
+        if a.type != b.type and not {a.type, b.type} <= {"integer", "number"}:
+            removed["inputs"].append(a.id)  # a different kind of question
             added["inputs"].append(b.id)
+        elif a.type in ("integer", "number"):
+            _ranges(a, b, added["ranges"], removed["ranges"])
     return added, removed
+
+
+def _ranges(a: InputSpec, b: InputSpec, added: list[str], removed: list[str]) -> None:
+    """Numeric answers one version accepts and the other refuses (bounds, whole numbers)."""
+    if (a.type, b.type) == ("number", "integer"):
+        removed.append(f"{a.id}: numbers that are not whole")
+    if (a.type, b.type) == ("integer", "number"):
+        added.append(f"{a.id}: numbers that are not whole")
+    for bound, narrower in (("minimum", lambda old, new: new > old), ("maximum", lambda old, new: new < old)):
+        before, after = getattr(a, bound), getattr(b, bound)
+        if before == after:
+            continue
+        shown = f"{a.id}: {bound} {_num(before)} → {_num(after)}"
+        if after is not None and (before is None or narrower(before, after)):
+            removed.append(shown)
+        else:
+            added.append(shown)
+
+
+def _num(value: Any) -> str:
+    return "none" if value is None else format_number(value)
 
 
 def _joint(old: CompiledTable, new: CompiledTable) -> tuple[CompiledTable, int]:

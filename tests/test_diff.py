@@ -56,8 +56,8 @@ def test_json_change_fields() -> None:
     assert data["changes"] == [
         {"region": 'severity: high, customers: "[5, 10)"', "example": {"severity": "high", "customers": 5}, "old": "backlog", "new": "page"}
     ]
-    assert data["added"] == {"inputs": [], "options": [], "outcomes": []}
-    assert data["removed"] == {"inputs": [], "options": [], "outcomes": []}
+    assert data["added"] == {"inputs": [], "options": [], "outcomes": [], "ranges": []}
+    assert data["removed"] == {"inputs": [], "options": [], "outcomes": [], "ranges": []}
 
 
 def test_removed_option_needs_a_major_bump() -> None:
@@ -136,3 +136,27 @@ def test_changes_are_exactly_where_results_differ(data: st.DataObject) -> None:
         assert a.in_region(ex, c.when)
         assert _norm(a.result(sum(1 << k for k in a.matches(ex)))) == c.old
         assert _norm(b.result(sum(1 << k for k in b.matches(ex)))) == c.new
+
+
+def test_narrowed_bounds_remove_answers_and_widened_ones_add_them() -> None:
+    old, new = str(FIXTURES / "v1.yaml"), str(FIXTURES / "v2-bounds.yaml")
+    data = json.loads(run("diff", old, new, "--format", "json").stdout)
+    assert data["changes"] == []  # every answer both accept gets the same result
+    assert data["removed"]["ranges"] == ["customers: minimum 0 → 1", "customers: maximum none → 1000000"]
+    assert data["version"] == {"old": "1.0.0", "new": "2.0.0", "required": "major", "ok": True}
+    back = json.loads(run("diff", new, old, "--format", "json").stdout)
+    assert back["added"]["ranges"] == ["customers: minimum 1 → 0", "customers: maximum 1000000 → none"]
+    assert back["version"]["required"] == "minor" and back["version"]["ok"] is False  # 2.0.0 → 1.0.0 is a downgrade
+
+
+def test_versions_sharing_no_answer_compare_without_crashing(tmp_path: Path) -> None:
+    text = (FIXTURES / "v1.yaml").read_text()
+    far = tmp_path / "far.yaml"
+    far.write_text(text.replace("version: 1.0.0", "version: 2.0.0").replace("    minimum: 0", "    minimum: 5000000"))
+    near = tmp_path / "near.yaml"
+    near.write_text(text.replace("    minimum: 0", "    minimum: 0\n    maximum: 10"))
+    r = run("diff", str(near), str(far), "--check-version")
+    assert r.exit_code == 0, r.output  # 1.0.0 → 2.0.0 is the major bump the removal needs
+    assert "Removed: ranges customers: minimum 0 → 5000000" in r.stdout
+    assert "Added: ranges customers: maximum 10 → none" in r.stdout
+    assert "No answer changes its result." in r.stdout  # none is accepted by both
