@@ -10,18 +10,9 @@ from typing import Any
 import click
 
 from crossroads.engine import space, tables
-from crossroads.engine.errors import TableError
-from crossroads.engine.findings import has_errors
 from crossroads.engine.loader import MAX_BYTES, read_bytes
 
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, die
-
-
-def _model(source: tables.Source, max_bytes: int) -> Any:
-    loaded = tables.load(source, max_bytes)
-    if loaded.table is None or has_errors(loaded.findings):
-        raise TableError([f for f in loaded.findings if f.severity == "error"])
-    return loaded.table
 
 
 def _from_git(path: str, rev: str, max_bytes: int) -> tables.Source | None:
@@ -125,7 +116,7 @@ def diff_cmd(old: str, new: str | None, rev: str | None, fmt: str, check_version
     else:
         before = tables.Source(old, read_bytes(old, max_bytes))
         after = tables.Source(new, read_bytes(new, max_bytes))  # type: ignore[arg-type]
-    d = diff(_model(before, max_bytes), _model(after, max_bytes), max_seconds=max_seconds)
+    d = diff(tables.valid(before, max_bytes), tables.valid(after, max_bytes), max_seconds=max_seconds)
     if fmt == "json":
         click.echo(json.dumps(d.to_json(), ensure_ascii=False, indent=2, default=_json_default))
     else:

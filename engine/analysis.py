@@ -29,7 +29,7 @@ from typing import Any, Iterator
 
 from . import space
 from .answers import accepts
-from .compiler import CompiledTable
+from .compiler import CompiledTable, or_all
 from .findings import MAX_LISTED, Finding
 from .mergeable import mergeable
 from .partial import ERROR, outcomes_in, result_of
@@ -258,7 +258,7 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
     pieces = space.root_pieces(table)
     matchable = table.all_rows
     for ps in pieces:  # a row refusing every answer of some input matches nothing
-        matchable &= _or_all(p.mask for p in ps)
+        matchable &= or_all(p.mask for p in ps)
     complete = True
     try:
         for leaf in space.walk(table, pieces, matchable, budget, policy.hook):
@@ -372,7 +372,7 @@ class _Overlaps:
                 first, last = tree.run(bit, 0, len(ps) - 1)
                 near &= tree.union_every(first, last)[0]
             else:
-                near &= _or_all(p.mask for p in ps if p.mask & bit)
+                near &= or_all(p.mask for p in ps if p.mask & bit)
         if self.table.hit_policy == "first":
             return near & (bit - 1)
         then = self.table.rules[row].then
@@ -380,13 +380,6 @@ class _Overlaps:
         for o in range(then):
             better |= self.table.outcome_rows[o]
         return near & better
-
-
-def _or_all(masks: Any) -> int:
-    out = 0
-    for m in masks:
-        out |= m
-    return out
 
 
 def _ids(table: CompiledTable, mask: int) -> list[str]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from . import conditions as cond
 from .conditions import Interval, Num
@@ -196,7 +196,7 @@ def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Col
             for v in accepted:
                 table[v] |= bit
         masks = list(table.values())
-        return Column(spec.id, table, None, None, _and_all(masks, all_rows), _or_all(masks))
+        return Column(spec.id, table, None, None, _and_all(masks, all_rows), or_all(masks))
     points = sorted({p for _, c in cells for p in (c.lo, c.hi) if p is not None})
     position = {p: i for i, p in enumerate(points)}
     k = len(points)
@@ -215,7 +215,7 @@ def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Col
             running = (running | add[s]) & ~remove[s] | free
         masks.append(running)
     inside = [m for s, m in enumerate(masks) if segment_witness(spec, points, s) is not None]
-    return Column(spec.id, None, tuple(points), tuple(masks), _and_all(inside, all_rows), _or_all(inside))
+    return Column(spec.id, None, tuple(points), tuple(masks), _and_all(inside, all_rows), or_all(inside))
 
 
 def _and_all(masks: list[int], all_rows: int) -> int:
@@ -225,7 +225,8 @@ def _and_all(masks: list[int], all_rows: int) -> int:
     return out
 
 
-def _or_all(masks: list[int]) -> int:
+def or_all(masks: Iterable[int]) -> int:
+    """Rows in any of the masks."""
     out = 0
     for m in masks:
         out |= m

@@ -25,13 +25,13 @@ ends with a clear "incomplete" rather than a hang.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from .compiler import CompiledTable, InputSpec, segment_bounds, segment_witness
 from .conditions import Interval, format_number
+from .yamlscalar import quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,18 +386,12 @@ def leaf_witness(table: CompiledTable, leaf: Leaf) -> dict[str, Any]:
     return {spec.id: pieces[0].witness for spec, pieces in zip(table.inputs, leaf.region)}
 
 
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]*")
-_RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
-
-
 def yaml_scalar(value: Any) -> str:
     """A value as it would be written in a table (flow YAML), quoted only where needed."""
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, str):
-        if _PLAIN.fullmatch(value) and value.lower() not in _RESERVED and not value.endswith(" "):
-            return value
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return quote(value, flow=True)
     if isinstance(value, list):
         return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -74,6 +74,14 @@ def load(source: Source, max_bytes: int = MAX_BYTES) -> Loaded:
     return Loaded(document, table, tuple(findings))
 
 
+def valid(source: Source, max_bytes: int = MAX_BYTES) -> "Table":
+    """The validated table; raise ``TableError`` with its errors if it has any."""
+    loaded = load(source, max_bytes)
+    if loaded.table is None or has_errors(loaded.findings):
+        raise TableError([f for f in loaded.findings if f.severity == "error"])
+    return loaded.table
+
+
 def compiled(source: Source, *, use_cache: bool = True, max_bytes: int = MAX_BYTES) -> "CompiledTable":
     """The compiled table for evaluation; raise ``TableError`` if it is invalid."""
     from crossroads import __version__
@@ -83,12 +91,9 @@ def compiled(source: Source, *, use_cache: bool = True, max_bytes: int = MAX_BYT
         hit = cache.read(key)
         if hit is not None:
             return hit
-    loaded = load(source, max_bytes)
-    if loaded.table is None or has_errors(loaded.findings):
-        raise TableError([f for f in loaded.findings if f.severity == "error"])
     from .compiler import compile_table
 
-    result = compile_table(loaded.table)
+    result = compile_table(valid(source, max_bytes))
     if key is not None:
         cache.write(key, result)
     return result
