@@ -88,7 +88,7 @@ def compiled(source: Source, *, use_cache: bool = True, max_bytes: int = MAX_BYT
 
     key = cache.cache_key(source.data, __version__) if use_cache else None
     if key is not None:
-        hit = cache.read(key)
+        hit = cache.read(key, cache.max_entry_bytes(len(source.data)))
         if hit is not None:
             return hit
     from .compiler import compile_table

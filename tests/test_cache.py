@@ -1,20 +1,31 @@
-"""The compiled-table cache: JSON, keyed by content and version, atomic, self-healing."""
+"""The compiled-table cache: JSON, keyed by content, version and compiler, authenticated, validated, self-healing."""
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
+from conftest import REPO
 
 from crossroads.engine import cache, tables
 from crossroads.engine.evaluate import decide, evaluate
+
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 ANSWERS = [
     {"change": "knowledge", "freshness": "static", "citations": True, "examples": 0, "budget": "tight"},
     {"change": "behaviour", "freshness": "static", "citations": False, "examples": 999, "budget": "tight"},
     {"change": "both"},
 ]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_secret(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
 
 
 def test_round_trip_is_identical() -> None:
@@ -38,11 +49,17 @@ def _entries() -> list[Path]:
     return sorted(cache.cache_dir().glob("*.json"))
 
 
+def _body(entry: Path) -> dict[str, Any]:
+    mac, _, body = entry.read_bytes().partition(b"\n")
+    assert len(mac) == 64
+    return json.loads(body)
+
+
 def test_written_once_then_read_and_corrupt_entries_rewritten(monkeypatch: pytest.MonkeyPatch) -> None:
     source = tables.find("rag-or-fine-tune")
     first = tables.compiled(source)
     (entry,) = _entries()
-    assert json.loads(entry.read_text())["id"] == "rag-or-fine-tune"  # JSON, never pickle
+    assert _body(entry)["id"] == "rag-or-fine-tune"  # JSON, never pickle
 
     import crossroads.engine.compiler as compiler
 
@@ -55,14 +72,22 @@ def test_written_once_then_read_and_corrupt_entries_rewritten(monkeypatch: pytes
 
     entry.write_text("{ truncated")
     assert tables.compiled(source) == first
-    assert json.loads(entry.read_text())["id"] == "rag-or-fine-tune"  # rewritten
+    assert _body(entry)["id"] == "rag-or-fine-tune"  # rewritten
 
 
-def test_no_cache_writes_nothing_and_key_depends_on_bytes_and_version() -> None:
+def test_no_cache_writes_nothing_and_key_depends_on_bytes_version_and_compiler(monkeypatch: pytest.MonkeyPatch) -> None:
     tables.compiled(tables.find("rag-or-fine-tune"), use_cache=False)
     assert _entries() == []
     assert cache.cache_key(b"a", "1") != cache.cache_key(b"b", "1")
     assert cache.cache_key(b"a", "1") != cache.cache_key(b"a", "2")
+    before = cache.cache_key(b"a", "1")
+    monkeypatch.setattr(cache, "compiler_identity", lambda: "another build of the same version")
+    assert cache.cache_key(b"a", "1") != before
+
+
+def test_compiler_identity_hashes_the_compiler_source() -> None:
+    assert len(cache.compiler_identity()) == 64 and cache.compiler_identity() == cache.compiler_identity()
+    assert "compiler.py" in cache._IDENTITY_MODULES and "cache.py" in cache._IDENTITY_MODULES
 
 
 def test_unwritable_cache_is_not_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -71,3 +96,147 @@ def test_unwritable_cache_is_not_an_error(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where a folder should be
     compiled = tables.compiled(tables.find("rag-or-fine-tune"))
     assert decide(compiled, ANSWERS[0]).outcome == "rag"
+
+
+# -- hostile entries: each is a miss, the result stays right, no hang, no traceback ----------
+
+
+def _poisoned(edit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    body = cache.to_json(tables.compiled(tables.find("rag-or-fine-tune"), use_cache=False))
+    edit(body)
+    return body
+
+
+def _because(d: dict[str, Any]) -> None:
+    d["rules"][0][2] = "because the attacker says so"
+
+
+def _outcome_id(d: dict[str, Any]) -> None:
+    d["outcomes"][0][0] = 'rag"><meta http-equiv="refresh" content="0;url=https://example.invalid">'
+
+
+def _short_rows(d: dict[str, Any]) -> None:
+    d["columns"][0]["rows"] = d["columns"][0]["rows"][:2]
+
+
+def _outcome_99(d: dict[str, Any]) -> None:
+    d["rules"][0][1] = 99
+
+
+def _span_out_of_range(d: dict[str, Any]) -> None:
+    numeric = next(c for c in d["columns"] if c["points"] is not None)
+    numeric["rows"][1] = [0, 10**6]
+
+
+def _mask_beyond_rows(d: dict[str, Any]) -> None:
+    d["columns"][0]["every"] = "f" * 40
+
+
+def _wrong_type(d: dict[str, Any]) -> None:
+    d["inputs"][0][4] = "not a list"
+
+
+HOSTILE = [_because, _outcome_id, _short_rows, _outcome_99, _span_out_of_range, _mask_beyond_rows, _wrong_type]
+
+
+@pytest.mark.parametrize("edit", HOSTILE, ids=lambda f: f.__name__.strip("_"))
+def test_a_crafted_entry_is_a_miss(edit: Callable[[dict[str, Any]], None]) -> None:
+    """Planted under the (computable) key, with the entry's own hash line kept or forged: never trusted."""
+    source = tables.find("rag-or-fine-tune")
+    key = cache.cache_key(source.data, __import__("crossroads").__version__)
+    honest = tables.compiled(source)  # writes the genuine entry and this user's secret
+    entry = cache.cache_dir() / f"{key}.json"
+    mac = entry.read_bytes().partition(b"\n")[0]
+    entry.write_bytes(mac + b"\n" + json.dumps(_poisoned(edit)).encode())
+    got = tables.compiled(source)
+    assert got == honest
+    assert evaluate(got, ANSWERS[0]).because == evaluate(honest, ANSWERS[0]).because
+    assert _body(entry) == cache.to_json(honest)  # rewritten
+
+
+@pytest.mark.parametrize("edit", HOSTILE, ids=lambda f: f.__name__.strip("_"))
+def test_validation_refuses_what_the_compiler_would_not_write(edit: Callable[[dict[str, Any]], None]) -> None:
+    """Even a correctly authenticated entry is checked in full (types, ranges, ids, lengths)."""
+    body = _poisoned(edit)
+    if edit is _because:  # a text is any string: only the authentication can catch this one
+        return
+    with pytest.raises(cache.Invalid):
+        cache.from_json(json.loads(json.dumps(body)))
+
+
+def test_an_entry_signed_with_another_secret_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tables.find("rag-or-fine-tune")
+    honest = tables.compiled(source)
+    (entry,) = _entries()
+    forged_body = json.dumps(_poisoned(_because)).encode()
+    key = entry.name[:-5]
+    entry.write_bytes(cache._mac(b"x" * 32, key, forged_body) + b"\n" + forged_body)
+    assert evaluate(tables.compiled(source), ANSWERS[0]).because == evaluate(honest, ANSWERS[0]).because
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_entry_is_a_miss_without_hanging() -> None:
+    source = tables.find("rag-or-fine-tune")
+    honest = tables.compiled(source, use_cache=False)
+    cache.secret(create=True)
+    key = cache.cache_key(source.data, __import__("crossroads").__version__)
+    cache.cache_dir().mkdir(parents=True, exist_ok=True)
+    os.mkfifo(cache.cache_dir() / f"{key}.json")
+    assert cache.read(key) is None  # returns at once: opened non-blocking, then refused as not a regular file
+    assert tables.compiled(source) == honest
+
+
+def test_a_symlink_entry_is_a_miss(tmp_path: Path) -> None:
+    source = tables.find("rag-or-fine-tune")
+    honest = tables.compiled(source)
+    (entry,) = _entries()
+    target = tmp_path / "elsewhere.json"
+    target.write_bytes(entry.read_bytes())  # even a genuine entry behind a link
+    entry.unlink()
+    entry.symlink_to(target)
+    key = entry.name[:-5]
+    assert cache.read(key) is None
+    entry.unlink()
+    entry.symlink_to("/dev/zero")
+    assert cache.read(key) is None
+    assert tables.compiled(source) == honest
+
+
+def test_an_oversized_entry_is_not_read() -> None:
+    source = tables.find("rag-or-fine-tune")
+    tables.compiled(source)
+    (entry,) = _entries()
+    key = entry.name[:-5]
+    assert cache.read(key, cache.max_entry_bytes(len(source.data))) is not None
+    entry.write_bytes(entry.read_bytes() + b" " * cache.max_entry_bytes(len(source.data)))
+    assert cache.read(key, cache.max_entry_bytes(len(source.data))) is None
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o600])
+def test_a_secret_others_can_read_or_that_is_no_file_disables_the_cache(mode: int) -> None:
+    path = cache.state_dir() / "cache-key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"k" * cache.KEY_BYTES)
+    path.chmod(mode)
+    assert (cache.secret() is None) == (mode != 0o600)
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    assert cache.secret() is None and cache.secret(create=True) is None
+    source = tables.find("rag-or-fine-tune")
+    assert decide(tables.compiled(source), ANSWERS[0]).outcome == "rag"
+    assert _entries() == []  # no trusted secret: nothing written, nothing read
+
+
+# -- size: linear in the rows (issue 17) ------------------------------------------------------
+
+
+def test_entry_grows_linearly_with_equality_rows() -> None:
+    from bench_growth import equality_table
+
+    sizes = []
+    for n in (2000, 8000):
+        source = tables.Source(f"eq{n}.yaml", equality_table(n).encode())
+        tables.compiled(source)
+        key = cache.cache_key(source.data, __import__("crossroads").__version__)
+        sizes.append((cache.cache_dir() / f"{key}.json").stat().st_size)
+    assert sizes[1] / sizes[0] < 4 * 1.25  # 4× the rows: about 4× the bytes (it was 16×)
