@@ -16,7 +16,12 @@ In a CSV file an empty cell is a null (an error for every input type); a
 ``collect`` table's arrays are written as JSON array text there, and as
 lists in Parquet. The file must have a column for every input (matched
 case-insensitively, as DuckDB binds names); none may be called ``outcome``,
-``rule`` or ``error``. The output is written atomically (``atomic``).
+``rule`` or ``error``. The output is written atomically (``atomic``); an
+output that is a FIFO or a device (through a ``.csv``/``.parquet`` symlink)
+is written in the system's temporary folder first and then copied into it.
+A path is a path: DuckDB would glob ``*``, ``?`` and ``[...]`` in it, so the
+input (and the temporary output, read back to count errors) are read through
+symlinks without such characters.
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ def run(
     if in_format is None or out_format is None:
         bad = source if in_format is None else target
         raise DataError(f"{bad}: not a .csv or .parquet file")
+    if not os.path.isfile(source):
+        raise DataError(f"{source}: no such file" if not os.path.exists(source) else f"{source}: not a regular file")
     try:
         import duckdb
     except ImportError:
@@ -82,8 +89,9 @@ def run(
             con.execute(f"SET enable_progress_bar = {str(progress is not None).lower()}; SET enable_progress_bar_print = false")
             # headroom for very large tables' expressions (DuckDB's default limit is 1000 levels)
             con.execute(f"SET max_expression_depth = {1000 + 4 * len(table.rules)}")
-            reader = _reader(in_format, source)
-            types = _column_types(con, duckdb, table, source, reader)
+            link = _literal(con, spill, source, f"input.{in_format}")
+            reader = _reader(in_format, link)
+            types = _column_types(con, duckdb, table, source, link)
             trees = sql.select_trees(table, "duckdb", types=types)
             if out_format == "csv" and table.hit_policy == "collect":  # lists as JSON text in a CSV cell
                 for alias in ("outcome", "rule"):
@@ -93,9 +101,9 @@ def run(
 
             def fill(tmp: str) -> None:
                 options = "FORMAT csv, HEADER true" if out_format == "csv" else "FORMAT parquet"
-                copied = _execute(con, duckdb, f"COPY ({query}) TO {_quote(tmp)} ({options})", progress, source)
+                copied = _execute(con, duckdb, f"COPY ({query}) TO {_quote(tmp)} ({options})", progress, source, link)
                 counts["rows"] = int(copied[0][0]) if copied else 0
-                written = _reader(out_format, tmp)
+                written = _reader(out_format, _literal(con, spill, tmp, f"output.{out_format}"))
                 counts["errors"] = int(con.execute(f"SELECT count(error) FROM {written}").fetchone()[0])
 
             replace_atomic(target, fill)
@@ -111,18 +119,36 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _literal(con: Any, spill: str, path: str, name: str) -> str:
+    """A name by which DuckDB reads exactly ``path``: a symlink to it in the private ``spill`` folder.
+
+    DuckDB's readers treat ``*``, ``?`` and ``[...]`` in a path as a glob
+    (``q[12].csv`` reads ``q1.csv``; ``x*.csv`` merges files) and have no
+    escape for them; the symlink's own name has none, and DuckDB opens it
+    without looking at its target. Should the temporary folder's name itself
+    glob to anything else, the file is refused rather than misread.
+    """
+    link = os.path.join(spill, name)
+    os.symlink(os.path.abspath(path), link)
+    matched = [row[0] for row in con.execute(f"SELECT file FROM glob({_quote(link)})").fetchall()]
+    if matched != [link]:
+        raise DataError(f"{path}: cannot be read exactly: the temporary folder {spill} has glob characters in its name (set TMPDIR)")
+    return link
+
+
 def _reader(file_format: str, path: str) -> str:
     if file_format == "csv":  # every cell as text, exactly as written; the header names the columns
         return f"read_csv({_quote(path)}, header = true, all_varchar = true)"
     return f"read_parquet({_quote(path)})"
 
 
-def _column_types(con: Any, duckdb: Any, table: CompiledTable, source: str, reader: str) -> dict[str, str]:
-    """Input id → the type of its column (typed Parquet columns skip the detour through text)."""
+def _column_types(con: Any, duckdb: Any, table: CompiledTable, source: str, link: str) -> dict[str, str]:
+    """Input id → the type of its column (typed Parquet columns skip the detour through text); ``link`` names ``source`` for DuckDB."""
+    reader = _reader(file_format(source) or "csv", link)
     try:
         described = [(row[0], row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
     except duckdb.Error as exc:
-        raise DataError(f"{source}: cannot read: {_first_line(exc)}") from None
+        raise DataError(f"{source}: cannot read: {_first_line(exc).replace(link, source)}") from None
     names = [name for name, _ in described]
     type_of = {name.casefold(): kind for name, kind in described}
     missing = [i.id for i in table.inputs if i.id.casefold() not in type_of]
@@ -134,7 +160,7 @@ def _column_types(con: Any, duckdb: Any, table: CompiledTable, source: str, read
     return {i.id: type_of[i.id.casefold()] for i in table.inputs}
 
 
-def _execute(con: Any, duckdb: Any, query: str, progress: Callable[[float], None] | None, source: str) -> list[tuple[Any, ...]]:
+def _execute(con: Any, duckdb: Any, query: str, progress: Callable[[float], None] | None, source: str, link: str) -> list[tuple[Any, ...]]:
     """Run ``query``; with ``progress``, in a worker thread while this one reports DuckDB's progress."""
     outcome: dict[str, Any] = {}
 
@@ -162,7 +188,7 @@ def _execute(con: Any, duckdb: Any, query: str, progress: Callable[[float], None
         progress(100.0)
     error = outcome.get("error")
     if isinstance(error, duckdb.Error):
-        raise DataError(f"{source}: {_first_line(error)}") from None
+        raise DataError(f"{source}: {_first_line(error).replace(link, source)}") from None
     if error is not None:
         raise error
     return outcome["rows"]

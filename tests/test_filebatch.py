@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -215,3 +216,87 @@ def test_sql_refuses_numbers_beyond_decimal_38(tmp_path: Path) -> None:
     result = invoke("sql", str(tmp_path / "t.yaml"))
     assert result.exit_code == 1
     assert "DECIMAL(38)" in result.stderr
+
+
+# --- issue 17: a path is a path (no DuckDB globbing), non-regular outputs, private temporaries ---
+
+
+@pytest.mark.parametrize(
+    "name, neighbours",
+    [("q[12].csv", ["q1.csv", "q2.csv"]), ("x*.csv", ["x1.csv", "x2.csv"]), ("x?.csv", ["x1.csv"]), ("dir[1]/a{b}.csv", ["dir1/ab.csv"])],
+)
+def test_input_glob_characters_name_exactly_that_file(tmp_path: Path, name: str, neighbours: list[str]) -> None:
+    for other in neighbours:
+        (tmp_path / other).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / other).write_text("\n".join([HEADER, ROWS[0]]) + "\n")
+    named = tmp_path / name
+    named.parent.mkdir(parents=True, exist_ok=True)
+    named.write_text("\n".join([HEADER, ROWS[4]]) + "\n")
+    out = tmp_path / "out.csv"
+    result = invoke("batch", "--input", str(named), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in read_csv(out)] == ["5"]  # that file's one row, nothing from its neighbours
+
+
+@pytest.mark.parametrize("name", ["q[12].csv", "x*.csv"])
+def test_input_that_exists_only_as_a_glob_is_missing(tmp_path: Path, name: str) -> None:
+    from crossroads.engine import filebatch, tables
+    from crossroads.engine.errors import DataError
+
+    for other in ("q1.csv", "x1.csv"):
+        (tmp_path / other).write_text("\n".join([HEADER, ROWS[0]]) + "\n")
+    result = invoke("batch", "--input", str(tmp_path / name), "--output", str(tmp_path / "out.csv"))
+    assert result.exit_code == 2 and "no such file" in result.stderr
+    compiled = tables.compiled(tables.find(None), use_cache=False)
+    with pytest.raises(DataError, match="no such file"):
+        filebatch.run(compiled, str(tmp_path / name), str(tmp_path / "out.csv"))
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_output_glob_characters_are_written_and_read_back_literally(answers_csv: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "o[1]"
+    folder.mkdir()
+    (tmp_path / "o1").mkdir()
+    out = folder / "r*.csv"
+    result = invoke("batch", "--input", str(answers_csv), "--output", str(out))
+    assert result.exit_code == 1 and "(2 with an error)" in result.stderr, result.output
+    assert len(read_csv(out)) == 5 and os.listdir(folder) == ["r*.csv"]
+
+
+def test_output_through_a_symlink_into_a_fifo_is_streamed_not_replaced(answers_csv: Path, tmp_path: Path) -> None:
+    from test_atomic import _Drain
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "out.csv"
+    link.symlink_to(fifo)
+    reader = _Drain(fifo)
+    result = invoke("batch", "--input", str(answers_csv), "--output", str(link))
+    data = reader.stop().decode()
+    assert result.exit_code == 1, result.output
+    assert data.splitlines()[0] == HEADER + ",outcome,rule,error" and len(data.splitlines()) == 6
+    assert link.is_symlink() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_is_private_while_duckdb_writes_it(answers_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB creates the file itself (0644 by the umask): it does so inside a 0700 folder of the documented name."""
+    from crossroads.engine import filebatch
+
+    out = tmp_path / "out.csv"
+    out.write_text("secret\n")
+    os.chmod(out, 0o600)
+    seen: list[tuple[str, int]] = []
+    real = filebatch._execute
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        rows = real(*args, **kw)
+        for name in os.listdir(tmp_path):
+            if name.startswith(".out.csv.crossroads-"):
+                seen.append((name, os.stat(tmp_path / name).st_mode & 0o777))
+        return rows
+
+    monkeypatch.setattr(filebatch, "_execute", spy)
+    invoke("batch", "--input", str(answers_csv), "--output", str(out))
+    assert len(seen) == 1 and seen[0][1] == 0o700 and seen[0][0].endswith(".tmp"), seen
+    assert out.stat().st_mode & 0o777 == 0o600 and len(read_csv(out)) == 5
+    assert sorted(os.listdir(tmp_path)) == ["answers.csv", "out.csv"]
