@@ -6,7 +6,7 @@ import difflib
 
 import click
 
-from crossroads.engine.atomic import write_atomic
+from crossroads.engine.atomic import rewrite_refusal, write_atomic
 from crossroads.engine.errors import FormatError, TableError, WriteError
 from crossroads.engine.formatter import format_table
 from crossroads.engine.loader import MAX_BYTES, read_bytes
@@ -20,13 +20,17 @@ from .common import EXIT_FAIL, EXIT_OK, table_files
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change (exit 1 if any).")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")
-def fmt_cmd(paths: tuple[str, ...], check: bool, show_diff: bool, max_bytes: int) -> None:
+@click.option("--force", is_flag=True, help="Rewrite read-only files and files with other hard links too (splitting the links).")
+def fmt_cmd(paths: tuple[str, ...], check: bool, show_diff: bool, max_bytes: int, force: bool) -> None:
     """Format tables: canonical key order and layout, comments kept.
 
     Directories are searched for *.yaml and *.yml. Files are rewritten
-    atomically; a file that does not load is left untouched, with the
-    loader's error. Exit 0 done (--check: nothing would change), 1 a file
-    would change (--check) or could not be loaded or written, 2 usage.
+    atomically, keeping their mode, owner and group; a file that does not
+    load is left untouched, with the loader's error. A read-only file, and
+    one with other hard links (which the rename would split), is refused
+    unless --force. Exit 0 done (--check: nothing would change), 1 a file
+    would change (--check) or could not be loaded, written or was refused,
+    2 usage.
     """
     changed = unchanged = failed = 0
     for name in table_files(paths):
@@ -54,6 +58,11 @@ def fmt_cmd(paths: tuple[str, ...], check: bool, show_diff: bool, max_bytes: int
         elif check:
             click.echo(name)
         if check or show_diff:
+            continue
+        refusal = None if force else rewrite_refusal(name)
+        if refusal is not None:
+            click.echo(f"crossroads: error: {name}: {refusal}: not rewriting it (--force to rewrite it anyway)", err=True)
+            failed += 1
             continue
         try:
             write_atomic(name, new)
