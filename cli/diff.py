@@ -16,21 +16,73 @@ from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, die
 
 
 def _from_git(path: str, rev: str, max_bytes: int) -> tables.Source | None:
-    """The file as it was at ``rev`` (None when it did not exist there)."""
+    """The file as it was at commit ``rev`` (None when it did not exist there).
+
+    ``rev`` reaches git only after ``--end-of-options`` and as ``REV^{commit}``
+    (so it is never an option, and a tree or ``REV:path`` is refused); the
+    blob's size is checked with ``git cat-file -s`` before it is read, and at
+    most ``max_bytes`` + 1 bytes are ever read from git.
+    """
     folder, name = os.path.split(os.path.abspath(path))
+    commit = _git(folder, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    if commit is None:
+        die(f"--base {rev}: not a commit (or {path} is not in a git repository)", EXIT_USAGE)
+    blob = _git(folder, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{commit}:./{name}")
+    if blob is None:
+        return None  # the file is new since that commit
+    kind = _git(folder, "cat-file", "-t", blob)
+    if kind != "blob":
+        die(f"{path}@{rev}: is a {kind or 'missing object'}, not a file", EXIT_USAGE)
+    size = _git(folder, "cat-file", "-s", blob)
+    if size is None or not size.isdigit():
+        die(f"{path}@{rev}: git cat-file -s failed", EXIT_USAGE)
+    if int(size) > max_bytes:
+        die(f"{path}@{rev}: file is larger than {max_bytes} bytes", EXIT_FAIL)
+    data = _read_blob(folder, blob, max_bytes, f"{path}@{rev}")
+    return tables.Source(f"{path}@{rev}", data)
+
+
+def _git(folder: str, *args: str) -> str | None:
+    """``git ARGS`` in ``folder``: its first output line, or None when git says no."""
     try:
-        done = subprocess.run(["git", "show", f"{rev}:./{name}"], cwd=folder, capture_output=True, timeout=60)
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as exc:
         die(f"cannot run git: {exc}", EXIT_USAGE)
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        text = message[-1] if message else "git show failed"
-        if "exists on disk, but not in" in text or "does not exist in" in text:
-            return None
-        die(f"{path}: git show {rev}: {text}", EXIT_USAGE)
-    if len(done.stdout) > max_bytes:
-        die(f"{path}@{rev}: file is larger than {max_bytes} bytes", EXIT_FAIL)
-    return tables.Source(f"{path}@{rev}", done.stdout)
+        return None
+    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    return lines[0].strip() if lines else ""
+
+
+def _read_blob(folder: str, blob: str, max_bytes: int, shown: str) -> bytes:
+    """The blob's bytes, reading at most ``max_bytes`` + 1 of them (its size could lie, or change)."""
+    try:
+        proc = subprocess.Popen(["git", "cat-file", "blob", blob], cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        die(f"cannot run git: {exc}", EXIT_USAGE)
+    assert proc.stdout is not None
+    chunks, size = [], 0
+    try:
+        while size <= max_bytes:
+            chunk = proc.stdout.read(min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        proc.stdout.close()
+        if size > max_bytes:
+            proc.kill()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if size > max_bytes:
+        die(f"{shown}: file is larger than {max_bytes} bytes", EXIT_FAIL)
+    if proc.returncode != 0:
+        die(f"{shown}: git cat-file failed", EXIT_USAGE)
+    return b"".join(chunks)
 
 
 def _show(result: Any) -> str:
@@ -108,15 +160,20 @@ def diff_cmd(old: str, new: str | None, rev: str | None, fmt: str, check_version
         if path is not None and not os.path.isfile(path):
             die(f"{path}: no such file", EXIT_USAGE)
     if rev is not None:
-        before = _from_git(old, rev, max_bytes)
+        if rev.startswith("-"):
+            die(f"--base {rev}: a revision must not begin with '-'", EXIT_USAGE)
         after = tables.Source(old, read_bytes(old, max_bytes))
+        current = tables.valid(after, max_bytes)  # an invalid table fails (exit 1), whatever the base
+        before = _from_git(old, rev, max_bytes)
         if before is None:
             click.echo(f"{old} is new since {rev}: nothing to compare")
             raise click.exceptions.Exit(EXIT_OK)
+        previous = tables.valid(before, max_bytes)
     else:
         before = tables.Source(old, read_bytes(old, max_bytes))
         after = tables.Source(new, read_bytes(new, max_bytes))  # type: ignore[arg-type]
-    d = diff(tables.valid(before, max_bytes), tables.valid(after, max_bytes), max_seconds=max_seconds)
+        previous, current = tables.valid(before, max_bytes), tables.valid(after, max_bytes)
+    d = diff(previous, current, max_seconds=max_seconds)
     if fmt == "json":
         click.echo(json.dumps(d.to_json(), ensure_ascii=False, indent=2, default=_json_default))
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 from itertools import product
 from pathlib import Path
@@ -160,3 +161,83 @@ def test_versions_sharing_no_answer_compare_without_crashing(tmp_path: Path) -> 
     assert "Removed: ranges customers: minimum 0 → 5000000" in r.stdout
     assert "Added: ranges customers: maximum 10 → none" in r.stdout
     assert "No answer changes its result." in r.stdout  # none is accepted by both
+
+
+# --- issue 17: --base is a revision, never an option; bounded reads; --check-version validates first ---
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository with rules.yaml (v1) committed twice, and a folder git could be tricked into writing to."""
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.name", "t")
+    git("config", "user.email", "t@t")
+    (tmp_path / "rules.yaml").write_text((FIXTURES / "v1.yaml").read_text())
+    git("add", "rules.yaml")
+    git("commit", "-qm", "v1")
+    git("commit", "-q", "--allow-empty", "-m", "again")
+    return tmp_path
+
+
+@pytest.mark.parametrize("rev", ["--output=OUT/evil", "-p", "--output=OUT/evil:./rules.yaml", "-"])
+def test_base_refuses_an_option_as_the_revision(repo: Path, rev: str) -> None:
+    out = repo / "OUT"
+    (out / "evil:.").mkdir(parents=True)  # where git show --output=OUT/evil:./rules.yaml would write
+    rev = rev.replace("OUT", str(out))
+    r = run("diff", str(repo / "rules.yaml"), "--base", rev)
+    assert r.exit_code == 2, r.output
+    assert "must not begin with '-'" in r.stderr
+    assert [p.name for p in out.rglob("*")] == ["evil:."]
+
+
+@pytest.mark.parametrize("rev", ["HEAD~1:rules.yaml", "HEAD:x", "HEAD^{tree}", "no-such-rev"])
+def test_base_must_name_a_commit(repo: Path, rev: str) -> None:
+    r = run("diff", str(repo / "rules.yaml"), "--base", rev, "--check-version")
+    assert r.exit_code == 2 and f"--base {rev}: not a commit" in r.stderr, r.output
+
+
+INVALID = "id: t\nformat: crossroads/1\nversion: 1.0.0\ninputs: nope\n"
+
+
+@pytest.mark.parametrize("rev", ["HEAD", "HEAD~1", "HEAD~1:x"])
+@pytest.mark.parametrize("name", ["rules.yaml", "fresh.yaml"])  # changed since the revision, or new since then
+def test_check_version_never_passes_an_invalid_table(repo: Path, rev: str, name: str) -> None:
+    (repo / name).write_text(INVALID)
+    r = run("diff", str(repo / name), "--base", rev, "--check-version")
+    assert r.exit_code == 1 and "inputs" in r.stderr, r.output  # the table's error, whatever the base
+
+
+def test_base_checks_the_size_before_reading_the_blob(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap is checked against ``git cat-file -s`` first; the blob itself is never read whole."""
+    (repo / "rules.yaml").write_text((FIXTURES / "v1.yaml").read_text() + "# " + "x" * 5000 + "\n")
+    subprocess.run(["git", "commit", "-qam", "big"], cwd=repo, check=True, capture_output=True)
+    (repo / "rules.yaml").write_text((FIXTURES / "v1.yaml").read_text())
+    log = tmp_path / "git.log"
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True, check=True).stdout.strip()
+    (fake / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    (fake / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    r = run("diff", str(repo / "rules.yaml"), "--base", "HEAD", "--max-bytes", "3000")
+    assert r.exit_code == 1 and "larger than 3000 bytes" in r.stderr, r.output
+    calls = log.read_text().splitlines()
+    assert any(c.startswith("cat-file -s ") for c in calls) and not any(c.startswith(("show", "cat-file blob")) for c in calls), calls
+    ok = run("diff", str(repo / "rules.yaml"), "--base", "HEAD~1", "--max-bytes", "3000")
+    assert ok.exit_code == 0 and "No answer changes its result." in ok.stdout, ok.output
+
+
+def test_base_reads_a_file_in_a_subfolder_and_from_a_tag(repo: Path) -> None:
+    sub = repo / "a b"
+    sub.mkdir()
+    (sub / "r.yaml").write_text((FIXTURES / "v1.yaml").read_text())
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, capture_output=True)
+    subprocess.run(["git", "commit", "-qm", "sub"], cwd=repo, check=True, capture_output=True)
+    subprocess.run(["git", "tag", "v1"], cwd=repo, check=True, capture_output=True)
+    (sub / "r.yaml").write_text((FIXTURES / "v2-threshold.yaml").read_text())
+    r = run("diff", str(sub / "r.yaml"), "--base", "v1", "--check-version")
+    assert r.exit_code == 1 and "backlog → page" in r.stdout, r.output
