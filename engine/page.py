@@ -29,9 +29,10 @@ from importlib import resources
 from typing import Any
 
 from .answers import accepts as accepts_en
-from .compiler import CompiledTable, InputSpec, segment_witness
+from .compiler import CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW, CompiledTable, InputSpec, segment_witness
 from .conditions import format_number
 from .i18n import Catalog, accepts, messages
+from .partial import MAX_PIECE_BITS
 from .translations import localize
 
 UI_KEYS = ("placeholder", "why", "choose_when", "tradeoffs", "recommendation", "no_match", "collected", "violation")
@@ -53,20 +54,19 @@ def _num(n: Any) -> str | None:
 
 def _input_data(spec: InputSpec, column: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"id": spec.id, "type": spec.type, "accepts": accepts_en(spec), "min": _num(spec.minimum), "max": _num(spec.maximum)}
+    out["every"], out["some"] = _hex(column.every), _hex(column.some)
     if spec.type == "choice":
-        masks = [column.table[o] for o in spec.option_ids]
         out["options"] = list(spec.option_ids)
-        inside = masks
+        out["masks"] = [_hex(column.table[o]) for o in spec.option_ids]
     elif spec.type == "boolean":
-        masks = inside = [column.table[True], column.table[False]]
+        out["masks"] = [_hex(column.table[True]), _hex(column.table[False])]
     else:
-        masks = list(column.masks)
+        # Linear in the rows (issue 17): per row its run of segments, flat (first, last; -1, -1: no
+        # condition), and per segment whether the domain has an answer there; page.js builds the masks
+        # from them as Column does (checkpoints and events), never one full mask per segment.
         out["points"] = [format_number(p) for p in column.points]
-        inside = [m for s, m in enumerate(masks) if segment_witness(spec, column.points, s) is not None]
-    out["masks"] = [_hex(m) for m in masks]
-    # The answer classes of the domain (integers only for integer inputs, within
-    # the bounds): what the exact `possible` search branches on.
-    out["classes"] = [_hex(m) for m in dict.fromkeys(inside)]
+        out["spans"] = [x for span in column.spans for x in (span if span is not None else (-1, -1))]
+        out["inside"] = "".join("1" if segment_witness(spec, column.points, s) is not None else "0" for s in range(2 * len(column.points) + 1))
     return out
 
 
@@ -80,6 +80,8 @@ def evaluator_data(table: CompiledTable) -> dict[str, Any]:
         "all": _hex(table.all_rows),
         "outcomeRows": [_hex(m) for m in table.outcome_rows],
         "inputs": [_input_data(spec, column) for spec, column in zip(table.inputs, table.columns)],
+        "maxPieceBits": MAX_PIECE_BITS,
+        "checkpointBits": [CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW],
     }
 
 
@@ -113,7 +115,7 @@ def _list(items: tuple[str, ...]) -> str:
 
 
 def _question(spec: InputSpec, catalog: Catalog, content_lang: str) -> str:
-    q = f"q-{spec.id}"
+    q = _e(f"q-{spec.id}")
     help_html = f'<p class="help" id="{q}-help"{content_lang}>{_e(spec.help)}</p>' if spec.help else ""
     described = [f"{q}-help"] if spec.help else []
     if spec.type in ("choice", "boolean"):
@@ -139,14 +141,14 @@ def _question(spec: InputSpec, catalog: Catalog, content_lang: str) -> str:
             f'<p class="error" id="{q}-error" hidden>{_e(catalog.format("expected", accepts=hint))}</p>'
         )
         fieldset_attrs = ""
-    return f'<fieldset id="f-{spec.id}"{fieldset_attrs}><legend id="{q}-legend"{content_lang}>{_e(spec.prompt)}</legend>{help_html}{body}</fieldset>'
+    return f'<fieldset id="{_e(f"f-{spec.id}")}"{fieldset_attrs}><legend id="{q}-legend"{content_lang}>{_e(spec.prompt)}</legend>{help_html}{body}</fieldset>'
 
 
 def _option_card(outcome: Any, catalog: Catalog) -> str:
     parts = [
-        f'<article class="option" data-outcome="{outcome.id}" aria-labelledby="o-{outcome.id}">',
+        f'<article class="option" data-outcome="{_e(outcome.id)}" aria-labelledby="{_e(f"o-{outcome.id}")}">',
         f'<p class="badge" hidden>{_e(catalog["recommended"])}</p>',
-        f'<h3 id="o-{outcome.id}">{_e(outcome.title)}</h3>',
+        f'<h3 id="{_e(f"o-{outcome.id}")}">{_e(outcome.title)}</h3>',
     ]
     if outcome.summary:
         parts.append(f"<p>{_e(outcome.summary)}</p>")

@@ -154,7 +154,9 @@ rules:
     n, b = data["inputs"]
     assert n["points"] == ["0.1", "2.5", "12345678901234567890000"]
     assert (n["min"], n["max"]) == ("-0.5", "12345678901234567890123")
-    assert len(n["masks"]) == 7 and all(re.fullmatch(r"[0-9a-f]+", m) for m in n["masks"])
+    # per row its run of segments (0..6), not a mask per segment: linear in the rows
+    assert "masks" not in n and n["spans"] == [2, 3, 5, 6] and n["inside"] == "1111111"
+    assert all(re.fullmatch(r"[0-9a-f]+", m) for m in (n["every"], n["some"]))
     assert b["masks"] == ["3", "2"]  # true: r1 and r2; false: r2 only
     assert data["outcomeRows"] == ["1", "2"] and data["all"] == "3"
 
@@ -205,3 +207,44 @@ def test_page_unknown_lang_notes_and_uses_english() -> None:
 def test_page_lang_from_environment() -> None:
     result = CliRunner().invoke(cli, ["page"], env={"LC_ALL": "zh_CN.UTF-8"})
     assert '<html lang="zh-Hans">' in result.stdout and result.stderr == ""
+
+
+# -- hardening (issue 17) ---------------------------------------------------------------
+
+
+def test_ids_are_escaped_where_they_are_written() -> None:
+    """An id that reaches the page unvalidated (a crafted compiled table) stays text: no element, no attribute."""
+    import dataclasses
+
+    table = tables.compiled(tables.find("rag-or-fine-tune"), use_cache=False)
+    evil = 'rag"><meta http-equiv="refresh" content="0;url=https://example.invalid">'
+    spec = dataclasses.replace(table.inputs[0], id='change"><b x="')
+    table = dataclasses.replace(
+        table,
+        outcomes=(dataclasses.replace(table.outcomes[0], id=evil), *table.outcomes[1:]),
+        inputs=(spec, *table.inputs[1:]),
+    )
+    html = render_page(table, generator_version="test")
+    tags = parse(html).tags
+    assert not [a for t, a in tags if t == "meta" and a.get("http-equiv") == "refresh"]
+    assert not [t for t, _ in tags if t == "b"]
+    assert any(a.get("data-outcome") == evil for t, a in tags if t == "article")
+    assert any(a.get("id") == 'f-change"><b x="' for t, a in tags if t == "fieldset")
+
+
+def test_csp_forbids_base_and_form_targets() -> None:
+    html = render_page(tables.compiled(tables.find("rag-or-fine-tune"), use_cache=False), generator_version="test")
+    csp = next(a["content"] for t, a in parse(html).tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert "base-uri 'none'" in csp and "form-action 'none'" in csp and "default-src 'none'" in csp
+
+
+def test_page_grows_linearly_with_equality_rows() -> None:
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from bench_growth import equality_table
+
+    sizes = [len(render_page(compile_yaml(equality_table(n)), generator_version="test").encode()) for n in (2000, 8000)]
+    assert sizes[1] / sizes[0] < 4 * 1.25  # 4× the rows, about 4× the bytes (a mask per segment: 16×)

@@ -559,3 +559,114 @@ def test_translated_table_in_zh(driver: Any, tmp_path: Path) -> None:
     _type(driver, "cups", "7")
     assert "四杯已经够多了。" in _result(driver)
     assert driver.execute_script("return document.querySelectorAll('.notice').length") == 0
+
+
+# -- hardening (issue 17) ---------------------------------------------------------------
+
+SHADOWING = """
+format: crossroads/1
+id: shadow
+version: 1.0.0
+title: Shadow
+hit_policy: first
+inputs:
+  - {id: elements, prompt: Elements?, type: choice, options: [{id: few}, {id: many}]}
+  - {id: reset, prompt: Reset?, type: integer, minimum: 0}
+outcomes: [{id: small, title: Small}, {id: large, title: Large}]
+rules:
+  - {id: r1, when: {elements: few, reset: "< 10"}, then: small}
+  - {id: r2, then: large}
+"""
+
+
+def test_input_ids_that_name_form_properties_work(driver: Any, tmp_path: Path) -> None:
+    """Ids ``elements`` and ``reset`` shadow form.elements / form.reset: the page must not use them."""
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "shadow.html"
+    page.write_text(render_page(compile_yaml(SHADOWING), generator_version="test"), encoding="utf-8")
+    open_page(driver, page, "#elements=few&reset=3")  # no script error on load (asserted there)
+    assert driver.find_element(By.CSS_SELECTOR, 'input[name="elements"][value="few"]').is_selected()
+    assert _result(driver).startswith("RECOMMENDATION\nSmall")
+    _type(driver, "reset", "12")
+    assert _result(driver).startswith("RECOMMENDATION\nLarge")
+    _click(driver, "elements", "many")
+    assert driver.current_url.endswith("#elements=many&reset=12")
+    driver.find_element(By.CSS_SELECTOR, 'button[type="reset"]').click()
+    assert _result(driver) == "Answer all questions to see the recommendation."
+    assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_a_hostile_outcome_id_cannot_navigate_the_page(driver: Any, tmp_path: Path) -> None:
+    """An id reaching the page unvalidated (a crafted compiled table) is text, never markup."""
+    import dataclasses
+
+    table = compile_yaml(SHADOWING)
+    evil = 'small"><meta http-equiv="refresh" content="0;url=about:blank#navigated">'
+    table = dataclasses.replace(table, outcomes=(dataclasses.replace(table.outcomes[0], id=evil), *table.outcomes[1:]))
+    page = tmp_path / "evil.html"
+    page.write_text(render_page(table, generator_version="test"), encoding="utf-8")
+    driver.get("about:blank")
+    driver.get(page.as_uri())
+    import time
+
+    time.sleep(1.5)
+    assert driver.current_url.startswith("file:"), driver.current_url
+    assert driver.execute_script("return document.querySelectorAll('meta[http-equiv=refresh]').length") == 0
+
+
+EQUALITY = "\n".join(
+    [
+        "format: crossroads/1\nid: eq\nversion: 1.0.0\ntitle: Eq\nhit_policy: first\ndefault: other",
+        "inputs: [{id: x, prompt: X?, type: integer}, {id: y, prompt: Y?, type: number, maximum: 50}]",
+        "outcomes: [{id: even, title: Even}, {id: odd, title: Odd}, {id: other, title: Other}]",
+        "rules:",
+    ]
+    + [f"  - {{id: r{i}, when: {{x: {i}, y: '< {i}'}}, then: {'odd' if i % 2 else 'even'}}}" for i in range(40)]
+    + [f"  - {{id: s{i}, when: {{x: '[{i}, {i + 7})'}}, then: odd}}" for i in range(0, 40, 5)]
+)
+
+
+@pytest.mark.parametrize("checkpoints", [None, [1, 0], [600, 0]], ids=["every-segment", "one-checkpoint", "some-checkpoints"])
+@pytest.mark.parametrize("piece_bits", [None, 100], ids=["exact", "too-big-for-the-search"])
+def test_checkpoints_and_events_agree_with_python(
+    driver: Any, pages: dict[str, Path], monkeypatch: pytest.MonkeyPatch, checkpoints: Any, piece_bits: Any
+) -> None:
+    """page.js rebuilds masks from checkpoints and events (linear); the same answers as Python at any step."""
+    from crossroads.engine import partial
+
+    table = compile_yaml(EQUALITY)
+    data = evaluator_data(table)
+    if checkpoints:
+        data["checkpointBits"] = checkpoints
+    if piece_bits:
+        data["maxPieceBits"] = piece_bits
+        monkeypatch.setattr(partial, "MAX_PIECE_BITS", piece_bits)
+    answer_sets = [{}, {"x": 3}, {"y": 2}, {"y": "51"}] + [{"x": x, "y": y} for x in (-1, 0, 1, 7, 20, 39, 40) for y in (-3, 0, 5, 38, 50)]
+    answer_sets += [{"x": x} for x in range(-2, 45, 3)]
+    open_page(driver, pages["en"])
+    got = js_results(driver, data, json.dumps(answer_sets))
+    for raw, js in zip(answer_sets, got):
+        py = python_result(table, raw)
+        assert js == py, raw
+    if piece_bits:
+        assert got[0]["exact"] is False  # past the limit, both give the sound bound
+
+
+# -- the number grammar (engine/numbers.py), as Python reads it ------------------------
+
+
+def test_number_grammar_as_python(driver: Any, pages: dict[str, Path]) -> None:
+    from test_numbers import GRAMMAR, NUMBER_TABLE
+
+    table = compile_yaml(NUMBER_TABLE)
+    if not driver.execute_script("return !!(window.crossroads && window.crossroads.engine)"):
+        open_page(driver, pages["en"])
+    answer_sets = [{"n": text} for text, _, _ in GRAMMAR] + [{"i": text, "n": 0} for text, _, _ in GRAMMAR]
+    answer_sets += [{"b": word} for word in (" true ", "TRUE", "\ttrue", "true\n", "\u00a0false", "\ufefffalse")]
+    got = js_results(driver, evaluator_data(table), json.dumps(answer_sets))
+    for raw, js in zip(answer_sets, got):
+        py = python_result(table, raw)
+        assert ("error" in js) == ("error" in py), raw
+        if "error" not in py:
+            assert js == py, raw

@@ -8,17 +8,21 @@
 "use strict";
 (function () {
   // -- exact decimals: value = sign × coef × 10^exp (coef keeps its trailing zeros, as Decimal does)
-  var DECIMAL = /^\s*([-+]?)(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([-+]?[0-9]+))?\s*$/;
-  var INTEGER = /^\s*[-+]?[0-9]+\s*$/;
+  // The number grammar of engine/numbers.py: ASCII spaces around, nothing else; its limits below.
+  var DECIMAL = /^ *(([-+]?)(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([-+]?([0-9]+)))?) *$/;
+  var INTEGER = /^ *[-+]?[0-9]+ *$/;
+  var MAX_SIGNIFICANT_DIGITS = 100, MAX_EXPONENT = 999n, MIN_EXPONENT = -999n, MAX_EXPONENT_DIGITS = 6, MAX_TEXT = 4096;
 
-  function decimal(text) {
+  function decimal(text) { // numbers.parse_number: null when malformed or out of range
     var m = DECIMAL.exec(text);
-    if (!m) return null;
-    var whole = m[2] !== undefined ? m[2] : "", frac = m[3] !== undefined ? m[3] : (m[4] || "");
+    if (!m || m[1].length > MAX_TEXT || (m[7] !== undefined && m[7].length > MAX_EXPONENT_DIGITS)) return null;
+    var whole = m[3] !== undefined ? m[3] : "", frac = m[4] !== undefined ? m[4] : (m[5] || "");
     var coef = (whole + frac).replace(/^0+(?=[0-9])/, "");
-    var exp = BigInt(m[5] || "0") - BigInt(frac.length);
+    var exp = BigInt(m[6] || "0") - BigInt(frac.length);
     var zero = /^0*$/.test(coef);
-    return { sign: zero ? 0 : (m[1] === "-" ? -1 : 1), neg: m[1] === "-", coef: zero ? "0" : coef, exp: exp };
+    var d = { sign: zero ? 0 : (m[2] === "-" ? -1 : 1), neg: m[2] === "-", coef: zero ? "0" : coef, exp: exp };
+    if (!zero && (stripped(d).c.length > MAX_SIGNIFICANT_DIGITS || adjusted(d) < MIN_EXPONENT || adjusted(d) > MAX_EXPONENT)) return null;
+    return d;
   }
 
   function stripped(d) { // the coefficient without trailing zeros, for comparisons
@@ -45,7 +49,7 @@
 
   // Python's format_number(exact(d)): plain digits near 1, Decimal's str() far from it.
   function formatNumber(d) {
-    if (integral(d) && adjusted(d) < 30n) {
+    if (integral(d)) { // exact() makes every integral value an int
       var s = stripped(d);
       return d.sign === 0 ? "0" : (d.sign < 0 ? "-" : "") + s.c + "0".repeat(Number(s.e));
     }
@@ -90,16 +94,16 @@
   // -- the engine -------------------------------------------------------------
   function engine(data) {
     var big = function (h) { return BigInt("0x" + h); };
-    var all = big(data.all), outcomeRows = data.outcomeRows.map(big);
+    var all = big(data.all), outcomeRows = data.outcomeRows.map(big), nRows = data.rules.length;
     var inputs = data.inputs.map(function (i) {
-      var masks = i.masks.map(big), classes = i.classes.map(big);
-      return {
-        id: i.id, type: i.type, accepts: i.accepts, options: i.options || [], masks: masks, classes: classes,
-        every: classes.reduce(function (a, m) { return a & m; }, all),
-        some: classes.reduce(function (a, m) { return a | m; }, 0n),
+      var inp = {
+        id: i.id, type: i.type, accepts: i.accepts, options: i.options || [], masks: i.masks ? i.masks.map(big) : null,
+        every: big(i.every), some: big(i.some), classes: null,
         points: i.points ? i.points.map(decimal) : null,
         min: i.min === null ? null : decimal(i.min), max: i.max === null ? null : decimal(i.max),
       };
+      if (inp.points) inp.index = segmentIndex(2 * inp.points.length + 1, i.spans, i.inside);
+      return inp;
     });
     var byId = new Map(inputs.map(function (i) { return [i.id, i]; }));
     var rules = data.rules, policy = data.policy, outcomes = data.outcomes;
@@ -121,7 +125,8 @@
       }
       if (inp.type === "boolean") {
         if (v === true || v === false) return v;
-        if (typeof v === "string" && /^(true|false)$/.test(v.trim().toLowerCase())) return v.trim().toLowerCase() === "true";
+        var word = typeof v === "string" ? v.replace(/^ +| +$/g, "").toLowerCase() : null; // spaces only, as Python and SQL
+        if (word === "true" || word === "false") return word === "true";
         throw bad(inp, show(v));
       }
       if (typeof v === "string") {
@@ -131,10 +136,82 @@
       }
       if (typeof v === "number") {
         var n = Number.isFinite(v) ? decimal(String(v)) : null;
-        if (!n || (inp.type === "integer" && !(integral(n) && adjusted(n) < 30n))) throw bad(inp, show(v));
+        if (!n || (inp.type === "integer" && !integral(n))) throw bad(inp, show(v));
         return inBounds(inp, n);
       }
       throw bad(inp, show(v));
+    }
+
+    // A numeric column as compiler.SegmentIndex: per row its span of segments (flat: first, last;
+    // -1: no condition), start/stop events per segment, a checkpoint mask every `step` segments
+    // within the same linear budget; a segment's mask is its checkpoint plus the events since.
+    function segmentIndex(segments, spans, inside) {
+      var starts = [], stops = [], free = 0n, s, r;
+      for (s = 0; s <= segments; s++) { starts.push([]); stops.push([]); }
+      for (r = 0; r < nRows; r++) {
+        var a = spans[2 * r], b = spans[2 * r + 1];
+        if (a < 0) free |= 1n << BigInt(r);
+        else if (a <= b) { starts[a].push(r); stops[b + 1].push(r); }
+      }
+      var budget = Math.max(data.checkpointBits[0], data.checkpointBits[1] * nRows);
+      var step = Math.max(1, Math.ceil(segments * Math.max(nRows, 1) / budget));
+      var checkpoints = [], running = free, adds = [], removes = [];
+      for (s = 0; s < segments; s++) {
+        adds.push.apply(adds, starts[s]); removes.push.apply(removes, stops[s]);
+        if (s % step === 0) { running = applyEvents(running, adds, removes); adds = []; removes = []; checkpoints.push(running); }
+      }
+      function mask(seg) {
+        var at = seg % step, base = checkpoints[(seg - at) / step];
+        if (!at) return base;
+        var add = [], remove = [];
+        for (var t = seg - at + 1; t <= seg; t++) { add.push.apply(add, starts[t]); remove.push.apply(remove, stops[t]); }
+        return applyEvents(base, add, remove);
+      }
+      return { segments: segments, inside: inside, mask: mask, starts: starts, stops: stops, step: step, checkpoints: checkpoints };
+    }
+
+    // (base | adds) & ~removes for row lists: BigInt bit operations when few, one hex buffer when many.
+    function applyEvents(base, adds, removes) {
+      if (!adds.length && !removes.length) return base;
+      var k;
+      if (adds.length + removes.length <= 16) {
+        for (k = 0; k < adds.length; k++) base |= 1n << BigInt(adds[k]);
+        for (k = 0; k < removes.length; k++) base &= ~(1n << BigInt(removes[k]));
+        return base;
+      }
+      var width = Math.ceil((nRows + 1) / 4), hex = base.toString(16).padStart(width, "0");
+      var nibbles = new Uint8Array(width);
+      for (k = 0; k < width; k++) nibbles[k] = parseInt(hex[hex.length - 1 - k], 16);
+      for (k = 0; k < adds.length; k++) nibbles[adds[k] >> 2] |= 1 << (adds[k] & 3);
+      for (k = 0; k < removes.length; k++) nibbles[removes[k] >> 2] &= ~(1 << (removes[k] & 3));
+      var out = "";
+      for (k = width - 1; k >= 0; k--) out += "0123456789abcdef"[nibbles[k]];
+      return BigInt("0x" + out);
+    }
+
+    // The domain's answer classes of an input (distinct masks, first seen first), built on first use.
+    function classesOf(inp) {
+      if (inp.classes) return inp.classes;
+      var seen = new Set(), out = [];
+      var add = function (m) { if (!seen.has(m)) { seen.add(m); out.push(m); } };
+      if (!inp.points) inp.masks.forEach(add);
+      else {
+        var ix = inp.index, running = ix.checkpoints[0];
+        for (var s = 0; s < ix.segments; s++) {
+          if (s % ix.step === 0) running = ix.checkpoints[s / ix.step];
+          else running = applyEvents(running, ix.starts[s], ix.stops[s]);
+          if (ix.inside[s] === "1") add(running);
+        }
+      }
+      inp.classes = out;
+      return out;
+    }
+
+    // partial.MAX_PIECE_BITS: the exact search holds a mask per segment of every pending number.
+    function tooBig(pending) {
+      var segments = 0;
+      pending.forEach(function (inp) { if (inp.points) segments += 2 * inp.points.length + 1; });
+      return segments * nRows > data.maxPieceBits;
     }
 
     function lookup(inp, value) { // Column.lookup
@@ -142,12 +219,15 @@
       if (inp.type === "boolean") return inp.masks[value ? 0 : 1];
       var lo = 0, hi = inp.points.length;
       while (lo < hi) { var mid = (lo + hi) >> 1; if (compare(inp.points[mid], value) < 0) lo = mid + 1; else hi = mid; }
-      if (lo < inp.points.length && compare(inp.points[lo], value) === 0) return inp.masks[2 * lo + 1];
-      return inp.masks[2 * lo];
+      return inp.index.mask(lo < inp.points.length && compare(inp.points[lo], value) === 0 ? 2 * lo + 1 : 2 * lo);
     }
 
-    function rows(mask) { var out = [], r = 0; for (; mask; mask >>= 1n, r++) if (mask & 1n) out.push(r); return out; }
-    function lowest(mask) { return rows(mask & -mask)[0]; }
+    function rows(mask) { // set bits, lowest first: one pass over the binary digits, not a shift per row
+      var out = [], bin = mask.toString(2);
+      for (var k = bin.length - 1, r = 0; k >= 0; k--, r++) if (bin[k] === "1") out.push(r);
+      return mask ? out : [];
+    }
+    function lowest(mask) { return mask ? (mask & -mask).toString(2).length - 1 : undefined; }
 
     function violation(mask, reason) {
       var detail = rows(mask).map(function (r) { return rules[r][0] + " → " + outcomes[rules[r][1]]; }).join(", ");
@@ -208,7 +288,7 @@
       var split = null, rest = [], guaranteed = live;
       for (var k = 0; k < pending.length && live; k++) {
         var seen = new Set(), every = live;
-        pending[k].classes.forEach(function (m) { seen.add(m & live); every &= m; });
+        classesOf(pending[k]).forEach(function (m) { seen.add(m & live); every &= m; });
         guaranteed &= every;
         if (seen.size === 1) live &= seen.values().next().value;
         else { rest.push(pending[k]); if (!split) split = { input: pending[k], masks: Array.from(seen) }; }
@@ -295,6 +375,7 @@
         var first = rules[lowest(definite)][1];
         if (rows(definite).some(function (r) { return rules[r][1] !== first; })) throw violation(definite, "matching rows disagree");
       }
+      if (pending.length && tooBig(pending)) return approximate(live, definite, pending, missing);
       var keys = new Set(), rulesSeen = new Set(), reach = new Set(), noMatch = 0, broken = 0, outs = null;
       try {
         explore(live, pending, function (l) {
@@ -362,17 +443,28 @@
     return parts;
   }
 
-  // A group of one radio is an element, not a RadioNodeList: read and set it by `checked`.
-  function radioValue(field) { return field.type === "radio" ? (field.checked ? field.value : "") : field.value; }
+  // The controls of each input, found once by their name attribute: never through form properties
+  // (form.elements, form.reset, form[name]), which a control named "elements" or "reset" shadows.
+  var controls = new Map(table.inputs.map(function (i) { return [i.id, []]; }));
+  Array.prototype.forEach.call(form.querySelectorAll("input[name]"), function (input) {
+    var group = controls.get(input.getAttribute("name"));
+    if (group) group.push(input);
+  });
+
+  function radioValue(group) { // the checked radio's value, or the number field's text
+    if (group[0].type !== "radio") return group[0].value;
+    var on = group.filter(function (r) { return r.checked; })[0];
+    return on ? on.value : "";
+  }
 
   function answersFromForm() {
     var answers = {}, errors = {};
     table.inputs.forEach(function (inp) {
-      var field = form.elements.namedItem(inp.id);
-      if (!field) return;
+      var field = controls.get(inp.id);
+      if (!field || !field.length) return;
       if (inp.type === "integer" || inp.type === "number") {
-        var text = field.value;
-        if (field.validity && field.validity.badInput) errors[inp.id] = true;
+        var text = field[0].value;
+        if (field[0].validity && field[0].validity.badInput) errors[inp.id] = true;
         else if (text !== "") {
           try { table.parse(inp.id, text); answers[inp.id] = text; } catch (e) { if (e instanceof AnswerError) errors[inp.id] = true; else throw e; }
         }
@@ -429,16 +521,14 @@
 
   function readFragment() {
     var params = new URLSearchParams(location.hash.replace(/^#/, ""));
-    form.reset();
+    HTMLFormElement.prototype.reset.call(form); // not form.reset(): an input named "reset" shadows it
     params.forEach(function (value, key) {
-      var field = byName(key);
-      if (field && field.type === "radio") field.checked = field.value === value;
-      else if (field) field.value = value;
+      var group = controls.get(key) || [];
+      group.forEach(function (field) {
+        if (field.type === "radio") field.checked = field.value === value;
+        else field.value = value;
+      });
     });
-  }
-
-  function byName(key) {
-    return table.inputs.some(function (i) { return i.id === key; }) ? form.elements.namedItem(key) : null;
   }
 
   function update(write) {
