@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from decimal import Decimal
 from typing import Any
 
 import click
 
 from crossroads.engine import i18n, tables
-from crossroads.engine.errors import AnswerError, TableError
+from crossroads.engine.errors import AnswerError, NotJSON, TableError
 from crossroads.engine.evaluate import DECIDED
 from crossroads.engine.loader import MAX_BYTES
 
@@ -78,9 +76,11 @@ def read_answers_file(path: str, max_bytes: int) -> dict[str, Any]:
         raise AnswerError(f"{name}: cannot read answers: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
         raise AnswerError(f"{name}: answers file is larger than {max_bytes} bytes")
+    from crossroads.engine import answers
+
     try:
-        value = json.loads(data, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON: try YAML (depth-limited)
+        value = answers.loads(data)
+    except NotJSON:  # not JSON: try YAML (depth-limited; numbers, duplicates and hidden line breaks as in tables)
         from crossroads.engine.loader import load_bytes
 
         try:
@@ -88,6 +88,8 @@ def read_answers_file(path: str, max_bytes: int) -> dict[str, Any]:
         except TableError as exc:
             f = exc.findings[0]
             raise AnswerError(f"{name}:{f.line}:{f.column}: {f.message}") from None
+    except AnswerError as exc:
+        raise AnswerError(f"{name}: {exc}") from None
     if not isinstance(value, dict):
         raise AnswerError(f"{name}: answers must be a mapping of input id to answer")
     return value

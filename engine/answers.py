@@ -13,18 +13,17 @@ the input and what it accepts, in one line.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+import json
+from decimal import Decimal
 from typing import Any, Mapping
 
+from . import numbers
 from .compiler import InputSpec
 from .conditions import exact, format_number
-from .errors import AnswerError
+from .errors import AnswerError, NotJSON
 
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
-_INTEGER = re.compile(r"\s*[-+]?[0-9]+\s*")
-_DECIMAL = re.compile(r"\s*[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
 
 
 def accepts(spec: InputSpec) -> str:
@@ -52,8 +51,12 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
-    if isinstance(value, (int, Decimal)):
-        return format_number(exact(value)) if not (isinstance(value, Decimal) and not value.is_finite()) else str(value)
+    if isinstance(value, int):
+        text = str(value) if value.bit_length() < 3000 else "a very long integer"
+        return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, Decimal):
+        text = format_number(exact(value)) if numbers.in_range(value) else str(value)
+        return text if len(text) <= 60 else text[:57] + "..."
     return f"a {type(value).__name__}"
 
 
@@ -64,32 +67,44 @@ def _in_bounds(spec: InputSpec, n: Any) -> Any:
 
 
 def _number(spec: InputSpec, text: str) -> Any:
-    pattern = _INTEGER if spec.type == "integer" else _DECIMAL
-    if not pattern.fullmatch(text):
+    n = numbers.parse_integer(text) if spec.type == "integer" else numbers.parse_number(text)
+    if n is None:
         raise _bad(spec, _show(text))
-    try:
-        return _in_bounds(spec, exact(Decimal(text.strip())))
-    except InvalidOperation:
-        raise _bad(spec, _show(text)) from None
+    return _in_bounds(spec, n)
 
 
 def parse_text(spec: InputSpec, text: str) -> Any:
     """An answer typed on the command line."""
     if spec.type == "choice":
-        if text in spec.option_ids:
-            return text
-        for option in spec.options:  # forgiving: the label, or the id in another case
-            if text.casefold() in (option.label.casefold(), option.id.casefold()):
-                return option.id
-        raise AnswerError(f"{spec.id}: unknown option {_show(text)}; expected {accepts(spec)}", spec.id)
+        return _option(spec, text)
     if spec.type == "boolean":
-        word = text.strip().lower()
+        word = text.strip(" ").lower()
         if word in _TRUE:
             return True
         if word in _FALSE:
             return False
         raise _bad(spec, _show(text))
     return _number(spec, text)
+
+
+def _option(spec: InputSpec, text: str) -> str:
+    """A typed option: the exact id always wins; then, forgivingly, the label, the id in another
+    case, the label in another case — the first of these that fits one option. Several options
+    fitting at one step is an error naming them, never a silent pick."""
+    folded = text.casefold()
+    steps = (
+        lambda o: o.id == text,
+        lambda o: o.label == text,
+        lambda o: o.id.casefold() == folded,
+        lambda o: o.label.casefold() == folded,
+    )
+    for fits in steps:
+        candidates = [o.id for o in spec.options if fits(o)]
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            raise AnswerError(f"{spec.id}: {_show(text)} is ambiguous: it fits options {', '.join(candidates)}; type the option id", spec.id)
+    raise AnswerError(f"{spec.id}: unknown option {_show(text)}; expected {accepts(spec)}", spec.id)
 
 
 def parse_value(spec: InputSpec, value: Any) -> Any:
@@ -105,8 +120,8 @@ def parse_value(spec: InputSpec, value: Any) -> Any:
     if spec.type == "boolean":
         if value is True or value is False:
             return value
-        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-            return value.strip().lower() == "true"
+        if isinstance(value, str) and value.strip(" ").lower() in ("true", "false"):  # spaces only, as SQL's TRIM
+            return value.strip(" ").lower() == "true"
         raise _bad(spec, _show(value))
     if isinstance(value, bool):
         raise _bad(spec, _show(value))
@@ -115,8 +130,8 @@ def parse_value(spec: InputSpec, value: Any) -> Any:
     if isinstance(value, float):  # from a JSON reader that was not asked for Decimal
         value = Decimal(repr(value))
     if isinstance(value, (int, Decimal)):
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise _bad(spec, _show(value))
+        if not numbers.in_range(value if isinstance(value, Decimal) else Decimal(value)):
+            raise _bad(spec, f"{_show(value)}, out of range ({numbers.LIMITS})")
         n = exact(value)
         if spec.type == "integer" and not isinstance(n, int):
             raise _bad(spec, _show(value))
@@ -160,3 +175,42 @@ def to_json(value: Any) -> Any:
         as_float = float(value)
         return as_float if Decimal(repr(as_float)) == value else format_number(value)
     return value
+
+
+def loads(text: str | bytes) -> Any:
+    """A JSON document of answers (``--answers``, a ``batch`` line), parsed as the answers grammar
+    wants it: numbers exact (``Decimal``/``int``) and within ``numbers.LIMITS``, duplicate keys an
+    error (as in tables: a JSON reader would silently keep the last one), no ``NaN``/``Infinity``.
+
+    Raises ``AnswerError`` with a one-line reason; never ``decimal`` or recursion errors.
+    """
+    try:
+        return json.loads(text, parse_float=_json_number, parse_int=_json_integer, parse_constant=_json_constant, object_pairs_hook=_json_object)
+    except AnswerError:
+        raise
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise NotJSON("not valid JSON") from None
+
+
+def _json_number(text: str) -> Decimal:
+    d = numbers.decimal(text)
+    if d is None:
+        raise AnswerError(f"number {text if len(text) <= 40 else text[:37] + '...'} is out of range ({numbers.LIMITS})")
+    return d
+
+
+def _json_integer(text: str) -> int:
+    return int(_json_number(text))
+
+
+def _json_constant(text: str) -> Any:
+    raise NotJSON(f"{text} is not a number (not valid JSON)")
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise AnswerError(f"duplicate key {_show(key)}")
+        out[key] = value
+    return out

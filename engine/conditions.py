@@ -17,48 +17,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Union
 
-NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+from . import numbers
+from .numbers import NUMBER, Num, exact, format_number, parse_number
+
+__all__ = ["BoolIs", "Condition", "Interval", "Num", "OptionSet", "exact", "format_number", "parse", "parse_number", "text_of"]
+
 _COMPARISON = re.compile(rf"\s*(<=|>=|==|<|>)\s*({NUMBER})\s*")
 _INTERVAL = re.compile(rf"\s*([\[(])\s*({NUMBER})\s*,\s*({NUMBER})\s*([\])])\s*")
-_LITERAL = re.compile(NUMBER)
-
-Num = Union[int, Decimal]
 
 
-def exact(value: Any) -> Num:
-    """An exact number: ``int`` when integral and modest, else ``Decimal``.
-
-    ints compare fastest; a huge exponent stays ``Decimal`` so that ``1e999999``
-    never turns into a million-digit integer.
-    """
-    if isinstance(value, bool):
-        raise TypeError("a boolean is not a number")
-    if isinstance(value, int):
-        return value
-    d = value if isinstance(value, Decimal) else Decimal(str(value))
-    if d.is_finite() and d == d.to_integral_value() and d.adjusted() < 30:
-        return int(d)
-    return d
+def _bound(text: str) -> Num | str:
+    """A number written in a condition, or the message saying it is out of range."""
+    d = numbers.decimal(text)
+    if d is None:
+        return f"number {_clip(text)} is out of range ({numbers.LIMITS})"
+    return exact(d)
 
 
-def parse_number(text: str) -> Num | None:
-    """A decimal literal (``12``, ``-0.5``, ``1e3``) or None."""
-    if not _LITERAL.fullmatch(text.strip()):
-        return None
-    try:
-        return exact(Decimal(text.strip()))
-    except InvalidOperation:
-        return None
-
-
-def format_number(n: Num) -> str:
-    if isinstance(n, int):
-        return str(n)
-    text = format(n, "f") if -30 < n.adjusted() < 30 else str(n)
-    return text
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +118,15 @@ def _parse_numeric(raw: Any) -> Interval | str:
     if not isinstance(raw, str):
         if isinstance(raw, Decimal) and not raw.is_finite():
             return f"numbers must be finite, not {raw}"
+        if isinstance(raw, Decimal) and not numbers.in_range(raw):
+            return f"number {_clip(str(raw))} is out of range ({numbers.LIMITS})"
         n = exact(raw)
         return Interval(n, True, n, True)
     m = _COMPARISON.fullmatch(raw)
     if m:
-        op, n = m.group(1), exact(Decimal(m.group(2)))
+        op, n = m.group(1), _bound(m.group(2))
+        if isinstance(n, str):
+            return n
         return {
             "<": Interval(None, False, n, False),
             "<=": Interval(None, False, n, True),
@@ -152,7 +136,9 @@ def _parse_numeric(raw: Any) -> Interval | str:
         }[op]
     m = _INTERVAL.fullmatch(raw)
     if m:
-        lo, hi = exact(Decimal(m.group(2))), exact(Decimal(m.group(3)))
+        lo, hi = _bound(m.group(2)), _bound(m.group(3))
+        if isinstance(lo, str) or isinstance(hi, str):
+            return lo if isinstance(lo, str) else hi  # type: ignore[return-value]
         lo_closed, hi_closed = m.group(1) == "[", m.group(4) == "]"
         if lo > hi:
             return f"interval \"{raw}\" has reversed bounds ({format_number(lo)} > {format_number(hi)})"

@@ -30,6 +30,10 @@ class AnswerError(CrossroadsError):
         super().__init__(message)
 
 
+class NotJSON(AnswerError):
+    """Answers that are not JSON at all (``--answers`` then tries YAML)."""
+
+
 class HitPolicyViolation(CrossroadsError):
     """Answers for which a ``unique`` or ``any`` table breaks its policy (exit 1)."""
 

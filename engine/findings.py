@@ -98,10 +98,23 @@ CODES: dict[str, CodeInfo] = {
     ),
     "encoding": _code(
         "error",
-        "The file is not valid UTF-8 or holds a NUL byte.",
-        "Tables are UTF-8 text; other encodings would be misread, and NUL bytes hide content from reviewers.",
-        "Save the file as UTF-8 (without NUL bytes); a UTF-8 byte order mark is accepted.",
+        "The file is not valid UTF-8, or holds a NUL byte or a hidden line break (U+0085, U+2028, U+2029).",
+        """Tables are UTF-8 text; other encodings would be misread, and NUL bytes hide content from
+        reviewers. YAML parsers read U+0085, U+2028 and U+2029 as line breaks while editors, grep
+        and git diff show one line: a rule written after one inside a comment would be live but
+        invisible.""",
+        """Save the file as UTF-8 (without NUL bytes); a UTF-8 byte order mark is accepted. Write a
+        line-break character as an escape in a double-quoted string ("\\u2028").""",
         "title: caf\\xe9   # Latin-1 bytes, not UTF-8",
+    ),
+    "number-range": _code(
+        "error",
+        "A number is beyond what crossroads compares exactly.",
+        """Numbers are exact decimals; one with more than 100 significant digits or a magnitude
+        of 1e1000 or more (or, unless zero, below 1e-999) would cost unbounded time and memory to
+        compare, so none is accepted anywhere in a table, an answer or a data file.""",
+        "Write the number within those limits, or quote it if it is text (a title that looks like a number).",
+        "when: {amount: 1e99999999999999999999}",
     ),
     "syntax": _code(
         "error",

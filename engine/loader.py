@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import numbers
 from .errors import TableError
 from .findings import Finding
 
@@ -78,8 +79,16 @@ class Document:
         return self.positions.get((), (1, 1))
 
 
+@dataclass(frozen=True, slots=True)
+class OutOfRange:
+    """A plain scalar that YAML reads as a number beyond ``numbers.LIMITS`` (the composer refuses it)."""
+
+    text: str
+
+
 def resolve_plain(text: str) -> Any:
-    """Resolve an untagged plain scalar by the YAML 1.2 core schema."""
+    """Resolve an untagged plain scalar by the YAML 1.2 core schema (``OutOfRange`` for a number
+    crossroads cannot hold exactly: ``1e99999999999999999999``, a 5,000-digit integer)."""
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -89,14 +98,12 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if not (first.isdigit() or first in "+-."):
         return text
-    if _INT.fullmatch(text):
-        return int(text) if len(text) < 4000 else Decimal(text)
-    if _OCT.fullmatch(text):
-        return int(text[2:], 8)
-    if _HEX.fullmatch(text):
-        return int(text[2:], 16)
-    if _FLOAT.fullmatch(text):
-        return Decimal(text)
+    if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
+        d = numbers.decimal(text)
+        return OutOfRange(text) if d is None else int(d) if _INT.fullmatch(text) else d
+    if _OCT.fullmatch(text) or _HEX.fullmatch(text):
+        d = numbers.decimal(str(int(text[2:], 8 if text[1] == "o" else 16))) if len(text) < 3000 else None
+        return OutOfRange(text) if d is None else int(d)
     if _INF.fullmatch(text):
         return Decimal("-Infinity") if text[0] == "-" else Decimal("Infinity")
     if _NAN.fullmatch(text):
@@ -126,11 +133,29 @@ def decode(data: bytes, file: str) -> str:
     if nul >= 0:
         raise _fail(file, "encoding", "NUL byte in file", _line_col(data, nul))
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _fail(
             file, "encoding", f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", _line_col(data, exc.start)
         ) from None
+    hidden = _HIDDEN_BREAK.search(text)
+    if hidden:
+        char = hidden.group()
+        raise _fail(
+            file,
+            "encoding",
+            f"character U+{ord(char):04X} ({_HIDDEN_BREAK_NAMES[char]}) is not allowed: YAML parsers read it as a "
+            f"line break that editors, grep and git do not show; write it as \\u{ord(char):04x} in a double-quoted string",
+            _line_col(data, len(text[: hidden.start()].encode("utf-8"))),
+        )
+    return text
+
+
+# YAML 1.1 line breaks that YAML 1.2, JSON and every editor treat as ordinary characters. The parser
+# would split a comment or a plain scalar at them, so text that looks like one comment line could
+# hold a rule nobody sees: refused anywhere in the file (escapes such as "\u2028" stay allowed).
+_HIDDEN_BREAK = re.compile("[\u0085\u2028\u2029]")
+_HIDDEN_BREAK_NAMES = {"\u0085": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 
 
 def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
@@ -304,6 +329,10 @@ def _compose(events: Iterable[Any], file: str) -> Document:
             check_node(ev, pos)
             plain = ev.style in (None, "")
             value = resolve_plain(ev.value) if plain and ev.tag is None else ev.value
+            if isinstance(value, OutOfRange) and not expecting_key():  # as a key it is refused for its type
+                shown = value.text if len(value.text) <= 40 else value.text[:37] + "..."
+                problem("number-range", f"number {shown} is out of range ({numbers.LIMITS}); quote it if it is text", pos)
+                value = None
             if expecting_key():
                 accept_key(value, pos, ev.value, plain)
             else:
@@ -362,7 +391,7 @@ def _kind(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, (int, Decimal)):
+    if isinstance(value, (int, Decimal, OutOfRange)):
         return "a number"
     if isinstance(value, list):
         return "a list"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from crossroads.engine.answers import parse_answers, parse_pairs, parse_text, parse_value, to_json
+from crossroads.engine.answers import loads, parse_answers, parse_pairs, parse_text, parse_value, to_json
 from crossroads.engine.compiler import InputSpec, OptionSpec
 from crossroads.engine.errors import AnswerError
 
@@ -119,3 +119,81 @@ def test_pairs_parse_per_type() -> None:
 @pytest.mark.parametrize("value, out", [(Decimal("0.1"), 0.1), (3, 3), (Decimal("0.1000000000000000000001"), "0.1000000000000000000001"), ("a", "a"), (True, True)])
 def test_to_json_keeps_decimals_exact(value, out) -> None:
     assert to_json(value) == out and type(to_json(value)) is type(out)
+
+
+# An exact id wins over any label or case-folded match; several options fitting one step is an error.
+LETTERS = InputSpec("v", "choice", "?", options=(OptionSpec("a", "b"), OptionSpec("b", "b")))
+SHARP_S = InputSpec("v", "choice", "?", options=(OptionSpec("ß", "ß"), OptionSpec("ss", "ss")))
+LABELS = InputSpec("v", "choice", "?", options=(OptionSpec("x", "Same"), OptionSpec("y", "same")))
+
+
+@pytest.mark.parametrize(
+    "spec, text, expected",
+    [
+        (LETTERS, "b", "b"),  # the exact id, though it is also a's label
+        (LETTERS, "a", "a"),
+        (LETTERS, "B", "b"),  # b's id in another case comes before a's label in another case
+        (SHARP_S, "ss", "ss"),
+        (SHARP_S, "ß", "ß"),
+        (LABELS, "Same", "x"),  # an exact label before a case-folded one
+        (LABELS, "same", "y"),
+    ],
+)
+def test_an_exact_id_or_label_wins(spec, text, expected) -> None:
+    assert parse_text(spec, text) == expected
+
+
+@pytest.mark.parametrize(
+    "spec, text, candidates",
+    [
+        (SHARP_S, "SS", "ß, ss"),  # casefold("ß") == "ss"
+        (LABELS, "SAME", "x, y"),
+    ],
+)
+def test_an_ambiguous_option_is_an_error_naming_the_candidates(spec, text, candidates) -> None:
+    with pytest.raises(AnswerError, match=f"is ambiguous: it fits options {candidates}; type the option id"):
+        parse_text(spec, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('{"n": 1.50}', {"n": Decimal("1.50")}),
+        ('{"n": 1e30}', {"n": Decimal("1e30")}),
+        ('{"n": 12345678901234567890}', {"n": 12345678901234567890}),
+    ],
+)
+def test_loads_keeps_numbers_exact(text, expected) -> None:
+    got = loads(text)
+    assert got == expected and type(got["n"]) is type(expected["n"])
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"n": 1, "n": 2}', "duplicate key 'n'"),
+        ('{"a": {"b": 1, "b": 1}}', "duplicate key 'b'"),
+        ('{"n": 1e99999999999999999999}', "number 1e99999999999999999999 is out of range"),  # InvalidOperation before
+        ('{"n": 1e1000}', "is out of range"),
+        ('{"n": ' + "9" * 5000 + "}", "is out of range"),  # past int-from-string's limit
+        ('{"n": NaN}', "NaN is not a number"),
+        ('{"n": Infinity}', "Infinity is not a number"),
+        ('{"n": ', "not valid JSON"),
+        ("[" * 100000, "not valid JSON"),
+    ],
+)
+def test_loads_refuses_with_one_line(text, message) -> None:
+    with pytest.raises(AnswerError) as exc:
+        loads(text)
+    assert message in str(exc.value) and "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("value", [Decimal("1e29"), Decimal("1e30"), Decimal("1e999"), Decimal("5.000")])
+def test_a_whole_number_of_any_size_answers_an_integer_input(value) -> None:
+    assert parse_value(INT, value) == int(value) and type(parse_value(INT, value)) is int
+
+
+@pytest.mark.parametrize("value", [Decimal("1e1000"), Decimal("1e-1000"), 10**1000, Decimal("0." + "1" * 101)])
+def test_numbers_beyond_the_limits_are_bad_answers(value) -> None:
+    with pytest.raises(AnswerError, match="out of range"):
+        parse_value(NUM if not isinstance(value, int) else INT, value)

@@ -68,6 +68,11 @@ HOSTILE = [
     ("invalid-utf8", b"title: caf\xc3\nid: x\n", [("encoding", 1, 11)]),
     ("invalid-utf8-after-text", b"t\xc3\xadtulo: caf\xc3\xa9\nx: \xff\n", [("encoding", 2, 4)]),
     ("nul-byte", b"a: 1\nb: x\x00y\n", [("encoding", 2, 5)]),
+    # YAML 1.1 line breaks that editors, grep and git show as ordinary characters: a rule hidden in a comment
+    ("hidden-rule-u2028", "rules:\n  # catch-all below\u2028  - {id: hidden, then: evil}\n".encode(), [("encoding", 2, 20)]),
+    ("hidden-u2029-after-cafe", "title: café\u2029x\n".encode(), [("encoding", 1, 12)]),
+    ("nel-in-json-string", '{"title": "a\x85b"}'.encode(), [("encoding", 1, 13)]),
+    ("nel-in-comment", "a: 1 # x\x85b: 2\n".encode(), [("encoding", 1, 9)]),
     ("utf16-le-bom", b"\xff\xfe" + "a: 1\n".encode("utf-16-le"), [("encoding", 1, 1)]),
     ("utf16-be-bom", b"\xfe\xff" + "a: 1\n".encode("utf-16-be"), [("encoding", 1, 1)]),
     ("top-level-list", b"# a list\n- a\n- b\n", [("not-a-mapping", 2, 1)]),
@@ -254,10 +259,38 @@ def test_yaml_1_2_core_schema(text: str, value) -> None:
     assert got == value and type(got) is type(value)
 
 
-def test_nan_and_huge_integers_stay_exact_decimals() -> None:
-    data = load_bytes(b"nan: .nan\nbig: " + b"9" * 5000 + b"\n", "t.yaml").data
+def test_nan_stays_an_exact_decimal_and_numbers_at_the_limits_load() -> None:
+    data = load_bytes(b"nan: .nan\nbig: 1" + b"0" * 999 + b"\nwide: 0." + b"1" * 100 + b"\nsmall: 1e-999\n", "t.yaml").data
     assert isinstance(data["nan"], Decimal) and data["nan"].is_nan()
-    assert data["big"] == Decimal("9" * 5000)  # no int-from-string limit error
+    assert data["big"] == 10**999 and data["wide"] == Decimal("0." + "1" * 100) and data["small"] == Decimal("1e-999")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1e99999999999999999999",  # past decimal's own exponent limit: InvalidOperation before
+        "9" * 5000,  # past int-from-string's 4,300 digits
+        "1e1000",
+        "1e-1000",
+        "0." + "1" * 101,
+        "0e1234567",  # an exponent of seven digits, even for zero
+        "0x" + "f" * 3000,
+    ],
+)
+@pytest.mark.parametrize("where", ["title: {}\n", "rules:\n  - when: {{n: {}}}\n"])
+def test_a_number_out_of_range_is_a_positioned_error_anywhere(text: str, where: str, tmp_path: Path) -> None:
+    data = where.format(text).encode()
+    with pytest.raises(TableError) as exc:
+        load_bytes(data, "t.yaml")
+    (finding,) = exc.value.findings
+    line = data.decode().splitlines().index(next(ln for ln in data.decode().splitlines() if text[:20] in ln)) + 1
+    assert (finding.code, finding.line) == ("number-range", line)
+    path = tmp_path / "t.yaml"
+    path.write_bytes(data)
+    for command in (["lint", str(path)], ["evaluate", str(path)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1, result.output
+        assert "number-range" in result.output and isinstance(result.exception, SystemExit)
 
 
 def test_libyaml_quirk_falls_back_to_the_pure_parser(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -447,3 +480,9 @@ def test_a_quoted_merge_key_is_an_ordinary_key() -> None:
 def test_json_is_yaml() -> None:
     doc = load_bytes(json.dumps({"a": [1, 2.5, "x", True, None]}).encode(), "t.json")
     assert doc.data == {"a": [1, Decimal("2.5"), "x", True, None]}
+
+
+@pytest.mark.parametrize("escape, char", [("\\u2028", "\u2028"), ("\\u2029", "\u2029"), ("\\x85", "\x85"), ("\\N", "\x85"), ("\\L", "\u2028")])
+def test_line_break_characters_are_allowed_as_visible_escapes(escape: str, char: str) -> None:
+    # Refused as raw characters (they would hide text), but an escape is visible in any editor.
+    assert load_bytes(f'title: "a{escape}b"\n'.encode(), "t.yaml").data == {"title": f"a{char}b"}
