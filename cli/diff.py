@@ -45,7 +45,7 @@ def _from_git(path: str, rev: str, max_bytes: int) -> tables.Source | None:
 def _git(folder: str, *args: str) -> str | None:
     """``git ARGS`` in ``folder``: its first output line, or None when git says no."""
     try:
-        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         die(f"cannot run git: {exc}", EXIT_USAGE)
     if done.returncode != 0:

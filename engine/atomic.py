@@ -49,8 +49,14 @@ _NEW_FILE_MODE = 0o666  # narrowed by the umask, as open() would: a new file's f
 _PRIVATE_MODE = 0o600  # a temporary file that will take the replaced file's mode
 _TEMP_PATTERN = ".{name}.crossroads-{pid}-{n}.tmp"
 _LEFTOVER = re.compile(r"([0-9]+)-[0-9]+", re.ASCII)
-_FLAG = lambda name: getattr(os, name, 0)  # noqa: E731 - flags some platforms lack
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _FLAG("O_NOFOLLOW") | _FLAG("O_CLOEXEC")
+
+
+def _flag(name: str) -> int:
+    """An ``os.O_*`` flag, or 0 where the platform lacks it."""
+    return int(getattr(os, name, 0))
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _flag("O_NOFOLLOW") | _flag("O_CLOEXEC")
 _DIR_FD = os.open in os.supports_dir_fd and os.replace in os.supports_dir_fd and os.stat in os.supports_dir_fd
 
 
@@ -141,7 +147,7 @@ def replace_atomic(path: str | os.PathLike[str], fill: Callable[[str], None]) ->
         try:
             fill(os.path.join(_path_of(private.fd, private.path), "out"))
             with _errors(shown):
-                fd = private.open("out", os.O_RDONLY | _FLAG("O_NOFOLLOW") | _FLAG("O_CLOEXEC"))
+                fd = private.open("out", os.O_RDONLY | _flag("O_NOFOLLOW") | _flag("O_CLOEXEC"))
             try:
                 with _errors(shown):
                     if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -190,7 +196,7 @@ class _Folder:
         self.fd = fd
         if fd is None and _DIR_FD:
             with _errors(shown):
-                self.fd = os.open(path, os.O_RDONLY | _FLAG("O_DIRECTORY") | _FLAG("O_CLOEXEC"))
+                self.fd = os.open(path, os.O_RDONLY | _flag("O_DIRECTORY") | _flag("O_CLOEXEC"))
 
     def _at(self, name: str) -> str:
         return name if self.fd is not None else os.path.join(self.path, name)
@@ -204,7 +210,7 @@ class _Folder:
         except FileNotFoundError:
             return None
 
-    def replace(self, name: str, new: str, to: "_Folder | None" = None) -> None:
+    def replace(self, name: str, new: str, to: _Folder | None = None) -> None:
         to = to or self
         os.replace(self._at(name), to._at(new), src_dir_fd=self.fd, dst_dir_fd=to.fd)
 
@@ -293,7 +299,7 @@ def _open_non_regular(shown: str, *, probe: bool = False) -> int | None:
     if probe:
         return -1
     with _errors(shown):
-        fd = os.open(shown, os.O_WRONLY | _FLAG("O_NOCTTY") | _FLAG("O_CLOEXEC"))
+        fd = os.open(shown, os.O_WRONLY | _flag("O_NOCTTY") | _flag("O_CLOEXEC"))
     if stat.S_ISREG(os.fstat(fd).st_mode) or stat.S_ISDIR(os.fstat(fd).st_mode):
         os.close(fd)
         return None
@@ -306,7 +312,7 @@ def _copy_into_non_regular(shown: str, fill: Callable[[str], None]) -> None:
         filled = os.path.join(private, "out")
         fill(filled)
         with _errors(shown):
-            src = os.open(filled, os.O_RDONLY | _FLAG("O_NOFOLLOW") | _FLAG("O_CLOEXEC"))
+            src = os.open(filled, os.O_RDONLY | _flag("O_NOFOLLOW") | _flag("O_CLOEXEC"))
         with os.fdopen(src, "rb") as data, open_atomic(shown) as out:
             shutil.copyfileobj(data, out)
     finally:
@@ -354,7 +360,7 @@ def _create_private_folder(folder: _Folder, name: str, shown: str) -> tuple[_Fol
         except OSError as exc:
             raise WriteError(f"{shown}: cannot write: {exc.strerror or exc}") from None
         try:
-            fd = folder.open(tmp, os.O_RDONLY | _FLAG("O_DIRECTORY") | _FLAG("O_NOFOLLOW") | _FLAG("O_CLOEXEC")) if _DIR_FD else None
+            fd = folder.open(tmp, os.O_RDONLY | _flag("O_DIRECTORY") | _flag("O_NOFOLLOW") | _flag("O_CLOEXEC")) if _DIR_FD else None
         except OSError:
             folder.remove_tree(tmp)
             raise WriteError(f"{shown}: cannot write: the temporary folder changed while being created") from None

@@ -270,3 +270,40 @@ def test_batch_output_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path
     assert result.exit_code in (0, 1), result.output
     assert out.read_text().count("\n") == 1 and out.stat().st_mode & 0o777 == 0o600
     assert os.listdir(tmp_path) == ["out.jsonl"]
+
+
+def test_replace_atomic_fills_a_private_folder_keeps_the_mode_and_cleans_leftovers(tmp_path: Path) -> None:
+    target = tmp_path / "t.csv"
+    target.write_bytes(b"old\n")
+    os.chmod(target, 0o640)
+    dead = _dead_pid()
+    stale = tmp_path / f".t.csv.crossroads-{dead}-0.tmp"  # a killed run's private folder
+    stale.mkdir()
+    (stale / "out").write_bytes(b"half")
+    seen: list[int] = []
+
+    def fill(name: str) -> None:
+        folder = Path(name).parent
+        seen.append(os.stat(folder).st_mode & 0o777)
+        Path(name).write_bytes(b"new\n")
+
+    atomic.replace_atomic(target, fill)
+    assert seen == [0o700] and target.read_bytes() == b"new\n" and target.stat().st_mode & 0o777 == 0o640
+    assert os.listdir(tmp_path) == ["t.csv"]
+
+
+def test_replace_atomic_refuses_a_symlink_left_as_the_filled_file(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep\n")
+    target = tmp_path / "t.csv"
+    target.write_bytes(b"old\n")
+    with pytest.raises(WriteError, match="t.csv: cannot write"):
+        atomic.replace_atomic(target, lambda name: os.symlink(victim, name))
+    assert target.read_bytes() == b"old\n" and victim.read_bytes() == b"keep\n"
+    assert sorted(os.listdir(tmp_path)) == ["t.csv", "victim"]
+
+
+def test_replace_atomic_copies_into_a_fifo(fifo: Path) -> None:
+    reader = _Drain(fifo)
+    atomic.replace_atomic(fifo, lambda name: Path(name).write_bytes(b"rows\n"))
+    assert reader.stop() == b"rows\n" and stat.S_ISFIFO(os.lstat(fifo).st_mode)

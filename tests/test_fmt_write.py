@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
-
 from crossroads.cli.main import cli
 
 FMT = FIXTURES / "fmt"
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def fmt(*args: str):  # noqa: ANN201 - click's Result
+def fmt(*args: str):  # click's Result
     return CliRunner().invoke(cli, ["fmt", *args])
 
 
