@@ -240,3 +240,50 @@ def test_entry_grows_linearly_with_equality_rows() -> None:
         key = cache.cache_key(source.data, __import__("crossroads").__version__)
         sizes.append((cache.cache_dir() / f"{key}.json").stat().st_size)
     assert sizes[1] / sizes[0] < 4 * 1.25  # 4× the rows: about 4× the bytes (it was 16×)
+
+
+# -- the index the cache rebuilds: lookups equal a brute-force row scan -------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+try:
+    from strategies import tables as generated_tables
+except ImportError:  # pragma: no cover - tests/strategies.py is shared
+    generated_tables = None
+
+
+@pytest.mark.skipif(generated_tables is None, reason="tests/strategies.py is not there")
+@settings(max_examples=60, deadline=None)
+@given(generated=st.deferred(lambda: generated_tables()), budget=st.sampled_from([None, 1, 40, 400]))
+def test_lookup_equals_a_row_scan_at_any_checkpoint_step(generated: Any, budget: Any) -> None:
+    """Column.lookup (checkpoint + events) and Column.masks give the rows a scan of the conditions finds;
+    so does the column rebuilt from a cache entry, and its every/some."""
+    from conftest import compile_yaml
+    from crossroads.engine import compiler
+    from oracle import Oracle
+
+    saved = compiler.CHECKPOINT_BITS, compiler.CHECKPOINT_BITS_PER_ROW
+    try:
+        if budget is not None:  # checkpoints every budget / rows segments or so: the path of huge tables
+            compiler.CHECKPOINT_BITS, compiler.CHECKPOINT_BITS_PER_ROW = budget, 0
+        table = compile_yaml(generated.text)
+        again = cache.from_json(json.loads(json.dumps(cache.to_json(table))))
+    finally:
+        compiler.CHECKPOINT_BITS, compiler.CHECKPOINT_BITS_PER_ROW = saved
+    oracle = Oracle(generated.data)
+    for info, column, rebuilt in zip(oracle.inputs, table.columns, again.columns):
+        values = oracle.representatives(info)
+        for value in values:
+            truth = oracle.row_mask(info, value)
+            assert column.lookup(value) == rebuilt.lookup(value) == truth, (info.id, value)
+        if column.points is not None:
+            assert list(column.masks) == [column.masks[s] for s in range(len(column.masks))] == list(rebuilt.masks)
+        assert (column.every, column.some) == (rebuilt.every, rebuilt.some)
+        inside = [oracle.row_mask(info, v) for v in values]
+        if inside:
+            every, some = -1, 0
+            for m in inside:
+                every &= m
+                some |= m
+            assert column.every == every & table.all_rows and column.some == some, info.id
