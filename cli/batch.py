@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
-from decimal import Decimal
 from typing import Any, Iterator
 
 import click
@@ -68,14 +66,14 @@ def batch_cmd(table: str | None, input_path: str, output_path: str, any_order: b
         if output_path == "-":
             failed = _json_lines(compiled, stream, sys.stdout)
         else:
-            from crossroads.engine.atomic import replace_atomic
+            import io
 
-            def fill(tmp: str) -> None:
-                nonlocal failed
-                with open(tmp, "w", encoding="utf-8") as out:
-                    failed = _json_lines(compiled, stream, out)
+            from crossroads.engine.atomic import open_atomic
 
-            replace_atomic(output_path, fill)
+            with open_atomic(output_path) as raw:  # atomic for a file; a FIFO or device is written into
+                out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=True)
+                failed = _json_lines(compiled, stream, out)
+                out.detach()
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -84,7 +82,7 @@ def batch_cmd(table: str | None, input_path: str, output_path: str, any_order: b
 
 def _json_lines(compiled: Any, stream: Any, out: Any) -> int:
     """Evaluate each line of ``stream`` with the Python engine, one JSON line out each; the number that failed."""
-    from crossroads.engine.answers import parse_answers
+    from crossroads.engine import answers
 
     inputs = compiled.input_index
     failed = 0
@@ -92,13 +90,10 @@ def _json_lines(compiled: Any, stream: Any, out: Any) -> int:
         try:
             if text is None:
                 raise ValueError(f"line longer than {MAX_LINE} bytes")
-            try:
-                raw = json.loads(text, parse_float=Decimal)
-            except (ValueError, RecursionError):
-                raise ValueError("not valid JSON") from None
+            raw = answers.loads(text)
             if not isinstance(raw, dict):
                 raise ValueError("expected a JSON object of input id to answer")
-            result = evaluate(compiled, parse_answers(inputs, raw))
+            result = evaluate(compiled, answers.parse_answers(inputs, raw))
             line = render.dumps(render.result_json(compiled, result))
         except (ValueError, AnswerError, HitPolicyViolation) as exc:
             failed += 1

@@ -112,7 +112,10 @@ def exit_for(status: str) -> int:
 
 def table_files(paths: tuple[str, ...]) -> list[str]:
     """FILE_OR_DIR arguments to table files: a directory gives its ``*.yaml``/``*.yml``
-    (sorted, hidden folders skipped), a file itself; a missing path is a usage error."""
+    (sorted, hidden folders skipped), a file itself; a missing path is a usage error.
+
+    Every ``*.yaml``/``*.yml`` entry that is not a directory is listed — a broken link, a FIFO —
+    so that the reader reports it instead of a directory's problem passing unseen."""
     from pathlib import Path
 
     files: list[str] = []
@@ -122,9 +125,9 @@ def table_files(paths: tuple[str, ...]) -> list[str]:
             files.extend(
                 str(f)
                 for f in sorted(path.rglob("*"))
-                if f.suffix in (".yaml", ".yml") and f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
+                if f.suffix in (".yaml", ".yml") and not f.is_dir() and not any(part.startswith(".") for part in f.relative_to(path).parts)
             )
-        elif path.exists():
+        elif os.path.lexists(p):
             files.append(p)
         else:
             die(f"{p}: no such file or directory", EXIT_USAGE)

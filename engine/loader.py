@@ -20,7 +20,9 @@ parser we parse again with the pure one before reporting.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -159,17 +161,38 @@ _HIDDEN_BREAK_NAMES = {"\u0085": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u202
 
 
 def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read at most ``max_bytes`` of a file; a larger file is an error, not a slow load."""
+    """Read at most ``max_bytes`` of a regular file; a larger file is an error, not a slow load.
+
+    Anything else is refused before a byte is read: a FIFO would block until a writer comes (or
+    forever), a device such as ``/dev/zero`` never ends, a broken symbolic link names nothing.
+    The file is opened non-blocking and checked through that descriptor, so a name swapped
+    between the check and the read cannot slip past it.
+    """
     name = str(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise _fail(name, "unreadable", f"broken symbolic link (to {os.readlink(path)})") from None
+        raise _fail(name, "unreadable", "no such file") from None
     except IsADirectoryError:
         raise _fail(name, "unreadable", "is a directory, not a table file") from None
-    except FileNotFoundError:
-        raise _fail(name, "unreadable", "no such file") from None
     except OSError as exc:
         raise _fail(name, "unreadable", f"cannot read: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise _fail(name, "unreadable", "is a directory, not a table file")
+        if not stat.S_ISREG(mode):
+            raise _fail(name, "unreadable", f"is {_file_kind(mode)}, not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise _fail(name, "unreadable", f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:
         raise _fail(
             name,
@@ -177,6 +200,16 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
             f"file is larger than {max_bytes} bytes (raise the limit with --max-bytes)",
         )
     return data
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def load_bytes(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> Document:

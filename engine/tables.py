@@ -44,7 +44,7 @@ def find(table: str | None, max_bytes: int = MAX_BYTES) -> Source:
     from .loader import read_bytes
 
     arg = table or DEFAULT_TABLE
-    if os.path.exists(arg):
+    if os.path.lexists(arg):  # a broken link is this path's error, not a bundled name
         return Source(arg, read_bytes(arg, max_bytes))
     if "/" not in arg and os.sep not in arg:
         resource = resources.files("crossroads.rules").joinpath(f"{arg}.yaml")

@@ -359,6 +359,44 @@ def test_unreadable_paths(tmp_path: Path) -> None:
     assert exc.value.findings[0].code == "unreadable"
 
 
+def _fifo(folder: Path) -> Path:
+    path = folder / "pipe.yaml"
+    os.mkfifo(path)
+    return path
+
+
+def _dangling(folder: Path) -> Path:
+    path = folder / "gone.yaml"
+    path.symlink_to(folder / "missing.yaml")
+    return path
+
+
+def _to_dev_zero(folder: Path) -> Path:
+    path = folder / "zero.yaml"
+    path.symlink_to("/dev/zero")
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (_fifo, "is a FIFO (named pipe), not a regular file"),
+        (_dangling, "broken symbolic link (to "),
+        (_to_dev_zero, "is a device, not a regular file"),
+    ],
+)
+def test_non_regular_tables_are_refused_without_reading(make, message: str, tmp_path: Path) -> None:
+    # Each would hang (a FIFO with no writer), read forever (/dev/zero) or be skipped silently (a broken link).
+    path = make(tmp_path)
+    with pytest.raises(TableError) as exc:
+        read_bytes(path)
+    assert exc.value.findings[0].code == "unreadable" and message in exc.value.findings[0].message
+    for command in (["lint", str(path)], ["evaluate", str(path), "-a", "x=1"], ["lint", str(tmp_path)]):
+        p = subprocess.run([sys.executable, "-m", "crossroads", *command], capture_output=True, text=True, timeout=30, env=_env(tmp_path), check=False)
+        assert p.returncode == 1, (command, p.stderr)
+        assert f"{path}:1:1: error unreadable: {message}" in p.stdout + p.stderr and "Traceback" not in p.stderr
+
+
 # --- time and memory, measured in a child process ---------------------------------------------
 
 _MEASURE = (
