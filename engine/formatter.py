@@ -37,10 +37,12 @@ or drops them; owning the few dozen lines of printing makes placement a rule.
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from collections.abc import Mapping as MappingT
 from collections.abc import Sequence as SequenceT
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -101,21 +103,44 @@ def format_table(data: bytes, file: str, *, max_bytes: int = MAX_BYTES, append_e
     ``append_examples``: example mappings (``answers``, ``expect``, optional
     ``name``) to add at the end of ``examples``.
     """
-    document = load_bytes(data, file, max_bytes)  # the hardened loader, always first
-    text = decode(data, file).replace("\r\n", "\n").replace("\r", "\n")
+    with _collector_paused():
+        expected = load_bytes(data, file, max_bytes).data  # the hardened loader, always first (its positions are dropped)
+        original = decode(data, file)
+        out = _format(original.replace("\r\n", "\n").replace("\r", "\n"), expected, append_examples)
+        if append_examples:
+            expected = dict(expected, examples=[*expected.get("examples", []), *(dict(e) for e in append_examples)])
+        if out != original:  # the same text as the input loads to the same data: nothing to check
+            _check(out, file, expected)
+    return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for one run, as it was afterwards.
+
+    A large table is a million small containers alive at once (data, source tree, lines), none of
+    them in a reference cycle; the collector would walk all of them again and again as they are
+    made (a third of ``fmt``'s time on a 100k-row table) and free nothing. Memory is freed by
+    reference counting as usual; the few cycles the YAML parser leaves go at the next collection.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _format(text: str, data: MappingT[str, Any], append_examples: SequenceT[MappingT[str, Any]]) -> str:
+    """The canonical text; the tree, plan and notes are gone when it returns (the check needs their memory)."""
     source = ys.parse(text)
     root = source.root
-    expected = document.data
     if append_examples:
         root = _with_examples(root, append_examples)
-        expected = dict(expected, examples=[*expected.get("examples", []), *(dict(e) for e in append_examples)])
-    inputs = _input_order(expected)
-    plan = _Plan(root, inputs)
+    plan = _Plan(root, _input_order(data))
     notes = _attach(source.comments, plan)
-    lines = _print_document(root, plan, notes)
-    out = "\n".join(lines) + "\n"
-    _check(out, file, expected)
-    return out
+    return "\n".join(_print_document(root, plan, notes)) + "\n"
 
 
 def format_text(text: str, file: str = "<text>") -> str:
@@ -136,6 +161,31 @@ def _input_order(data: MappingT[str, Any]) -> dict[str, int]:
     return {i: n for n, i in enumerate(ids) if isinstance(i, str)}
 
 
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """What the format reference says about the nodes at one path shape."""
+
+    flow: bool | None  # printed flow / block whatever the source style; None: as written
+    rank: dict[str, int] | None  # canonical key order; None: by the table's inputs
+    condition: bool
+
+
+def _shape(path: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``path`` with list indexes as None: patterns match an index only with ANY, so nodes of one
+    shape share every rule, and a table's thousands of rows share a few dozen shapes."""
+    return tuple([None if type(p) is int else p for p in path])
+
+
+def _kind_of(shape: tuple[Any, ...]) -> _Kind:
+    flow = True if any(_matches(shape, p) for p in FLOW) else False if any(_matches(shape, p) for p in BLOCK) else None
+    if any(_matches(shape, p) for p in BY_INPUT):
+        rank = None
+    else:
+        order = next((o for p, o in KEY_ORDER.items() if _matches(shape, p)), ())
+        rank = {k: n for n, k in enumerate(order)}
+    return _Kind(flow, rank, _matches(shape, CONDITION))
+
+
 class _Plan:
     """Per path: children in canonical order, and whether the node prints flow."""
 
@@ -144,8 +194,25 @@ class _Plan:
         self.flow: dict[tuple[Any, ...], bool] = {}
         self.nodes: dict[tuple[Any, ...], ys.Node] = {}
         self.anchors: list[tuple[tuple[Any, ...], tuple[int, int]]] = []  # (path, (line, column)) in document order
+        self._kinds: dict[tuple[Any, ...], _Kind] = {}
+        self._keys: dict[tuple[str, str, bool], str] = {}
         self._walk(root, (), False)
         self.anchor_lines = [pos[0] for _, pos in self.anchors]
+
+    def key_text(self, key: ys.Scalar, flow: bool = False) -> str:
+        """``_key_text``, once per key text: a table repeats a few keys on every row."""
+        memo = (key.text, key.style, flow)
+        found = self._keys.get(memo)
+        if found is None:
+            found = self._keys[memo] = _key_text(key, flow)
+        return found
+
+    def kind(self, path: tuple[Any, ...]) -> _Kind:
+        shape = _shape(path)
+        found = self._kinds.get(shape)
+        if found is None:
+            found = self._kinds[shape] = _kind_of(shape)
+        return found
 
     def _walk(self, node: ys.Node, path: tuple[Any, ...], inside_flow: bool) -> None:
         self.nodes[path] = node
@@ -162,30 +229,23 @@ class _Plan:
         else:
             for index, item in enumerate(node.items):
                 child = path + (index,)
-                start = _item_anchor(node, item)
+                start = _item_anchor(node, index, item)
                 if start is not None:
                     self.anchors.append((child, start))
                 self._walk(item, child, flow)
 
-    @staticmethod
-    def _canonical_flow(node: ys.Mapping | ys.Sequence, path: tuple[Any, ...]) -> bool:
+    def _canonical_flow(self, node: ys.Mapping | ys.Sequence, path: tuple[Any, ...]) -> bool:
         if not (node.entries if isinstance(node, ys.Mapping) else node.items):
             return True  # {} and [] have no block form
-        if any(_matches(path, p) for p in FLOW):
-            return True
-        if any(_matches(path, p) for p in BLOCK):
-            return False
-        return node.flow
+        rule = self.kind(path).flow
+        return node.flow if rule is None else rule
 
     def ordered(self, node: ys.Mapping, path: tuple[Any, ...]) -> list[tuple[ys.Scalar, ys.Node]]:
-        entries = list(node.entries)
-        if any(_matches(path, p) for p in BY_INPUT):
+        rank = self.kind(path).rank
+        if rank is None:
             rank = self.inputs
-        else:
-            order = next((o for p, o in KEY_ORDER.items() if _matches(path, p)), ())
-            rank = {k: n for n, k in enumerate(order)}
         last = len(rank)
-        return sorted(entries, key=lambda e: rank.get(e[0].value, last))  # stable: unknown keys as written
+        return sorted(node.entries, key=lambda e: rank.get(e[0].value, last))  # stable: unknown keys as written
 
     def source_flow_root(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
         """The outermost node around ``path`` written flow in the source (whose first line an
@@ -204,12 +264,14 @@ class _Plan:
         return path
 
 
-def _item_anchor(seq: ys.Sequence, item: ys.Node) -> tuple[int, int] | None:
-    """Where a list item starts: for a block list, at its dash (the column comments align with)."""
+def _item_anchor(seq: ys.Sequence, index: int, item: ys.Node) -> tuple[int, int] | None:
+    """Where a list item starts: for a block list, at its dash (the line and column comments align
+    with; a comment after a bare ``- `` is on the item's first line)."""
     if item.start is None:
         return None
     if not seq.flow and seq.start is not None:
-        return (item.start[0], seq.start[1])
+        dashes = seq.dashes
+        return (dashes[index] if dashes is not None and index < len(dashes) else item.start[0], seq.start[1])
     return item.start
 
 
@@ -361,13 +423,13 @@ def _eol(items: list[str] | None) -> str:
     return "  " + " ".join(items) if items else ""
 
 
-def _block_map(node: ys.Mapping, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes) -> list[str]:
+def _block_map(node: ys.Mapping, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, entries: list[tuple[ys.Scalar, ys.Node]] | None = None) -> list[str]:
     out: list[str] = []
-    for n, (key, value) in enumerate(plan.ordered(node, path)):
+    for n, (key, value) in enumerate(plan.ordered(node, path) if entries is None else entries):
         child = path + (key.value,)
         out += _comment_block(notes.before.get(child, ()), indent, first=n == 0)
         eol = list(notes.eol.get(child, ()))
-        out += _entry(_key_text(key), value, child, indent, plan, notes, eol)
+        out += _entry(plan.key_text(key), value, child, indent, plan, notes, eol)
     out += _comment_block(notes.end.get(path, ()), indent)
     return out
 
@@ -393,14 +455,15 @@ def _block_seq(node: ys.Sequence, path: tuple[Any, ...], indent: int, plan: _Pla
         before = list(notes.before.get(child, ()))
         eol = list(notes.eol.get(child, ()))
         if isinstance(item, (ys.Mapping, ys.Sequence)) and not plan.flow[child]:
-            first = _first_child(item, child, plan)
+            entries = plan.ordered(item, child) if isinstance(item, ys.Mapping) else None
+            first = child + (entries[0][0].value if entries is not None else 0,)
             before += notes.before.pop(first, [])  # the first entry shares the dash's line
             eol += notes.eol.pop(first, ())
             if eol:
                 notes.eol[first] = eol
             out += _comment_block(before, indent, first=n == 0)
             if isinstance(item, ys.Mapping):
-                inner = _block_map(item, child, indent + INDENT, plan, notes)
+                inner = _block_map(item, child, indent + INDENT, plan, notes, entries)
             else:
                 inner = _block_seq(item, child, indent + INDENT, plan, notes)
             out += [pad + "- " + inner[0][indent + INDENT :]] + inner[1:]
@@ -416,19 +479,13 @@ def _block_seq(node: ys.Sequence, path: tuple[Any, ...], indent: int, plan: _Pla
     return out
 
 
-def _first_child(node: ys.Mapping | ys.Sequence, path: tuple[Any, ...], plan: _Plan) -> tuple[Any, ...]:
-    if isinstance(node, ys.Mapping):
-        return path + (plan.ordered(node, path)[0][0].value,)
-    return path + (0,)
-
-
 def _inline(node: ys.Node, path: tuple[Any, ...], plan: _Plan) -> str:
     if isinstance(node, ys.Mapping):
-        parts = [f"{_key_text(k, flow=True)}: {_inline(v, path + (k.value,), plan)}" for k, v in plan.ordered(node, path)]
+        parts = [f"{plan.key_text(k, True)}: {_inline(v, path + (k.value,), plan)}" for k, v in plan.ordered(node, path)]
         return "{" + ", ".join(parts) + "}"
     if isinstance(node, ys.Sequence):
         return "[" + ", ".join(_inline(v, path + (n,), plan) for n, v in enumerate(node.items)) + "]"
-    return _scalar_text(node, path, flow=plan.flow.get(path[:-1], False))
+    return _scalar_text(node, path, plan, flow=plan.flow.get(path[:-1], False))
 
 
 def _indent_block(body: tuple[str | None, ...], indent: int) -> list[str]:
@@ -446,10 +503,10 @@ def _key_text(key: ys.Scalar, flow: bool = False) -> str:
     return quote(text, flow)
 
 
-def _scalar_text(node: ys.Scalar, path: tuple[Any, ...], flow: bool) -> str:
+def _scalar_text(node: ys.Scalar, path: tuple[Any, ...], plan: _Plan, flow: bool) -> str:
     value = node.value
     if isinstance(value, str):
-        return quote(value, flow, double=_matches(path, CONDITION) and value.lstrip().startswith(_CONDITION_START))
+        return quote(value, flow, double=value.lstrip().startswith(_CONDITION_START) and plan.kind(path).condition)
     if value is True or value is False:
         return "true" if value else "false"
     if value is None:
@@ -510,24 +567,27 @@ def _with_examples(root: ys.Node, examples: SequenceT[MappingT[str, Any]]) -> ys
         if key.value == "examples":
             if not isinstance(value, ys.Sequence):
                 raise FormatError("'examples' is not a list; cannot add examples")
-            entries[n] = (key, ys.Sequence(value.items + new, value.flow, value.start, value.end))
+            entries[n] = (key, value._replace(items=value.items + new))
             break
     else:
         entries.append((_synthetic("examples"), ys.Sequence(new, False, None, None)))  # type: ignore[arg-type]
-    return ys.Mapping(tuple(entries), root.flow, root.start, root.end)  # type: ignore[arg-type]
+    return root._replace(entries=tuple(entries))
 
 
 # ---------------------------------------------------------------- the safety check
 
 
-def _typed(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _typed(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_typed(v) for v in value]
-    if isinstance(value, Decimal):
-        return ("decimal", str(value))
-    return (type(value).__name__, value)
+def _same(a: Any, b: Any) -> bool:
+    """Equal data with equal types all the way down (``1 == 1.0 == True`` must not pass), without copies."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return len(a) == len(b) and all(k in b and _same(v, b[k]) for k, v in a.items())
+    if type(a) is list:
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if type(a) is Decimal:
+        return str(a) == str(b)  # 1.0 and 1.00 are different literals; NaN equals itself here
+    return a == b
 
 
 def _check(out: str, file: str, expected: Any) -> None:
@@ -535,5 +595,5 @@ def _check(out: str, file: str, expected: Any) -> None:
         got = load_text(out, file).data
     except TableError as exc:
         raise FormatError(f"{file}: formatting produced text the loader refuses ({exc}); nothing written — please report this") from None
-    if _typed(got) != _typed(expected):
+    if not _same(got, expected):
         raise FormatError(f"{file}: formatting would change the table's data; nothing written — please report this")

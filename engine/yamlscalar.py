@@ -24,6 +24,7 @@ _YAML11 = re.compile(  # what a YAML 1.1 reader (PyYAML, yamllint) would not rea
     r"|\.(?:nan|NaN|NAN)|~|null|Null|NULL|=|<<"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?"
 )
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")  # plain in any context unless _YAML11 (no ':', '#', ',', space)
 _ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 
 
@@ -36,11 +37,19 @@ def _printable(ch: str) -> bool:
     return unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn")
 
 
+def _all_printable(text: str) -> bool:
+    if text.isascii():
+        return text.isprintable()  # the common case, in C: ASCII printable is exactly " " to "~"
+    return all(_printable(ch) for ch in text)
+
+
 def plain_ok(text: str, flow: bool) -> bool:
     """Whether ``text`` can be written unquoted and still read back as this exact string."""
+    if _WORD.fullmatch(text):  # most ids, keys and values: only the YAML 1.1 words need quotes
+        return _YAML11.fullmatch(text) is None
     if not text or text[0] in _PLAIN_FIRST_BAD or text[-1] in " \t:" or text.startswith(("---", "...")):
         return False
-    if ": " in text or " #" in text or not all(_printable(ch) for ch in text):
+    if ": " in text or " #" in text or not _all_printable(text):
         return False
     if flow and any(ch in _FLOW_BAD for ch in text):
         return False
@@ -53,7 +62,7 @@ def quote(text: str, flow: bool, *, double: bool = False) -> str:
     """``text`` as a YAML scalar: plain where it can be, else quoted."""
     if not double and plain_ok(text, flow):
         return text
-    if not double and ('"' in text or "\\" in text) and all(_printable(ch) for ch in text):
+    if not double and ('"' in text or "\\" in text) and _all_printable(text):
         return "'" + text.replace("'", "''") + "'"
     out = []
     for ch in text:

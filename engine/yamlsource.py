@@ -21,17 +21,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .loader import resolve_plain
 
 Pos = tuple[int, int]
 
 _BLOCK_HEADER = re.compile(r"([|>])([-+]?)([1-9]?)([-+]?)")
+_BLOCK_STYLES = ("|", ">")
 
 
-@dataclass(frozen=True, slots=True)
-class Scalar:
+# Nodes and comments are named tuples: immutable, and several times cheaper to build than frozen
+# dataclasses, which matters at a million nodes (a 100k-row table).
+
+
+class Scalar(NamedTuple):
     """``style``: '' plain, ``'``, ``"``, ``|`` or ``>``; ``text`` is the parser's text (plain: as written).
 
     ``block`` holds a block scalar's header (``>-``) and content lines as written
@@ -47,27 +51,27 @@ class Scalar:
     block: tuple[str, tuple[str, ...]] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Mapping:
+class Mapping(NamedTuple):
     entries: tuple[tuple[Scalar, Node], ...]
     flow: bool
     start: Pos | None
     end: Pos | None
 
 
-@dataclass(frozen=True, slots=True)
-class Sequence:
+class Sequence(NamedTuple):
+    """``dashes``: a block list's dash line per item (an item may start lines below its dash)."""
+
     items: tuple[Node, ...]
     flow: bool
     start: Pos | None  # block: the first dash
     end: Pos | None
+    dashes: tuple[int, ...] | None = None
 
 
 Node = Scalar | Mapping | Sequence
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     """A comment (``text`` from ``#`` to the end of the line) or a blank line (``text`` '').
 
     ``trailing``: the comment follows content on its line (an end-of-line comment).
@@ -87,30 +91,40 @@ class Source:
 
 def parse(text: str) -> Source:
     """The document's tree and comments; ``text`` must be one the loader accepted."""
+    from ruamel.yaml.error import YAMLError
+
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()  # the text's final newline ends the last line; it starts none
-    root, covered = _tree(parse_events(text), lines)
-    return Source(root, tuple(_comments(lines, covered)))
+    # Only lines that hold a '#' or nothing but whitespace can be (or hold) a comment or a blank
+    # line: scalar spans are recorded for those alone, which keeps a large table's pass lean.
+    candidates = {n for n, line in enumerate(lines) if "#" in line or not line.strip(" \t")}
+    try:
+        root, covered = _tree(_events(text, pure=False), lines, candidates)
+    except YAMLError:  # as the loader does: the pure parser where libyaml is stricter than YAML 1.2
+        root, covered = _tree(_events(text, pure=True), lines, candidates)
+    return Source(root, tuple(_comments(lines, covered, candidates)))
 
 
 def parse_events(text: str) -> list[Any]:
     """The parser events the loader composed: the C parser's, or the pure one's if it failed."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     try:
-        return list(YAML(typ="safe").parse(text))
+        return list(_events(text, pure=False))
     except YAMLError:
-        return list(YAML(typ="safe", pure=True).parse(text))
+        return list(_events(text, pure=True))
 
 
-def _pos(mark: Any) -> Pos:
-    return (mark.line, mark.column)
+def _events(text: str, *, pure: bool) -> Any:
+    """The parser's events one at a time (a list of a large table's events costs more than its tree)."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).parse(text) if pure else YAML(typ="safe").parse(text)
 
 
-def _tree(events: Any, lines: list[str]) -> tuple[Node, dict[int, list[tuple[int, int]]]]:
-    """Compose nodes with an explicit stack; also record which columns scalars cover per line."""
+def _tree(events: Any, lines: list[str], candidates: set[int]) -> tuple[Node, dict[int, list[tuple[int, int]]]]:
+    """Compose nodes with an explicit stack; also record which columns scalars cover on the candidate lines."""
     from ruamel.yaml.events import (
         MappingEndEvent,
         MappingStartEvent,
@@ -122,30 +136,63 @@ def _tree(events: Any, lines: list[str]) -> tuple[Node, dict[int, list[tuple[int
     covered: dict[int, list[tuple[int, int]]] = {}
     stack: list[tuple[bool, list[Any], bool, Pos]] = []  # (is_map, children, flow, start)
     root: list[Node] = []
+    children = root
 
     def cover(line: int, c0: int, c1: int) -> None:
-        covered.setdefault(line, []).append((c0, c1))
-
-    def add(node: Node) -> None:
-        (stack[-1][1] if stack else root).append(node)
+        if line in candidates:
+            covered.setdefault(line, []).append((c0, c1))
 
     for ev in events:
-        if isinstance(ev, ScalarEvent):
-            add(_scalar(ev, lines, cover))
-        elif isinstance(ev, (MappingStartEvent, SequenceStartEvent)):
-            stack.append((isinstance(ev, MappingStartEvent), [], bool(ev.flow_style), _pos(ev.start_mark)))
-        elif isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
-            is_map, children, flow, start = stack.pop()
+        kind = type(ev)
+        if kind is ScalarEvent:
+            style = ev.style or ""
+            if style in _BLOCK_STYLES:
+                children.append(_block_scalar(ev, style, lines, cover))
+                continue
+            text, sm, em = ev.value, ev.start_mark, ev.end_mark
+            line, end_line = sm.line, em.line
+            if line == end_line:  # the common case, inline
+                if line in candidates:
+                    covered.setdefault(line, []).append((sm.column, em.column))
+            else:
+                _cover_lines(cover, (line, sm.column), (end_line, em.column))
+            value = resolve_plain(text) if style == "" else text
+            children.append(Scalar(value, text, style, (line, sm.column), (end_line, em.column)))
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            mark = ev.start_mark
+            children = []
+            stack.append((kind is MappingStartEvent, children, bool(ev.flow_style), (mark.line, mark.column)))
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            is_map, done, flow, start = stack.pop()
             if flow:
                 end = _pos(ev.end_mark)
             else:
-                end = _end_of(children[-1]) if children else start
+                end = _end_of(done[-1]) if done else start
+            children = stack[-1][1] if stack else root
             if is_map:
-                pairs = tuple((children[i], children[i + 1]) for i in range(0, len(children), 2))
-                add(Mapping(pairs, flow, start, end))
+                it = iter(done)
+                children.append(Mapping(tuple(zip(it, it)), flow, start, end))
             else:
-                add(Sequence(tuple(children), flow, start, end))
+                dashes = None if flow else tuple(_dash_line(lines, item, start[1]) for item in done)
+                children.append(Sequence(tuple(done), flow, start, end, dashes))
     return root[0], covered
+
+
+def _dash_line(lines: list[str], item: Node, column: int) -> int:
+    """The line of a block list item's dash: the item's first line, or the last line above it whose
+    text starts with the dash at ``column`` (``- # note`` with the item below)."""
+    line = item.start[0]  # type: ignore[index]
+    if lines[line][column : column + 1] == "-" and item.start[1] > column:  # type: ignore[index]
+        return line
+    for above in range(line - 1, -1, -1):
+        text = lines[above]
+        if text[column : column + 1] == "-" and not text[:column].strip(" "):
+            return above
+    return line
+
+
+def _pos(mark: Any) -> Pos:
+    return (mark.line, mark.column)
 
 
 def _end_of(node: Node) -> Pos:
@@ -156,19 +203,18 @@ def _end_of(node: Node) -> Pos:
     return node.end  # type: ignore[return-value]
 
 
-def _scalar(ev: Any, lines: list[str], cover: Any) -> Scalar:
-    style = ev.style or ""
+def _cover_lines(cover: Any, start: Pos, end: Pos) -> None:
+    """The spans of a quoted or plain scalar written over several lines."""
+    cover(start[0], start[1], 1 << 30)
+    for line in range(start[0] + 1, end[0]):
+        cover(line, 0, 1 << 30)
+    cover(end[0], 0, end[1])
+
+
+def _block_scalar(ev: Any, style: str, lines: list[str], cover: Any) -> Scalar:
+    """A literal or folded block: its header and content lines as written."""
     start, end = _pos(ev.start_mark), _pos(ev.end_mark)
-    value = resolve_plain(ev.value) if style == "" else ev.value
-    if style not in ("|", ">"):
-        if start[0] == end[0]:
-            cover(start[0], start[1], end[1])
-        else:
-            cover(start[0], start[1], 1 << 30)
-            for line in range(start[0] + 1, end[0]):
-                cover(line, 0, 1 << 30)
-            cover(end[0], 0, end[1])
-        return Scalar(value, ev.value, style, start, end)
+    value = ev.value
     header_line = lines[start[0]]
     m = _BLOCK_HEADER.match(header_line, start[1])
     header = m.group(0) if m else header_line[start[1] : start[1] + 1]
@@ -187,9 +233,10 @@ def _scalar(ev: Any, lines: list[str], cover: Any) -> Scalar:
     return Scalar(value, ev.value, style, start, end, block)
 
 
-def _comments(lines: list[str], covered: dict[int, list[tuple[int, int]]]) -> list[Comment]:
+def _comments(lines: list[str], covered: dict[int, list[tuple[int, int]]], candidates: set[int]) -> list[Comment]:
     out = []
-    for number, line in enumerate(lines):
+    for number in sorted(candidates):
+        line = lines[number]
         spans = covered.get(number, ())
         if any(c0 == 0 and c1 >= len(line) for c0, c1 in spans) and line.strip(" \t"):
             continue  # wholly inside a scalar
