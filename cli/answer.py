@@ -11,6 +11,7 @@ from crossroads.engine.errors import AnswerError
 from crossroads.engine.evaluate import evaluate
 
 from . import render
+from .terminal import one_line, visible
 from .common import EXIT_FAIL, EXIT_INTERRUPTED, compiled_table, die, exit_for, lang_option, localized_table, read_answers, table_options, ui_catalog
 
 
@@ -36,7 +37,7 @@ def evaluate_cmd(table: str | None, pairs: tuple[str, ...], answers_file: str | 
     else:
         catalog = ui_catalog(lang)
         shown = localized_table(compiled, catalog)
-        click.echo(render.result_text(shown, result, render.use_colour(), catalog), nl=False)
+        click.echo(visible(render.result_text(shown, result, render.use_colour(), catalog)), nl=False)
     raise click.exceptions.Exit(exit_for(result.status))
 
 
@@ -72,14 +73,14 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
                 break
             if spec.id not in open_questions(compiled, answers):
                 continue  # no row still in play tells its answers apart
-            click.echo(render._style(spec.prompt, colour, bold=True))
+            click.echo(render._style(visible(spec.prompt), colour, bold=True))
             if spec.help:
-                click.echo(f"  {spec.help}")
+                click.echo(visible(f"  {spec.help}"))
             for n, option in enumerate(spec.options, 1):
                 label = f" — {option.label}" if option.label != option.id else ""
-                click.echo(f"  {n}) {option.id}{label}")
+                click.echo(visible(f"  {n}) {option.id}{label}"))
             while True:
-                click.echo(f"[{accepts(catalog, spec)}] > ", nl=False)
+                click.echo(visible(f"[{accepts(catalog, spec)}] > "), nl=False)
                 line = _read_line(stdin)
                 if line is None:
                     click.echo("", err=True)
@@ -91,13 +92,13 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
                     answers[spec.id] = parse_text(spec, text)
                     break
                 except AnswerError as exc:
-                    click.echo(str(exc), err=True)
+                    click.echo(one_line(str(exc)), err=True)
             result = evaluate(compiled, answers)
             click.echo()
     except KeyboardInterrupt:
         click.echo("", err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    click.echo(render.result_text(compiled, result, colour, catalog), nl=False)
+    click.echo(visible(render.result_text(compiled, result, colour, catalog)), nl=False)
     raise click.exceptions.Exit(exit_for(result.status))
 
 

@@ -13,11 +13,13 @@ from crossroads.engine.errors import AnswerError, NotJSON, TableError
 from crossroads.engine.evaluate import DECIDED
 from crossroads.engine.loader import MAX_BYTES
 
+from .terminal import one_line
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNDECIDED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def die(message: str, code: int) -> None:
-    click.echo(f"crossroads: error: {message}", err=True)
+    click.echo(one_line(f"crossroads: error: {message}"), err=True)
     raise click.exceptions.Exit(code)
 
 

@@ -13,6 +13,7 @@ from crossroads.engine import space, tables
 from crossroads.engine.loader import MAX_BYTES, read_bytes
 
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, die
+from .terminal import visible
 
 
 def _from_git(path: str, rev: str, max_bytes: int) -> tables.Source | None:
@@ -177,7 +178,7 @@ def diff_cmd(old: str, new: str | None, rev: str | None, fmt: str, check_version
     if fmt == "json":
         click.echo(json.dumps(d.to_json(), ensure_ascii=False, indent=2, default=_json_default))
     else:
-        click.echo(render_text(d, before.name, after.name), nl=False)
+        click.echo(visible(render_text(d, before.name, after.name)), nl=False)
     if check_version and not d.ok:
         die(_reason(d), EXIT_FAIL)
     raise click.exceptions.Exit(EXIT_OK)

@@ -11,12 +11,14 @@ from urllib.parse import quote
 from crossroads.engine.answers import to_json
 from crossroads.engine.findings import CODES, Finding
 
+from .terminal import one_line, visible
+
 FORMATS = ("text", "json", "github", "sarif")
 
 
 def text_line(f: Finding) -> str:
     """``file:line:col: severity code: message`` (the yamllint/gcc shape editors parse)."""
-    return f"{f.file}:{f.line or 1}:{f.column or 1}: {f.severity} {f.code}: {f.message}"
+    return one_line(f"{f.file}:{f.line or 1}:{f.column or 1}: {f.severity} {f.code}: {f.message}")
 
 
 def render_text(findings: Iterable[Finding]) -> str:
@@ -35,7 +37,8 @@ def _exact(value: Any) -> Any:
 
 
 def _gh_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's own escapes for % and line breaks; any other control would reach the log viewer raw
+    return visible(s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _gh_property(s: str) -> str:

@@ -20,6 +20,7 @@ from crossroads.engine import i18n
 from crossroads.engine.overview import overview
 
 from .common import compiled_table, lang_option, localized_table, table_options, ui_catalog
+from .terminal import visible
 
 @click.command("show")
 @click.argument("table", required=False)
@@ -43,7 +44,7 @@ def show_cmd(table: str | None, fmt: str, lang: str | None, no_cache: bool, max_
     for question, spec in zip(data["questions"], shown.inputs):
         question["accepts"] = i18n.accepts(catalog, spec)
     render = render_markdown if fmt == "markdown" else render_text
-    click.echo(render(data, catalog.messages), nl=False)
+    click.echo(visible(render(data, catalog.messages)), nl=False)
 
 
 def _when(when: Mapping[str, str], labels: Mapping[str, str]) -> str:

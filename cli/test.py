@@ -17,6 +17,7 @@ from crossroads.engine.loader import MAX_BYTES, read_bytes
 from . import formats, testreport
 from .common import EXIT_FAIL, EXIT_OK, table_files
 from .testreport import FileReport
+from .terminal import visible
 
 if TYPE_CHECKING:  # the models import pydantic; cli.main imports every command
     from crossroads.engine.loader import Document
@@ -46,7 +47,7 @@ def test_cmd(paths: tuple[str, ...], show_coverage: bool, fail_under: float | No
     elif fmt == "junit":
         click.echo(testreport.render_junit(reports), nl=False)
     else:
-        click.echo(testreport.render_text(reports, show_coverage), nl=False)
+        click.echo(visible(testreport.render_text(reports, show_coverage)), nl=False)
     if fmt != "text":
         click.echo(testreport.closing_line(reports), err=True)
     _, failed, _ = testreport.totals(reports)

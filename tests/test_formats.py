@@ -198,3 +198,38 @@ def test_python_m_crossroads_and_package_data(tmp_path: Path, monkeypatch: pytes
     assert b"\nformat: crossroads/1\n" in bundled.read_bytes()
     assert "rag-or-fine-tune" in tables.bundled_names()
     assert tables.find(None).name == "rag-or-fine-tune.yaml"  # the default TABLE, found as package data
+
+
+RAW_CONTROLS = ("\x1b", "\x07", "\r", "\u202e")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint", "--format", "text"],
+        ["lint", "--format", "github"],
+        ["lint", "--format", "text", "invalid"],
+        ["lint", "--format", "github", "invalid"],
+        ["evaluate", "-a", "n=7", "-a", "c=x"],
+        ["evaluate", "-a", "n=3", "-a", "c=y\u202ex"],
+        ["show"],
+        ["test"],
+    ],
+)
+def test_table_text_never_reaches_the_terminal_raw(args: list[str]) -> None:
+    # A hostile table's titles, prompts, ids and conditions are printed escaped: \x1b[2J would clear
+    # the screen, an OSC sequence retitle the window or forge a link, \r hide the start of a line.
+    name = "terminal-escapes-invalid.yaml" if args[-1] == "invalid" else "terminal-escapes.yaml"
+    args = [a for a in args if a != "invalid"]
+    result = CliRunner().invoke(cli, [args[0], str(FIXTURES / "formats" / name), *args[1:]])
+    out = result.stdout + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), out
+    assert not [c for c in RAW_CONTROLS if c in out], repr(out)
+    assert "\\x1b" in out or "\\u202e" in out  # escaped, not dropped
+
+
+def test_one_finding_is_one_line_whatever_its_message_holds() -> None:
+    f = Finding("schema", "error", "bad\nline\rtwo\x1b]0;x\x07", "we\x1bird.yaml", 1, 1)
+    line = formats.text_line(f)
+    assert line == "we\\x1bird.yaml:1:1: error schema: bad\\nline\\rtwo\\x1b]0;x\\x07"
+    assert formats.render_github([f]) == "::error file=we\\x1bird.yaml,line=1,col=1,title=schema::bad%0Aline%0Dtwo\\x1b]0;x\\x07\n"
