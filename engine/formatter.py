@@ -43,7 +43,7 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Mapping as MappingT
 from collections.abc import Sequence as SequenceT
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -285,6 +285,9 @@ class _Notes:
     before: dict[tuple[Any, ...], list[str]]
     eol: dict[tuple[Any, ...], list[str]]
     end: dict[tuple[Any, ...], list[str]]
+    entry: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)  # after an entry of a flow collection printed over lines
+    spread: set[tuple[Any, ...]] = field(default_factory=set)  # those collections: one entry per line
+    opening: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)  # on a spread collection's first line
 
 
 def _attach(comments: Iterable[ys.Comment], plan: _Plan) -> _Notes:
@@ -299,7 +302,7 @@ def _attach(comments: Iterable[ys.Comment], plan: _Plan) -> _Notes:
             if i < 0:
                 notes.head.append(c.text)
             else:
-                notes.eol.setdefault(plan.host(plan.source_flow_root(anchors[i][0])), []).append(c.text)
+                _place_eol(c, anchors[i][0], plan, notes)
             continue
         at = (bisect_left(lines, c.line) - 1, bisect_right(lines, c.line))
         if at != gap_at:
@@ -307,7 +310,44 @@ def _attach(comments: Iterable[ys.Comment], plan: _Plan) -> _Notes:
             gap, gap_at = [], at
         gap.append(c)
     _place_gap(gap, gap_at, plan, notes)
+    for path, texts in notes.opening.items():
+        if path not in notes.spread:  # printed on one line (or block): the end of its first line
+            notes.eol[path] = texts + notes.eol.get(path, [])
     return notes
+
+
+def _place_eol(c: ys.Comment, path: tuple[Any, ...], plan: _Plan, notes: _Notes) -> None:
+    """An end-of-line comment after the node at ``path`` (the last one starting on or above its line).
+
+    Outside flow collections, and after one that ends on its line, it is about the node (the
+    collection) and stays at the end of its line. Inside a flow collection that goes on below,
+    it is about the largest entry that ends on its line, and stays after it: at the end of that
+    entry's line when the entry prints as a line of its own, else the collection printed flow
+    around it is spread one entry per line. On a collection's opening line (``{  # note``) it
+    stays on that line.
+    """
+    root = plan.source_flow_root(path)
+    if _end_line(plan, root) <= c.line or not plan.nodes[root].flow:  # type: ignore[union-attr]
+        notes.eol.setdefault(plan.host(root), []).append(c.text)
+        return
+    entry = next((path[:n] for n in range(len(root) + 1, len(path) + 1) if _end_line(plan, path[:n]) <= c.line), None)
+    if entry is None:  # on the opening line
+        host = plan.host(root)
+        if host == root:
+            notes.opening.setdefault(root, []).append(c.text)
+            return
+        entry = root
+    host = plan.host(entry)
+    if host == entry:
+        notes.eol.setdefault(entry, []).append(c.text)
+        return
+    notes.entry.setdefault(entry[: len(host) + 1], []).append(c.text)
+    notes.spread.add(host)
+
+
+def _end_line(plan: _Plan, path: tuple[Any, ...]) -> int:
+    end = plan.nodes[path].end
+    return -1 if end is None else end[0]
 
 
 def _place_gap(gap: list[ys.Comment], at: tuple[int, int] | None, plan: _Plan, notes: _Notes) -> None:
@@ -444,6 +484,8 @@ def _entry(key: str, value: ys.Node, path: tuple[Any, ...], indent: int, plan: _
     if block is not None:
         header, body = block
         return [f"{head} {header}" + _eol(eol)] + _indent_block(body, indent + INDENT)
+    if path in notes.spread:
+        return _spread(head + " ", value, path, indent, plan, notes, eol)
     return [f"{head} {_inline(value, path, plan)}" + _eol(eol)]
 
 
@@ -474,9 +516,27 @@ def _block_seq(node: ys.Sequence, path: tuple[Any, ...], indent: int, plan: _Pla
             header, body = block
             out += [f"{pad}- {header}" + _eol(eol)] + _indent_block(body, indent + INDENT)
         else:
-            out.append(f"{pad}- {_inline(item, child, plan)}" + _eol(eol))
+            if child in notes.spread:
+                out += _spread(pad + "- ", item, child, indent, plan, notes, eol)
+            else:
+                out.append(f"{pad}- {_inline(item, child, plan)}" + _eol(eol))
     out += _comment_block(notes.end.get(path, ()), indent)
     return out
+
+
+def _spread(prefix: str, node: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str]) -> list[str]:
+    """A flow collection one entry per line, each entry's comments after it; closed at ``indent``."""
+    pad = " " * (indent + INDENT)
+    if isinstance(node, ys.Mapping):
+        brackets = "{}"
+        entries = [(path + (k.value,), f"{plan.key_text(k, True)}: {_inline(v, path + (k.value,), plan)}") for k, v in plan.ordered(node, path)]
+    else:
+        brackets = "[]"
+        entries = [(path + (n,), _inline(v, path + (n,), plan)) for n, v in enumerate(node.items)]  # type: ignore[union-attr]
+    out = [prefix + brackets[0] + _eol(notes.opening.get(path))]
+    for n, (child, text) in enumerate(entries):
+        out.append(pad + text + ("," if n < len(entries) - 1 else "") + _eol(notes.entry.get(child)))
+    return out + [" " * indent + brackets[1] + _eol(eol)]
 
 
 def _inline(node: ys.Node, path: tuple[Any, ...], plan: _Plan) -> str:

@@ -30,7 +30,7 @@ def comment_texts(text: str) -> Counter:
 
 
 def test_every_fixture_has_a_golden_output() -> None:
-    assert set(GOLDEN) == {"blocks", "comments", "quoting", "styles"}
+    assert set(GOLDEN) == {"blocks", "comments", "flowcomments", "quoting", "styles"}
     assert {p.name for p in FMT.glob("*.yaml")} == {f"{n}.yaml" for n in GOLDEN} | {f"{n}.expected.yaml" for n in GOLDEN}
 
 
@@ -87,6 +87,35 @@ def test_quoting_only_where_yaml_needs_it(text: str, flow: bool, plain: bool) ->
 def test_numeric_conditions_are_always_quoted() -> None:
     text = "format: crossroads/1\nrules:\n  - id: r\n    when: {n: < 3, m: 2}\n    then: x\n"
     assert 'when: {n: "< 3", m: 2}' in format_text(text)
+
+
+_HEAD = "format: crossroads/1\nid: t\ninputs:\n  - id: n\n    type: integer\noutcomes:\n  - id: o\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "kept"),
+    [
+        # inside a multi-line flow mapping that prints on one line: it is spread, the comment stays after its entry
+        ("rules:\n  - id: r\n    when: {n: 1,  # why\n      }\n    then: o\n", ["    when: {", "      n: 1  # why", "    }"]),
+        # inside a multi-line flow sequence that prints block: at the end of its item's line
+        ("rules:\n  - id: r\n    then: o\n    tags: [\n      x,  # note\n      y]\n", ["    tags: [", "      x,  # note", "      y", "    ]"]),
+        ("inputs:\n  - id: n\n    type: choice\n    options: [\n      x,  # note\n      y]\n", ["      - x  # note", "      - y"]),
+        # after a bare dash: on the item's first line, not on the row above
+        ("rules:\n  - id: a\n    then: o\n  - # note\n    id: b\n    then: o\n", ["    then: o", "  - id: b  # note"]),
+        # after a flow collection that ends on its line: at the end of the collection's (last) line
+        ("rules:\n  - id: r\n    when: {n: 1}  # why\n    then: o\n", ["    when: {n: 1}  # why"]),
+    ],
+    ids=["flow-mapping", "flow-sequence", "flow-to-block", "bare-dash", "one-line-flow"],
+)
+def test_end_of_line_comments_stay_after_the_entry_they_follow(source: str, kept: list[str]) -> None:
+    text = _HEAD + source if not source.startswith("inputs:") else _HEAD.replace("inputs:\n  - id: n\n    type: integer\n", source)
+    out = format_text(text)
+    lines = out.splitlines()
+    start = lines.index(kept[0])
+    assert lines[start : start + len(kept)] == kept, out
+    assert format_text(out) == out
+    assert comment_texts(out) == comment_texts(text)
+    assert load_text(out, "x").data == load_text(text, "x").data
 
 
 def test_crlf_and_a_missing_final_newline_become_lf() -> None:
