@@ -46,8 +46,12 @@ def run_script(*args: str) -> str:
             ["benchmarks/bench_lint.py", "--quick"],
             [rf"^bundled rag-or-fine-tune +{FIGURE}", r"^7,776-row unique, broken .*conflict 1, gap 1,", r"^12 inputs × 2,000 rows"],
         ),
+        (
+            ["benchmarks/bench_fmt.py", "--quick"],
+            [rf"^commented, to format +4,000 .* {FIGURE}× +{FIGURE}× ", rf"^already formatted +4,000 .* {FIGURE}×", r"^target fmt within 2× of the loader"],
+        ),
     ],
-    ids=["evaluate", "cli", "lint"],
+    ids=["evaluate", "cli", "lint", "fmt"],
 )
 def test_benchmark_prints_figures(args: list[str], figures: list[str]) -> None:
     out = run_script(*args)
