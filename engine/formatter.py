@@ -192,7 +192,8 @@ class _Plan:
     def __init__(self, root: ys.Node, inputs: dict[str, int]):
         self.inputs = inputs
         self.flow: dict[tuple[Any, ...], bool] = {}
-        self.nodes: dict[tuple[Any, ...], ys.Node] = {}
+        self.root = root
+        self._index: dict[int, dict[Any, ys.Node]] = {}  # keys of the large mappings comments were looked up in
         self.anchors: list[tuple[tuple[Any, ...], tuple[int, int]]] = []  # (path, (line, column)) in document order
         self._kinds: dict[tuple[Any, ...], _Kind] = {}
         self._keys: dict[tuple[str, str, bool], str] = {}
@@ -215,7 +216,6 @@ class _Plan:
         return found
 
     def _walk(self, node: ys.Node, path: tuple[Any, ...], inside_flow: bool) -> None:
-        self.nodes[path] = node
         if isinstance(node, ys.Scalar):
             return
         flow = inside_flow or self._canonical_flow(node, path)
@@ -247,11 +247,29 @@ class _Plan:
         last = len(rank)
         return sorted(node.entries, key=lambda e: rank.get(e[0].value, last))  # stable: unknown keys as written
 
+    def node(self, path: tuple[Any, ...]) -> ys.Node | None:
+        """The node at ``path`` (for comments only: no per-node table is kept for a million nodes)."""
+        node: ys.Node | None = self.root
+        for step in path:
+            if isinstance(node, ys.Sequence):
+                node = node.items[step] if type(step) is int and 0 <= step < len(node.items) else None
+            elif isinstance(node, ys.Mapping):
+                if len(node.entries) <= 16:
+                    node = next((v for k, v in node.entries if k.value == step), None)
+                else:
+                    index = self._index.get(id(node))
+                    if index is None:
+                        index = self._index[id(node)] = {k.value: v for k, v in node.entries}
+                    node = index.get(step)
+            else:
+                return None
+        return node
+
     def source_flow_root(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
         """The outermost node around ``path`` written flow in the source (whose first line an
         end-of-line comment after it is about), else ``path``."""
         for n in range(1, len(path) + 1):
-            node = self.nodes.get(path[:n])
+            node = self.node(path[:n])
             if isinstance(node, (ys.Mapping, ys.Sequence)) and node.flow:
                 return path[:n]
         return path
@@ -327,7 +345,8 @@ def _place_eol(c: ys.Comment, path: tuple[Any, ...], plan: _Plan, notes: _Notes)
     stays on that line.
     """
     root = plan.source_flow_root(path)
-    if _end_line(plan, root) <= c.line or not plan.nodes[root].flow:  # type: ignore[union-attr]
+    node = plan.node(root)
+    if not isinstance(node, (ys.Mapping, ys.Sequence)) or not node.flow or _end_line(plan, root) <= c.line:
         notes.eol.setdefault(plan.host(root), []).append(c.text)
         return
     entry = next((path[:n] for n in range(len(root) + 1, len(path) + 1) if _end_line(plan, path[:n]) <= c.line), None)
@@ -346,7 +365,8 @@ def _place_eol(c: ys.Comment, path: tuple[Any, ...], plan: _Plan, notes: _Notes)
 
 
 def _end_line(plan: _Plan, path: tuple[Any, ...]) -> int:
-    end = plan.nodes[path].end
+    node = plan.node(path)
+    end = None if node is None else node.end
     return -1 if end is None else end[0]
 
 
@@ -386,7 +406,7 @@ def _target(c: ys.Comment, prev: tuple[Any, ...], nxt: tuple[tuple[Any, ...], tu
     path = plan.host(prev)
     for n in range(len(path) - 1, len(common), -1):  # containers that end before the next node
         container = path[:n]
-        node = plan.nodes.get(container)
+        node = plan.node(container)
         if plan.flow.get(container, True) or node is None:
             continue
         if _child_column(node) <= c.column:

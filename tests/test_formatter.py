@@ -198,6 +198,37 @@ def test_any_document_keeps_its_data_and_comments(data: dict, flow: bool | None,
     assert comment_texts(out) == comment_texts(source)
 
 
+@given(
+    data=st.dictionaries(_KEYS, _VALUES, min_size=1, max_size=5),
+    flow=st.sampled_from([None, True, False]),
+    rnd=st.randoms(use_true_random=False),
+    width=st.sampled_from([20, 40, 80]),  # narrow: flow collections over several lines
+    eols=st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["# e1", "#e2", "# - x"])), max_size=3),
+)
+def test_end_of_line_comments_anywhere_are_kept_and_idempotent(data: dict, flow: bool | None, rnd: object, width: int, eols: list) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.allow_unicode = True
+    yaml.width = width
+    buffer = io.StringIO()
+    yaml.dump(_restyle(data, rnd, flow), buffer)
+    lines = buffer.getvalue().splitlines()
+    for line, text in eols:
+        n = min(line, len(lines) - 1)
+        lines[n] += "  " + text
+    source = "\n".join(lines) + "\n"
+    try:
+        load_text(source, "x")
+    except TableError:
+        assume(False)
+    out = format_text(source)  # raises FormatError if the meaning changed
+    assert format_text(out) == out
+    assert comment_texts(out) == comment_texts(source)
+
+
 # ---------------------------------------------------------------- the command
 
 
