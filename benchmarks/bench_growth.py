@@ -4,7 +4,7 @@ The table: one integer input ``x`` and ``n`` equality rows (``x: i`` → one of
 two outcomes), then a default — the shape that made the compiled index grow
 with the square of the rows (one full row mask per segment: 10k rows gave a
 49 MB cache entry and a 75 MB page, 100k rows a 5 GB entry). For 10k, 30k and
-100k rows (``--quick``: 2k and 8k) each command runs as a fresh process,
+100k rows (``--quick``: 300 and 1,200) each command runs as a fresh process,
 started by a small helper so that the peak RSS (``os.wait4``) is the
 command's own:
 
@@ -39,7 +39,16 @@ for line in sys.stdin:
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter_ns()
         proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        deadline = time.monotonic() + LIMIT
+        while True:  # wait4 (not Popen.wait) keeps the child's resource usage
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
         elapsed = time.perf_counter_ns() - start
         err.seek(0)
         message = err.read(2000).decode(errors="replace")
@@ -69,8 +78,9 @@ def equality_table(n: int) -> str:
 
 
 class Launcher:
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    def __init__(self, limit: float) -> None:
+        code = LAUNCHER.replace("LIMIT", repr(limit))
+        self.proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def run(self, argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
         """(seconds, peak MB) of one run; an exit code outside ``ok`` stops the benchmark."""
@@ -78,6 +88,8 @@ class Launcher:
         self.proc.stdin.write(json.dumps([argv, env]) + "\n")
         self.proc.stdin.flush()
         elapsed, maxrss, code, message = json.loads(self.proc.stdout.readline())
+        if code == -9:
+            return float("inf"), maxrss / 1024  # ran past --limit: killed
         if code not in ok:
             raise SystemExit(f"{' '.join(argv)} exited {code}: {message}")
         return elapsed / 1e9, maxrss / 1024
@@ -132,13 +144,14 @@ def report(rows: list[dict[str, float]]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smoke run: 2k and 8k rows")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 300 and 1,200 rows")
     parser.add_argument("--rows", type=int, nargs="*", help="row counts (default 10000 30000 100000)")
+    parser.add_argument("--limit", type=float, default=300.0, help="seconds a command may run before it is killed (shown as inf)")
     args = parser.parse_args(argv)
-    sizes = args.rows or ([2000, 8000] if args.quick else [10_000, 30_000, 100_000])
+    sizes = args.rows or ([300, 1200] if args.quick else [10_000, 30_000, 100_000])
     script = Path(sys.executable).parent / "crossroads"
     exe = [str(script)] if script.exists() else [shutil.which("crossroads") or "crossroads"]
-    launcher = Launcher()
+    launcher = Launcher(args.limit)
     try:
         with tempfile.TemporaryDirectory(prefix="crossroads-growth-") as tmp:
             rows = [measure(n, launcher, Path(tmp), exe) for n in sizes]
