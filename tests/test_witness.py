@@ -66,7 +66,7 @@ def test_lint_gap_example_is_an_answer_no_row_matches(tmp_path: Path) -> None:
 def test_generate_covers_the_row_it_says_it_covers(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     more = '  - {id: above, when: {x: "> 1e40"}, then: high}\nexamples:\n  - {answers: {x: 0}, expect: low}\n'
-    path.write_text(TABLE.format(version="1.0.0", kind="integer", low="<= 1e40", more=more), encoding="utf-8")
+    path.write_text(TABLE.format(version="1.0.0", kind="number", low="<= 1e40", more=more), encoding="utf-8")
     result = CliRunner().invoke(cli, ["test", "--generate", str(path)])
     assert "added 1 example(s)" in result.stderr, result.output
     again = CliRunner().invoke(cli, ["test", "--coverage", "--fail-under", "100", str(path)])
@@ -74,12 +74,15 @@ def test_generate_covers_the_row_it_says_it_covers(tmp_path: Path) -> None:
 
 
 def test_diff_sees_a_change_between_close_bounds(tmp_path: Path) -> None:
+    # Only the open interval between two bounds 2e-34 apart changes; its midpoint has 35 digits.
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
-    rest = "  - {id: rest, then: high}\n"
-    old.write_text(TABLE.format(version="1.0.0", kind="number", low="<= 1.0000000000000000000000000000000001", more=rest), encoding="utf-8")
-    new.write_text(TABLE.format(version="1.0.0", kind="number", low="<= 1.0000000000000000000000000000000003", more=rest), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--check-version", "--format", "json"])
-    assert result.exit_code == 1, result.output  # answers changed: 1.0.0 → 1.0.0 is too small a bump
-    (change,) = json.loads(result.stdout)["changes"]
-    x = Decimal(str(change["example"]["x"]))
-    assert Decimal("1.0000000000000000000000000000000001") < x <= Decimal("1.0000000000000000000000000000000003")
+    a, b = "1.0000000000000000000000000000000001", "1.0000000000000000000000000000000003"
+    old.write_text(TABLE.format(version="1.0.0", kind="number", low=f"({a}, {b})", more="  - {id: rest, then: high}\n"), encoding="utf-8")
+    new.write_text(TABLE.format(version="1.0.0", kind="number", low="[5, 6]", more="  - {id: rest, then: high}\n"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.stdout)["changes"]
+    inside = [c for c in changes if Decimal(a) < Decimal(str(c["example"]["x"])) < Decimal(b)]
+    assert len(inside) == 1, changes
+    table = compile_yaml(old.read_text(encoding="utf-8"))
+    assert evaluate(table, {"x": Decimal(str(inside[0]["example"]["x"]))}).outcome == "low"
