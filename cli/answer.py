@@ -33,7 +33,7 @@ def evaluate_cmd(table: str | None, pairs: tuple[str, ...], answers_file: str | 
     answers = read_answers(compiled, pairs, answers_file, max_bytes)
     result = evaluate(compiled, answers)
     if fmt == "json":
-        click.echo(render.dumps(render.result_json(compiled, result)))
+        click.echo(render.dumps(result.to_json()))
     else:
         catalog = ui_catalog(lang)
         shown = localized_table(compiled, catalog)

@@ -94,7 +94,7 @@ def _json_lines(compiled: Any, stream: Any, out: Any) -> int:
             if not isinstance(raw, dict):
                 raise ValueError("expected a JSON object of input id to answer")
             result = evaluate(compiled, answers.parse_answers(inputs, raw))
-            line = render.dumps(render.result_json(compiled, result))
+            line = render.dumps(result.to_json())
         except (ValueError, AnswerError, HitPolicyViolation) as exc:
             failed += 1
             line = render.dumps({"line": number, "error": str(exc)})

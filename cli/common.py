@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from crossroads.engine import i18n, tables
-from crossroads.engine.errors import AnswerError, NotJSON, TableError
+from crossroads.engine.errors import AnswerError, NotJSON, TableError, TableNotFound
 from crossroads.engine.evaluate import DECIDED
 from crossroads.engine.loader import MAX_BYTES
 
@@ -18,7 +18,7 @@ from .terminal import one_line
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNDECIDED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-def die(message: str, code: int) -> None:
+def die(message: str, code: int) -> NoReturn:
     click.echo(one_line(f"crossroads: error: {message}"), err=True)
     raise click.exceptions.Exit(code)
 
@@ -113,26 +113,10 @@ def exit_for(status: str) -> int:
 
 
 def table_files(paths: tuple[str, ...]) -> list[str]:
-    """FILE_OR_DIR arguments to table files: a directory gives its ``*.yaml``/``*.yml``
-    (sorted, hidden folders skipped), a file itself; a missing path is a usage error.
-
-    Every ``*.yaml``/``*.yml`` entry that is not a directory is listed — a broken link, a FIFO —
-    so that the reader reports it instead of a directory's problem passing unseen."""
-    from pathlib import Path
-
-    files: list[str] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            files.extend(
-                str(f)
-                for f in sorted(path.rglob("*"))
-                if f.suffix in (".yaml", ".yml") and not f.is_dir() and not any(part.startswith(".") for part in f.relative_to(path).parts)
-            )
-        elif os.path.lexists(p):
-            files.append(p)
-        else:
-            die(f"{p}: no such file or directory", EXIT_USAGE)
-    return files
+    """FILE_OR_DIR arguments to table files (``tables.table_files``); a missing path is a usage error."""
+    try:
+        return tables.table_files(paths)
+    except TableNotFound as exc:
+        die(str(exc), EXIT_USAGE)
 
 

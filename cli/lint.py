@@ -8,19 +8,12 @@ import click
 
 from crossroads import __version__
 from crossroads.engine.analysis import DEFAULT_MAX_SECONDS
-from crossroads.engine.findings import Finding, has_errors, sort_key
-from crossroads.engine.lint import lint_file
+from crossroads.engine.findings import has_errors
+from crossroads.engine.lint import lint_paths
 from crossroads.engine.loader import MAX_BYTES
 
 from . import formats
 from .common import EXIT_FAIL, EXIT_OK, table_files
-
-
-def lint_findings(files: list[str], max_bytes: int, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
-    findings: list[Finding] = []
-    for path in files:
-        findings.extend(lint_file(path, max_bytes=max_bytes, max_seconds=max_seconds))
-    return sorted(findings, key=sort_key)
 
 
 @click.command("lint")
@@ -40,7 +33,7 @@ def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: i
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     files = table_files(paths)
-    findings = lint_findings(files, max_bytes, max_seconds)
+    findings = lint_paths(files, max_bytes=max_bytes, max_seconds=max_seconds)
     if fmt == "json":
         click.echo(formats.render_json(findings), nl=False)
     elif fmt == "github":

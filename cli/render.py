@@ -15,7 +15,6 @@ from typing import Any
 
 import click
 
-from crossroads.engine.answers import to_json as answer_json
 from crossroads.engine.compiler import CompiledTable
 from crossroads.engine.evaluate import Result
 from crossroads.engine.i18n import Catalog, messages
@@ -34,15 +33,6 @@ def use_colour(stream: Any = None) -> bool:
 
 def _style(text: str, colour: bool, **kw: Any) -> str:
     return click.style(text, **kw) if colour else text
-
-
-def result_json(table: CompiledTable, result: Result) -> dict[str, Any]:
-    out = result.to_json()
-    out["answers"] = {k: answer_json(v) for k, v in out["answers"].items()}
-    for c in out["conditions"]:
-        c["answer"] = answer_json(c["answer"])
-    out["table"] = {"id": table.id, "version": table.version}
-    return out
 
 
 def dumps(obj: Any) -> str:

@@ -22,8 +22,8 @@ class TableError(CrossroadsError):
         super().__init__(first.message if first else "invalid table")
 
 
-class AnswerError(CrossroadsError):
-    """An answer is malformed, unknown or out of bounds (exit 2)."""
+class AnswerError(CrossroadsError, ValueError):
+    """An answer is malformed, unknown or out of bounds (exit 2); a ``ValueError``, as a bad argument is."""
 
     def __init__(self, message: str, input_id: str | None = None):
         self.input_id = input_id

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, NamedTuple
 
+from .answers import to_json as answer_json
 from .compiler import CompiledTable
 from .errors import HitPolicyViolation
 
@@ -89,8 +90,17 @@ def decide(table: CompiledTable, answers: Mapping[str, Any]) -> Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class TableRef:
+    """Which table (and version) a result comes from."""
+
+    id: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
-    """Everything ``evaluate --format json`` shows (see the README for each field)."""
+    """Everything ``evaluate --format json`` shows (see the README for each field); ``to_json`` is
+    that object, the one definition the CLI, ``batch`` and the Python API share."""
 
     status: str
     outcome: str | None
@@ -102,9 +112,12 @@ class Result:
     answers: Mapping[str, Any]
     missing: tuple[str, ...]
     possible: tuple[str, ...]
+    table: TableRef
     exact: bool = True  # False: the partial-answer search ran past its budget; status and possible are bounds
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON result: answers as the CLI writes them (an exact decimal a float cannot hold
+        stays a string), ``table`` last."""
         return {
             "status": self.status,
             "outcome": self.outcome,
@@ -112,11 +125,12 @@ class Result:
             "matches": [{"rule": r, "outcome": o} for r, o in self.matches],
             "rule": self.rule,
             "because": self.because,
-            "conditions": [{"input": i, "condition": c, "answer": a} for i, c, a in self.conditions],
-            "answers": dict(self.answers),
+            "conditions": [{"input": i, "condition": c, "answer": answer_json(a)} for i, c, a in self.conditions],
+            "answers": {k: answer_json(v) for k, v in self.answers.items()},
             "missing": list(self.missing),
             "possible": list(self.possible),
             "exact": self.exact,
+            "table": {"id": self.table.id, "version": self.table.version},
         }
 
 
@@ -193,6 +207,7 @@ def _exact(table: CompiledTable, answers: Mapping[str, Any], definite: int, miss
         answers=answer_of,
         missing=missing,
         possible=tuple(ids[o] for o in sorted(reachable)),
+        table=TableRef(table.id, table.version),
         exact=True,
     )
 
@@ -280,5 +295,6 @@ def _approximate(table: CompiledTable, answers: Mapping[str, Any], definite: int
         answers=answer_of,
         missing=missing,
         possible=tuple(ids[o] for o in sorted(reachable)),
+        table=TableRef(table.id, table.version),
         exact=not missing,
     )

@@ -7,13 +7,24 @@ and only here: evaluation never waits for it.
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import tables
 from .analysis import DEFAULT_MAX_SECONDS, analyse
 from .errors import TableError
-from .findings import Finding, has_errors
+from .findings import Finding, has_errors, sort_key
 from .loader import MAX_BYTES, Document, read_bytes
+
+
+def lint_paths(paths: Iterable[str], *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
+    """Every finding of the tables under ``paths`` (files, or folders searched as ``tables.table_files``
+    does), sorted by file and position: what ``crossroads lint --format json`` lists.
+    Raises ``TableNotFound`` for a path that does not exist."""
+    findings: list[Finding] = []
+    for path in tables.table_files(paths):
+        findings.extend(lint_file(path, max_bytes=max_bytes, max_seconds=max_seconds))
+    return sorted(findings, key=sort_key)
 
 
 def lint_file(path: str | Path, *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
@@ -22,6 +33,11 @@ def lint_file(path: str | Path, *, max_bytes: int = MAX_BYTES, max_seconds: floa
         source = tables.Source(str(path), read_bytes(path, max_bytes))
     except TableError as exc:
         return list(exc.findings)
+    return lint_source(source, max_bytes=max_bytes, max_seconds=max_seconds)
+
+
+def lint_source(source: tables.Source, *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
+    """Every finding of one table's bytes, in file order."""
     loaded = tables.load(source, max_bytes)
     findings = list(loaded.findings)
     if loaded.table is not None and not has_errors(findings):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from . import cache
 from .errors import TableError, TableNotFound
@@ -52,6 +52,30 @@ def find(table: str | None, max_bytes: int = MAX_BYTES) -> Source:
             return Source(f"{arg}.yaml", resource.read_bytes())
     bundled = ", ".join(bundled_names())
     raise TableNotFound(f"{arg}: no such file, and no bundled table of that name (bundled: {bundled})")
+
+
+def table_files(paths: "Iterable[str]") -> list[str]:
+    """FILE_OR_DIR paths to table files: a folder gives its ``*.yaml``/``*.yml`` (sorted, hidden
+    folders skipped), a file itself; raise ``TableNotFound`` for a path that does not exist.
+
+    Every ``*.yaml``/``*.yml`` entry that is not a folder is listed — a broken link, a FIFO — so
+    that the reader reports it instead of a folder's problem passing unseen."""
+    from pathlib import Path
+
+    files: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(
+                str(f)
+                for f in sorted(path.rglob("*"))
+                if f.suffix in (".yaml", ".yml") and not f.is_dir() and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            )
+        elif os.path.lexists(p):
+            files.append(p)
+        else:
+            raise TableNotFound(f"{p}: no such file or directory")
+    return files
 
 
 @dataclass(frozen=True, slots=True)
