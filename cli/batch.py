@@ -19,7 +19,7 @@ MAX_LINE = 1024 * 1024  # a batch line longer than this is an error, not a memor
 
 
 def _batch_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
-    """(line number, text) per line; text None for a line over ``MAX_LINE`` bytes."""
+    """(line number, text) per non-blank line; text None for a line over ``MAX_LINE`` bytes."""
     number = 0
     while True:
         chunk = stream.readline(MAX_LINE + 1)
@@ -31,7 +31,9 @@ def _batch_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
                 chunk = stream.readline(MAX_LINE)
             yield number, None
             continue
-        yield number, chunk.decode("utf-8", "replace").rstrip("\r\n")
+        text = chunk.decode("utf-8", "replace").rstrip("\r\n")
+        if text.strip(" \t"):  # a blank line (a file's trailing newline, a separator) is no answer set
+            yield number, text
 
 
 @click.command("batch")

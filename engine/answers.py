@@ -165,6 +165,8 @@ def parse_pairs(inputs: Mapping[str, InputSpec], pairs: list[str]) -> dict[str, 
         spec = inputs.get(key)
         if spec is None:
             raise _unknown(inputs, key)
+        if key in out:  # the last one would silently win, as a repeated key in a table would
+            raise AnswerError(f"{key}: answered twice ({_show(text)} after an earlier answer); give each input once", key)
         out[key] = parse_text(spec, text)
     return out
 

@@ -197,3 +197,8 @@ def test_a_whole_number_of_any_size_answers_an_integer_input(value) -> None:
 def test_numbers_beyond_the_limits_are_bad_answers(value) -> None:
     with pytest.raises(AnswerError, match="out of range"):
         parse_value(NUM if not isinstance(value, int) else INT, value)
+
+
+def test_an_input_answered_twice_on_the_command_line_is_an_error() -> None:
+    with pytest.raises(AnswerError, match="change: answered twice \\('knowledge' after an earlier answer\\)"):
+        parse_pairs(INPUTS, ["change=Low Risk", "citations=no", "change=knowledge"])
