@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import shlex
 
 import click
 
 from crossroads.engine.atomic import write_atomic
 from crossroads.engine.starter import starter_table
+
+from .common import EXIT_FAIL, EXIT_USAGE, die
+from .terminal import one_line
 
 
 def default_schema_ref() -> str:
@@ -24,8 +28,18 @@ def init_cmd(path: str, schema_ref: str | None) -> None:
     """Write a small commented starter table to PATH.
 
     It lints clean and its examples pass; an existing file is never
-    overwritten. Exit 0 written, 1 PATH exists or cannot be written, 2 usage.
+    overwritten; missing parent folders are created. Exit 0 written,
+    1 PATH exists or cannot be written, 2 usage (PATH not *.yaml/*.yml).
     """
-    text = starter_table(os.path.basename(path), schema_ref or default_schema_ref())
+    if not path.lower().endswith((".yaml", ".yml")):
+        die(f"{path}: a table file's name ends in .yaml or .yml (lint and test look for those)", EXIT_USAGE)
+    text = starter_table(path, schema_ref or default_schema_ref())
+    folder = os.path.dirname(path)
+    if folder:
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            die(f"{path}: cannot create {folder}: {exc.strerror or exc}", EXIT_FAIL)
     write_atomic(path, text.encode("utf-8"), overwrite=False)
-    click.echo(f"wrote {path}; next: crossroads lint {path} && crossroads test {path}", err=True)
+    shown = shlex.quote(path)
+    click.echo(one_line(f"wrote {path}; next: crossroads lint {shown} && crossroads test {shown}"), err=True)

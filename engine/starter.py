@@ -8,6 +8,7 @@ already in ``fmt``'s canonical form — the tests hold it to all four.
 
 from __future__ import annotations
 
+import os
 import re
 
 FALLBACK_ID = "my-decision"
@@ -97,9 +98,12 @@ def table_id(file_name: str) -> str:
     return slug if re.match(SLUG_PATTERN, slug) else FALLBACK_ID
 
 
-def starter_table(file_name: str, schema: str) -> str:
-    """The starter table for a file of that name, its modeline pointing at ``schema``."""
-    return _TEMPLATE.format(schema=_one_line(schema), id=table_id(file_name), name=_one_line(file_name))
+def starter_table(path: str, schema: str) -> str:
+    """The starter table for the file at ``path`` (its id from the file name; its comment gives the
+    command that works from where ``init`` ran), the modeline pointing at ``schema``."""
+    import shlex
+
+    return _TEMPLATE.format(schema=_one_line(schema), id=table_id(os.path.basename(path)), name=_one_line(shlex.quote(path)))
 
 
 def _one_line(text: str) -> str:

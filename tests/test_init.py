@@ -65,7 +65,25 @@ def test_table_id_from_the_file_name(name: str, slug: str) -> None:
     assert table_id(name) == slug
 
 
-def test_a_missing_folder_is_an_error(tmp_path: Path) -> None:
-    result = invoke("init", str(tmp_path / "no" / "such.yaml"))
+def test_a_folder_that_cannot_be_made_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("in the way\n", encoding="utf-8")
+    result = invoke("init", str(tmp_path / "file" / "such.yaml"))
     assert result.exit_code == 1
-    assert "crossroads: error:" in result.stderr
+    assert "crossroads: error:" in result.stderr and "cannot create" in result.stderr
+
+
+def test_init_creates_parent_folders_and_names_the_path_that_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("init", "rules/new one/db.yaml")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "rules" / "new one" / "db.yaml").read_text(encoding="utf-8")
+    assert "`crossroads ask 'rules/new one/db.yaml'`" in text
+    assert "next: crossroads lint 'rules/new one/db.yaml' && crossroads test 'rules/new one/db.yaml'" in result.stderr
+    assert invoke("ask", "rules/new one/db.yaml").exit_code != 2  # the command in the comment finds the table
+
+
+@pytest.mark.parametrize("name", ["x.txt", "x", "x.json", "yaml"])
+def test_init_refuses_a_name_lint_would_never_find(name: str, tmp_path: Path) -> None:
+    result = invoke("init", str(tmp_path / name))
+    assert result.exit_code == 2 and "ends in .yaml or .yml" in result.stderr
+    assert not (tmp_path / name).exists()
