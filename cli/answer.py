@@ -46,6 +46,15 @@ def _read_line(stream: Any) -> str | None:
     return None if line == "" else line.rstrip("\r\n")
 
 
+def _numbered(spec: Any) -> bool:
+    """Whether a question's options are numbered for typing: a choice whose ids cannot be read as
+    menu numbers. With ids such as "10", "2", "1", typing 1 would mean two options, so the menu
+    lists the ids without numbers and the id typed is the answer."""
+    if spec.type != "choice":
+        return False
+    return not any(o.id.strip().isdigit() and 1 <= int(o.id) <= len(spec.options) for o in spec.options)
+
+
 @click.command("ask")
 @click.argument("table", required=False)
 @lang_option
@@ -53,7 +62,8 @@ def _read_line(stream: Any) -> str | None:
 def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int) -> None:
     """Answer TABLE's questions one at a time, then print the recommendation.
 
-    Options are numbered: type the number or the id. Stops as soon as the
+    Options are numbered: type the number or the id (options whose ids
+    are themselves menu numbers are listed unnumbered). Stops as soon as the
     outcome is decided. Exit 0 decided, 3 no matching row, 130 on Ctrl-C,
     1 on end of input.
     """
@@ -76,9 +86,10 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
             click.echo(render._style(visible(spec.prompt), colour, bold=True))
             if spec.help:
                 click.echo(visible(f"  {spec.help}"))
+            numbered = _numbered(spec)
             for n, option in enumerate(spec.options, 1):
                 label = f" — {option.label}" if option.label != option.id else ""
-                click.echo(visible(f"  {n}) {option.id}{label}"))
+                click.echo(visible(f"  {n}) {option.id}{label}" if numbered else f"  - {option.id}{label}"))
             while True:
                 click.echo(visible(f"[{accepts(catalog, spec)}] > "), nl=False)
                 line = _read_line(stdin)
@@ -86,7 +97,7 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
                     click.echo("", err=True)
                     die("end of input before the table was decided", EXIT_FAIL)
                 text = line.strip()
-                if spec.type == "choice" and text.isdigit() and 1 <= int(text) <= len(spec.options):
+                if numbered and text.isdigit() and 1 <= int(text) <= len(spec.options):
                     text = spec.options[int(text) - 1].id
                 try:
                     answers[spec.id] = parse_text(spec, text)

@@ -287,3 +287,19 @@ def test_ask_skips_questions_no_row_in_play_tells_apart() -> None:
     assert r.stdout.rstrip().endswith("Y")
     r = run("ask", table, input="no\nyes\n")  # a=false: b decides between r2 and the rest
     assert "B?" in r.stdout and r.exit_code == 0
+
+
+def test_ask_with_option_ids_that_look_like_menu_numbers_takes_the_id(tmp_path: Path) -> None:
+    table = tmp_path / "sizes.yaml"
+    table.write_text(
+        "format: crossroads/1\nid: sizes\nversion: 1.0.0\ntitle: Sizes\nhit_policy: unique\n"
+        "inputs:\n  - {id: size, prompt: Size?, type: choice, options: [{id: '10'}, {id: '2'}, {id: '1'}]}\n"
+        "outcomes:\n  - {id: big, title: Big}\n  - {id: small, title: Small}\n"
+        "rules:\n  - {id: r10, when: {size: '10'}, then: big}\n  - {id: r-small, when: {size: ['1', '2']}, then: small}\n",
+        encoding="utf-8",
+    )
+    r = run("ask", str(table), input="1\n")
+    assert r.exit_code == 0, r.output
+    assert "  - 10\n" in r.stdout and "1) 10" not in r.stdout  # no menu numbers that mean two options
+    assert "Small" in r.stdout  # "1" is the option 1, not the first option "10"
+    assert "Small" in run("evaluate", str(table), "-a", "size=1").stdout  # as evaluate reads it
