@@ -66,8 +66,8 @@ def _run_file(name: str, with_coverage: bool, generate: bool, max_bytes: int, ma
     except TableError as exc:
         return _invalid(name, exc.findings, 0, started)
     loaded = tables.load(tables.Source(name, data), max_bytes)
-    if loaded.table is None or loaded.document is None or has_errors(loaded.findings):
-        errors = tuple(f for f in loaded.findings if f.severity == "error")
+    errors = tables.blocking_errors(loaded)
+    if loaded.table is None or loaded.document is None or errors:  # a bad example is a failing test, below
         return _invalid(name, errors, _example_count(loaded), started)
     table, document = loaded.table, loaded.document
     compiled = compile_table(table)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from . import cache
 from .errors import TableError, TableNotFound
-from .findings import Finding, has_errors
+from .findings import Finding
 from .loader import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -98,11 +98,27 @@ def load(source: Source, max_bytes: int = MAX_BYTES) -> Loaded:
     return Loaded(document, table, tuple(findings))
 
 
+def blocking_errors(loaded: Loaded) -> tuple[Finding, ...]:
+    """The errors that make a table unusable: every error but those of its ``examples``.
+
+    Examples are tests: a bad one is an error for ``lint`` and a failure for ``test``, but the
+    table it tests still evaluates (one typo in an example must not take a decision offline).
+    """
+    errors = tuple(f for f in loaded.findings if f.severity == "error")
+    if not errors or loaded.table is None:
+        return errors
+    from .validate import check_examples
+
+    of_examples = set(check_examples(loaded.table, loaded.document))
+    return tuple(f for f in errors if f not in of_examples)
+
+
 def valid(source: Source, max_bytes: int = MAX_BYTES) -> "Table":
-    """The validated table; raise ``TableError`` with its errors if it has any."""
+    """The validated table; raise ``TableError`` with its errors if it has any (bad examples aside)."""
     loaded = load(source, max_bytes)
-    if loaded.table is None or has_errors(loaded.findings):
-        raise TableError([f for f in loaded.findings if f.severity == "error"])
+    errors = blocking_errors(loaded)
+    if loaded.table is None or errors:
+        raise TableError(errors)
     return loaded.table
 
 

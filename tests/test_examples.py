@@ -182,3 +182,22 @@ def test_generated_examples_are_checked_by_evaluation() -> None:
 
 def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert run(str(tmp_path / "nope.yaml")).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        (["evaluate", "-a", "n=3"], 0, "Few"),
+        (["lint"], 1, "error bad-example: examples[1]: n: -5 is out of range"),
+        (["test"], 1, "1 passed, 2 failed"),
+        (["page", "-o", "-"], 0, "<html"),
+    ],
+)
+def test_a_bad_example_fails_as_a_test_and_the_table_still_evaluates(args: list[str], code: int, words: str) -> None:
+    from click.testing import CliRunner
+    from crossroads.cli.main import cli
+
+    path = str(EXAMPLES / "bad-examples.yaml")
+    result = CliRunner().invoke(cli, [args[0], path, *args[1:]], input='{"n": 3}\n')
+    assert result.exit_code == code, result.output
+    assert words in result.output
