@@ -226,3 +226,14 @@ def test_numeric_condition_grammar(when: str, message: str | None) -> None:
         assert [f.code for f in findings] == ["schema"] and "not a condition" in findings[0].message
     else:
         assert [f.code for f in findings] == ["bad-condition"] and message in findings[0].message
+
+
+@pytest.mark.parametrize("option_id, message", [("10", "expected a string, not an integer"), ("true", "expected a string, not a boolean"), ("[a]", "expected a string, not a list")])
+def test_a_non_string_option_id_gets_one_finding_not_a_bogus_control_character(option_id: str, message: str) -> None:
+    text = (
+        "format: crossroads/1\nid: t\nversion: 1.0.0\ntitle: T\nhit_policy: first\n"
+        f"inputs: [{{id: x, prompt: X?, type: choice, options: [{{id: {option_id}}}]}}]\n"
+        "outcomes: [{id: a, title: A}]\nrules: [{id: r, then: a}]\n"
+    )
+    findings = tables.load(tables.Source("t.yaml", text.encode())).findings
+    assert [f.message for f in findings] == [f"inputs[0].options[0].id: {message}"]
