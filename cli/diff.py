@@ -109,11 +109,22 @@ def render_text(d: Any, old_name: str, new_name: str) -> str:
         listed = [f"{kind} {', '.join(ids)}" for kind, ids in group.items() if ids]
         if listed:
             lines.append(f"{title}: " + "; ".join(listed))
-    if d.text:
-        lines.append("Text changed: " + ", ".join(d.text))
+    if d.text_changes:
+        lines.append(f"Text changed ({len(d.text_changes)}):")
+        for t in d.text_changes:
+            lines.append(f"  {t.path}: {_quoted(t.old)} → {_quoted(t.new)}")
     mark = "ok" if d.ok else "too small"
     lines.append(f"Version: {d.old_version} → {d.new_version} is {_bump_words(d.bump)}; {d.required} required ({mark})")
     return "\n".join(lines) + "\n"
+
+
+def _quoted(text: Any) -> str:
+    """A text as a reviewer compares it: quoted (a changed space shows), lists item by item."""
+    if text is None:
+        return "(none)"
+    if isinstance(text, list):
+        return "[" + ", ".join(_quoted(t) for t in text) + "]"
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _reason(d: Any) -> str:

@@ -34,7 +34,7 @@ def model(text: str):
     "new, required, ok, exit_code, words",
     [
         ("v1-reordered.yaml", "none", True, 0, "No answer changes its result."),
-        ("v1-text.yaml", "patch", True, 0, "Text changed: rules.low.because"),
+        ("v1-text.yaml", "patch", True, 0, 'Text changed (1):\n  rules.low.because: "Low severity waits." → "Low severity can wait."'),
         ("v1-option.yaml", "minor", True, 0, "Added: options severity:critical"),
         ("v2-threshold.yaml", "major", False, 1, "severity=high, customers in [5, 10): backlog → page"),
     ],
@@ -241,3 +241,10 @@ def test_base_reads_a_file_in_a_subfolder_and_from_a_tag(repo: Path) -> None:
     (sub / "r.yaml").write_text((FIXTURES / "v2-threshold.yaml").read_text())
     r = run("diff", str(sub / "r.yaml"), "--base", "v1", "--check-version")
     assert r.exit_code == 1 and "backlog → page" in r.stdout, r.output
+
+
+def test_text_changes_carry_the_old_and_new_wording() -> None:
+    result = run("diff", str(FIXTURES / "v1.yaml"), str(FIXTURES / "v1-text.yaml"), "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["text"] == ["rules.low.because"]  # the paths, as before
+    assert data["text_changes"] == [{"path": "rules.low.because", "old": "Low severity waits.", "new": "Low severity can wait."}]
