@@ -14,6 +14,7 @@ from crossroads.engine.evaluate import evaluate
 
 from . import render
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, compiled_table, die, table_options
+from .terminal import counted
 
 MAX_LINE = 1024 * 1024  # a batch line longer than this is an error, not a memory spike
 
@@ -123,7 +124,7 @@ def _files(compiled: Any, input_path: str, output_path: str, keep_order: bool) -
         if bar is not None:
             bar.clear()
     errors = f"{summary.errors:,} with an error" if summary.errors else "no errors"
-    click.echo(f"crossroads: {summary.rows:,} rows → {output_path} ({errors})", err=True)
+    click.echo(f"crossroads: {counted(summary.rows, 'row')} → {output_path} ({errors})", err=True)
     raise click.exceptions.Exit(EXIT_FAIL if summary.errors else EXIT_OK)
 
 

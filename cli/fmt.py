@@ -13,6 +13,7 @@ from crossroads.engine.loader import MAX_BYTES, read_bytes
 
 from . import formats
 from .common import EXIT_FAIL, EXIT_OK, table_files
+from .terminal import counted
 
 
 @click.command("fmt")
@@ -72,7 +73,7 @@ def fmt_cmd(paths: tuple[str, ...], check: bool, show_diff: bool, max_bytes: int
             continue
         click.echo(f"formatted {name}", err=True)
     verb = "would be reformatted" if check or show_diff else "reformatted"
-    click.echo(f"{changed} file(s) {verb}, {unchanged} already formatted" + (f", {failed} failed" if failed else ""), err=True)
+    click.echo(f"{counted(changed, 'file')} {verb}, {unchanged} already formatted" + (f", {failed} failed" if failed else ""), err=True)
     raise click.exceptions.Exit(EXIT_FAIL if failed or (check and changed) else EXIT_OK)
 
 

@@ -14,6 +14,7 @@ from crossroads.engine.loader import MAX_BYTES
 
 from . import formats
 from .common import EXIT_FAIL, EXIT_OK, table_files
+from .terminal import counted
 
 
 @click.command("lint")
@@ -44,7 +45,7 @@ def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: i
         click.echo(formats.render_text(findings), nl=False)
         errors = sum(f.severity == "error" for f in findings)
         warnings = len(findings) - errors
-        click.echo(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
+        click.echo(f"{counted(len(files), 'file')} checked: {counted(errors, 'error')}, {counted(warnings, 'warning')}", err=True)
     failing = has_errors(findings) or (strict and bool(findings))
     raise click.exceptions.Exit(EXIT_FAIL if failing else EXIT_OK)
 

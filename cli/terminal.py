@@ -34,3 +34,8 @@ def visible(text: str) -> str:
 def one_line(text: str) -> str:
     """``text`` as one line: newlines and tabs escaped too (a finding, an error message)."""
     return _UNSAFE_IN_LINE.sub(_escape, text)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``1,000 rows``: a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

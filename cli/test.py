@@ -17,7 +17,7 @@ from crossroads.engine.loader import MAX_BYTES, read_bytes
 from . import formats, testreport
 from .common import EXIT_FAIL, EXIT_OK, table_files
 from .testreport import FileReport
-from .terminal import visible
+from .terminal import counted, visible
 
 if TYPE_CHECKING:  # the models import pydantic; cli.main imports every command
     from crossroads.engine.loader import Document
@@ -81,7 +81,7 @@ def _run_file(name: str, with_coverage: bool, generate: bool, max_bytes: int, ma
             new = missing_examples(compiled, coverage(compiled, runs, witnesses, complete=complete), witnesses)
             if new:
                 table, document, compiled = _write_examples(name, data, new, max_bytes)
-                click.echo(f"{name}: added {len(new)} example(s) for uncovered rows", err=True)
+                click.echo(f"{name}: added {counted(len(new), 'example')} for uncovered rows", err=True)
     runs = run_examples(table, compiled, document)
     if with_coverage:
         cov = coverage(compiled, runs, witnesses, complete=complete)

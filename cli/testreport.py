@@ -30,6 +30,7 @@ from crossroads.engine.examples import (
 from crossroads.engine.findings import Finding
 
 from .formats import text_line
+from .terminal import counted
 
 FORMATS = ("text", "json", "junit")
 
@@ -81,13 +82,13 @@ def render_text(reports: Sequence[FileReport], show_coverage: bool) -> str:
     lines: list[str] = []
     for report in reports:
         if report.findings:
-            lines.append(f"{report.file}: invalid table, {report.skipped} example(s) skipped (errors on stderr; run crossroads lint)")
+            lines.append(f"{report.file}: invalid table, {counted(report.skipped, 'example')} skipped (errors on stderr; run crossroads lint)")
             continue
         for run in report.runs:
             if not run.passed:
                 lines += _failure(report, run)
         counts = f"{report.passed} passed, {report.failed} failed"
-        lines.append(f"{report.file}: {len(report.runs)} example(s): {counts}")
+        lines.append(f"{report.file}: {counted(len(report.runs), 'example')}: {counts}")
     if show_coverage:
         lines += [""] + coverage_table(reports)
     lines.append(closing_line(reports))

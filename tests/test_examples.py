@@ -77,7 +77,7 @@ def test_text_report_and_the_closing_line() -> None:
 def test_all_passing_exits_0() -> None:
     result = run(str(EXAMPLES / "partial.yaml"))
     assert result.exit_code == 0
-    assert result.stdout == f"{EXAMPLES / 'partial.yaml'}: 2 example(s): 2 passed, 0 failed\n2 passed, 0 failed\n"
+    assert result.stdout == f"{EXAMPLES / 'partial.yaml'}: 2 examples: 2 passed, 0 failed\n2 passed, 0 failed\n"
 
 
 def test_an_invalid_table_skips_its_examples() -> None:
@@ -160,7 +160,7 @@ def test_generate_adds_an_example_per_uncovered_row(tmp_path: Path) -> None:
     shutil.copy(EXAMPLES / "partial.yaml", target)
     result = run("--generate", "--coverage", str(target))
     assert result.exit_code == 0, result.output
-    assert "added 1 example(s)" in result.stderr
+    assert "added 1 example for uncovered rows" in result.stderr
     text = target.read_text(encoding="utf-8")
     assert "# Two of three rows have an example" in text and "  # the red one\n" in text  # comments kept
     assert text.endswith("    expect: {outcome: small, rule: big-blue}\n")

@@ -41,7 +41,7 @@ def test_text() -> None:
         f"{FIXTURE}:8:10: warning unused-input: {WARNING[3]}\n"
         f"{FIXTURE}:14:24: error bad-condition: {ERROR[3]}\n"
     )
-    assert r.stderr == "1 file(s) checked: 1 error(s), 1 warning(s)\n"
+    assert r.stderr == "1 file checked: 1 error, 1 warning\n"
 
 
 def test_json() -> None:

@@ -113,7 +113,7 @@ def test_hostile_input_is_refused_with_positions(data: bytes, expected, tmp_path
     lines = _expected_lines(path, expected, findings)
     r = run("lint", str(path))
     assert (r.exit_code, r.stdout) == (1, lines)
-    assert r.stderr == f"1 file(s) checked: {len(expected)} error(s), 0 warning(s)\n"
+    assert r.stderr == f"1 file checked: {len(expected)} error{'s' if len(expected) != 1 else ''}, 0 warnings\n"
     r = run("evaluate", str(path), "--no-cache")
     assert (r.exit_code, r.stdout, r.stderr) == (1, "", lines)
 

@@ -68,7 +68,7 @@ def test_generate_covers_the_row_it_says_it_covers(tmp_path: Path) -> None:
     more = '  - {id: above, when: {x: "> 1e40"}, then: high}\nexamples:\n  - {answers: {x: 0}, expect: low}\n'
     path.write_text(TABLE.format(version="1.0.0", kind="number", low="<= 1e40", more=more), encoding="utf-8")
     result = CliRunner().invoke(cli, ["test", "--generate", str(path)])
-    assert "added 1 example(s)" in result.stderr, result.output
+    assert "added 1 example for uncovered rows" in result.stderr, result.output
     again = CliRunner().invoke(cli, ["test", "--coverage", "--fail-under", "100", str(path)])
     assert again.exit_code == 0, again.output
 
