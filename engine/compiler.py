@@ -18,12 +18,15 @@ included) so that the cache can rebuild it from JSON without pydantic.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Context, Decimal
-from typing import Any, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Iterable, Iterator, Mapping
 
 from . import conditions as cond
+from . import numbers
 from .conditions import Interval, Num
 
 
@@ -68,22 +71,175 @@ class RuleSpec:
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """The row index of one input; ``points`` is None for choice/boolean."""
+    """The row index of one input; ``points`` is None for choice/boolean.
+
+    A numeric column keeps, per row, the one run of segments its condition
+    accepts (``spans[row] = (first, last)``; None: no condition on this input,
+    ``(1, 0)``: a condition no segment satisfies) — O(rows), never a full row
+    mask per segment (that grew with rows², issue 17). ``lookup`` reads the
+    mask of a segment from a ``SegmentIndex`` built from the spans: checkpoint
+    masks every ``step`` segments plus the start/stop events since.
+    """
 
     input: str
     table: dict[Any, int] | None
     points: tuple[Num, ...] | None
-    masks: tuple[int, ...] | None
+    spans: tuple[tuple[int, int] | None, ...] | None
     every: int
     some: int
+    index: "SegmentIndex | None" = field(default=None, compare=False, repr=False)
+    _full: tuple[int, ...] | None = field(default=None, compare=False, repr=False)  # every segment's mask (step 1)
+
+    def __post_init__(self) -> None:
+        if self.points is not None and self.index is None:
+            index = SegmentIndex(2 * len(self.points) + 1, self.spans or ())
+            object.__setattr__(self, "index", index)
+            object.__setattr__(self, "_full", index.full)
 
     def lookup(self, value: Any) -> int:
-        if self.points is None:
+        points = self.points
+        if points is None:
             return self.table.get(value, 0)  # type: ignore[union-attr]
-        i = bisect_left(self.points, value)
-        if i < len(self.points) and self.points[i] == value:
-            return self.masks[2 * i + 1]  # type: ignore[index]
-        return self.masks[2 * i]  # type: ignore[index]
+        i = bisect_left(points, value)
+        s = 2 * i + 1 if i < len(points) and points[i] == value else 2 * i
+        full = self._full
+        return full[s] if full is not None else self.index.mask(s)  # type: ignore[union-attr]
+
+    @property
+    def masks(self) -> "Masks | None":
+        """Per segment, the rows accepting it: a read-only sequence computed on demand."""
+        return None if self.index is None else Masks(self.index)
+
+
+CHECKPOINT_BITS = 1 << 28
+CHECKPOINT_BITS_PER_ROW = 512
+"""Checkpoint masks of a numeric column hold at most max(CHECKPOINT_BITS,
+CHECKPOINT_BITS_PER_ROW × rows) bits in all (32 MiB, or 64 bytes a row): linear in
+the rows, and tables up to ~10k rows of interval conditions keep a checkpoint at
+every segment, so their lookups stay one index (as fast as before issue 17)."""
+
+
+def _apply(base: int, adds: Any, removes: Any, nbytes: int) -> int:
+    """``(base | adds) & ~removes`` for row lists: bit operations when few, one byte buffer when many."""
+    if len(adds) + len(removes) <= 16:
+        for r in adds:
+            base |= 1 << r
+        for r in removes:
+            base &= ~(1 << r)
+        return base
+    buf = bytearray(base.to_bytes(nbytes, "little"))
+    for r in adds:
+        buf[r >> 3] |= 1 << (r & 7)
+    for r in removes:
+        buf[r >> 3] &= ~(1 << (r & 7)) & 0xFF
+    return int.from_bytes(buf, "little")
+
+
+class SegmentIndex:
+    """Masks of a numeric column's segments in O(rows + segments) memory.
+
+    Events: ``adds[add_at[s]:add_at[s + 1]]`` are the rows whose span starts at
+    segment ``s``, ``removes[...]`` the rows whose span ended at ``s - 1``.
+    ``checkpoints[j]`` is the mask of segment ``j × step``; the mask of ``s`` is
+    its checkpoint with the events of the segments after it up to ``s``
+    applied (a row has one span, so the order of the events does not matter).
+    ``step`` keeps the checkpoints within ``CHECKPOINT_BITS``; at step 1 every
+    mask is a checkpoint (``full``) and a lookup is one index.
+    """
+
+    __slots__ = ("segments", "rows", "free", "adds", "add_at", "removes", "remove_at", "step", "checkpoints", "full")
+
+    def __init__(self, segments: int, spans: Any):
+        n = len(spans)
+        self.segments, self.rows = segments, n
+        starts: list[list[int]] = [[] for _ in range(segments + 1)]
+        stops: list[list[int]] = [[] for _ in range(segments + 1)]
+        free = 0
+        for row, span in enumerate(spans):
+            if span is None:
+                free |= 1 << row
+            elif span[0] <= span[1]:
+                starts[span[0]].append(row)
+                stops[span[1] + 1].append(row)
+        self.free = free
+        self.adds, self.add_at = _flatten(starts)
+        self.removes, self.remove_at = _flatten(stops)
+        budget = max(CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW * n)
+        self.step = step = max(1, -(-segments * max(n, 1) // budget))
+        nbytes = (n + 7) // 8 + 1
+        checkpoints = []
+        running, adds, removes = free, [], []
+        for s in range(segments):  # events gathered between checkpoints, applied once: O(rows + budget)
+            adds += starts[s]
+            removes += stops[s]
+            if s % step == 0:
+                if adds or removes:
+                    running = _apply(running, adds, removes, nbytes)
+                    adds, removes = [], []
+                checkpoints.append(running)
+        self.checkpoints = tuple(checkpoints)
+        self.full = self.checkpoints if step == 1 else None
+
+    def mask(self, s: int) -> int:
+        """The rows accepting segment ``s``."""
+        j, at = divmod(s, self.step)
+        base = self.checkpoints[j]
+        if not at:
+            return base
+        lo, hi = s - at + 1, s + 1
+        adds = self.adds[self.add_at[lo] : self.add_at[hi]]
+        removes = self.removes[self.remove_at[lo] : self.remove_at[hi]]
+        return _apply(base, adds, removes, (self.rows + 7) // 8 + 1)
+
+    def __iter__(self) -> Iterator[int]:
+        """Every segment's mask in order, incrementally (no checkpoint rebuilt)."""
+        if self.full is not None:
+            yield from self.full
+            return
+        nbytes = (self.rows + 7) // 8 + 1
+        running = 0
+        for s in range(self.segments):
+            if s % self.step == 0:
+                running = self.checkpoints[s // self.step]
+            else:
+                adds = self.adds[self.add_at[s] : self.add_at[s + 1]]
+                removes = self.removes[self.remove_at[s] : self.remove_at[s + 1]]
+                if adds or removes:
+                    running = _apply(running, adds, removes, nbytes)
+            yield running
+
+
+def _flatten(lists: list[list[int]]) -> tuple[array, array]:
+    """Lists as one flat array of values and one of offsets (compact: no object per segment)."""
+    values, offsets = array("q"), array("q", [0])
+    for items in lists:
+        values.extend(items)
+        offsets.append(len(values))
+    return values, offsets
+
+
+class Masks(Sequence[int]):
+    """A read-only view of a numeric column's per-segment masks (``Column.masks``)."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: SegmentIndex):
+        self._index = index
+
+    def __len__(self) -> int:
+        return self._index.segments
+
+    def __getitem__(self, s: Any) -> Any:
+        if isinstance(s, slice):
+            return [self[i] for i in range(*s.indices(len(self)))]
+        if s < 0:
+            s += len(self)
+        if not 0 <= s < len(self):
+            raise IndexError(s)
+        return self._index.mask(s)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,22 +356,44 @@ def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Col
     points = sorted({p for _, c in cells for p in (c.lo, c.hi) if p is not None})
     position = {p: i for i, p in enumerate(points)}
     k = len(points)
-    add = [0] * (2 * k + 2)
-    remove = [0] * (2 * k + 2)
+    spans: list[tuple[int, int] | None] = [None] * (all_rows.bit_length())
     for index, c in cells:
         start = 0 if c.lo is None else 2 * position[c.lo] + (1 if c.lo_closed else 2)
         end = 2 * k if c.hi is None else 2 * position[c.hi] + (1 if c.hi_closed else 0)
-        if start <= end:
-            add[start] |= 1 << index
-            remove[end + 1] |= 1 << index
-    masks = []
-    running = free
-    for s in range(2 * k + 1):
-        if add[s] or remove[s]:
-            running = (running | add[s]) & ~remove[s] | free
-        masks.append(running)
-    inside = [m for s, m in enumerate(masks) if segment_witness(spec, points, s) is not None]
-    return Column(spec.id, None, tuple(points), tuple(masks), _and_all(inside, all_rows), or_all(inside))
+        spans[index] = (start, end) if start <= end else EMPTY_SPAN
+    every, some = span_bounds(spans, [segment_witness(spec, points, s) is not None for s in range(2 * k + 1)])
+    return Column(spec.id, None, tuple(points), tuple(spans), every, some)
+
+
+EMPTY_SPAN = (1, 0)
+"""The span of a condition no segment satisfies."""
+
+
+def span_bounds(spans: Any, inside: list[bool]) -> tuple[int, int]:
+    """(every, some): rows accepting every / at least one of the segments marked ``inside``.
+
+    From the spans alone, in O(rows + segments): a row accepts some inside
+    segment when its span holds one, every one when it spans the first to the
+    last (no inside segment at all: every row accepts "all", none "some").
+    """
+    before = [0]
+    for flag in inside:
+        before.append(before[-1] + flag)
+    marked = [s for s, flag in enumerate(inside) if flag]
+    first, last = (marked[0], marked[-1]) if marked else (None, None)
+    every = some = 0
+    for row, span in enumerate(spans):
+        if span is None:
+            every |= 1 << row
+            if first is not None:
+                some |= 1 << row
+            continue
+        a, b = span
+        if a <= b and before[b + 1] - before[a]:
+            some |= 1 << row
+        if first is None or (a <= first and last <= b):
+            every |= 1 << row
+    return every, some
 
 
 def _and_all(masks: list[int], all_rows: int) -> int:
@@ -275,18 +453,12 @@ def witness(spec: InputSpec, iv: Interval) -> Num | None:
             return lo
         if hi_closed:
             return hi
-        ctx = Context(prec=max(_digits(lo), _digits(hi)) + 4)
-        return cond.exact(ctx.divide(ctx.add(Decimal(lo), Decimal(hi)), Decimal(2)))
+        return numbers.midpoint(lo, hi)
     if lo is not None:
-        return lo if lo_closed else cond.exact(Decimal(lo) + 1)
+        return lo if lo_closed else numbers.add(lo, 1)
     if hi is not None:
-        return hi if hi_closed else cond.exact(Decimal(hi) - 1)
+        return hi if hi_closed else numbers.subtract(hi, 1)
     return 0
-
-
-def _digits(n: Num) -> int:
-    d = Decimal(n)
-    return max(len(d.as_tuple().digits), 1) + abs(d.as_tuple().exponent if isinstance(d.as_tuple().exponent, int) else 0)
 
 
 def _ceil(n: Num) -> int:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from . import space
@@ -41,14 +40,28 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class TextChange:
+    """Wording that changed where the ids stayed: where (``outcomes.rag.title``), before and after."""
+
+    path: str
+    old: Any  # a string, a list of strings (choose_when, tradeoffs), or None where it was left out
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
 class Diff:
     changes: tuple[Change, ...]
     added: dict[str, list[str]]  # inputs, options ("input:option"), outcomes, ranges (numeric answers)
     removed: dict[str, list[str]]
-    text: tuple[str, ...]
+    text_changes: tuple[TextChange, ...]
     complete: bool  # False: the search ran out of time; more results may change
     old_version: str
     new_version: str
+
+    @property
+    def text(self) -> tuple[str, ...]:
+        """Where the wording changed (the JSON field ``text``)."""
+        return tuple(t.path for t in self.text_changes)
 
     @property
     def required(self) -> str:
@@ -75,6 +88,7 @@ class Diff:
             "added": self.added,
             "removed": self.removed,
             "text": list(self.text),
+            "text_changes": [{"path": t.path, "old": t.old, "new": t.new} for t in self.text_changes],
             "complete": self.complete,
             "version": {"old": self.old_version, "new": self.new_version, "required": self.required, "ok": self.ok},
         }
@@ -235,8 +249,12 @@ def _joint(old: CompiledTable, new: CompiledTable) -> tuple[CompiledTable, int]:
 def _shifted(column: Column, factor: int, others: int) -> Column:
     """A column of one version in the joint table: its masks moved into place, the other version's rows free."""
     table = None if column.table is None else {k: v * factor | others for k, v in column.table.items()}
-    masks = None if column.masks is None else tuple(m * factor | others for m in column.masks)
-    return Column(column.input, table, column.points, masks, column.every * factor | others, column.some * factor | others)
+    spans = None
+    if column.spans is not None:
+        before = factor.bit_length() - 1
+        after = max(others.bit_length() - before - len(column.spans), 0)
+        spans = (None,) * before + column.spans + (None,) * after
+    return Column(column.input, table, column.points, spans, column.every * factor | others, column.some * factor | others)
 
 
 def _shared(a: tuple[InputSpec, Column], b: tuple[InputSpec, Column], n_old: int) -> tuple[InputSpec, Column]:
@@ -254,34 +272,36 @@ def _shared(a: tuple[InputSpec, Column], b: tuple[InputSpec, Column], n_old: int
     kind = "integer" if "integer" in (sa.type, sb.type) else "number"
     spec = InputSpec(sb.id, kind, sb.prompt, sb.help, (), lo, hi)
     points = tuple(sorted(set(ca.points or ()) | set(cb.points or ())))  # type: ignore[arg-type]
-    masks = []
-    for s in range(2 * len(points) + 1):
-        x = _inside(points, s)
-        masks.append(ca.lookup(x) | cb.lookup(x) * shift)
-    return spec, Column(sb.id, None, points, tuple(masks), 0, 0)
+    spans = _moved(ca, points) + _moved(cb, points)
+    return spec, Column(sb.id, None, points, spans, 0, 0)
 
 
-def _inside(points: tuple[Any, ...], s: int) -> Any:
-    """A number inside segment ``s`` (the point itself, or between its neighbours)."""
-    if s % 2:
-        return points[s // 2]
-    i = s // 2
-    if not points:
-        return 0
-    if i == 0:
-        return Decimal(points[0]) - 1
-    if i == len(points):
-        return Decimal(points[-1]) + 1
-    return (Decimal(points[i - 1]) + Decimal(points[i])) / 2
+def _moved(column: Column, points: tuple[Any, ...]) -> tuple[tuple[int, int] | None, ...]:
+    """The column's row spans as segments of the joint ``points`` (a superset of its own)."""
+    own = column.points or ()
+    at = {p: 2 * i + 1 for i, p in enumerate(points)}  # a point's own segment in the joint line
+    last = 2 * len(points)
+
+    def start(s: int) -> int:
+        if s % 2:
+            return at[own[s // 2]]
+        return 0 if s == 0 else at[own[s // 2 - 1]] + 1
+
+    def end(s: int) -> int:
+        if s % 2:
+            return at[own[s // 2]]
+        return last if s // 2 == len(own) else at[own[s // 2]] - 1
+
+    return tuple(span if span is None or span[0] > span[1] else (start(span[0]), end(span[1])) for span in column.spans or ())
 
 
-def _texts(old: Any, new: Any) -> list[str]:
+def _texts(old: Any, new: Any) -> list[TextChange]:
     """Wording that changed where the ids stayed: prompts, labels, titles, summaries, reasons."""
-    out: list[str] = []
+    out: list[TextChange] = []
 
     def check(where: str, a: Any, b: Any) -> None:
         if a != b:
-            out.append(where)
+            out.append(TextChange(where, list(a) if isinstance(a, tuple) else a, list(b) if isinstance(b, tuple) else b))
 
     check("title", old.title, new.title)
     check("summary", old.summary, new.summary)

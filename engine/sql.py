@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from . import numbers
 from .answers import accepts
 from .compiler import Column, CompiledTable, InputSpec, segment_bounds
 from .conditions import Num, format_number
@@ -66,8 +67,8 @@ DATA_SCALE = 18  # decimal places a number input keeps at least (DECIMAL(38, 18)
 SQLITE_DIGITS = 15  # significant digits every double holds exactly (DBL_DIG)
 MAX_EXPONENT_DIGITS = 6  # "1e1234567": a longer exponent is beyond range (and could overflow the INT cast)
 
-_INTEGER = "^[-+]?[0-9]+$"
-_NUMBER = "^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$"
+_INTEGER = f"^{numbers.INTEGER}$"
+_NUMBER = f"^{numbers.NUMBER}$"
 _BOOLEANS = ("true", "false")
 
 
@@ -235,7 +236,7 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
     if spec.type == "boolean":
         if kind == "boolean":
             return _Reader(spec, _case([missing]), source.copy(), None)
-        word = _fill("LOWER(TRIM(:t))", t=text)
+        word = _fill("LOWER(TRIM(BOTH ' ' FROM :t))", t=text)  # spaces only (numbers.py): DuckDB's TRIM also strips NBSP
         bad = exp.Not(this=exp.In(this=word.copy(), expressions=[_text(b) for b in _BOOLEANS]))
         return _Reader(spec, _case([missing, (bad, _text(f"{spec.id}: expected true or false"))]), exp.EQ(this=word, expression=_text("true")), None)
     number = number_type(spec, column, dialect)
@@ -249,8 +250,10 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
             value = exp.TryCast(this=source.copy(), to=_type(number.sql_type), safe=True)
             branches.append((exp.Is(this=value.copy(), expression=exp.Null()), _text(f"{spec.id}: {number.limit(integer)}")))
     else:
-        trimmed = _fill("TRIM(:t)", t=text)
-        syntax = _fill(f"REGEXP_LIKE(:t, '{_INTEGER if integer else _NUMBER}')", t=trimmed)
+        trimmed = _fill("TRIM(BOTH ' ' FROM :t)", t=text)
+        # "$" also matches before a final newline in Java (Spark) and Python (SQLite's REGEXP): refuse any
+        # character outside the grammar's own first
+        syntax = _fill(f"(REGEXP_LIKE(:t, '{_INTEGER if integer else _NUMBER}') AND NOT REGEXP_LIKE(:t, '[^-+.0-9eE]'))", t=trimmed)
         fits = _integer_fits(trimmed, number) if integer else _number_fits(trimmed, number)
         value = exp.TryCast(this=trimmed.copy(), to=_type(number.sql_type), safe=True)  # PostgreSQL: CAST
         branches = [
@@ -401,14 +404,13 @@ def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
         if len(accepted) == 1:
             return exp.EQ(this=reader.value.copy(), expression=_text(accepted[0]))
         return exp.In(this=reader.value.copy(), expressions=[_text(v) for v in accepted])
-    segments = [s for s, mask in enumerate(column.masks or ()) if mask & bit]
-    if len(segments) == len(column.masks or ()):
+    span = column.spans[row]  # type: ignore[index]  # the row's own run of segments: O(1), not a scan of every mask
+    if span is None or span == (0, 2 * len(column.points)):
         return None
-    if not segments:
+    if span[0] > span[1]:
         return exp.false()
-    assert segments == list(range(segments[0], segments[-1] + 1)), "a condition is one interval"
-    lo = segment_bounds(column.points, segments[0])
-    hi = segment_bounds(column.points, segments[-1])
+    lo = segment_bounds(column.points, span[0])
+    hi = segment_bounds(column.points, span[1])
     number = reader.number
     assert number is not None
     parts = []

@@ -43,6 +43,10 @@ def run_script(*args: str) -> str:
             [rf"^python -c pass +{FIGURE}", rf"^crossroads evaluate \(bundled, warm cache\) +{FIGURE} +{FIGURE}×", r"^target warm evaluate"],
         ),
         (
+            ["benchmarks/bench_growth.py", "--quick"],
+            [rf"^ +300 +[0-9]+ +{FIGURE}", rf"^ +1200 +[0-9]+ +{FIGURE}", r"^entry bytes per row, .*\(linear\)$", r"^page bytes per row, .*\(linear\)$"],
+        ),
+        (
             ["benchmarks/bench_lint.py", "--quick"],
             [rf"^bundled rag-or-fine-tune +{FIGURE}", r"^7,776-row unique, broken .*conflict 1, gap 1,", r"^12 inputs × 2,000 rows"],
         ),
@@ -51,7 +55,7 @@ def run_script(*args: str) -> str:
             [rf"^commented, to format +4,000 .* {FIGURE}× +{FIGURE}× ", rf"^already formatted +4,000 .* {FIGURE}×", r"^target fmt within 2× of the loader"],
         ),
     ],
-    ids=["evaluate", "cli", "lint", "fmt"],
+    ids=["evaluate", "cli", "growth", "lint", "fmt"],
 )
 def test_benchmark_prints_figures(args: list[str], figures: list[str]) -> None:
     out = run_script(*args)

@@ -63,7 +63,8 @@ def _missing_browser() -> str | None:
         missing.append("the selenium package (pip install '.[browser]')")
     if not missing:
         return None
-    return "no browser for the page tests: missing " + ", ".join(missing) + " (apt-get install chromium chromium-driver)"
+    hint = " (apt-get install chromium chromium-driver)" if any(p in missing for p in (CHROMIUM, CHROMEDRIVER)) else ""
+    return "no browser for the page tests: missing " + ", ".join(missing) + hint
 
 
 @pytest.fixture(scope="module")
