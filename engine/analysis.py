@@ -252,6 +252,8 @@ def row_witnesses(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECO
 
 def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Report:
     """The analysis behind ``analyse``, with the uncapped gap regions and row witnesses."""
+    if space.too_large(table):
+        return _too_large(table)
     budget = Budget(max_seconds)
     state = _State()
     policy = _Policy(table, state)
@@ -317,6 +319,20 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
     witnesses = {rules[r].id: w for r, w in sorted(state.witnesses.items())}
     regions = tuple(w for w, _ in gaps)
     return Report(tuple(findings), regions, witnesses, complete)
+
+
+def _too_large(table: CompiledTable) -> Report:
+    """The report of a table past ``space.MAX_PIECE_BITS``: no search, and a warning saying why."""
+    megabytes = space.piece_bits(table) / 8 / 2**20
+    limit = space.MAX_PIECE_BITS / 8 / 2**20
+    finding = Finding(
+        "analysis-incomplete",
+        "warning",
+        f"row analysis not run: its search would hold about {megabytes:,.0f} MiB of row masks "
+        f"({len(table.rules):,} rows × the segments of the numeric inputs), over the {limit:,.0f} MiB limit; "
+        "no row was checked for being unreachable, conflicting, redundant or mergeable, nor the table for gaps",
+    )
+    return Report((finding,), (), {}, False)
 
 
 def _cover(table: CompiledTable, pieces: Any, row: int, budget: Budget) -> int:

@@ -115,6 +115,8 @@ def diff(old_model: Any, new_model: Any, *, max_seconds: float = 60.0) -> Diff:
     old, new = compile_table(old_model), compile_table(new_model)
     added, removed = _structure(old, new)
     joint, n_old = _joint(old, new)
+    if space.too_large(joint):  # too big to search (space.MAX_PIECE_BITS): incomplete, so a major bump is required
+        return Diff((), added, removed, tuple(_texts(old_model, new_model)), False, old.version, new.version)
     pieces = space.root_pieces(joint)
     old_rows, new_rows = (1 << n_old) - 1, joint.all_rows >> n_old
     regions: dict[tuple[Any, Any], list] = {}

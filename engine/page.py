@@ -32,7 +32,7 @@ from .answers import accepts as accepts_en
 from .compiler import CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW, CompiledTable, InputSpec, segment_witness
 from .conditions import format_number
 from .i18n import Catalog, accepts, messages
-from .partial import MAX_PIECE_BITS
+from .space import MAX_PIECE_BITS
 from .translations import localize
 
 UI_KEYS = ("placeholder", "why", "choose_when", "tradeoffs", "recommendation", "no_match", "collected", "violation")

@@ -21,12 +21,6 @@ from .space import Budget, Exhausted, Piece, bits, lowest
 MAX_NODES = 20_000
 """Regions searched per partial evaluation before falling back (a few ms)."""
 
-MAX_PIECE_BITS = 1 << 29
-"""The search holds one row mask per segment of every unanswered number: past
-rows × segments = 2²⁹ bits (64 MiB) in all it is not started and the result is
-the sound bound (``exact`` false), so memory stays bounded on huge tables. The
-guide page applies the same rule."""
-
 ERROR = "error"  # a completion breaks the unique/any hit policy
 NO_MATCH = "no-match"  # a completion matches no row and there is no default
 VARIES = -1  # the deciding row differs between completions
@@ -48,7 +42,7 @@ class Completions:
 def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: int | None = None) -> Completions | None:
     """The results of every completion of ``answers`` (parsed); None past the budget."""
     rows = len(table.rules)
-    if sum(2 * len(c.points) + 1 for c in table.columns if c.points is not None and c.input not in answers) * rows > MAX_PIECE_BITS:
+    if space.too_large(table, skip=answers):  # see space.MAX_PIECE_BITS
         return None
     pieces = []
     for spec, column, root in zip(table.inputs, table.columns, _lazy_roots(table)):
@@ -152,7 +146,7 @@ def open_questions(table: CompiledTable, answers: Mapping[str, Any]) -> tuple[st
     for spec, column in zip(table.inputs, table.columns):
         if spec.id not in missing:
             continue
-        if column.points is not None and (2 * len(column.points) + 1) * len(table.rules) > MAX_PIECE_BITS:
+        if column.points is not None and space.too_large(table, skip=[i.id for i in table.inputs if i.id != spec.id]):
             out.append(spec.id)  # too big to split into pieces: open (sound)
         elif len({p.mask & possible for p in space.input_pieces(spec, column)}) > 1:
             out.append(spec.id)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Container, Iterator
 
 from .compiler import CompiledTable, InputSpec, segment_bounds, segment_witness
 from .conditions import Interval, format_number
@@ -91,6 +91,24 @@ class Leaf:
 Hook = Callable[[int, int], "tuple[int, bool]"]
 """``hook(live, guaranteed) -> (live, settle)``: the policy's chance to drop rows
 that cannot matter below this node, or to stop the search here."""
+
+
+MAX_PIECE_BITS = 1 << 29
+"""A search holds one row mask per segment of every numeric input it splits: past rows ×
+segments = 2²⁹ bits (64 MiB) in all it is not started — the row analysis and ``diff`` then
+report that they are incomplete, partial answers fall back to the sound bound (``exact``
+false) — so memory stays bounded on huge tables (100,000 rows of one integer input each
+with its own value: 2·10¹⁰ bits). The guide page applies the same rule."""
+
+
+def piece_bits(table: CompiledTable, skip: Container[str] = ()) -> int:
+    """The bits ``root_pieces`` would hold for the numeric inputs not in ``skip``."""
+    return sum(2 * len(c.points) + 1 for c in table.columns if c.points is not None and c.input not in skip) * len(table.rules)
+
+
+def too_large(table: CompiledTable, skip: Container[str] = ()) -> bool:
+    """Whether splitting the numeric inputs not in ``skip`` into pieces is past ``MAX_PIECE_BITS``."""
+    return piece_bits(table, skip) > MAX_PIECE_BITS
 
 
 def root_pieces(table: CompiledTable) -> tuple[tuple[Piece, ...], ...]:

@@ -157,3 +157,24 @@ def test_out_of_time_for_covers_names_every_overlapping_earlier_row(monkeypatch:
     assert report.complete
     unreachable = [f for f in report.findings if f.code == "unreachable"]
     assert [f.rules for f in unreachable] == [("guest-again", "guest")]  # guest-no-mfa does not overlap it
+
+
+def test_a_table_past_the_search_memory_limit_is_reported_not_searched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # 100,000 equality rows of one integer would need 2e10 bits of masks: a limit, not gigabytes.
+    from crossroads.engine import space
+
+    rows = "".join(f"  - {{id: r{i}, when: {{n: {i}}}, then: a}}\n" for i in range(40))
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "format: crossroads/1\nid: t\nversion: 1.0.0\ntitle: T\nhit_policy: first\n"
+        "inputs: [{id: n, prompt: N?, type: integer}]\noutcomes: [{id: a, title: A}]\nrules:\n" + rows,
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(space, "MAX_PIECE_BITS", 40 * 81 - 1)  # one bit short of this table's 81 segments × 40 rows
+    result = CliRunner().invoke(cli, ["lint", str(path), "--format", "json"])
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["code"] == "analysis-incomplete" and "row analysis not run" in finding["message"]
+    assert result.exit_code == 0
+    monkeypatch.setattr(space, "MAX_PIECE_BITS", 40 * 81)
+    codes = {f["code"] for f in json.loads(CliRunner().invoke(cli, ["lint", str(path), "--format", "json"]).stdout)["findings"]}
+    assert "gap" in codes and "analysis-incomplete" not in codes

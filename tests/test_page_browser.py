@@ -634,7 +634,7 @@ def test_checkpoints_and_events_agree_with_python(
     driver: Any, pages: dict[str, Path], monkeypatch: pytest.MonkeyPatch, checkpoints: Any, piece_bits: Any
 ) -> None:
     """page.js rebuilds masks from checkpoints and events (linear); the same answers as Python at any step."""
-    from crossroads.engine import partial
+    from crossroads.engine import space
 
     table = compile_yaml(EQUALITY)
     data = evaluator_data(table)
@@ -642,7 +642,7 @@ def test_checkpoints_and_events_agree_with_python(
         data["checkpointBits"] = checkpoints
     if piece_bits:
         data["maxPieceBits"] = piece_bits
-        monkeypatch.setattr(partial, "MAX_PIECE_BITS", piece_bits)
+        monkeypatch.setattr(space, "MAX_PIECE_BITS", piece_bits)
     answer_sets = [{}, {"x": 3}, {"y": 2}, {"y": "51"}] + [{"x": x, "y": y} for x in (-1, 0, 1, 7, 20, 39, 40) for y in (-3, 0, 5, 38, 50)]
     answer_sets += [{"x": x} for x in range(-2, 45, 3)]
     open_page(driver, pages["en"])

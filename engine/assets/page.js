@@ -207,7 +207,7 @@
       return out;
     }
 
-    // partial.MAX_PIECE_BITS: the exact search holds a mask per segment of every pending number.
+    // space.MAX_PIECE_BITS: the exact search holds a mask per segment of every pending number.
     function tooBig(pending) {
       var segments = 0;
       pending.forEach(function (inp) { if (inp.points) segments += 2 * inp.points.length + 1; });
