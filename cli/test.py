@@ -73,28 +73,29 @@ def _run_file(name: str, with_coverage: bool, generate: bool, max_bytes: int, ma
     compiled = compile_table(table)
     cov = None
     if with_coverage or generate:
-        witnesses, complete = _witnesses(compiled, max_seconds)
+        witnesses, complete, conflicting = _witnesses(compiled, max_seconds)
         if generate and name.endswith(".json"):
             click.echo(f"{name}: not generating examples: a JSON table stays JSON (add them by hand)", err=True)
         elif generate:
             runs = run_examples(table, compiled, document)
-            new = missing_examples(compiled, coverage(compiled, runs, witnesses, complete=complete), witnesses)
+            new = missing_examples(compiled, coverage(compiled, runs, witnesses, complete=complete, conflicting=conflicting), witnesses)
             if new:
                 table, document, compiled = _write_examples(name, data, new, max_bytes)
                 click.echo(f"{name}: added {counted(len(new), 'example')} for uncovered rows", err=True)
     runs = run_examples(table, compiled, document)
     if with_coverage:
-        cov = coverage(compiled, runs, witnesses, complete=complete)
+        cov = coverage(compiled, runs, witnesses, complete=complete, conflicting=conflicting)
     row_lines = {rule.id: document.position(("rules", n))[0] for n, rule in enumerate(table.rules)}
     return FileReport(name, compiled, runs, cov, seconds=time.perf_counter() - started, row_lines=row_lines)
 
 
-def _witnesses(compiled: CompiledTable, max_seconds: float) -> tuple[dict[str, Any], bool]:
-    """The analysis' row witnesses, and whether it completed within its budget."""
+def _witnesses(compiled: CompiledTable, max_seconds: float) -> tuple[dict[str, Any], bool, frozenset[str]]:
+    """The analysis' row witnesses, whether it completed within its budget, and the rows in conflicts."""
     from crossroads.engine import analysis
 
     report = analysis.run(compiled, max_seconds=max_seconds)
-    return dict(report.witnesses), report.complete
+    conflicting = frozenset(r for f in report.findings if f.code == "conflict" for r in f.rules)
+    return dict(report.witnesses), report.complete, conflicting
 
 
 def _write_examples(name: str, data: bytes, new: list[dict[str, Any]], max_bytes: int) -> tuple[Table, Document, CompiledTable]:

@@ -115,6 +115,7 @@ def coverage_table(reports: Sequence[FileReport]) -> list[str]:
         lines_of = report.row_lines
         missing = [f"{r} (line {lines_of[r]})" if r in lines_of else r for r in cov.uncovered]
         missing += [f"{r} (unreachable)" for r in cov.unreachable]
+        missing += [f"{r} (always conflicts: see lint)" for r in cov.conflicting]
         if not cov.complete:
             missing.append("(analysis incomplete: every row counted as reachable)")
         rows.append((report.file, str(len(cov.reachable)), str(len(cov.covered)), f"{cov.percent:.1f}%", ", ".join(missing)))

@@ -21,7 +21,7 @@ decides. Everything here is pure; the CLI prints and writes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -67,6 +67,7 @@ class Coverage:
     uncovered: tuple[str, ...]  # reachable, exercised by no example
     unreachable: tuple[str, ...]
     complete: bool = True  # False: the analysis ran out of time, every row counted as reachable
+    conflicting: tuple[str, ...] = ()  # rows that match answers but always conflict (lint's conflict): never coverable
 
     @property
     def percent(self) -> float:
@@ -124,9 +125,14 @@ def exercised(result: Result, compiled: CompiledTable) -> tuple[str, ...]:
     return (result.rule,) if result.rule else ()
 
 
-def coverage(compiled: CompiledTable, runs: tuple[ExampleRun, ...], witnesses: Mapping[str, Any], *, complete: bool = True) -> Coverage:
+def coverage(
+    compiled: CompiledTable, runs: tuple[ExampleRun, ...], witnesses: Mapping[str, Any], *, complete: bool = True, conflicting: Collection[str] = ()
+) -> Coverage:
     """Coverage of the reachable rows: the keys of ``witnesses`` (``analysis.row_witnesses``).
 
+    A row without a witness is unreachable, unless it is one of ``conflicting`` (rows in the
+    analysis' conflicts): it matches answers, but each of them breaks the hit policy, so no
+    example can exercise it — listed apart, as ``lint`` reports it, not as unreachable.
     When the analysis did not complete (``complete=False``) reachability is
     unknown, so every row counts as reachable: the percentage can only be too
     low, never flatter the table.
@@ -134,13 +140,15 @@ def coverage(compiled: CompiledTable, runs: tuple[ExampleRun, ...], witnesses: M
     rows = tuple(r.id for r in compiled.rules)
     hit = {rule for run in runs for rule in run.exercised}
     reachable = tuple(r for r in rows if r in witnesses or r in hit or not complete)
+    others = [r for r in rows if r not in reachable]
     return Coverage(
         rows,
         reachable,
         tuple(r for r in reachable if r in hit),
         tuple(r for r in reachable if r not in hit),
-        tuple(r for r in rows if r not in reachable),
+        tuple(r for r in others if r not in conflicting),
         complete,
+        tuple(r for r in others if r in conflicting),
     )
 
 
@@ -237,5 +245,6 @@ def coverage_json(cov: Coverage) -> dict[str, Any]:
         "percent": round(cov.percent, 2),
         "uncovered": list(cov.uncovered),
         "unreachable": list(cov.unreachable),
+        "conflicting": list(cov.conflicting),
         "complete": cov.complete,
     }

@@ -201,3 +201,19 @@ def test_a_bad_example_fails_as_a_test_and_the_table_still_evaluates(args: list[
     result = CliRunner().invoke(cli, [args[0], path, *args[1:]], input='{"n": 3}\n')
     assert result.exit_code == code, result.output
     assert words in result.output
+
+
+def test_coverage_and_lint_agree_on_a_row_that_only_conflicts() -> None:
+    # lint reports `overlap` as a conflict, never as unreachable; coverage says the same.
+    from click.testing import CliRunner
+    from crossroads.cli.main import cli
+
+    path = str(EXAMPLES / "conflicting-row.yaml")
+    lint = json.loads(CliRunner().invoke(cli, ["lint", path, "--format", "json"]).stdout)["findings"]
+    assert [(f["code"], f["rules"]) for f in lint] == [("conflict", ["low", "overlap"])]
+    report = json.loads(CliRunner().invoke(cli, ["test", "--coverage", "--format", "json", path]).stdout)
+    (file_report,) = report["files"]
+    cov = file_report["coverage"]
+    assert cov["unreachable"] == [] and cov["conflicting"] == ["overlap"]
+    text = CliRunner().invoke(cli, ["test", "--coverage", path]).stdout
+    assert "overlap (always conflicts: see lint)" in text and "unreachable" not in text
