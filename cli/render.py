@@ -81,4 +81,6 @@ def result_text(table: CompiledTable, result: Result, colour: bool = False, cata
         lines += [f"  - {i}: {prompts[i]}" for i in result.missing]
         titles = {o.id: o.title for o in table.outcomes}
         lines += ["", catalog["possible"]] + [f"  - {titles[o]} ({o})" for o in result.possible]
+        if result.error_possible:
+            lines += ["", catalog["possible_error"]]
     return "\n".join(lines) + "\n"

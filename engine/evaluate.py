@@ -114,6 +114,7 @@ class Result:
     possible: tuple[str, ...]
     table: TableRef
     exact: bool = True  # False: the partial-answer search ran past its budget; status and possible are bounds
+    error_possible: bool = False  # some completion breaks the hit policy (proven: exact results only)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON result: answers as the CLI writes them (an exact decimal a float cannot hold
@@ -130,6 +131,7 @@ class Result:
             "missing": list(self.missing),
             "possible": list(self.possible),
             "exact": self.exact,
+            "error_possible": self.error_possible,
             "table": {"id": self.table.id, "version": self.table.version},
         }
 
@@ -209,6 +211,7 @@ def _exact(table: CompiledTable, answers: Mapping[str, Any], definite: int, miss
         possible=tuple(ids[o] for o in sorted(reachable)),
         table=TableRef(table.id, table.version),
         exact=True,
+        error_possible=ERROR in results,
     )
 
 

@@ -195,7 +195,7 @@ def describe_result(run: ExampleRun, compiled: CompiledTable) -> str:
     if r is None:
         return f"error: {run.error}"
     if r.status == UNDECIDED:
-        return "undecided (still possible: " + ", ".join(r.possible) + ")"
+        return "undecided (still possible: " + ", ".join(r.possible) + ("; for some answers the hit policy breaks" if r.error_possible else "") + ")"
     if r.status == NO_MATCH:
         return "no row matches, and the table has no default"
     if compiled.hit_policy == "collect":

@@ -171,3 +171,19 @@ def test_rule_without_when_matches_everything() -> None:
     t = table("unique", "  - {id: all, when: {}, then: mid}\n")
     assert decide(t, {"size": 0, "kind": "c"}) == ("decided", "mid", "all")
     assert evaluate(t, {}).status == "decided"
+
+
+def test_partial_answers_say_when_some_completions_break_the_hit_policy(compile_table_text) -> None:
+    table = compile_table_text(
+        "format: crossroads/1\nid: t\nversion: 1.0.0\ntitle: T\nhit_policy: unique\n"
+        "inputs: [{id: x, prompt: X?, type: integer}, {id: y, prompt: Y?, type: boolean}]\n"
+        "outcomes: [{id: a, title: A}, {id: b, title: B}]\n"
+        "rules: [{id: low, when: {x: '< 5'}, then: a}, {id: high, when: {x: '> 3'}, then: b}]\n"
+    )
+    from crossroads.cli.render import result_text
+
+    result = evaluate(table, {"y": True})
+    assert (result.status, result.possible, result.error_possible) == ("undecided", ("a", "b"), True)
+    assert result.to_json()["error_possible"] is True
+    assert "the table's hit policy breaks" in result_text(table, result)
+    assert evaluate(table, {"x": 9}).error_possible is False
