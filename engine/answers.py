@@ -22,8 +22,16 @@ from .compiler import InputSpec
 from .conditions import exact, format_number
 from .errors import AnswerError, NotJSON
 
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
+TRUE_WORDS = ("true", "yes", "y", "1")
+FALSE_WORDS = ("false", "no", "n", "0")
+"""A boolean written as text, in any case, ASCII spaces around ignored: the same words for ``-a``,
+``--answers``, ``batch`` lines, CSV/Parquet cells (``sql.py``) and the page (``page.py`` passes them on)."""
+
+
+def boolean_word(text: str) -> bool | None:
+    """The boolean a word means (``TRUE_WORDS``/``FALSE_WORDS``), or None."""
+    word = text.strip(" ").lower()
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 
 
 def accepts(spec: InputSpec) -> str:
@@ -78,12 +86,10 @@ def parse_text(spec: InputSpec, text: str) -> Any:
     if spec.type == "choice":
         return _option(spec, text)
     if spec.type == "boolean":
-        word = text.strip(" ").lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-        raise _bad(spec, _show(text))
+        value = boolean_word(text)
+        if value is None:
+            raise _bad(spec, _show(text))
+        return value
     return _number(spec, text)
 
 
@@ -120,9 +126,10 @@ def parse_value(spec: InputSpec, value: Any) -> Any:
     if spec.type == "boolean":
         if value is True or value is False:
             return value
-        if isinstance(value, str) and value.strip(" ").lower() in ("true", "false"):  # spaces only, as SQL's TRIM
-            return value.strip(" ").lower() == "true"
-        raise _bad(spec, _show(value))
+        word = boolean_word(value) if isinstance(value, str) else None
+        if word is None:
+            raise _bad(spec, _show(value))
+        return word
     if isinstance(value, bool):
         raise _bad(spec, _show(value))
     if isinstance(value, str):

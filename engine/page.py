@@ -28,7 +28,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from .answers import accepts as accepts_en
+from .answers import FALSE_WORDS, TRUE_WORDS, accepts as accepts_en
 from .compiler import CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW, CompiledTable, InputSpec, segment_witness
 from .conditions import format_number
 from .i18n import Catalog, accepts, messages
@@ -80,6 +80,7 @@ def evaluator_data(table: CompiledTable) -> dict[str, Any]:
         "all": _hex(table.all_rows),
         "outcomeRows": [_hex(m) for m in table.outcome_rows],
         "inputs": [_input_data(spec, column) for spec, column in zip(table.inputs, table.columns)],
+        "booleanWords": [list(TRUE_WORDS), list(FALSE_WORDS)],
         "maxPieceBits": MAX_PIECE_BITS,
         "checkpointBits": [CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW],
     }

@@ -50,7 +50,7 @@ from decimal import Decimal
 from functools import cache
 
 from . import numbers
-from .answers import accepts
+from .answers import FALSE_WORDS, TRUE_WORDS, accepts
 from .compiler import Column, CompiledTable, InputSpec, segment_bounds
 from .conditions import Num, format_number
 from .errors import DataError, NotExpressible
@@ -69,7 +69,6 @@ MAX_EXPONENT_DIGITS = 6  # "1e1234567": a longer exponent is beyond range (and c
 
 _INTEGER = f"^{numbers.INTEGER}$"
 _NUMBER = f"^{numbers.NUMBER}$"
-_BOOLEANS = ("true", "false")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +236,9 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
         if kind == "boolean":
             return _Reader(spec, _case([missing]), source.copy(), None)
         word = _fill("LOWER(TRIM(BOTH ' ' FROM :t))", t=text)  # spaces only (numbers.py): DuckDB's TRIM also strips NBSP
-        bad = exp.Not(this=exp.In(this=word.copy(), expressions=[_text(b) for b in _BOOLEANS]))
-        return _Reader(spec, _case([missing, (bad, _text(f"{spec.id}: expected true or false"))]), exp.EQ(this=word, expression=_text("true")), None)
+        bad = exp.Not(this=exp.In(this=word.copy(), expressions=[_text(b) for b in TRUE_WORDS + FALSE_WORDS]))
+        is_true = exp.In(this=word, expressions=[_text(b) for b in TRUE_WORDS])
+        return _Reader(spec, _case([missing, (bad, _text(f"{spec.id}: expected {accepts(spec)}"))]), is_true, None)
     number = number_type(spec, column, dialect)
     integer = spec.type == "integer"
     if integer and kind == "integer" and number.significant is None:  # SQLite: via text, to count digits

@@ -65,6 +65,9 @@ def test_parse_text_rejects(spec, text, fragment) -> None:
         (CHOICE, "knowledge", "knowledge"),
         (BOOL, True, True),
         (BOOL, "false", False),
+        (BOOL, "no", False),  # the words -a takes, in data too
+        (BOOL, " YES ", True),
+        (BOOL, "0", False),
         (INT, 1000, 1000),
         (INT, Decimal("1000.0"), 1000),  # the same number
         (INT, "1000", 1000),
@@ -84,7 +87,8 @@ def test_parse_value_accepts(spec, value, expected) -> None:
         (CHOICE, "add knowledge", "unknown option"),  # data must carry the id itself
         (CHOICE, 1, "expected one of"),
         (BOOL, 1, "expected true or false"),
-        (BOOL, "yes", "expected true or false"),
+        (BOOL, "t", "expected true or false (yes/no)"),
+        (BOOL, "\tyes", "expected true or false (yes/no)"),
         (INT, Decimal("3.5"), "expected a whole number"),
         (INT, True, "expected a whole number"),
         (INT, -1, "out of range"),

@@ -52,6 +52,7 @@ def test_evaluate_json_has_every_result_field() -> None:
         "missing": [],
         "possible": ["fine-tune"],
         "exact": True,
+        "error_possible": False,
         "table": {"id": "rag-or-fine-tune", "version": "1.0.0"},
     }
     assert data["because"]
@@ -100,9 +101,12 @@ def test_answers_file_json_and_yaml(tmp_path: Path) -> None:
     j.write_text('{"change": "knowledge", "examples": 0}')
     assert json.loads(run("evaluate", "--answers", str(j), "--format", "json").stdout)["outcome"] == "rag"
     y = tmp_path / "a.yaml"
-    y.write_text("change: both\nexamples: 300\ncitations: no\n")  # YAML 1.2: `no` is a string
+    y.write_text("change: both\nexamples: 300\ncitations: no\n")  # YAML 1.2: `no` is a string, read as -a reads it
+    r = run("evaluate", "--answers", str(y), "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["answers"]["citations"] is False
+    y.write_text("change: both\nexamples: 300\ncitations: maybe\n")
     r = run("evaluate", "--answers", str(y))
-    assert r.exit_code == 2 and "citations: expected true or false" in r.stderr
+    assert r.exit_code == 2 and "citations: expected true or false (yes/no), got 'maybe'" in r.stderr
     y.write_text("change: both\nexamples: 300\n")
     assert json.loads(run("evaluate", "--answers", str(y), "--format", "json").stdout)["outcome"] == "rag-plus-fine-tune"
     r = run("evaluate", "--answers", "-", "--format", "json", input='{"change": "knowledge"}')

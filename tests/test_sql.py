@@ -131,7 +131,8 @@ def test_generated_tables_parity_with_typed_columns(case: tuple[Any, list[dict[s
         ({"citations": "BOOLEAN", "examples": "BIGINT"}, {"citations": True, "examples": 1000}, "rag-plus-fine-tune"),
         ({"citations": "VARCHAR", "examples": "DECIMAL(10, 2)"}, {"citations": "false", "examples": Decimal("999.00")}, None),  # '999.00' is no integer text
         ({"citations": "VARCHAR", "examples": "DOUBLE"}, {"citations": "false", "examples": 1000.0}, None),  # '1000.0' neither
-        ({"citations": "INTEGER", "examples": "INTEGER"}, {"citations": 0, "examples": 1000}, None),  # 0 is not false
+        ({"citations": "INTEGER", "examples": "INTEGER"}, {"citations": 0, "examples": 1000}, "fine-tune"),  # 0 is false, as -a citations=0
+        ({"citations": "INTEGER", "examples": "INTEGER"}, {"citations": 2, "examples": 1000}, None),  # 2 is no boolean
         ({"citations": "VARCHAR", "examples": "HUGEINT"}, {"citations": "FALSE", "examples": 10**30}, "fine-tune"),
     ],
 )

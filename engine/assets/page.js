@@ -125,8 +125,9 @@
       }
       if (inp.type === "boolean") {
         if (v === true || v === false) return v;
-        var word = typeof v === "string" ? v.replace(/^ +| +$/g, "").toLowerCase() : null; // spaces only, as Python and SQL
-        if (word === "true" || word === "false") return word === "true";
+        var word = typeof v === "string" ? v.replace(/^ +| +$/g, "").toLowerCase() : null; // answers.boolean_word
+        if (word !== null && data.booleanWords[0].indexOf(word) >= 0) return true;
+        if (word !== null && data.booleanWords[1].indexOf(word) >= 0) return false;
         throw bad(inp, show(v));
       }
       if (typeof v === "string") {
