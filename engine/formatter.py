@@ -110,9 +110,10 @@ def format_table(data: bytes, file: str, *, max_bytes: int = MAX_BYTES, append_e
     ``name``) to add at the end of ``examples``.
     """
     with _collector_paused():
-        expected = load_bytes(data, file, max_bytes).data  # the hardened loader, always first (its positions are dropped)
+        collect = ys.Collector()  # the source pass rides on the hardened loader's own parse
+        expected = load_bytes(data, file, max_bytes, observe=collect, positions=False).data
         original = decode(data, file)
-        out = _format(original.replace("\r\n", "\n").replace("\r", "\n"), expected, append_examples)
+        out = _format(collect.take(), expected, append_examples)
         if append_examples:
             expected = dict(expected, examples=[*expected.get("examples", []), *(dict(e) for e in append_examples)])
         if out != original:  # the same text as the input loads to the same data: nothing to check
@@ -138,9 +139,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _format(text: str, data: MappingT[str, Any], append_examples: SequenceT[MappingT[str, Any]]) -> str:
+def _format(source: ys.Source | None, data: MappingT[str, Any], append_examples: SequenceT[MappingT[str, Any]]) -> str:
     """The canonical text; the tree, plan and notes are gone when it returns (the check needs their memory)."""
-    source = ys.parse(text)
+    if source is None:  # the loader returned, so the source pass saw its whole parse
+        raise FormatError("internal error: the source pass saw no document; nothing written — please report this")
     root = source.root
     if append_examples:
         root = _with_examples(root, append_examples)
@@ -200,11 +202,14 @@ class _Plan:
         self.flow: dict[tuple[Any, ...], bool] = {}
         self.root = root
         self._index: dict[int, dict[Any, ys.Node]] = {}  # keys of the large mappings comments were looked up in
-        self.anchors: list[tuple[tuple[Any, ...], tuple[int, int]]] = []  # (path, (line, column)) in document order
+        # Every key and list item in document order: its path, and its (line, column); two flat lists,
+        # not a list of pairs, which at a million nodes would be a million tuples more.
+        self.anchor_paths: list[tuple[Any, ...]] = []
+        self.anchor_starts: list[tuple[int, int]] = []
         self._kinds: dict[tuple[Any, ...], _Kind] = {}
         self._keys: dict[tuple[str, str, bool], str] = {}
         self._walk(root, (), False)
-        self.anchor_lines = [pos[0] for _, pos in self.anchors]
+        self.anchor_lines = [pos[0] for pos in self.anchor_starts]
 
     def key_text(self, key: ys.Scalar, flow: bool = False) -> str:
         """``_key_text``, once per key text: a table repeats a few keys on every row."""
@@ -230,14 +235,16 @@ class _Plan:
             for key, value in node.entries:
                 child = path + (key.value,)
                 if key.start is not None:
-                    self.anchors.append((child, key.start))
+                    self.anchor_paths.append(child)
+                    self.anchor_starts.append(key.start)
                 self._walk(value, child, flow)
         else:
             for index, item in enumerate(node.items):
                 child = path + (index,)
                 start = _item_anchor(node, index, item)
                 if start is not None:
-                    self.anchors.append((child, start))
+                    self.anchor_paths.append(child)
+                    self.anchor_starts.append(start)
                 self._walk(item, child, flow)
 
     def _canonical_flow(self, node: ys.Mapping | ys.Sequence, path: tuple[Any, ...]) -> bool:
@@ -255,6 +262,12 @@ class _Plan:
 
     def node(self, path: tuple[Any, ...]) -> ys.Node | None:
         """The node at ``path`` (for comments only: no per-node table is kept for a million nodes)."""
+        return self.along(path)[-1] if path else self.root
+
+    def along(self, path: tuple[Any, ...]) -> list[ys.Node | None]:
+        """The nodes at ``path[:1]``, ``path[:2]``, ... ``path`` (None past a step that leads nowhere),
+        found in one walk from the root."""
+        out: list[ys.Node | None] = []
         node: ys.Node | None = self.root
         for step in path:
             if isinstance(node, ys.Sequence):
@@ -268,14 +281,14 @@ class _Plan:
                         index = self._index[id(node)] = {k.value: v for k, v in node.entries}
                     node = index.get(step)
             else:
-                return None
-        return node
+                node = None
+            out.append(node)
+        return out
 
-    def source_flow_root(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
+    def source_flow_root(self, path: tuple[Any, ...], along: list[ys.Node | None] | None = None) -> tuple[Any, ...]:
         """The outermost node around ``path`` written flow in the source (whose first line an
-        end-of-line comment after it is about), else ``path``."""
-        for n in range(1, len(path) + 1):
-            node = self.node(path[:n])
+        end-of-line comment after it is about), else ``path``; ``along``: ``self.along(path)``."""
+        for n, node in enumerate(self.along(path) if along is None else along, 1):
             if isinstance(node, (ys.Mapping, ys.Sequence)) and node.flow:
                 return path[:n]
         return path
@@ -317,7 +330,7 @@ class _Notes:
 def _attach(comments: Iterable[ys.Comment], plan: _Plan) -> _Notes:
     """Hang every comment and blank line on a node (see the module docstring for the rules)."""
     notes = _Notes([], [], {}, {}, {})
-    anchors, lines = plan.anchors, plan.anchor_lines
+    paths, lines = plan.anchor_paths, plan.anchor_lines
     gap: list[ys.Comment] = []
     gap_at: tuple[int, int] | None = None
     for c in comments:
@@ -326,7 +339,7 @@ def _attach(comments: Iterable[ys.Comment], plan: _Plan) -> _Notes:
             if i < 0:
                 notes.head.append(c.text)
             else:
-                _place_eol(c, anchors[i][0], plan, notes)
+                _place_eol(c, paths[i], plan, notes)
             continue
         at = (bisect_left(lines, c.line) - 1, bisect_right(lines, c.line))
         if at != gap_at:
@@ -350,12 +363,13 @@ def _place_eol(c: ys.Comment, path: tuple[Any, ...], plan: _Plan, notes: _Notes)
     around it is spread one entry per line. On a collection's opening line (``{  # note``) it
     stays on that line.
     """
-    root = plan.source_flow_root(path)
-    node = plan.node(root)
-    if not isinstance(node, (ys.Mapping, ys.Sequence)) or not node.flow or _end_line(plan, root) <= c.line:
+    along = plan.along(path)  # along[n - 1]: the node at path[:n]
+    root = plan.source_flow_root(path, along)
+    node = along[len(root) - 1] if root else plan.root
+    if not isinstance(node, (ys.Mapping, ys.Sequence)) or not node.flow or _end_line(node) <= c.line:
         notes.eol.setdefault(plan.host(root), []).append(c.text)
         return
-    entry = next((path[:n] for n in range(len(root) + 1, len(path) + 1) if _end_line(plan, path[:n]) <= c.line), None)
+    entry = next((path[:n] for n in range(len(root) + 1, len(path) + 1) if _end_line(along[n - 1]) <= c.line), None)
     if entry is None:  # on the opening line
         host = plan.host(root)
         if host == root:
@@ -370,8 +384,7 @@ def _place_eol(c: ys.Comment, path: tuple[Any, ...], plan: _Plan, notes: _Notes)
     notes.spread.add(host)
 
 
-def _end_line(plan: _Plan, path: tuple[Any, ...]) -> int:
-    node = plan.node(path)
+def _end_line(node: ys.Node | None) -> int:
     end = None if node is None else node.end
     return -1 if end is None else end[0]
 
@@ -381,16 +394,16 @@ def _place_gap(gap: list[ys.Comment], at: tuple[int, int] | None, plan: _Plan, n
     if not gap or at is None:
         return
     prev, nxt = at
-    anchors = plan.anchors
+    paths = plan.anchor_paths
     if prev < 0:
         notes.head.extend(c.text for c in gap)
         return
-    following = anchors[nxt] if nxt < len(anchors) else None
+    following = (paths[nxt], plan.anchor_starts[nxt]) if nxt < len(paths) else None
     default = ("before", plan.host(following[0])) if following else ("tail", ())
     targets: list[tuple[str, tuple[Any, ...]] | None] = []
     floor = None  # comments keep their order: none goes deeper than the one above it
     for c in gap:
-        target = _target(c, anchors[prev][0], following, plan) if c.text else None
+        target = _target(c, paths[prev], following, plan) if c.text else None
         if target is not None:
             if floor is not None and _depth(target) > _depth(floor):
                 target = floor
@@ -621,7 +634,7 @@ def _block_scalar(node: ys.Node, path: tuple[Any, ...], plan: _Plan) -> tuple[st
             body.append(line[old:])
     trial = "k: " + header + "\n" + "\n".join("  " + b if b is not None else "" for b in body) + "\n"
     try:
-        if load_text(trial, "<block>").data.get("k") != node.value:
+        if load_text(trial, "<block>", positions=False).data.get("k") != node.value:
             return None
     except TableError:
         return None
@@ -678,7 +691,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def _check(out: str, file: str, expected: Any) -> None:
     try:
-        got = load_text(out, file).data
+        got = load_text(out, file, positions=False).data  # the same data, no positions (not needed)
     except TableError as exc:
         raise FormatError(f"{file}: formatting produced text the loader refuses ({exc}); nothing written — please report this") from None
     if not _same(got, expected):

@@ -26,7 +26,7 @@ import stat
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import numbers
 from .errors import TableError
@@ -212,26 +212,52 @@ def _file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def load_bytes(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> Document:
-    """Load one table document; raise ``TableError`` with positioned findings."""
+Observer = Callable[[str, Iterator[Any]], Iterable[Any]]
+"""``observe(text, events)``: returns the events unchanged, one at a time, seeing each as it passes."""
+
+
+def load_bytes(
+    data: bytes, file: str, max_bytes: int = MAX_BYTES, *, observe: Observer | None = None, positions: bool = True
+) -> Document:
+    """Load one table document; raise ``TableError`` with positioned findings (keywords: see ``load_text``)."""
     if len(data) > max_bytes:
         raise _fail(file, "too-large", f"file is larger than {max_bytes} bytes (raise the limit with --max-bytes)")
     text = decode(data, file)
-    return load_text(text, file)
+    return load_text(text, file, observe=observe, positions=positions)
 
 
-def load_text(text: str, file: str) -> Document:
+def load_text(text: str, file: str, *, observe: Observer | None = None, positions: bool = True) -> Document:
+    """Load decoded text (see ``load_bytes``).
+
+    ``positions=False``: the same data and the same findings, but the document's ``positions`` hold
+    the root's alone and ``key_positions`` nothing (a caller that needs only the data saves their
+    time and memory; findings take their positions from the parser's marks either way).
+
+    ``observe``: a second reader of the same parse (``fmt`` collects styles and comments this
+    way instead of parsing the text again). Each parse attempt passes its event stream through
+    ``observe(text, events)`` before composing, so the observer sees exactly the events the
+    composer consumes, from whichever parser this function settles on: a C-parser attempt that
+    fails over to the pure parser calls it again from the first event (an observer starts afresh
+    on each call). Its work counts only when this function returns; after a ``TableError`` it
+    may have seen part of a refused text, and must never raise itself.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    def compose(parser: Any) -> Document:
+        events = parser.parse(text)
+        if observe is not None:
+            events = observe(text, events)
+        return _compose(events, file) if positions else _compose(events, file, record=False)
+
     try:
-        return _compose(YAML(typ="safe").parse(text), file)
+        return compose(YAML(typ="safe"))
     except YAMLError as exc:
         if not _libyaml_quirk(exc, text):
             raise _syntax_error(exc, file, text) from None
     # The pure parser is about 15 times slower, so it only gets the one case it exists for.
     try:
-        return _compose(YAML(typ="safe", pure=True).parse(text), file)
+        return compose(YAML(typ="safe", pure=True))
     except YAMLError as exc:
         raise _syntax_error(exc, file, text) from None
 
@@ -278,7 +304,8 @@ class _Frame:
         self.as_key = as_key
 
 
-def _compose(events: Iterable[Any], file: str) -> Document:
+def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
+    """The document of ``events``; ``record=False`` records no positions below the root (nor builds paths)."""
     from ruamel.yaml.events import (
         AliasEvent,
         DocumentStartEvent,
@@ -318,6 +345,9 @@ def _compose(events: Iterable[Any], file: str) -> Document:
             return ()
         top = stack[-1]
         if not top.is_map:
+            if not record:
+                top.container.append(value)
+                return ()
             path = top.path + (len(top.container),)
             top.container.append(value)
             positions[path] = pos
@@ -327,6 +357,9 @@ def _compose(events: Iterable[Any], file: str) -> Document:
         key, top.key = top.key, None
         if key is _BAD_KEY or top.container is None:
             return None
+        if not record:
+            top.container[key] = value
+            return ()
         path = top.path + (key,)
         top.container[key] = value
         positions[path] = pos

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Generator, Iterator
 from typing import Any, NamedTuple
 
 from .loader import resolve_plain
@@ -90,20 +91,61 @@ class Source:
 
 
 def parse(text: str) -> Source:
-    """The document's tree and comments; ``text`` must be one the loader accepted."""
+    """The document's tree and comments, parsed on their own; ``text`` must be one the loader accepted
+    (``fmt`` does not use this: it collects the same from the loader's own parse, see ``Collector``)."""
     from ruamel.yaml.error import YAMLError
 
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()  # the text's final newline ends the last line; it starts none
-    # Only lines that hold a '#' or nothing but whitespace can be (or hold) a comment or a blank
-    # line: scalar spans are recorded for those alone, which keeps a large table's pass lean.
-    candidates = {n for n, line in enumerate(lines) if "#" in line or not line.strip(" \t")}
+    collect = Collector()
     try:
-        root, covered = _tree(_events(text, pure=False), lines, candidates)
+        for _ in collect(text, _events(text, pure=False)):
+            pass
     except YAMLError:  # as the loader does: the pure parser where libyaml is stricter than YAML 1.2
-        root, covered = _tree(_events(text, pure=True), lines, candidates)
-    return Source(root, tuple(_comments(lines, covered, candidates)))
+        for _ in collect(text, _events(text, pure=True)):
+            pass
+    source = collect.take()
+    if source is None:
+        raise ValueError("not a YAML document the loader accepts")
+    return source
+
+
+class Collector:
+    """The source pass riding on the loader's parse: ``loader.load_bytes(data, file, observe=collector)``.
+
+    Called once per parse attempt (the loader may retry with the pure parser), it passes the events
+    through while composing the nodes and covering scalar spans, and after the last event finds
+    the comments. ``take()`` then gives the ``Source`` of the attempt that completed, once (None if
+    none did: the loader refused the text). It never raises on any event stream, so the loader's
+    own error always wins; the work it does on a refused text is bounded by the text's size.
+    """
+
+    __slots__ = ("_source",)
+
+    def __init__(self) -> None:
+        self._source: Source | None = None
+
+    def __call__(self, text: str, events: Any) -> Iterator[Any]:
+        self._source = None
+        return self._run(text, events)
+
+    def take(self) -> Source | None:
+        """The collected source, released (the caller owns it; a large table's tree is large)."""
+        source, self._source = self._source, None
+        return source
+
+    def _run(self, text: str, events: Any) -> Iterator[Any]:
+        lines = _LINE_BREAK.split(text)  # the parser's line breaks (the loader refuses U+0085, U+2028, U+2029)
+        if lines[-1] == "":
+            lines.pop()  # the text's final newline ends the last line; it starts none
+        # Only lines that hold a '#' or nothing but whitespace can be (or hold) a comment or a blank
+        # line: scalar spans are recorded for those alone, which keeps a large table's pass lean.
+        candidates = {n for n, line in enumerate(lines) if "#" in line or not line.strip(" \t")}
+        covered: dict[int, list[tuple[int, int]]] = {}
+        root = yield from _tree(events, lines, candidates, covered)
+        if root is not None:
+            self._source = Source(root, tuple(_comments(lines, covered, candidates)))
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def parse_events(text: str) -> list[Any]:
@@ -123,8 +165,9 @@ def _events(text: str, *, pure: bool) -> Any:
     return YAML(typ="safe", pure=True).parse(text) if pure else YAML(typ="safe").parse(text)
 
 
-def _tree(events: Any, lines: list[str], candidates: set[int]) -> tuple[Node, dict[int, list[tuple[int, int]]]]:
-    """Compose nodes with an explicit stack; also record which columns scalars cover on the candidate lines."""
+def _tree(events: Any, lines: list[str], candidates: set[int], covered: dict[int, list[tuple[int, int]]]) -> Generator[Any, None, Node | None]:
+    """Yield every event on; compose nodes with an explicit stack and record which columns scalars
+    cover on the candidate lines. Returns the root node (None without one)."""
     from ruamel.yaml.events import (
         MappingEndEvent,
         MappingStartEvent,
@@ -133,16 +176,18 @@ def _tree(events: Any, lines: list[str], candidates: set[int]) -> tuple[Node, di
         SequenceStartEvent,
     )
 
-    covered: dict[int, list[tuple[int, int]]] = {}
     stack: list[tuple[bool, list[Any], bool, Pos]] = []  # (is_map, children, flow, start)
     root: list[Node] = []
     children = root
+    in_map = False  # children are a mapping's: keys at even places
+    new = tuple.__new__  # a named tuple's own constructor is a Python call: a third of this loop
 
     def cover(line: int, c0: int, c1: int) -> None:
         if line in candidates:
             covered.setdefault(line, []).append((c0, c1))
 
     for ev in events:
+        yield ev  # the loader composes it first: it may refuse it, and then this pass is moot
         kind = type(ev)
         if kind is ScalarEvent:
             style = ev.style or ""
@@ -152,30 +197,46 @@ def _tree(events: Any, lines: list[str], candidates: set[int]) -> tuple[Node, di
             text, sm, em = ev.value, ev.start_mark, ev.end_mark
             line, end_line = sm.line, em.line
             if line == end_line:  # the common case, inline
+                end_line = line  # one int object for both
                 if line in candidates:
                     covered.setdefault(line, []).append((sm.column, em.column))
             else:
                 _cover_lines(cover, (line, sm.column), (end_line, em.column))
-            value = resolve_plain(text) if style == "" else text
-            children.append(Scalar(value, text, style, (line, sm.column), (end_line, em.column)))
+            if style or (in_map and not len(children) & 1):
+                value = text  # a key the loader accepted is a string, as written
+            else:
+                value = _plain_value(text)
+            children.append(new(Scalar, (value, text, style, (line, sm.column), (end_line, em.column), None)))
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             mark = ev.start_mark
             children = []
-            stack.append((kind is MappingStartEvent, children, bool(ev.flow_style), (mark.line, mark.column)))
+            in_map = kind is MappingStartEvent
+            stack.append((in_map, children, bool(ev.flow_style), (mark.line, mark.column)))
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             is_map, done, flow, start = stack.pop()
             if flow:
                 end = _pos(ev.end_mark)
             else:
                 end = _end_of(done[-1]) if done else start
-            children = stack[-1][1] if stack else root
+            if stack:
+                in_map, children = stack[-1][0], stack[-1][1]
+            else:
+                in_map, children = False, root
             if is_map:
                 it = iter(done)
-                children.append(Mapping(tuple(zip(it, it)), flow, start, end))
+                children.append(new(Mapping, (tuple(zip(it, it)), flow, start, end)))
             else:
                 dashes = None if flow else tuple(_dash_line(lines, item, start[1]) for item in done)
-                children.append(Sequence(tuple(done), flow, start, end, dashes))
-    return root[0], covered
+                children.append(new(Sequence, (tuple(done), flow, start, end, dashes)))
+    return root[0] if root else None
+
+
+def _plain_value(text: str) -> Any:
+    """``resolve_plain(text)``, short-cut for the commonest number: the loader resolved (and
+    range-checked) this very scalar, and a short run of ASCII digits is the same ``int``."""
+    if len(text) < 19 and text.isdigit() and text.isascii():
+        return int(text)
+    return resolve_plain(text)
 
 
 def _dash_line(lines: list[str], item: Node, column: int) -> int:

@@ -124,6 +124,36 @@ def test_crlf_and_a_missing_final_newline_become_lf() -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (b"id: x  # c\rtitle: T\r\r# above\rrules: [a?, b]  # d\r", "id: x  # c\ntitle: T\n\n# above\nrules:  # d\n  - a?\n  - b\n"),
+        (b"title: T\r\nid: x  # c\r\nsummary: |\r\n  one\r\n  two\r\n# end\r\n", "id: x  # c\ntitle: T\nsummary: |\n  one\n  two\n# end\n"),
+    ],
+)
+def test_lone_cr_and_crlf_line_breaks_keep_comments_and_blocks(source: bytes, expected: str) -> None:
+    # the source pass reads the loader's own parse of the text as written: its lines end where the parser's do
+    assert format_table(source, "t.yaml") == expected
+
+
+def test_the_libyaml_quirk_falls_back_to_the_pure_parser_for_the_source_too() -> None:
+    out = format_table(b"title: T  # t\nid: x\noptions: [a?, b]  # d\n", "t.yaml")
+    assert out == 'id: x\ntitle: T  # t\noptions: ["a?", b]  # d\n'
+
+
+def test_the_input_is_parsed_once_and_the_result_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ruamel.yaml.main import YAML
+
+    parsed: list[str] = []
+    parse = YAML.parse
+    monkeypatch.setattr(YAML, "parse", lambda self, text: parsed.append(text) or parse(self, text))
+    source = "title: T  # t\nid: x\nrules:\n  - when:\n      n: 1  # n\n    id: r\n    then: a\n"
+    out = format_text(source)
+    assert parsed == [source, out]  # the loader with the source pass riding on it, then the check
+    parsed.clear()
+    assert format_text(out) == out and parsed == [out]  # already formatted: nothing to check
+
+
+@pytest.mark.parametrize(
     ("text", "code"),
     [
         ("a: &x 1\nb: *x\n", "anchor"),

@@ -462,13 +462,14 @@ def _within(args: list[str], tmp_path: Path, seconds: float, mb: float, *, stdou
 
 
 @pytest.mark.slow
-def test_a_10k_row_table_evaluates_cold_within_4s_and_250mb(tmp_path: Path) -> None:
-    """About 2 s and 120 MB on an idle 2-core machine."""
+def test_a_10k_row_table_evaluates_cold(tmp_path: Path) -> None:
+    """Correct, with bounds that only catch a hang or a blow-up (30 s, 500 MB): the speed itself
+    is held by ``benchmarks/bench_cli.py`` (about 1.2 s and 125 MB on an idle 2-core machine)."""
     path = tmp_path / "big.yaml"
     path.write_text(big_table())
     assert 1_500_000 < path.stat().st_size < 2_000_000
     answers = [a for k, o in enumerate(["alpha", "juliet", "juliet", "juliet", "juliet"]) for a in ("-a", f"q{k}={o}")]
-    code, out = _within(["evaluate", str(path), "--no-cache", "--format", "json", *answers, "-a", "n=99"], tmp_path, 4.0, 250, stdout=True).split("\n", 1)
+    code, out = _within(["evaluate", str(path), "--no-cache", "--format", "json", *answers, "-a", "n=99"], tmp_path, 30.0, 500, stdout=True).split("\n", 1)
     assert code == "0", out
     assert json.loads(out)["rule"] == "row-9999"  # the last row: every row was loaded and compiled
 
@@ -524,3 +525,67 @@ def test_json_is_yaml() -> None:
 def test_line_break_characters_are_allowed_as_visible_escapes(escape: str, char: str) -> None:
     # Refused as raw characters (they would hide text), but an escape is visible in any editor.
     assert load_bytes(f'title: "a{escape}b"\n'.encode(), "t.yaml").data == {"title": f"a{char}b"}
+
+
+# ---------------------------------------------------------------- one parse, two readers (fmt's source pass)
+
+
+def _recording_observer(calls: list[list[tuple[str, object]]]):
+    def observe(text: str, events):
+        seen: list[tuple[str, object]] = []
+        calls.append(seen)
+        for ev in events:
+            seen.append((type(ev).__name__, getattr(ev, "value", None)))
+            yield ev
+
+    return observe
+
+
+def _events_of(text: str, *, pure: bool) -> list[tuple[str, object]]:
+    from ruamel.yaml import YAML
+
+    return [(type(ev).__name__, getattr(ev, "value", None)) for ev in YAML(typ="safe", pure=pure).parse(text)]
+
+
+def test_an_observer_sees_every_event_the_composer_consumes() -> None:
+    text = "title: T  # c\nrules:\n  - {id: r, when: {x: '>= 1'}}\n"
+    calls: list[list[tuple[str, object]]] = []
+    doc = load_bytes(text.encode(), "t.yaml", observe=_recording_observer(calls))
+    assert doc.data == load_bytes(text.encode(), "t.yaml").data
+    assert calls == [_events_of(text, pure=False)]
+
+
+def test_an_observer_starts_afresh_when_the_pure_parser_takes_over() -> None:
+    text = "inputs:\n  - [a?, b]\n"  # libyaml refuses it, YAML 1.2 (the pure parser) does not
+    calls: list[list[tuple[str, object]]] = []
+    doc = load_bytes(text.encode(), "t.yaml", observe=_recording_observer(calls))
+    assert doc.data == {"inputs": [["a?", "b"]]}
+    assert len(calls) == 2 and calls[1] == _events_of(text, pure=True)
+    assert ("ScalarEvent", "a") in calls[0]  # what libyaml read before it failed: not the document's events
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: T\nrules:\n  - id: r\n    when: {x: '>= 1', y: [1, 2.50, true, null]}\n",
+        "inputs:\n  - {prompt: How often?, type: choice}\n  - [a?, b]\n",
+        "a: 1\na: 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: 1e99999999999999999999\n",
+        "{1: a, [b]: c, d: {e: f}}\n",
+        "- 1\n",
+        "",
+    ],
+)
+def test_positions_false_gives_the_same_data_and_findings(text: str) -> None:
+    def outcome(**kw: object) -> object:
+        try:
+            return load_bytes(text.encode(), "t.yaml", **kw)
+        except TableError as exc:
+            return list(exc.findings)
+
+    full, bare = outcome(), outcome(positions=False)
+    if isinstance(full, list):
+        assert bare == full and full
+    else:
+        assert bare.data == full.data and bare.key_positions == {} and bare.positions == {(): full.positions[()]}
