@@ -1,7 +1,9 @@
 """Shared test setup: an isolated cache, hypothesis profiles, helpers.
 
-Hypothesis profiles: ``default`` (fast, for every run and CI) and
-``thorough`` (``HYPOTHESIS_PROFILE=thorough``, run before resolving an issue).
+Hypothesis profiles: ``default`` (fast, for every local run), ``ci`` (the same
+number of examples, derandomized, so that a CI run is repeatable; chosen under
+``CI=true``) and ``thorough`` (``HYPOTHESIS_PROFILE=thorough``, run before
+resolving an issue).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "default"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
