@@ -19,6 +19,8 @@ from crossroads.engine.compiler import CompiledTable
 from crossroads.engine.evaluate import Result
 from crossroads.engine.i18n import Catalog, messages
 
+from .terminal import wrap
+
 ENGLISH = messages("en")
 MESSAGES = ENGLISH.messages  # the English strings, for callers that predate the catalogs
 
@@ -40,16 +42,16 @@ def dumps(obj: Any) -> str:
 
 
 def _bullets(items: tuple[str, ...]) -> list[str]:
-    return [f"  • {item}" for item in items]
+    return [line for item in items for line in wrap(item, 4, first="  • ")]
 
 
 def outcome_block(table: CompiledTable, outcome_id: str, because: str | None, colour: bool, catalog: Catalog = ENGLISH) -> list[str]:
     outcome = next(o for o in table.outcomes if o.id == outcome_id)
     lines = [_style(outcome.title, colour, bold=True)]
     if outcome.summary:
-        lines.append(outcome.summary)
+        lines += wrap(outcome.summary)
     if because:
-        lines += ["", _style(catalog["why"], colour, bold=True), f"  {because}"]
+        lines += ["", _style(catalog["why"], colour, bold=True), *wrap(because, 2)]
     if outcome.choose_when:
         lines += ["", _style(catalog["choose_when"], colour, bold=True), *_bullets(outcome.choose_when)]
     if outcome.tradeoffs:
@@ -62,6 +64,13 @@ def _because(table: CompiledTable, result: Result) -> str | None:
     if result.rule is None:
         return result.because
     return next((r.because for r in table.rules if r.id == result.rule), result.because)
+
+
+def _still_open(table: CompiledTable, result: Result) -> tuple[str, ...]:
+    """The unanswered questions that can still change the result (``ask`` asks only those)."""
+    from crossroads.engine.partial import open_questions
+
+    return open_questions(table, result.answers) or result.missing
 
 
 def result_text(table: CompiledTable, result: Result, colour: bool = False, catalog: Catalog = ENGLISH) -> str:
@@ -78,9 +87,9 @@ def result_text(table: CompiledTable, result: Result, colour: bool = False, cata
     else:
         lines = [catalog["placeholder"], "", catalog["unanswered"]]
         prompts = {i.id: i.prompt for i in table.inputs}
-        lines += [f"  - {i}: {prompts[i]}" for i in result.missing]
+        lines += [line for i in _still_open(table, result) for line in wrap(f"{i}: {prompts[i]}", 4, first="  - ")]
         titles = {o.id: o.title for o in table.outcomes}
         lines += ["", catalog["possible"]] + [f"  - {titles[o]} ({o})" for o in result.possible]
         if result.error_possible:
-            lines += ["", catalog["possible_error"]]
+            lines += ["", *wrap(catalog["possible_error"])]
     return "\n".join(lines) + "\n"

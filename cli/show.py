@@ -10,7 +10,6 @@ names a language its ``translations`` cover completely.
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +19,7 @@ from crossroads.engine import i18n
 from crossroads.engine.overview import overview
 
 from .common import compiled_table, lang_option, localized_table, table_options, ui_catalog
-from .terminal import visible
+from .terminal import visible, wrap
 
 @click.command("show")
 @click.argument("table", required=False)
@@ -52,8 +51,7 @@ def _when(when: Mapping[str, str], labels: Mapping[str, str]) -> str:
 
 
 def _wrap(text: str, indent: int) -> list[str]:
-    pad = " " * indent
-    return textwrap.wrap(" ".join(text.split()), 88, initial_indent=pad, subsequent_indent=pad) or [pad]
+    return wrap(text, indent)
 
 
 def render_text(data: Mapping[str, Any], labels: Mapping[str, str]) -> str:

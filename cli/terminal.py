@@ -13,6 +13,8 @@ data and escape them by their own rules.
 from __future__ import annotations
 
 import re
+import shutil
+import textwrap
 
 # C0 controls but tab and newline (which text output lays lines out with), DEL, C1 controls,
 # and the Unicode bidi and line/paragraph controls.
@@ -39,3 +41,21 @@ def one_line(text: str) -> str:
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """``1 file``, ``2 files``, ``1,000 rows``: a count with its noun in the right number."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+MAX_WIDTH = 88  # lines people read: no wider than this even on a wide terminal
+
+
+def width() -> int:
+    """The text width: the terminal's (``COLUMNS`` too), at most ``MAX_WIDTH``; ``MAX_WIDTH`` when piped."""
+    return max(20, min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns))
+
+
+def wrap(text: str, indent: int = 0, first: str | None = None) -> list[str]:
+    """``text`` filled to ``width()`` at word boundaries, every line indented by ``indent``
+    (the first by ``first`` instead, e.g. a bullet); never an empty list."""
+    pad = " " * indent
+    lines = textwrap.wrap(
+        " ".join(text.split()), width(), initial_indent=pad if first is None else first, subsequent_indent=pad, break_long_words=False, break_on_hyphens=False
+    )
+    return lines or [pad]

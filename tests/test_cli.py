@@ -307,3 +307,20 @@ def test_ask_with_option_ids_that_look_like_menu_numbers_takes_the_id(tmp_path: 
     assert "  - 10\n" in r.stdout and "1) 10" not in r.stdout  # no menu numbers that mean two options
     assert "Small" in r.stdout  # "1" is the option 1, not the first option "10"
     assert "Small" in run("evaluate", str(table), "-a", "size=1").stdout  # as evaluate reads it
+
+
+def test_a_partial_result_lists_only_the_questions_that_can_still_change_it() -> None:
+    r = run("evaluate", "-a", "change=both")  # only the number of examples tells the two rows apart
+    assert r.exit_code == 3
+    still = r.stdout.split("Still to answer:\n", 1)[1].split("\n\n", 1)[0]
+    assert still == "  - examples: How many high-quality training examples do you have?"
+    assert json.loads(run("evaluate", "-a", "change=both", "--format", "json").stdout)["missing"] == ["freshness", "citations", "examples", "budget"]
+
+
+def test_text_wraps_at_word_boundaries_to_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "50")
+    out = run("evaluate", *FULL).stdout
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 50
+    words = " ".join(out.split())
+    assert "you're changing behaviour, the knowledge is static, you have the data" in words  # nothing split mid-word
