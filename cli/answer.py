@@ -95,15 +95,15 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
                 line = _read_line(stdin)
                 if line is None:
                     click.echo("", err=True)
-                    die("end of input before the table was decided", EXIT_FAIL)
+                    die(catalog["end_of_input"], EXIT_FAIL)
                 text = line.strip()
                 if numbered and text.isdigit() and 1 <= int(text) <= len(spec.options):
                     text = spec.options[int(text) - 1].id
                 try:
                     answers[spec.id] = parse_text(spec, text)
                     break
-                except AnswerError as exc:
-                    click.echo(one_line(str(exc)), err=True)
+                except AnswerError:
+                    click.echo(one_line(catalog["bad_answer"].format(got=repr(text), accepts=accepts(catalog, spec))), err=True)
             result = evaluate(compiled, answers)
             click.echo()
     except KeyboardInterrupt:

@@ -57,7 +57,7 @@ def localized_table(compiled: Any, catalog: i18n.Catalog) -> Any:
 
     view = localize(compiled, catalog.lang)
     if view.notice:
-        click.echo(catalog["fallback_notice"], err=True)
+        click.echo(catalog["fallback_notice_cli"], err=True)
     return view.table
 
 

@@ -84,17 +84,18 @@ def test_render_messages_alias_is_the_english_catalog() -> None:
 # -- the CLI --------------------------------------------------------------------
 
 DECIDED = ["-a", "change=knowledge"]
+CLI_NOTICE_ZH = "此决策表尚未完全翻译为您的语言——正在显示英文版本。"  # the page's says 本页面, "this page"
 UNDECIDED = ["-a", "change=behaviour"]
 
 
 @pytest.mark.parametrize(
     "args, env, stdout_has, stderr_has, stderr_lacks",
     [
-        (["--lang", "zh", *UNDECIDED], {}, ["回答所有问题以查看建议。", "尚未回答：", "仍有可能：", "How often does that"], [SEED_ZH["fallback_notice"]], []),
-        (["--lang", "zh", *DECIDED], {}, ["Start with RAG", "原因", "在以下情况选择它", "权衡"], [SEED_ZH["fallback_notice"]], []),
-        ([*DECIDED], {"LC_ALL": "zh_CN.UTF-8"}, ["原因"], [SEED_ZH["fallback_notice"]], []),
-        (["--lang", "en", *DECIDED], {"LC_ALL": "zh_CN.UTF-8"}, ["Why", "Choose it when"], [], [SEED_ZH["fallback_notice"]]),
-        (["--lang", "fr", *DECIDED], {}, ["Why"], ["crossroads: note: no interface in language 'fr'; using English"], [SEED_ZH["fallback_notice"]]),
+        (["--lang", "zh", *UNDECIDED], {}, ["回答所有问题以查看建议。", "尚未回答：", "仍有可能：", "How often does that"], [CLI_NOTICE_ZH], []),
+        (["--lang", "zh", *DECIDED], {}, ["Start with RAG", "原因", "在以下情况选择它", "权衡"], [CLI_NOTICE_ZH], []),
+        ([*DECIDED], {"LC_ALL": "zh_CN.UTF-8"}, ["原因"], [CLI_NOTICE_ZH], []),
+        (["--lang", "en", *DECIDED], {"LC_ALL": "zh_CN.UTF-8"}, ["Why", "Choose it when"], [], [CLI_NOTICE_ZH]),
+        (["--lang", "fr", *DECIDED], {}, ["Why"], ["crossroads: note: no interface in language 'fr'; using English"], [CLI_NOTICE_ZH]),
         ([*DECIDED], {"LANG": "fr_FR.UTF-8", "LC_ALL": ""}, ["Why"], [], ["note"]),
     ],
 )
@@ -125,10 +126,18 @@ def test_ask_in_zh() -> None:
     assert "[true 或 false（yes/no）] > " in result.stdout
     assert "[≥ 0 的整数] > " in result.stdout
     assert "Fine-tune" in result.stdout and "原因" in result.stdout
-    assert SEED_ZH["fallback_notice"] in result.stderr
+    assert CLI_NOTICE_ZH in result.stderr
 
 
 @pytest.mark.parametrize("command", ["evaluate", "ask", "show", "page"])
 def test_lang_in_help(command: str) -> None:
     result = CliRunner().invoke(cli, [command, "--help"])
     assert "--lang LANG" in result.output
+
+
+def test_ask_in_zh_re_asks_and_ends_in_zh() -> None:
+    result = CliRunner().invoke(cli, ["ask", "--lang", "zh"], input="sideways\n")
+    assert result.exit_code == 1
+    assert "不是此问题的有效回答：'sideways'。应为以下之一：knowledge, behaviour, both。" in result.stderr
+    assert "crossroads: error: 输入已结束，但决策表尚未得出结论" in result.stderr
+    assert "unknown option" not in result.stderr and "end of input" not in result.stderr

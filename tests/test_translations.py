@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
 PAGE = FIXTURES / "page"
-NOTICE_ZH = "本页面尚未完全翻译为您的语言——正在显示英文版本。"
+NOTICE_ZH = "此决策表尚未完全翻译为您的语言——正在显示英文版本。"  # the CLI's; the page says 本页面 ("this page")
 
 BASE = {
     "format": "crossroads/1",
