@@ -1,9 +1,10 @@
 """``crossroads fmt``: one canonical layout for a table, comments kept, meaning unchanged.
 
-``format_table(bytes) -> text`` is pure. It runs the hardened loader first
+``format_table(bytes) -> text`` is pure. It runs the hardened loader
 (``loader.load_bytes``: a file that does not load raises its ``TableError`` and
-nothing else reads it), reads the same text again as a tree of styled nodes
-with its comments (``yamlsource``), and prints that tree in canonical form:
+nothing is printed), which hands the parser's events on to the source pass as it
+composes them: a tree of styled nodes with its comments (``yamlsource``), printed
+in canonical form:
 
 * keys in the order of the README's format reference (unknown keys after the
   known ones, as written); ``when`` and example ``answers`` keys in the order
@@ -30,9 +31,11 @@ with its comments (``yamlsource``), and prints that tree in canonical form:
 The result is checked before it is returned: the hardened loader must read
 from it exactly the data it read from the input (types included), else
 ``FormatError`` and nothing is written (a result identical to the input needs
-no second reading). Cost: the text is read three times (loader, source tree,
-loader again), linear in the table: about 3× the loader's time (2.7× on a
-formatted file) and 2.3× its peak memory (``benchmarks/bench_fmt.py``). Formatting is idempotent (tests prove
+no second reading). Cost: the text is parsed once, the source tree riding on
+the loader's own parse (``load_bytes(observe=...)``), and the result once more
+(both loads without positions, which ``fmt`` does not need), linear in the
+table: about 2.8× the loader's time (2× on a formatted file) and 2× its peak
+memory (``benchmarks/bench_fmt.py``). Formatting is idempotent (tests prove
 it on the golden fixtures). ``append_examples`` adds examples (for
 ``crossroads test --generate``) as part of the same pass.
 
@@ -504,16 +507,18 @@ def _eol(items: list[str] | None) -> str:
 
 def _block_map(node: ys.Mapping, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, entries: list[tuple[ys.Scalar, ys.Node]] | None = None) -> list[str]:
     out: list[str] = []
+    before, eols, end = notes.before, notes.eol, notes.end
     for n, (key, value) in enumerate(plan.ordered(node, path) if entries is None else entries):
         child = path + (key.value,)
-        out += _comment_block(notes.before.get(child, ()), indent, first=n == 0)
-        eol = list(notes.eol.get(child, ()))
-        out += _entry(plan.key_text(key), value, child, indent, plan, notes, eol)
-    out += _comment_block(notes.end.get(path, ()), indent)
+        if child in before:
+            out += _comment_block(before[child], indent, first=n == 0)
+        out += _entry(plan.key_text(key), value, child, indent, plan, notes, eols.get(child))
+    if path in end:
+        out += _comment_block(end[path], indent)
     return out
 
 
-def _entry(key: str, value: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str]) -> list[str]:
+def _entry(key: str, value: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str] | None) -> list[str]:
     head = " " * indent + key + ":"
     if isinstance(value, ys.Mapping) and not plan.flow[path]:
         return [head + _eol(eol)] + _block_map(value, path, indent + INDENT, plan, notes)
@@ -563,7 +568,7 @@ def _block_seq(node: ys.Sequence, path: tuple[Any, ...], indent: int, plan: _Pla
     return out
 
 
-def _spread(prefix: str, node: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str]) -> list[str]:
+def _spread(prefix: str, node: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str] | None) -> list[str]:
     """A flow collection one entry per line, each entry's comments after it; closed at ``indent``."""
     pad = " " * (indent + INDENT)
     if isinstance(node, ys.Mapping):
