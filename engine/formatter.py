@@ -34,7 +34,7 @@ from it exactly the data it read from the input (types included), else
 no second reading). Cost: the text is parsed once, the source tree riding on
 the loader's own parse (``load_bytes(observe=...)``), and the result once more
 (both loads without positions, which ``fmt`` does not need), linear in the
-table: about 2.8× the loader's time (2× on a formatted file) and 2× its peak
+table: about 2.7× the loader's CPU time (2.1× on a formatted file) and 2× its peak
 memory (``benchmarks/bench_fmt.py``). Formatting is idempotent (tests prove
 it on the golden fixtures). ``append_examples`` adds examples (for
 ``crossroads test --generate``) as part of the same pass.
