@@ -102,7 +102,7 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
                 try:
                     answers[spec.id] = parse_text(spec, text)
                     break
-                except AnswerError:
+                except AnswerError:  # in the interface language: what was typed, and what the question takes
                     click.echo(one_line(catalog["bad_answer"].format(got=repr(text), accepts=accepts(catalog, spec))), err=True)
             result = evaluate(compiled, answers)
             click.echo()

@@ -160,7 +160,7 @@ def test_ask_numbers_options_reasks_and_stops_when_decided() -> None:
     assert r.stdout.count("What are you actually trying to change") == 1
     assert "How often does that underlying information change?" not in r.stdout  # decided after one answer
     assert "Start with RAG" in r.stdout
-    assert "change: unknown option '4'" in r.stderr
+    assert "Not an answer to this question: '4'. Expected one of: knowledge, behaviour, both." in r.stderr
 
 
 def test_ask_full_path_accepts_ids() -> None:
