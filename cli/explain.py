@@ -21,8 +21,8 @@ def explain_cmd(code: str | None) -> None:
     """
     if code is None:
         width = max(len(c) for c in CODES)
-        for name, info in CODES.items():
-            click.echo(f"{name.ljust(width)}  {info.severity.ljust(7)}  {info.summary}")
+        for name, entry in CODES.items():
+            click.echo(f"{name.ljust(width)}  {entry.severity.ljust(7)}  {entry.summary}")
         return
     info = CODES.get(code.strip().lower())
     if info is None:

@@ -61,7 +61,7 @@ def _uri(path: str) -> str:
     return quote(pure.as_posix(), safe="/._-~")
 
 
-def sarif(findings: list[Finding], version: str) -> dict:
+def sarif(findings: list[Finding], version: str) -> dict[str, Any]:
     codes = sorted({f.code for f in findings})
     index = {c: i for i, c in enumerate(codes)}
     rules = []

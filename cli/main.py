@@ -54,7 +54,8 @@ class _Group(click.Group):
         if name not in COMMANDS:
             return None
         module, attribute = COMMANDS[name]
-        return getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+        command: click.Command = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, Mapping
 
 from . import numbers
-from .compiler import InputSpec
+from .compiler import InputSpec, OptionSpec
 from .conditions import exact, format_number
 from .errors import AnswerError, NotJSON
 
@@ -98,7 +99,7 @@ def _option(spec: InputSpec, text: str) -> str:
     case, the label in another case — the first of these that fits one option. Several options
     fitting at one step is an error naming them, never a silent pick."""
     folded = text.casefold()
-    steps = (
+    steps: tuple[Callable[[OptionSpec], bool], ...] = (
         lambda o: o.id == text,
         lambda o: o.label == text,
         lambda o: o.id.casefold() == folded,

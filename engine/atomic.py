@@ -41,9 +41,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import WriteError
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer  # stubs-only alias (collections.abc.Buffer is 3.12+)
 
 _NEW_FILE_MODE = 0o666  # narrowed by the umask, as open() would: a new file's final mode
 _PRIVATE_MODE = 0o600  # a temporary file that will take the replaced file's mode
@@ -85,7 +88,7 @@ def open_atomic(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iter
     if device is not None:
         try:
             out = io.BufferedWriter(_Sink(device, shown))
-            yield out  # type: ignore[misc]
+            yield out
             out.flush()
         finally:
             os.close(device)
@@ -99,7 +102,7 @@ def open_atomic(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iter
         placed = False
         try:
             out = io.BufferedWriter(_Sink(fd, shown))
-            yield out  # type: ignore[misc]
+            yield out
             out.flush()
             with _errors(shown):
                 if existing is not None:
@@ -267,7 +270,7 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: ReadableBuffer, /) -> int:
         with _errors(self._shown):
             return os.write(self._fd, data)
 

@@ -120,25 +120,27 @@ def _parse_numeric(raw: Any) -> Interval | str:
             return f"numbers must be finite, not {raw}"
         if isinstance(raw, Decimal) and not numbers.in_range(raw):
             return f"number {_clip(str(raw))} is out of range ({numbers.LIMITS})"
-        n = exact(raw)
-        return Interval(n, True, n, True)
+        value = exact(raw)
+        return Interval(value, True, value, True)
     m = _COMPARISON.fullmatch(raw)
     if m:
-        op, n = m.group(1), _bound(m.group(2))
-        if isinstance(n, str):
-            return n
+        op, bound = m.group(1), _bound(m.group(2))
+        if isinstance(bound, str):
+            return bound
         return {
-            "<": Interval(None, False, n, False),
-            "<=": Interval(None, False, n, True),
-            ">": Interval(n, False, None, False),
-            ">=": Interval(n, True, None, False),
-            "==": Interval(n, True, n, True),
+            "<": Interval(None, False, bound, False),
+            "<=": Interval(None, False, bound, True),
+            ">": Interval(bound, False, None, False),
+            ">=": Interval(bound, True, None, False),
+            "==": Interval(bound, True, bound, True),
         }[op]
     m = _INTERVAL.fullmatch(raw)
     if m:
         lo, hi = _bound(m.group(2)), _bound(m.group(3))
-        if isinstance(lo, str) or isinstance(hi, str):
-            return lo if isinstance(lo, str) else hi  # type: ignore[return-value]
+        if isinstance(lo, str):
+            return lo
+        if isinstance(hi, str):
+            return hi
         lo_closed, hi_closed = m.group(1) == "[", m.group(4) == "]"
         if lo > hi:
             return f"interval \"{raw}\" has reversed bounds ({format_number(lo)} > {format_number(hi)})"

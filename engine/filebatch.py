@@ -32,7 +32,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from .atomic import replace_atomic
 from .compiler import CompiledTable
@@ -104,7 +104,9 @@ def run(
                 copied = _execute(con, duckdb, f"COPY ({query}) TO {_quote(tmp)} ({options})", progress, source, link)
                 counts["rows"] = int(copied[0][0]) if copied else 0
                 written = _reader(out_format, _literal(con, spill, tmp, f"output.{out_format}"))
-                counts["errors"] = int(con.execute(f"SELECT count(error) FROM {written}").fetchone()[0])
+                errors = con.execute(f"SELECT count(error) FROM {written}").fetchone()
+                assert errors is not None  # an aggregate without GROUP BY gives one row
+                counts["errors"] = int(errors[0])
 
             replace_atomic(target, fill)
         finally:
@@ -160,9 +162,16 @@ def _column_types(con: Any, duckdb: Any, table: CompiledTable, source: str, link
     return {i.id: type_of[i.id.casefold()] for i in table.inputs}
 
 
+class _Outcome(TypedDict, total=False):
+    """What the worker thread of ``_execute`` hands back: the rows, or what it raised."""
+
+    rows: list[tuple[Any, ...]]
+    error: BaseException
+
+
 def _execute(con: Any, duckdb: Any, query: str, progress: Callable[[float], None] | None, source: str, link: str) -> list[tuple[Any, ...]]:
     """Run ``query``; with ``progress``, in a worker thread while this one reports DuckDB's progress."""
-    outcome: dict[str, Any] = {}
+    outcome: _Outcome = {}
 
     def work() -> None:
         try:

@@ -53,7 +53,7 @@ def has_errors(findings: "list[Finding] | tuple[Finding, ...]") -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def sort_key(f: Finding) -> tuple:
+def sort_key(f: Finding) -> tuple[str, int, int, str]:
     return (f.file or "", f.line or 0, f.column or 0, f.code)
 
 

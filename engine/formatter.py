@@ -651,7 +651,7 @@ def _block_scalar(node: ys.Node, path: tuple[Any, ...], plan: _Plan) -> tuple[st
 
 def _synthetic(value: Any) -> ys.Node:
     if isinstance(value, dict):
-        return ys.Mapping(tuple((_synthetic(str(k)), _synthetic(v)) for k, v in value.items()), False, None, None)  # type: ignore[misc]
+        return ys.Mapping(tuple((_synthetic_key(str(k)), _synthetic(v)) for k, v in value.items()), False, None, None)
     if isinstance(value, (list, tuple)):
         return ys.Sequence(tuple(_synthetic(v) for v in value), False, None, None)
     if isinstance(value, bool):
@@ -660,6 +660,11 @@ def _synthetic(value: Any) -> ys.Node:
         text = format_number(value) if isinstance(value, Decimal) else str(value)
         return ys.Scalar(value, text, "", None, None)
     return ys.Scalar(value, str(value), '"', None, None)
+
+
+def _synthetic_key(key: str) -> ys.Scalar:
+    """A mapping key: the string scalar ``_synthetic`` gives for a string."""
+    return ys.Scalar(key, key, '"', None, None)
 
 
 def _with_examples(root: ys.Node, examples: SequenceT[MappingT[str, Any]]) -> ys.Node:
@@ -674,7 +679,7 @@ def _with_examples(root: ys.Node, examples: SequenceT[MappingT[str, Any]]) -> ys
             entries[n] = (key, value._replace(items=value.items + new))
             break
     else:
-        entries.append((_synthetic("examples"), ys.Sequence(new, False, None, None)))  # type: ignore[arg-type]
+        entries.append((_synthetic_key("examples"), ys.Sequence(new, False, None, None)))
     return root._replace(entries=tuple(entries))
 
 
@@ -691,7 +696,7 @@ def _same(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     if type(a) is Decimal:
         return str(a) == str(b)  # 1.0 and 1.00 are different literals; NaN equals itself here
-    return a == b
+    return bool(a == b)
 
 
 def _check(out: str, file: str, expected: Any) -> None:

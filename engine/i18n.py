@@ -88,7 +88,8 @@ def resolve(requested: str | None, environ: Mapping[str, str]) -> Choice:
 @cache
 def _read(lang: str) -> dict[str, str]:
     text = resources.files("crossroads.engine").joinpath("locales", f"{lang}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    catalog: dict[str, str] = json.loads(text)
+    return catalog
 
 
 def messages(lang: str) -> Catalog:

@@ -57,7 +57,7 @@ def position(finding: Finding, doc: Document, rows: dict[str, int]) -> Finding:
     which belong to no row, at the ``rules`` key.
     """
     if finding.code == "conflict":
-        at: tuple = ("rules", rows[finding.rules[1]])
+        at: tuple[str, int] = ("rules", rows[finding.rules[1]])
     elif finding.rules:
         at = ("rules", rows[finding.rules[0]])
     else:

@@ -415,9 +415,10 @@ def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
                 path: PathT = stack[-1].path + ("<key>",)
             else:
                 container = {} if is_map else []
-                path = place(container, pos)
-                if path is None:  # under a refused key: compose, then drop
-                    container, path = None, stack[-1].path + ("<dropped>",)
+                placed = place(container, pos)
+                if placed is None:  # under a refused key: compose, then drop
+                    container, placed = None, stack[-1].path + ("<dropped>",)
+                path = placed
                 if not stack and not is_map:  # fail now, not after composing a huge list
                     problems.append(Finding("not-a-mapping", "error", "top level must be a mapping, not a list", file, pos[0], pos[1]))
                     raise TableError(problems)

@@ -29,7 +29,8 @@ def schema_text() -> str:
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    return json.loads(schema_text())
+    loaded: dict[str, Any] = json.loads(schema_text())
+    return loaded
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +110,7 @@ def _explain(error: Any) -> Iterable[tuple[tuple[Any, ...], bool, str]]:
         known = list(error.schema.get("properties", {}))
         return (_unknown_key(path, at, k, known) for k in instance if k not in known)
     if validator == "type":
-        wanted = value if isinstance(value, list) else [value]
+        wanted: list[str] = value if isinstance(value, list) else [value]  # the schema's type names
         named = ["true/false" if w == "boolean" and len(wanted) > 1 else _TYPE_WORDS.get(w, w) for w in wanted]
         words = " or ".join(filter(None, [", ".join(named[:-1]), named[-1]]))  # "a, b or c"
         return [(path, False, f"{at}: expected {words}, not {_kind(instance)}")]

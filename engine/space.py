@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Container, Iterator
+from collections.abc import Sequence
+from typing import Any, Callable, Container, Iterator, TypeVar, cast
 
 from .compiler import CompiledTable, InputSpec, segment_bounds, segment_witness
 from .conditions import Interval, format_number
@@ -48,6 +49,21 @@ class Piece:
     lo: int
     hi: int
     witness: Any
+
+
+IndexRange = tuple[int, int]
+"""A number's part as its first and last index (inclusive): of its pieces in ``walk``, of its segments in ``parts``."""
+
+Part = IndexRange | tuple[Piece, ...]
+"""One input's part of a search node in ``walk``: a number's ``IndexRange`` of pieces, a choice's or boolean's pieces."""
+
+RegionKey = tuple[IndexRange | frozenset[Any], ...]
+"""A region in hashable form (``parts``): per input its segment range (a number) or the answers it allows."""
+
+_Cut = tuple[IndexRange | frozenset[Any] | None, ...]
+"""A ``RegionKey`` in ``merge_regions``, with None for an input's whole domain."""
+
+_Payload = TypeVar("_Payload")
 
 
 class Exhausted(Exception):
@@ -224,9 +240,9 @@ def walk(
     """
     numeric = (i.type in ("integer", "number") for i in table.inputs)
     runs = tuple(Runs(ps) if num else None for num, ps in zip(numeric, pieces))
-    start = tuple((0, len(ps) - 1) if r is not None else ps for r, ps in zip(runs, pieces))
+    start: tuple[Part, ...] = tuple((0, len(ps) - 1) if r is not None else ps for r, ps in zip(runs, pieces))
     summary = tuple(r.union_every(0, len(ps) - 1) if r is not None else _union_every(ps) for r, ps in zip(runs, pieces))
-    stack = [(start, summary, live)]
+    stack: list[tuple[tuple[Part, ...], tuple[tuple[int, int], ...], int]] = [(start, summary, live)]
     while stack:
         budget.tick()
         work, summary, live = stack.pop()
@@ -250,15 +266,16 @@ def walk(
         bit &= -bit
         at = next(i for i, (_, every) in enumerate(summary) if not every & bit)
         tree = runs[at]
-        children: list[tuple[Any, tuple[int, int]]] = []
+        children: list[tuple[Part, tuple[int, int]]] = []
         if tree is not None:  # refused below, accepted, refused above
-            lo, hi = work[at]
+            lo, hi = cast(IndexRange, work[at])  # runs[at] is set for numbers only
             first, last = tree.run(bit, lo, hi)
             for a, b in ((lo, first - 1), (first, last), (last + 1, hi)):
                 if a <= b:
                     children.append(((a, b), tree.union_every(a, b)))
         else:
-            for g in (tuple(p for p in work[at] if p.mask & bit), tuple(p for p in work[at] if not p.mask & bit)):
+            choices = cast(tuple[Piece, ...], work[at])
+            for g in (tuple(p for p in choices if p.mask & bit), tuple(p for p in choices if not p.mask & bit)):
                 children.append((g, _union_every(g)))
         for part, union_every in reversed(children):
             stack.append(
@@ -266,13 +283,13 @@ def walk(
             )
 
 
-def _region(work: tuple[Any, ...], runs: tuple[Runs | None, ...]) -> tuple[tuple[Piece, ...], ...]:
-    out = []
+def _region(work: tuple[Part, ...], runs: tuple[Runs | None, ...]) -> tuple[tuple[Piece, ...], ...]:
+    out: list[tuple[Piece, ...]] = []
     for part, tree in zip(work, runs):
         if tree is None:
-            out.append(part)
+            out.append(cast(tuple[Piece, ...], part))
         else:
-            lo, hi = part
+            lo, hi = cast(IndexRange, part)
             out.append((tree.pieces[lo],) if lo == hi else (tree.pieces[lo], tree.pieces[hi]))
     return tuple(out)
 
@@ -325,7 +342,7 @@ def region_when(table: CompiledTable, region: tuple[tuple[Piece, ...], ...]) -> 
     return out
 
 
-def parts(table: CompiledTable, region: tuple[tuple[Piece, ...], ...]) -> tuple[Any, ...]:
+def parts(table: CompiledTable, region: tuple[tuple[Piece, ...], ...]) -> RegionKey:
     """A region in hashable form: per input its option set, or its segment range (numbers)."""
     return tuple(
         (ps[0].lo, ps[-1].hi) if spec.type in ("integer", "number") else frozenset(v for p in ps for v in p.values)
@@ -333,7 +350,9 @@ def parts(table: CompiledTable, region: tuple[tuple[Piece, ...], ...]) -> tuple[
     )
 
 
-def merge_regions(table: CompiledTable, pieces: Any, regions_in: list[tuple[tuple[Any, ...], Any]]) -> list[tuple[dict[str, Any], Any]]:
+def merge_regions(
+    table: CompiledTable, pieces: tuple[tuple[Piece, ...], ...], regions_in: Sequence[tuple[RegionKey, _Payload]]
+) -> list[tuple[dict[str, Any], _Payload]]:
     """Join regions (``parts``, payload) that differ on one input where one condition covers both.
 
     The search cuts the space in its own order, so one area (a gap, a changed
@@ -346,7 +365,14 @@ def merge_regions(table: CompiledTable, pieces: Any, regions_in: list[tuple[tupl
     last = [ps[-1].hi if numeric[i] else None for i, ps in enumerate(pieces)]
     everything = [None if numeric[i] else frozenset(v for p in ps for v in p.values) for i, ps in enumerate(pieces)]
     whole = [(0, last[i]) if numeric[i] else everything[i] for i in range(len(pieces))]
-    regions = [(tuple(None if part == whole[i] else part for i, part in enumerate(ps_)), payload) for ps_, payload in regions_in]
+    regions: list[tuple[_Cut, _Payload]] = [(tuple(None if part == whole[i] else part for i, part in enumerate(ps_)), payload) for ps_, payload in regions_in]
+
+    def span_at(n: int, k: int) -> IndexRange:  # a number's part of region n: set on every member of a bucket
+        return cast(IndexRange, regions[n][0][k])
+
+    def values_at(n: int, k: int) -> frozenset[Any]:  # a choice's or boolean's part of region n, likewise
+        return cast(frozenset[Any], regions[n][0][k])
+
     changed = True
     while changed and len(regions) > 1:
         changed = False
@@ -355,16 +381,16 @@ def merge_regions(table: CompiledTable, pieces: Any, regions_in: list[tuple[tupl
             for n, (cut, _) in enumerate(regions):
                 if cut[k] is not None:
                     buckets.setdefault(cut[:k] + cut[k + 1 :], []).append(n)
-            merged: dict[int, tuple[tuple[Any, ...], Any]] = {}
+            merged: dict[int, tuple[_Cut, _Payload]] = {}
             gone: set[int] = set()
             for members in buckets.values():
                 if len(members) < 2:
                     continue
                 if numeric[k]:
-                    members.sort(key=lambda n: regions[n][0][k])
+                    members.sort(key=lambda n: span_at(n, k))
                     runs = [[members[0]]]
                     for n in members[1:]:
-                        if regions[n][0][k][0] == regions[runs[-1][-1]][0][k][1] + 1:
+                        if span_at(n, k)[0] == span_at(runs[-1][-1], k)[1] + 1:
                             runs[-1].append(n)
                         else:
                             runs.append([n])
@@ -374,11 +400,12 @@ def merge_regions(table: CompiledTable, pieces: Any, regions_in: list[tuple[tupl
                     if len(run_) < 2:
                         continue
                     cut, payload = regions[run_[0]]
+                    joined: IndexRange | frozenset[Any] | None
                     if numeric[k]:
-                        joined: Any = (cut[k][0], regions[run_[-1]][0][k][1])
+                        joined = (span_at(run_[0], k)[0], span_at(run_[-1], k)[1])
                         joined = None if joined == (0, last[k]) else joined
                     else:
-                        joined = frozenset().union(*(regions[n][0][k] for n in run_))
+                        joined = frozenset().union(*(values_at(n, k) for n in run_))
                         joined = None if joined == everything[k] else joined
                     merged[min(run_)] = (cut[:k] + (joined,) + cut[k + 1 :], payload)
                     gone.update(run_)
@@ -392,7 +419,8 @@ def merge_regions(table: CompiledTable, pieces: Any, regions_in: list[tuple[tupl
             if part is None:
                 region.append(pieces[i])
             elif numeric[i]:
-                region.append((Piece(0, (), part[0], part[1], None),))
+                lo, hi = cast(IndexRange, part)
+                region.append((Piece(0, (), lo, hi, None),))
             else:
                 region.append((Piece(0, tuple(v for p in pieces[i] for v in p.values if v in part), 0, 0, None),))
         out.append((region_when(table, tuple(region)), payload))

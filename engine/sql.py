@@ -146,9 +146,16 @@ def _alias(tree: exp.Expression, name: str) -> exp.Alias:
 # -- templates ------------------------------------------------------------------
 
 
+def _parsed(tree: exp.Expr) -> exp.Expression:
+    """A parse as the node type this module builds: sqlglot types ``parse_one`` by its ``Expr`` trait,
+    and every node it returns is a concrete ``Expression``."""
+    assert isinstance(tree, exp.Expression)
+    return tree
+
+
 @cache
 def _template(text: str) -> exp.Expression:
-    return sqlglot.parse_one(text)
+    return _parsed(sqlglot.parse_one(text))
 
 
 def _fill(text: str, **parts: exp.Expression) -> exp.Expression:
@@ -201,7 +208,7 @@ def _sources(table: CompiledTable, dialect: str, columns: Mapping[str, str]) -> 
     for spec in table.inputs:
         if spec.id in columns:
             try:
-                out[spec.id] = sqlglot.parse_one(columns[spec.id], read=dialect)
+                out[spec.id] = _parsed(sqlglot.parse_one(columns[spec.id], read=dialect))
             except sqlglot.errors.ParseError as exc:
                 raise DataError(f"--column {spec.id}: cannot parse {columns[spec.id]!r} as {dialect} SQL: {str(exc).splitlines()[0]}") from None
         else:
@@ -242,7 +249,7 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
     number = number_type(spec, column, dialect)
     integer = spec.type == "integer"
     if integer and kind == "integer" and number.significant is None:  # SQLite: via text, to count digits
-        branches = [missing]
+        branches: list[tuple[exp.Expression, exp.Expression]] = [missing]
         if number.scale == 0 and number.significant is None:  # integer literals only: compare the column as it is
             number = NumberType(0, PRECISION, None, native=True)
             value: exp.Expression = source.copy()
@@ -262,7 +269,7 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
             (exp.Not(this=fits), _text(f"{spec.id}: {number.limit(integer)}")),
             (exp.Is(this=value.copy(), expression=exp.Null()), _text(f"{spec.id}: {number.limit(integer)}")),  # the cast refused it
         ]
-    out_of_range = []
+    out_of_range: list[exp.Expression] = []
     if spec.minimum is not None:
         out_of_range.append(exp.LT(this=value.copy(), expression=_number(spec.minimum, number)))
     if spec.maximum is not None:
@@ -413,7 +420,8 @@ def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
     hi = segment_bounds(column.points, span[1])
     number = reader.number
     assert number is not None
-    parts = []
+    parts: list[exp.Expression] = []
+    compare: type[exp.Binary]
     if lo.lo is not None:
         compare = exp.GTE if lo.lo_closed else exp.GT
         parts.append(compare(this=reader.value.copy(), expression=_number(lo.lo, number)))
