@@ -29,6 +29,12 @@ def comment_texts(text: str) -> Counter:
     return Counter(c.text for c in yamlsource.parse(text).comments if c.text)
 
 
+def comment_words(text: str) -> Counter:
+    """The comments' content, whatever lines they share: when fmt joins two lines into one (a
+    flow collection that now fits), their end-of-line comments are joined as ``# a # b``."""
+    return Counter(part.strip() for c in yamlsource.parse(text).comments if c.text for part in c.text.split("#") if part.strip())
+
+
 def test_every_fixture_has_a_golden_output() -> None:
     assert set(GOLDEN) == {"blocks", "comments", "flowcomments", "quoting", "styles"}
     assert {p.name for p in FMT.glob("*.yaml")} == {f"{n}.yaml" for n in GOLDEN} | {f"{n}.expected.yaml" for n in GOLDEN}
@@ -256,7 +262,7 @@ def test_end_of_line_comments_anywhere_are_kept_and_idempotent(data: dict, flow:
         assume(False)
     out = format_text(source)  # raises FormatError if the meaning changed
     assert format_text(out) == out
-    assert comment_texts(out) == comment_texts(source)
+    assert comment_words(out) == comment_words(source)
 
 
 # ---------------------------------------------------------------- the command
