@@ -32,8 +32,8 @@ from .answers import accepts
 from .compiler import CompiledTable, or_all
 from .findings import MAX_LISTED, Finding
 from .mergeable import mergeable
-from .partial import ERROR, outcomes_in, result_of
-from .space import Budget, Exhausted, Leaf, bits, lowest
+from .policies import HitPolicy, policy_of, result_of
+from .space import Budget, Exhausted, Leaf, bits
 
 MAX_GAPS_KEPT = 100_000
 """Gap regions kept for merging; beyond this they are only counted (bounded memory)."""
@@ -61,102 +61,31 @@ class _State:
     witnessed: int = 0  # the rows in ``witnesses``
 
 
-class _Policy:
-    """The hit policy over a region's live rows: who decides, what results, what to prune."""
+class _Search:
+    """The search's view of a region's live rows: the hit policy (``engine/policies.py``) says who
+    decides, what results and what to prune; this records what that proves in the ``_State``."""
 
     def __init__(self, table: CompiledTable, state: _State):
         self.t = table
         self.s = state
-        self.then = [r.then for r in table.rules]
-        self.policy = table.hit_policy
+        self.policy: HitPolicy = policy_of(table)
         self.default = table.default
-        # rows whose outcome is at least as good as outcome o (priority)
-        self.up_to = []
-        acc = 0
-        for rows in table.outcome_rows:
-            acc |= rows
-            self.up_to.append(acc)
 
-    # -- results -------------------------------------------------------------
     def result(self, live: int) -> Any:
         """The result for answers matched by exactly ``live`` (comparable values)."""
         return result_of(self.t, live)[0]
 
-    def deciders(self, live: int) -> int:
-        """Rows that decide (are the result's row) for answers matched by ``live``."""
-        if not live:
-            return 0
-        p = self.policy
-        if p == "first":
-            return live & -live
-        if p == "priority":
-            return live & self.t.outcome_rows[outcomes_in(self.t, live)[0]]
-        return live  # unique, any, collect: every match takes part in the result
-
-    def rule_rows(self, live: int) -> int:
-        """Rows that ``evaluate`` would report as the deciding ``rule`` (collect: every match)."""
-        p = self.policy
-        if p == "first":
-            return live & -live
-        if p == "priority":
-            d = self.deciders(live)
-            return d & -d
-        if p == "unique":
-            return live if _popcount(live) == 1 else 0
-        if p == "any":
-            return live & -live if self.result(live) != ERROR else 0
-        return live
-
-    def sensitive(self, live: int) -> int:
-        """Rows in ``live`` whose removal can change the result here (a superset is fine)."""
-        p = self.policy
-        if p == "first":
-            return live & -live
-        if p == "priority":
-            d = self.deciders(live)
-            return d if _popcount(d) == 1 else 0
-        if p == "unique":
-            return live if _popcount(live) <= 2 else 0
-        if p == "any":
-            if _popcount(live) == 1:
-                return live
-            return live if len(outcomes_in(self.t, live)) == 2 else 0
-        return live  # collect
-
     # -- the search hook -----------------------------------------------------
-    def could_decide(self, live: int, guaranteed: int) -> int:
-        """Rows of ``live`` that can decide somewhere below (others are shadowed)."""
-        if not guaranteed:
-            return live
-        if self.policy == "first":
-            g = lowest(guaranteed)
-            return live & ((2 << g) - 1)
-        if self.policy == "priority":
-            best = outcomes_in(self.t, guaranteed)[0]
-            return live & self.up_to[best]
-        return live
-
     def hook(self, live: int, guaranteed: int) -> tuple[int, bool]:
         s = self.s
-        p = self.policy
-        if p == "first" and guaranteed:
-            g = lowest(guaranteed)
-            keep_to = g
-            if not (s.mattering >> g) & 1:  # g's fall-back rows still matter
-                later = guaranteed & ~((2 << g) - 1)
-                keep_to = lowest(later) if later else live.bit_length()
-            live &= (2 << keep_to) - 1
-        elif p == "priority" and guaranteed:
-            best = outcomes_in(self.t, guaranteed)[0]
-            tops = guaranteed & self.t.outcome_rows[best]
-            if _popcount(tops) >= 2 or tops & ~s.mattering == 0:
-                live &= self.up_to[best]
+        policy, t = self.policy, self.t
+        live = policy.prune(t, live, guaranteed, s.mattering)
         if not guaranteed and self.default is None:  # a gap may lie below
             return live, False
-        cand = self.could_decide(live, guaranteed)
+        cand = policy.could_decide(t, live, guaranteed)
         if cand & ~(s.mattering & s.reached & s.witnessed):
             return live, False
-        if p in ("unique", "any") and self._pairs_left(live):
+        if policy.conflicts and self._pairs_left(live):
             return live, False
         return live, True
 
@@ -164,10 +93,7 @@ class _Policy:
         if _popcount(live) < 2:
             return False
         for r in bits(live):
-            others = live & ~(1 << r) & ~self.s.clash.get(r, 0)
-            if self.policy == "any":
-                others &= ~self.t.outcome_rows[self.then[r]]
-            if others:
+            if self.policy.clashing(self.t, r, live) & ~self.s.clash.get(r, 0):
                 return True
         return False
 
@@ -183,31 +109,33 @@ class _Policy:
             return
         if not leaf.constant:  # settled by the hook: nothing left to learn here
             return
-        deciders = self.deciders(live)
+        policy, t = self.policy, self.t
+        deciders = policy.deciders(t, live)
         s.reached |= deciders
-        missing_witness = [r for r in bits(self.rule_rows(live)) if r not in s.witnesses]
+        missing_witness = [r for r in bits(policy.rule_rows(t, live)) if r not in s.witnesses]
         example = None
-        if missing_witness or (self.policy in ("unique", "any") and _popcount(live) > 1):
-            example = space.leaf_witness(self.t, leaf)
+        if missing_witness or (policy.conflicts and _popcount(live) > 1):
+            example = space.leaf_witness(t, leaf)
             for r in missing_witness:
                 s.witnesses[r] = example
                 s.witnessed |= 1 << r
-        if self.policy in ("unique", "any") and _popcount(live) > 1:
+        if policy.conflicts and _popcount(live) > 1:
             self._conflicts(live, example)  # type: ignore[arg-type]
-        if self.policy == "collect" and _popcount(live) > 1:
+        if policy.collects and _popcount(live) > 1:
             s.mattering |= live  # removing any one shortens the list
             return
         here = self.result(live)
-        for r in bits(self.sensitive(live) & ~s.mattering):
+        sensitive = policy.sensitive(t, live)
+        for r in bits(sensitive & ~s.mattering):
             without = live & ~(1 << r)
             if self.result(without) != here:
                 s.mattering |= 1 << r
             elif without:
-                s.fallback[r] = s.fallback.get(r, 0) | self.deciders(without)
+                s.fallback[r] = s.fallback.get(r, 0) | policy.deciders(t, without)
             else:
                 s.fallback_default |= 1 << r
         # rows that are not sensitive here keep their result trivially; record who carries it
-        for r in bits(live & ~s.mattering & ~self.sensitive(live)):
+        for r in bits(live & ~s.mattering & ~sensitive):
             if deciders & ~(1 << r):
                 s.fallback[r] = s.fallback.get(r, 0) | (deciders & ~(1 << r))
 
@@ -216,7 +144,7 @@ class _Policy:
         rows = list(bits(live))
         for n, a in enumerate(rows):
             for b in rows[n + 1 :]:
-                if self.policy == "any" and self.then[a] == self.then[b]:
+                if not self.policy.clashing(self.t, a, 1 << b):  # any: rows that agree may overlap
                     continue
                 if (s.clash.get(a, 0) >> b) & 1:
                     continue
@@ -256,20 +184,21 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
         return _too_large(table)
     budget = Budget(max_seconds)
     state = _State()
-    policy = _Policy(table, state)
+    search = _Search(table, state)
     pieces = space.root_pieces(table)
     matchable = table.all_rows
     for ps in pieces:  # a row refusing every answer of some input matches nothing
         matchable &= or_all(p.mask for p in ps)
     complete = True
     try:
-        for leaf in space.walk(table, pieces, matchable, budget, policy.hook):
-            policy.leaf(leaf)
+        for leaf in space.walk(table, pieces, matchable, budget, search.hook):
+            search.leaf(leaf)
     except Exhausted:
         complete = False
     findings: list[Finding] = []
     rules = table.rules
-    if table.hit_policy in ("first", "priority"):
+    shadows = policy_of(table).ranks_by is not None  # a row can match answers and never decide
+    if shadows:
         unreachable = table.all_rows & ~state.reached if complete else table.all_rows & ~matchable
     else:
         unreachable = table.all_rows & ~matchable
@@ -312,7 +241,7 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
                 "analysis-incomplete",
                 "warning",
                 f"row analysis stopped after {max_seconds:g} s (raise --max-seconds): "
-                f"{'which rows are unreachable or redundant, ' if table.hit_policy in ('first', 'priority') else 'redundant rows, '}"
+                f"{'which rows are unreachable or redundant, ' if shadows else 'redundant rows, '}"
                 "and whether more conflicts or gaps exist, were not fully checked; findings listed are proven",
             )
         )
@@ -336,33 +265,31 @@ def _too_large(table: CompiledTable) -> Report:
 
 
 def _cover(table: CompiledTable, pieces: Any, row: int, budget: Budget) -> int:
-    """Rows that decide, between them, every answer set ``row`` matches."""
+    """Rows that decide, between them, every answer set ``row`` matches (a shadowed row).
+
+    A search of ``row``'s own region over ``row`` and the rows that can decide
+    instead of it (``HitPolicy.shadowers``): where one of those matches a whole
+    region, the one that decides there covers it.
+    """
+    policy = policy_of(table)
     bit = 1 << row
     mine = tuple(tuple(p for p in ps if p.mask & bit) for ps in pieces)
-    then = [r.then for r in table.rules]
+    over = policy.shadowers(table, row)
     cover = 0
 
     def hook(live: int, guaranteed: int) -> tuple[int, bool]:
         nonlocal cover
-        if table.hit_policy == "first":
-            before = guaranteed & (bit - 1)
-            if before:
-                cover |= before & -before
-                return live, True
-            return live & ((bit << 1) - 1), False
-        better = [r for r in bits(guaranteed) if then[r] < then[row]]
-        if better:
-            cover |= 1 << min(better, key=lambda r: (then[r], r))
+        ahead = guaranteed & over
+        if ahead:
+            d = policy.deciders(table, ahead)
+            cover |= d & -d
             return live, True
-        return live, False
+        return live & (over | bit), False
 
     for leaf in space.walk(table, mine, table.all_rows, budget, hook):
         if leaf.constant and leaf.live:
-            if table.hit_policy == "first":
-                cover |= leaf.live & -leaf.live
-            else:
-                best = min(then[r] for r in bits(leaf.live))
-                cover |= 1 << lowest(leaf.live & table.outcome_rows[best])
+            d = policy.deciders(table, leaf.live)
+            cover |= d & -d
     return cover & ~bit
 
 
@@ -389,13 +316,7 @@ class _Overlaps:
                 near &= tree.union_every(first, last)[0]
             else:
                 near &= or_all(p.mask for p in ps if p.mask & bit)
-        if self.table.hit_policy == "first":
-            return near & (bit - 1)
-        then = self.table.rules[row].then
-        better = 0
-        for o in range(then):
-            better |= self.table.outcome_rows[o]
-        return near & better
+        return near & policy_of(self.table).shadowers(self.table, row)
 
 
 def _ids(table: CompiledTable, mask: int) -> list[str]:
@@ -414,7 +335,7 @@ def _unreachable(table: CompiledTable, pieces: Any, r: int, cover: int | None) -
                 return Finding("unreachable", "error", message, rules=(rule.id,))
         return Finding("unreachable", "error", f"row {rule.id} matches no answer", rules=(rule.id,))
     ids = _ids(table, cover)
-    if table.hit_policy == "first":
+    if policy_of(table).ranks_by == "row":
         message = f"row {rule.id} is never reached: every answer it matches is decided earlier by {', '.join(ids)}"
     else:
         shown = ", ".join(f"{table.rules[c].id} → {table.outcomes[table.rules[c].then].id}" for c in bits(cover))

@@ -42,11 +42,12 @@ from pathlib import Path
 from typing import Any
 
 from .compiler import EMPTY_SPAN, Column, CompiledTable, InputSpec, OptionSpec, OutcomeSpec, RuleSpec
+from .policies import POLICIES
 
 CACHE_FORMAT = 3  # 2: translations; 3: spans and accepted options per row, authenticated
 KEY_BYTES = 32
 _IDENTITY_MODULES = ("cache.py", "compiler.py", "conditions.py", "loader.py", "model.py", "validate.py", "translations.py", "tables.py")
-_POLICIES = ("first", "unique", "priority", "any", "collect")
+_POLICIES = frozenset(POLICIES)
 _TYPES = ("choice", "boolean", "integer", "number")
 _SLUG = re.compile(r"[a-z][a-z0-9_-]{0,63}")  # the schema's ids (tables, inputs, outcomes, rules)
 _OPTION = re.compile(r"[^\x00-\x1f\x7f-\x9f]{1,200}")  # the schema's option ids

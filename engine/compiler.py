@@ -23,11 +23,15 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Literal, Mapping
 
 from . import conditions as cond
 from . import numbers
 from .conditions import Interval, Num
+from .policies import PolicyName
+
+InputType = Literal["choice", "boolean", "integer", "number"]
+"""The input types a table may declare (``inputs[].type``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,7 @@ class OptionSpec:
 @dataclass(frozen=True, slots=True)
 class InputSpec:
     id: str
-    type: str  # choice | boolean | integer | number
+    type: InputType
     prompt: str
     help: str | None = None
     options: tuple[OptionSpec, ...] = ()
@@ -209,7 +213,7 @@ class SegmentIndex:
             yield running
 
 
-def _flatten(lists: list[list[int]]) -> tuple[array, array]:
+def _flatten(lists: list[list[int]]) -> tuple[array[int], array[int]]:
     """Lists as one flat array of values and one of offsets (compact: no object per segment)."""
     values, offsets = array("q"), array("q", [0])
     for items in lists:
@@ -248,7 +252,7 @@ class CompiledTable:
     version: str
     title: str
     summary: str | None
-    hit_policy: str
+    hit_policy: PolicyName
     default: int | None  # outcome index
     inputs: tuple[InputSpec, ...]
     outcomes: tuple[OutcomeSpec, ...]

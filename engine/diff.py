@@ -17,13 +17,14 @@ input, option or outcome → major; only additions → minor; only texts → pat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from . import space
-from .compiler import Column, CompiledTable, InputSpec, compile_table
+from .compiler import Column, CompiledTable, InputSpec, InputType, compile_table
 from .conditions import format_number
-from .partial import result_of
+from .policies import ERROR, NO_MATCH, result_of
 from .space import Budget, Exhausted
 
 BUMPS = ("none", "patch", "minor", "major")
@@ -119,7 +120,7 @@ def diff(old_model: Any, new_model: Any, *, max_seconds: float = 60.0) -> Diff:
         return Diff((), added, removed, tuple(_texts(old_model, new_model)), False, old.version, new.version)
     pieces = space.root_pieces(joint)
     old_rows, new_rows = (1 << n_old) - 1, joint.all_rows >> n_old
-    regions: dict[tuple[Any, Any], list] = {}
+    regions: dict[tuple[Any, Any], list[Any]] = {}
     complete = True
     common = all(pieces)  # an input whose versions share no answer leaves no common answer set
     try:
@@ -146,8 +147,6 @@ def _key(result: Any) -> Any:
 
 def _result(table: CompiledTable, live: int) -> Any:
     """The table's result, by outcome id, when exactly ``live`` of its rows match."""
-    from .partial import ERROR, NO_MATCH
-
     result, _ = result_of(table, live)
     if result == NO_MATCH:
         return None
@@ -199,7 +198,8 @@ def _ranges(a: InputSpec, b: InputSpec, added: list[str], removed: list[str]) ->
         removed.append(f"{a.id}: numbers that are not whole")
     if (a.type, b.type) == ("integer", "number"):
         added.append(f"{a.id}: numbers that are not whole")
-    for bound, narrower in (("minimum", lambda old, new: new > old), ("maximum", lambda old, new: new < old)):
+    checks: tuple[tuple[str, Callable[[Any, Any], bool]], ...] = (("minimum", lambda old, new: new > old), ("maximum", lambda old, new: new < old))
+    for bound, narrower in checks:
         before, after = getattr(a, bound), getattr(b, bound)
         if before == after:
             continue
@@ -271,9 +271,9 @@ def _shared(a: tuple[InputSpec, Column], b: tuple[InputSpec, Column], n_old: int
         return spec, Column(sb.id, table, None, None, every, some)
     lo = max((x for x in (sa.minimum, sb.minimum) if x is not None), default=None)
     hi = min((x for x in (sa.maximum, sb.maximum) if x is not None), default=None)
-    kind = "integer" if "integer" in (sa.type, sb.type) else "number"
+    kind: InputType = "integer" if "integer" in (sa.type, sb.type) else "number"
     spec = InputSpec(sb.id, kind, sb.prompt, sb.help, (), lo, hi)
-    points = tuple(sorted(set(ca.points or ()) | set(cb.points or ())))  # type: ignore[arg-type]
+    points = tuple(sorted(set(ca.points or ()) | set(cb.points or ())))
     spans = _moved(ca, points) + _moved(cb, points)
     return spec, Column(sb.id, None, points, spans, 0, 0)
 

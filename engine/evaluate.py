@@ -4,14 +4,13 @@
 integer operations, a small NamedTuple out). ``evaluate`` builds the full,
 immutable ``Result`` the CLI and JSON output show.
 
-Partial answers are normal. For every unanswered input a row either accepts
-*every* answer of the domain or only *some*; with ``definite`` (rows that match
-whatever the missing answers are) and ``possible`` (rows that match for at
-least one completion; exact, since a row's conditions are independent per
-input) the hit policy tells whether every completion ends in the same
-outcome. Where it cannot prove that (e.g. whether the rows cover every
-completion), the result stays ``undecided``: ``possible`` is a sound
-over-approximation.
+The hit policies themselves live in ``engine/policies.py``. Partial answers are
+normal: the exact search (``partial.completions``) decides them; past its
+budget, ``definite`` (rows that match whatever the missing answers are) and
+``possible`` (rows that match for at least one completion; ``policies.row_masks``)
+give the policy's sound bounds (``HitPolicy.bounds``). Where those cannot prove
+one result (e.g. whether the rows cover every completion), the result stays
+``undecided``: ``possible`` is a sound over-approximation.
 """
 
 from __future__ import annotations
@@ -21,9 +20,10 @@ from typing import Any, Mapping, NamedTuple
 
 from .answers import to_json as answer_json
 from .compiler import CompiledTable
-from .errors import HitPolicyViolation
+from .policies import DECIDED, ERROR, NO_MATCH, UNDECIDED, VARIES, bits, policy_of, row_masks, violation
 
-DECIDED, UNDECIDED, NO_MATCH = "decided", "undecided", "no-match"
+__all__ = ["DECIDED", "NO_MATCH", "UNDECIDED", "Decision", "Result", "TableRef", "decide", "evaluate", "row_masks"]
+
 _MISSING = object()
 
 
@@ -33,28 +33,13 @@ class Decision(NamedTuple):
     rule: str | None
 
 
-def _rows(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
-
-
-def _first(mask: int) -> int:
-    return (mask & -mask).bit_length() - 1
-
-
-def _violation(table: CompiledTable, mask: int, reason: str) -> HitPolicyViolation:
-    rows = _rows(mask)
-    ids = tuple(table.rules[r].id for r in rows)
-    detail = ", ".join(f"{table.rules[r].id} → {table.outcomes[table.rules[r].then].id}" for r in rows)
-    return HitPolicyViolation(f"hit policy '{table.hit_policy}' violated: {reason} ({detail})", ids)
-
-
 def decide(table: CompiledTable, answers: Mapping[str, Any]) -> Decision:
-    """The decision for complete answers (already parsed); partial ones go the full way."""
+    """The decision for complete answers (already parsed); partial ones go the full way.
+
+    The hot path: the hit policies' ``result`` (``engine/policies.py``) inlined, a
+    few integer operations instead of method calls; ``tests/test_policies.py``
+    proves it equal to the policy module, violations included.
+    """
     mask = table.all_rows
     for column in table.columns:
         value = answers.get(column.input, _MISSING)
@@ -72,7 +57,7 @@ def decide(table: CompiledTable, answers: Mapping[str, Any]) -> Decision:
         row = rules[(mask & -mask).bit_length() - 1]
     elif policy == "unique":
         if mask & (mask - 1):
-            raise _violation(table, mask, "more than one row matches")
+            raise violation(table, mask)  # type: ignore[misc]
         row = rules[mask.bit_length() - 1]
     elif policy == "priority":
         for rows in table.outcome_rows:
@@ -83,7 +68,7 @@ def decide(table: CompiledTable, answers: Mapping[str, Any]) -> Decision:
     elif policy == "any":
         row = rules[(mask & -mask).bit_length() - 1]
         if mask & ~table.outcome_rows[row.then]:
-            raise _violation(table, mask, "matching rows disagree")
+            raise violation(table, mask)  # type: ignore[misc]
     else:  # collect
         return Decision(DECIDED, None, None)
     return Decision(DECIDED, table.outcomes[row.then].id, row.id)
@@ -136,23 +121,6 @@ class Result:
         }
 
 
-def row_masks(table: CompiledTable, answers: Mapping[str, Any]) -> tuple[int, int, tuple[str, ...]]:
-    """(definite, possible, missing): rows matching every / some completion of ``answers``."""
-    definite = possible = table.all_rows
-    missing = []
-    for column in table.columns:
-        value = answers.get(column.input, _MISSING)
-        if value is _MISSING:
-            missing.append(column.input)
-            definite &= column.every
-            possible &= column.some
-        else:
-            m = column.lookup(value)
-            definite &= m
-            possible &= m
-    return definite, possible, tuple(missing)
-
-
 def evaluate(table: CompiledTable, answers: Mapping[str, Any]) -> Result:
     """Evaluate parsed answers (see ``answers.parse_answers``); may raise ``HitPolicyViolation``.
 
@@ -161,12 +129,11 @@ def evaluate(table: CompiledTable, answers: Mapping[str, Any]) -> Result:
     below and ``exact`` is False.
     """
     definite, possible, missing = row_masks(table, answers)
-    if table.hit_policy == "unique" and definite & (definite - 1):
-        raise _violation(table, definite, "more than one row matches")
-    if table.hit_policy == "any" and definite and definite & ~table.outcome_rows[table.rules[_first(definite)].then]:
-        raise _violation(table, definite, "matching rows disagree")
+    error = violation(table, definite)  # rows matching every completion already break the policy
+    if error is not None:
+        raise error
     if missing:
-        from .partial import completions
+        from .partial import completions  # the region search: only partial answers pay for its import
 
         found = completions(table, answers)
         if found is not None:
@@ -175,13 +142,11 @@ def evaluate(table: CompiledTable, answers: Mapping[str, Any]) -> Result:
 
 
 def _exact(table: CompiledTable, answers: Mapping[str, Any], definite: int, missing: tuple[str, ...], found: Any) -> Result:
-    from .partial import ERROR, VARIES
-
     ids = [o.id for o in table.outcomes]
     results = found.results
-    collect = table.hit_policy == "collect"
+    collect = policy_of(table).collects
     status, outcome, outs = UNDECIDED, None, ()
-    if results == {NO_MATCH}:  # partial.NO_MATCH is this very status
+    if results == {NO_MATCH}:  # the result NO_MATCH is this very status
         status = NO_MATCH
     elif len(results) == 1 and ERROR not in results:
         status = DECIDED
@@ -202,7 +167,7 @@ def _exact(table: CompiledTable, answers: Mapping[str, Any], definite: int, miss
         status=status,
         outcome=outcome,
         outcomes=outs,
-        matches=tuple((table.rules[r].id, ids[table.rules[r].then]) for r in _rows(definite)),
+        matches=tuple((table.rules[r].id, ids[table.rules[r].then]) for r in bits(definite)),
         rule=rule.id if rule else None,
         because=rule.because if rule else None,
         conditions=tuple((i, text, answer_of.get(i)) for i, text in rule.conditions) if rule else (),
@@ -216,67 +181,36 @@ def _exact(table: CompiledTable, answers: Mapping[str, Any], definite: int, miss
 
 
 def _approximate(table: CompiledTable, answers: Mapping[str, Any], definite: int, possible: int, missing: tuple[str, ...]) -> Result:
-    """Bounds from the rows matching every / some completion: sound, not always decisive."""
+    """Bounds from the rows matching every / some completion (``HitPolicy.bounds``): sound, not
+    always decisive; exact for complete answers (then ``definite == possible``)."""
     outcome_of = [r.then for r in table.rules]
-    policy = table.hit_policy
+    collect = policy_of(table).collects
     default = table.default
-
-    def outcomes_of(mask: int) -> set[int]:
-        return {outcome_of[r] for r in _rows(mask)}
 
     status, outcome, row = UNDECIDED, None, None
     collected: tuple[int, ...] = ()
-    candidates = possible
-    if policy == "unique":
-        if definite & (definite - 1):
-            raise _violation(table, definite, "more than one row matches")
-        if definite and possible == definite:
-            status, row = DECIDED, _first(definite)
-    elif policy == "any":
-        if definite and len(outcomes_of(definite)) > 1:
-            raise _violation(table, definite, "matching rows disagree")
-        if definite and len(outcomes_of(possible)) == 1:
-            status = DECIDED
-            row = _first(possible) if _first(possible) == _first(definite) else None
-    elif policy == "first":
-        if definite:
-            d = _first(definite)
-            candidates = possible & ((1 << (d + 1)) - 1)
-            if len(outcomes_of(candidates)) == 1:
-                status = DECIDED
-                row = _first(candidates) if _first(candidates) == d else None
-    elif policy == "priority":
-        if definite:
-            best = min(outcomes_of(definite))
-            candidates = 0
-            for o in range(best + 1):
-                candidates |= possible & table.outcome_rows[o]
-            if outcomes_of(candidates) == {best}:
-                status = DECIDED
-                first_best = _first(possible & table.outcome_rows[best])
-                row = first_best if (definite >> first_best) & 1 else None
-    else:  # collect
-        if possible == definite:
-            status = DECIDED
-            collected = tuple(outcome_of[r] for r in _rows(definite))
-
-    if not possible:  # nothing can match, whatever the missing answers are
+    if possible:
+        bound = policy_of(table).bounds(table, definite, possible)
+        candidates = bound.candidates
+        if bound.result is not None:
+            status, row = DECIDED, bound.row
+            if collect:
+                collected = bound.result
+            else:
+                outcome = bound.result
+    else:  # nothing can match, whatever the missing answers are
         status = DECIDED if default is not None else NO_MATCH
         candidates = 0
-    if status == DECIDED and row is not None:
-        outcome = outcome_of[row]
-    elif status == DECIDED and policy != "collect" and possible:
-        outcome = outcome_of[_first(candidates)]
-    elif status == DECIDED and not possible:
-        outcome = default if policy != "collect" else None
-        collected = (default,) if policy == "collect" else ()
+        if status == DECIDED:
+            outcome = None if collect else default
+            collected = (default,) if collect else ()  # type: ignore[assignment]
 
-    reachable = outcomes_of(candidates)
+    reachable = {outcome_of[r] for r in bits(candidates)}
     if default is not None and not definite:
         reachable.add(default)
     ids = [o.id for o in table.outcomes]
     if status == DECIDED:
-        if policy == "collect":
+        if collect:
             outs = tuple(ids[o] for o in collected)
             reachable = set(collected)
         else:
@@ -284,14 +218,14 @@ def _approximate(table: CompiledTable, answers: Mapping[str, Any], definite: int
             reachable = {outcome} if outcome is not None else set()
     else:
         outs = ()
-    rule = table.rules[row] if row is not None and status == DECIDED and policy != "collect" else None
+    rule = table.rules[row] if row is not None and status == DECIDED and not collect else None
     answer_of = dict(answers)
     conditions = tuple((i, text, answer_of.get(i)) for i, text in rule.conditions) if rule else ()
     return Result(
         status=status,
-        outcome=ids[outcome] if outcome is not None and policy != "collect" else None,
+        outcome=ids[outcome] if outcome is not None and not collect else None,
         outcomes=outs,
-        matches=tuple((table.rules[r].id, ids[outcome_of[r]]) for r in _rows(definite)),
+        matches=tuple((table.rules[r].id, ids[outcome_of[r]]) for r in bits(definite)),
         rule=rule.id if rule else None,
         because=rule.because if rule else None,
         conditions=conditions,

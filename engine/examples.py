@@ -33,6 +33,7 @@ from .conditions import format_number
 from .errors import CrossroadsError
 from .evaluate import DECIDED, NO_MATCH, UNDECIDED, Result, evaluate
 from .loader import Document
+from .policies import policy_of
 
 if TYPE_CHECKING:  # pydantic stays off the import path of the other commands (cli.main imports every command)
     from .model import Table
@@ -104,7 +105,7 @@ def run_examples(table: Table, compiled: CompiledTable, document: Document | Non
 
 def holds(expect: Any, result: Result, compiled: CompiledTable) -> bool:
     """Whether ``result`` is what ``expect`` (normalized) says."""
-    collect = compiled.hit_policy == "collect"
+    collect = policy_of(compiled).collects
     if expect == UNDECIDED:
         return result.status == UNDECIDED
     if result.status != DECIDED:
@@ -120,7 +121,7 @@ def exercised(result: Result, compiled: CompiledTable) -> tuple[str, ...]:
     """The rows a result exercises: its deciding row; for ``collect``, every matching row once decided."""
     if result.status != DECIDED:
         return ()
-    if compiled.hit_policy == "collect":
+    if policy_of(compiled).collects:
         return tuple(rule for rule, _ in result.matches)
     return (result.rule,) if result.rule else ()
 
@@ -170,7 +171,7 @@ def missing_examples(compiled: CompiledTable, cov: Coverage, witnesses: Mapping[
             continue
         if result.status != DECIDED or rule not in exercised(result, compiled):
             continue
-        if compiled.hit_policy == "collect":
+        if policy_of(compiled).collects:
             expect: Any = list(result.outcomes)
         else:
             expect = {"outcome": result.outcome, "rule": rule}
@@ -198,7 +199,7 @@ def describe_result(run: ExampleRun, compiled: CompiledTable) -> str:
         return "undecided (still possible: " + ", ".join(r.possible) + ("; for some answers the hit policy breaks" if r.error_possible else "") + ")"
     if r.status == NO_MATCH:
         return "no row matches, and the table has no default"
-    if compiled.hit_policy == "collect":
+    if policy_of(compiled).collects:
         return "[" + ", ".join(r.outcomes) + "]"
     if r.rule:
         return f"{r.outcome} by row {r.rule}"

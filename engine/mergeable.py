@@ -6,7 +6,8 @@ the same answers", however the conditions are written. A group qualifies when
 its rows agree on every input but one, their union there is one condition
 (any options; adjacent or, where overlaps are harmless, overlapping
 intervals), and putting the merged row at the first member's place changes no
-result under the hit policy (checked per policy in ``_components``).
+result under the hit policy (``_components``, from the policy's ``counts_overlaps``
+and ``positional``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 from . import space
 from .compiler import CompiledTable
 from .findings import MAX_LISTED, Finding
+from .policies import HitPolicy, policy_of
 from .space import Piece, bits
+
 
 def accepted(table: CompiledTable, pieces: Any) -> list[list[Any]]:
     """Per row, per input: what it accepts, as comparable data (option bitmask or piece range)."""
@@ -59,7 +62,7 @@ def overlap(a: list[Any], b: list[Any]) -> bool:
 def mergeable(table: CompiledTable, pieces: Any) -> list[Finding]:
     """Maximal groups of same-outcome rows that one row could replace, changing no result."""
     acc = accepted(table, pieces)
-    policy = table.hit_policy
+    policy = policy_of(table)
     groups: list[tuple[int, list[int]]] = []
     for k in range(len(pieces)):
         keyed: dict[tuple[Any, ...], list[int]] = {}
@@ -91,7 +94,7 @@ def mergeable(table: CompiledTable, pieces: Any) -> list[Finding]:
     return findings
 
 
-def _components(table: CompiledTable, acc: Any, k: int, members: list[int], policy: str) -> list[list[int]]:
+def _components(table: CompiledTable, acc: Any, k: int, members: list[int], policy: HitPolicy) -> list[list[int]]:
     """Split rows equal but on input ``k`` into maximal groups whose merge is exact."""
     seen: dict[Any, int] = {}
     rows = []
@@ -99,7 +102,7 @@ def _components(table: CompiledTable, acc: Any, k: int, members: list[int], poli
         if acc[r][k] not in seen:
             seen[acc[r][k]] = r
             rows.append(r)
-    disjoint_needed = policy in ("unique", "collect")
+    disjoint_needed = policy.counts_overlaps  # unique, collect: an overlap is a conflict or a second list entry
     numeric = isinstance(acc[rows[0]][k], tuple)
     if numeric:
         rows.sort(key=lambda r: acc[r][k])
@@ -110,7 +113,7 @@ def _components(table: CompiledTable, acc: Any, k: int, members: list[int], poli
             joined = end is not None and (lo == end + 1 or (lo <= end and not disjoint_needed))
             if joined:
                 comps[-1].append(r)
-                end = max(end, hi)  # type: ignore[type-var]
+                end = max(end, hi)
             else:
                 comps.append([r])
                 end = hi
@@ -124,7 +127,7 @@ def _components(table: CompiledTable, acc: Any, k: int, members: list[int], poli
             union |= acc[r][k]
     out = []
     for comp in comps:
-        if policy in ("first", "collect"):
+        if policy.positional:  # first, collect: the merged row at the first member's place must not reorder
             comp = _positionally_safe(table, acc, sorted(comp))
         if len(comp) > 1 and (not numeric or _contiguous(acc, k, comp)):
             out.append(sorted(comp))

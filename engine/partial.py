@@ -3,7 +3,8 @@
 A partial answer set is decided when every way of answering the rest gives the
 same result, and its ``possible`` outcomes are exactly those some completion
 gives. Both come from one search of the unanswered part of the answer space
-(``space.walk``), cut short wherever the hit policy already fixes the result.
+(``space.walk``), cut short wherever the hit policy already fixes the result
+(``HitPolicy.fixed`` in ``engine/policies.py``).
 
 The search is bounded by ``MAX_NODES`` regions; past it, ``outcomes`` returns
 None and the caller falls back to the sound over-approximation (and says so).
@@ -16,14 +17,11 @@ from typing import Any, Mapping
 
 from . import space
 from .compiler import CompiledTable
-from .space import Budget, Exhausted, Piece, bits, lowest
+from .policies import VARIES, policy_of, result_of, row_masks
+from .space import Budget, Exhausted, Piece
 
 MAX_NODES = 20_000
 """Regions searched per partial evaluation before falling back (a few ms)."""
-
-ERROR = "error"  # a completion breaks the unique/any hit policy
-NO_MATCH = "no-match"  # a completion matches no row and there is no default
-VARIES = -1  # the deciding row differs between completions
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +29,7 @@ class Completions:
     """What the completions of a partial answer set lead to.
 
     ``results``: outcome index (or, for collect, a tuple of them), ``ERROR`` or
-    ``NO_MATCH`` per distinct result; ``row``: the deciding row when one row
+    ``NO_MATCH`` (``engine/policies.py``) per distinct result; ``row``: the deciding row when one row
     decides every completion, ``VARIES`` otherwise, None when no row does.
     """
 
@@ -41,7 +39,6 @@ class Completions:
 
 def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: int | None = None) -> Completions | None:
     """The results of every completion of ``answers`` (parsed); None past the budget."""
-    rows = len(table.rules)
     if space.too_large(table, skip=answers):  # see space.MAX_PIECE_BITS
         return None
     pieces = []
@@ -51,32 +48,11 @@ def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: 
             pieces.append((Piece(column.lookup(value), (value,), 0, 0, value),))
         else:
             pieces.append(root())
-    rules = table.rules
-    policy = table.hit_policy
-    outcome_rows = table.outcome_rows
+    policy = policy_of(table)
 
     def fixed(live: int, guaranteed: int) -> tuple[Any, int | None] | None:
         """(result, row) when the policy fixes it over the whole region, else None."""
-        if not guaranteed:
-            return None
-        if policy == "first":
-            d = lowest(live)
-            return (rules[d].then, d) if guaranteed >> d & 1 else None
-        if policy == "priority":
-            best = outcomes_in(table, guaranteed)[0]
-            if outcomes_in(table, live)[0] < best:
-                return None
-            d = lowest(live & outcome_rows[best])
-            return best, (d if guaranteed >> d & 1 else VARIES)
-        if policy == "unique":
-            return (ERROR, None) if guaranteed & (guaranteed - 1) else None
-        if policy == "any":
-            outs = outcomes_in(table, live)
-            if len(outs) > 1:
-                return (ERROR, None) if len(outcomes_in(table, guaranteed)) > 1 else None
-            d = lowest(live)
-            return outs[0], (d if guaranteed >> d & 1 else VARIES)
-        return None
+        return policy.fixed(table, live, guaranteed) if guaranteed else None
 
     def hook(live: int, guaranteed: int) -> tuple[int, bool]:
         return live, fixed(live, guaranteed) is not None
@@ -101,32 +77,6 @@ def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: 
     return Completions(frozenset(results), row)
 
 
-def outcomes_in(table: CompiledTable, mask: int) -> list[int]:
-    """The outcomes (by priority) of the rows in ``mask``; costs the outcomes, not the rows."""
-    return [o for o, rows in enumerate(table.outcome_rows) if mask & rows]
-
-
-def result_of(table: CompiledTable, live: int) -> tuple[Any, int | None]:
-    """The result and deciding row for answers matched by exactly ``live``."""
-    policy = table.hit_policy
-    if not live:
-        if table.default is None:
-            return NO_MATCH, None
-        return ((table.default,) if policy == "collect" else table.default), None
-    if policy == "collect":
-        return tuple(table.rules[r].then for r in bits(live)), None
-    d = lowest(live)
-    if policy == "first":
-        return table.rules[d].then, d
-    if policy == "priority":
-        best = outcomes_in(table, live)[0]
-        return best, lowest(live & table.outcome_rows[best])
-    if policy == "unique":
-        return (ERROR, None) if live & (live - 1) else (table.rules[d].then, d)
-    outs = outcomes_in(table, live)  # any
-    return (outs[0], d) if len(outs) == 1 else (ERROR, None)
-
-
 def _lazy_roots(table: CompiledTable) -> list[Any]:
     """Per input, a thunk for its root pieces: only unanswered inputs pay for them."""
     return [lambda spec=spec, column=column: space.input_pieces(spec, column) for spec, column in zip(table.inputs, table.columns)]
@@ -139,8 +89,6 @@ def open_questions(table: CompiledTable, answers: Mapping[str, Any]) -> tuple[st
     answers alike: whatever is answered, the same rows stay in play. (Sound:
     an open input may still turn out not to matter; a closed one never does.)
     """
-    from .evaluate import row_masks
-
     _, possible, missing = row_masks(table, answers)
     out = []
     for spec, column in zip(table.inputs, table.columns):

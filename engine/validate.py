@@ -21,6 +21,7 @@ from .errors import AnswerError
 from .findings import Finding
 from .loader import Document
 from .model import Not, PinnedExpect, Table
+from .policies import policy_of
 from .schema import schema_findings, where
 
 
@@ -142,7 +143,7 @@ def check_examples(table: Table, doc: Document) -> Iterator[Finding]:
     specs = {key: input_spec(i) for key, i in _first_by_id(table.inputs).items()}
     outcomes = {o.id for o in table.outcomes}
     rules = {r.id: r for r in table.rules}
-    collect = table.hit_policy == "collect"
+    collect = policy_of(table).collects
     # An input with a non-finite bound (already bad-bounds) cannot range-check answers: skip it.
     unbounded = {i.id for i in table.inputs if not all(_finite(getattr(i, b, None)) for b in ("minimum", "maximum"))}
     for n, example in enumerate(table.examples):
