@@ -37,6 +37,7 @@ from typing import Any, TypedDict
 from .atomic import replace_atomic
 from .compiler import CompiledTable
 from .errors import DataError
+from .policies import policy_of
 
 FORMATS = {".csv": "csv", ".parquet": "parquet"}
 INSTALL = "pip install 'crossroads[data]'"
@@ -93,7 +94,7 @@ def run(
             reader = _reader(in_format, link)
             types = _column_types(con, duckdb, table, source, link)
             trees = sql.select_trees(table, "duckdb", types=types)
-            if out_format == "csv" and table.hit_policy == "collect":  # lists as JSON text in a CSV cell
+            if out_format == "csv" and policy_of(table).collects:  # lists as JSON text in a CSV cell
                 for alias in ("outcome", "rule"):
                     trees[alias] = exp.Alias(this=exp.cast(exp.func("to_json", trees[alias].this), "VARCHAR"), alias=exp.to_identifier(alias))
             query = "SELECT *, " + ", ".join(t.sql(dialect="duckdb") for t in trees.values()) + f" FROM {reader}"
