@@ -211,12 +211,14 @@ def _text(v: Any, optional: bool = False) -> Any:
 
 def _slug(v: Any) -> str:
     _check(isinstance(v, str) and _SLUG.fullmatch(v) is not None, "id")
-    return v
+    slug: str = v  # checked above
+    return slug
 
 
 def _list(v: Any, length: int | None = None) -> list[Any]:
     _check(isinstance(v, list) and (length is None or len(v) == length), "list")
-    return v
+    items: list[Any] = v  # checked above
+    return items
 
 
 def _index(v: Any, bound: int, optional: bool = False) -> Any:
@@ -314,8 +316,8 @@ def from_json(d: Any) -> CompiledTable:
         columns = _list(d["columns"], len(inputs))
         _check(d["hit_policy"] in _POLICIES and isinstance(d["translations"], dict), "table")
         outcome_rows = [0] * len(outcomes)
-        for index, r in enumerate(rules):
-            outcome_rows[r.then] |= 1 << index
+        for index, rule in enumerate(rules):
+            outcome_rows[rule.then] |= 1 << index
         return CompiledTable(
             _slug(d["id"]),
             _text(d["version"]),

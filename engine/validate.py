@@ -30,8 +30,8 @@ def validate(doc: Document) -> tuple[Table | None, list[Finding]]:
     try:
         table = Table.model_validate(doc.data)
     except ValidationError as exc:
-        findings = schema_findings(doc)
-        return None, findings or _pydantic_findings(exc, doc)
+        structural = schema_findings(doc)
+        return None, structural or _pydantic_findings(exc, doc)
     findings: list[Finding] = []
     for check in CHECKS:
         findings.extend(check(table, doc))
@@ -70,7 +70,7 @@ def _first_by_id(items: Any) -> dict[str, Any]:
 
 
 def check_duplicate_ids(table: Table, doc: Document) -> Iterator[Finding]:
-    groups = [
+    groups: list[tuple[tuple[str | int, ...], str, list[str], str]] = [  # (path, what, ids, where)
         (("inputs",), "input", [i.id for i in table.inputs], ""),
         (("outcomes",), "outcome", [o.id for o in table.outcomes], ""),
         (("rules",), "rule", [r.id for r in table.rules], ""),
