@@ -1,6 +1,6 @@
 """How long one evaluation takes: the compiled index vs a row scan vs GoRules ZEN.
 
-Measures µs per call of ``crossroads.engine.evaluate.decide(compiled, answers)``
+Measures µs per call of ``crossroads.engine.decision.evaluate.decide(compiled, answers)``
 (complete, already-parsed answers: the hot path of ``batch`` and of a service)
 on the bundled table and on synthetic tables (``synthetic.py``: ``unique`` and
 ``first`` at 1k and 10k rows, the 12-input ``wide`` table), side by side in
@@ -47,11 +47,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import naive
 import synthetic
 import zen_jdm
-from crossroads.engine import tables
-from crossroads.engine.compiler import CompiledTable, compile_table
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.table.compiler import CompiledTable, compile_table
 from crossroads.engine.errors import HitPolicyViolation
-from crossroads.engine.evaluate import decide
-from crossroads.engine.model import Table
+from crossroads.engine.decision.evaluate import decide
+from crossroads.engine.table.model import Table
 
 TARGET_BUNDLED_US = 2.0
 TARGET_10K_US = 5.0

@@ -39,10 +39,10 @@ from pathlib import Path
 which, path = sys.argv[1], sys.argv[2]
 data = Path(path).read_bytes()
 if which == "load":
-    from crossroads.engine.loader import load_bytes as run
+    from crossroads.engine.table.loader import load_bytes as run
     call = lambda: run(data, path, len(data))
 else:
-    from crossroads.engine.formatter import format_table as run
+    from crossroads.engine.authoring.formatter import format_table as run
     call = lambda: run(data, path, max_bytes=len(data))
 start, cpu = time.perf_counter(), time.process_time()
 result = call()

@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crossroads.engine import conditions as cond
-from crossroads.engine.model import Table
+from crossroads.engine.table import conditions as cond
+from crossroads.engine.table.model import Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ def scan_table(table: Table) -> ScanTable:
 
 
 def decide(t: ScanTable, answers: Mapping[str, Any]) -> tuple[str, str | None, str | None]:
-    """(status, outcome, rule) as ``crossroads.engine.evaluate.decide`` gives them for complete answers."""
+    """(status, outcome, rule) as ``crossroads.engine.decision.evaluate.decide`` gives them for complete answers."""
     matches = []
     for row in t.rows:
         for input_id, test in row.tests:

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from crossroads.engine import conditions as cond
-from crossroads.engine.model import Table
+from crossroads.engine.table import conditions as cond
+from crossroads.engine.table.model import Table
 
 
 def unary(c: cond.Condition) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from crossroads.engine.errors import AnswerError
-from crossroads.engine.evaluate import evaluate
+from crossroads.engine.decision.evaluate import evaluate
 
 from . import render
 from .terminal import one_line, visible
@@ -67,9 +67,9 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
     outcome is decided. Exit 0 decided, 3 no matching row, 130 on Ctrl-C,
     1 on end of input.
     """
-    from crossroads.engine.answers import parse_text
-    from crossroads.engine.i18n import accepts
-    from crossroads.engine.partial import open_questions
+    from crossroads.engine.table.answers import parse_text
+    from crossroads.engine.outputs.i18n import accepts
+    from crossroads.engine.decision.partial import open_questions
 
     catalog = ui_catalog(lang)
     compiled = localized_table(compiled_table(table, no_cache, max_bytes), catalog)

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import click
 
 from crossroads.engine.errors import AnswerError, HitPolicyViolation
-from crossroads.engine.evaluate import evaluate
+from crossroads.engine.decision.evaluate import evaluate
 
 from . import render
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, compiled_table, die, table_options
@@ -52,7 +52,7 @@ def batch_cmd(table: str | None, input_path: str, output_path: str, any_order: b
     writes every input column plus outcome, rule and error to --output.
     Exit 0 every line/row evaluated, 1 some failed, 2 usage.
     """
-    from crossroads.engine.filebatch import file_format
+    from crossroads.engine.outputs.filebatch import file_format
 
     compiled = compiled_table(table, no_cache, max_bytes)
     if input_path != "-" and file_format(input_path):
@@ -85,7 +85,7 @@ def batch_cmd(table: str | None, input_path: str, output_path: str, any_order: b
 
 def _json_lines(compiled: Any, stream: Any, out: Any) -> int:
     """Evaluate each line of ``stream`` with the Python engine, one JSON line out each; the number that failed."""
-    from crossroads.engine import answers
+    from crossroads.engine.table import answers
 
     inputs = compiled.input_index
     failed = 0
@@ -107,9 +107,9 @@ def _json_lines(compiled: Any, stream: Any, out: Any) -> int:
 
 
 def _files(compiled: Any, input_path: str, output_path: str, keep_order: bool) -> None:
-    """CSV/Parquet in, CSV/Parquet out through DuckDB (``engine/filebatch.py``); exits."""
+    """CSV/Parquet in, CSV/Parquet out through DuckDB (``engine/outputs/filebatch.py``); exits."""
     from crossroads.engine.errors import DataError
-    from crossroads.engine.filebatch import file_format, run
+    from crossroads.engine.outputs.filebatch import file_format, run
 
     if output_path == "-" or not file_format(output_path):
         die(f"--output: a .csv or .parquet file is required for {input_path} (got {output_path!r})", EXIT_USAGE)

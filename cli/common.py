@@ -8,10 +8,11 @@ from typing import Any, NoReturn
 
 import click
 
-from crossroads.engine import i18n, tables
+from crossroads.engine.outputs import i18n
+from crossroads.engine.table import pipeline as tables
 from crossroads.engine.errors import AnswerError, NotJSON, TableError, TableNotFound
-from crossroads.engine.evaluate import DECIDED
-from crossroads.engine.loader import MAX_BYTES
+from crossroads.engine.decision.evaluate import DECIDED
+from crossroads.engine.table.loader import MAX_BYTES
 
 from .terminal import one_line
 
@@ -53,7 +54,7 @@ def localized_table(compiled: Any, catalog: i18n.Catalog) -> Any:
     Otherwise the English content, and the fallback notice (in the interface
     language) on stderr, as the guide page shows it above the content.
     """
-    from crossroads.engine.translations import localize
+    from crossroads.engine.table.translations import localize
 
     view = localize(compiled, catalog.lang)
     if view.notice:
@@ -78,12 +79,12 @@ def read_answers_file(path: str, max_bytes: int) -> dict[str, Any]:
         raise AnswerError(f"{name}: cannot read answers: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
         raise AnswerError(f"{name}: answers file is larger than {max_bytes} bytes")
-    from crossroads.engine import answers
+    from crossroads.engine.table import answers
 
     try:
         value = answers.loads(data)
     except NotJSON:  # not JSON: try YAML (depth-limited; numbers, duplicates and hidden line breaks as in tables)
-        from crossroads.engine.loader import load_bytes
+        from crossroads.engine.table.loader import load_bytes
 
         try:
             value = load_bytes(data, name, max_bytes).data
@@ -98,7 +99,7 @@ def read_answers_file(path: str, max_bytes: int) -> dict[str, Any]:
 
 
 def read_answers(compiled: Any, pairs: tuple[str, ...], answers_file: str | None, max_bytes: int) -> dict[str, Any]:
-    from crossroads.engine.answers import parse_answers, parse_pairs
+    from crossroads.engine.table.answers import parse_answers, parse_pairs
 
     inputs = compiled.input_index
     parsed: dict[str, Any] = {}

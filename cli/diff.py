@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
-from crossroads.engine import space, tables
-from crossroads.engine.loader import MAX_BYTES, read_bytes
+from crossroads.engine.search import space
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.table.loader import MAX_BYTES, read_bytes
 
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, die
 from .terminal import visible
@@ -164,7 +165,7 @@ def diff_cmd(old: str, new: str | None, rev: str | None, fmt: str, check_version
     a major bump, additions a minor one, texts a patch. Exit 0 when the
     comparison ran, 1 when --check-version fails or a table is invalid, 2 usage.
     """
-    from crossroads.engine.diff import diff
+    from crossroads.engine.analysis.diff import diff
 
     if (new is None) == (rev is None):
         die("give OLD and NEW, or one TABLE with --base GIT_REV", EXIT_USAGE)
@@ -196,6 +197,6 @@ def diff_cmd(old: str, new: str | None, rev: str | None, fmt: str, check_version
 
 
 def _json_default(value: Any) -> Any:
-    from crossroads.engine.answers import to_json
+    from crossroads.engine.table.answers import to_json
 
     return to_json(value)

@@ -1,4 +1,4 @@
-"""``crossroads fmt``: rewrite tables in the canonical layout (``engine/formatter.py``)."""
+"""``crossroads fmt``: rewrite tables in the canonical layout (``engine/authoring/formatter.py``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import click
 
 from crossroads.engine.atomic import rewrite_refusal, write_atomic
 from crossroads.engine.errors import FormatError, TableError, WriteError
-from crossroads.engine.formatter import format_table
-from crossroads.engine.loader import MAX_BYTES, read_bytes
+from crossroads.engine.authoring.formatter import format_table
+from crossroads.engine.table.loader import MAX_BYTES, read_bytes
 
 from . import formats
 from .common import EXIT_FAIL, EXIT_OK, table_files

@@ -8,7 +8,7 @@ from pathlib import PurePath
 from typing import Any, Iterable
 from urllib.parse import quote
 
-from crossroads.engine.answers import to_json
+from crossroads.engine.table.answers import to_json
 from crossroads.engine.findings import CODES, Finding
 
 from .terminal import one_line, visible

@@ -8,7 +8,7 @@ import shlex
 import click
 
 from crossroads.engine.atomic import write_atomic
-from crossroads.engine.starter import starter_table
+from crossroads.engine.authoring.starter import starter_table
 
 from .common import EXIT_FAIL, EXIT_USAGE, die
 from .terminal import one_line
@@ -16,7 +16,7 @@ from .terminal import one_line
 
 def default_schema_ref() -> str:
     """The schema's published ``$id``, for the editor modeline."""
-    from crossroads.engine.schema import schema
+    from crossroads.engine.table.schema import schema
 
     return str(schema().get("$id", "crossroads-1.schema.json"))
 

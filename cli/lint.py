@@ -7,10 +7,10 @@ import os
 import click
 
 from crossroads import __version__
-from crossroads.engine.analysis import DEFAULT_MAX_SECONDS
+from crossroads.engine.analysis.rows import DEFAULT_MAX_SECONDS
 from crossroads.engine.findings import has_errors
-from crossroads.engine.lint import lint_paths
-from crossroads.engine.loader import MAX_BYTES
+from crossroads.engine.analysis.lint import lint_paths
+from crossroads.engine.table.loader import MAX_BYTES
 
 from . import formats
 from .common import EXIT_FAIL, EXIT_OK, table_files
@@ -53,7 +53,7 @@ def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: i
 @click.command("schema")
 def schema_cmd() -> None:
     """Print the crossroads/1 JSON Schema."""
-    from crossroads.engine.schema import schema_text
+    from crossroads.engine.table.schema import schema_text
 
     click.echo(schema_text(), nl=False)
 

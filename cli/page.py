@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from crossroads import __version__
 from crossroads.engine.atomic import write_atomic
-from crossroads.engine.page import render_page
+from crossroads.engine.outputs.page import render_page
 
 from .common import compiled_table, lang_option, table_options, ui_catalog
 

@@ -1,7 +1,7 @@
 """Render evaluation results for people (text) and programs (JSON).
 
 UI strings come from the message catalogs (``engine/locales``, see
-``crossroads.engine.i18n``): pass the ``Catalog`` of the interface language,
+``crossroads.engine.outputs.i18n``): pass the ``Catalog`` of the interface language,
 and the table already localized (``translations.localize``) for its content.
 JSON output is data: it is never translated.
 """
@@ -15,9 +15,9 @@ from typing import Any
 
 import click
 
-from crossroads.engine.compiler import CompiledTable
-from crossroads.engine.evaluate import Result
-from crossroads.engine.i18n import Catalog, messages
+from crossroads.engine.table.compiler import CompiledTable
+from crossroads.engine.decision.evaluate import Result
+from crossroads.engine.outputs.i18n import Catalog, messages
 
 from .terminal import wrap
 
@@ -68,7 +68,7 @@ def _because(table: CompiledTable, result: Result) -> str | None:
 
 def _still_open(table: CompiledTable, result: Result) -> tuple[str, ...]:
     """The unanswered questions that can still change the result (``ask`` asks only those)."""
-    from crossroads.engine.partial import open_questions
+    from crossroads.engine.decision.partial import open_questions
 
     return open_questions(table, result.answers) or result.missing
 

@@ -1,4 +1,4 @@
-"""``crossroads show``: a table at a glance, as text, Markdown or JSON (``engine/overview.py``).
+"""``crossroads show``: a table at a glance, as text, Markdown or JSON (``engine/outputs/overview.py``).
 
 The words around the table's content ("Questions", "Rows leading here", ...)
 come from the UI catalogs (``engine/locales``, keys ``questions``, ``outcomes``,
@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from crossroads.engine import i18n
-from crossroads.engine.overview import overview
+from crossroads.engine.outputs import i18n
+from crossroads.engine.outputs.overview import overview
 
 from .common import compiled_table, lang_option, localized_table, table_options, ui_catalog
 from .terminal import visible, wrap

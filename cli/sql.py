@@ -1,4 +1,4 @@
-"""``sql``: print a table as one SQL select list (``engine/sql.py``)."""
+"""``sql``: print a table as one SQL select list (``engine/outputs/sql.py``)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def sql_cmd(table: str | None, dialect: str, column_pairs: tuple[str, ...], no_c
         columns[name.strip()] = expression
     compiled = compiled_table(table, no_cache, max_bytes)
     try:
-        from crossroads.engine.sql import to_sql
+        from crossroads.engine.outputs.sql import to_sql
 
         text = to_sql(compiled, dialect, columns, pretty=True)
     except DataError as exc:

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crossroads.engine import tables
-from crossroads.engine.compiler import CompiledTable, compile_table
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.table.compiler import CompiledTable, compile_table
 from crossroads.engine.errors import CrossroadsError, TableError
-from crossroads.engine.examples import coverage, missing_examples, run_examples
+from crossroads.engine.authoring.examples import coverage, missing_examples, run_examples
 from crossroads.engine.findings import Finding, has_errors
-from crossroads.engine.loader import MAX_BYTES, read_bytes
+from crossroads.engine.table.loader import MAX_BYTES, read_bytes
 
 from . import formats, testreport
 from .common import EXIT_FAIL, EXIT_OK, table_files
@@ -20,8 +20,8 @@ from .testreport import FileReport
 from .terminal import counted, visible
 
 if TYPE_CHECKING:  # the models import pydantic; cli.main imports every command
-    from crossroads.engine.loader import Document
-    from crossroads.engine.model import Table
+    from crossroads.engine.table.loader import Document
+    from crossroads.engine.table.model import Table
 
 
 @click.command("test")
@@ -91,7 +91,7 @@ def _run_file(name: str, with_coverage: bool, generate: bool, max_bytes: int, ma
 
 def _witnesses(compiled: CompiledTable, max_seconds: float) -> tuple[dict[str, Any], bool, frozenset[str]]:
     """The analysis' row witnesses, whether it completed within its budget, and the rows in conflicts."""
-    from crossroads.engine import analysis
+    from crossroads.engine.analysis import rows as analysis
 
     report = analysis.run(compiled, max_seconds=max_seconds)
     conflicting = frozenset(r for f in report.findings if f.code == "conflict" for r in f.rules)
@@ -101,7 +101,7 @@ def _witnesses(compiled: CompiledTable, max_seconds: float) -> tuple[dict[str, A
 def _write_examples(name: str, data: bytes, new: list[dict[str, Any]], max_bytes: int) -> tuple[Table, Document, CompiledTable]:
     """Add the examples to the file (formatted, atomically) and load it again."""
     from crossroads.engine.atomic import write_atomic
-    from crossroads.engine.formatter import format_table
+    from crossroads.engine.authoring.formatter import format_table
 
     text = format_table(data, name, max_bytes=max_bytes, append_examples=new)
     encoded = text.encode("utf-8")

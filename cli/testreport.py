@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crossroads.engine.compiler import CompiledTable
-from crossroads.engine.examples import (
+from crossroads.engine.table.compiler import CompiledTable
+from crossroads.engine.authoring.examples import (
     Coverage,
     ExampleRun,
     coverage_json,

@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from .errors import WriteError
+from crossroads.engine.errors import WriteError
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer  # stubs-only alias (collections.abc.Buffer is 3.12+)

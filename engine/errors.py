@@ -6,7 +6,7 @@ message and its documented exit code; anything else escaping is a bug.
 
 from __future__ import annotations
 
-from .findings import Finding
+from crossroads.engine.findings import Finding
 
 
 class CrossroadsError(Exception):

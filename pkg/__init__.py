@@ -39,9 +39,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .api import Rule, Table, lint, load, loads
-    from .engine.errors import AnswerError, HitPolicyViolation, TableError, TableNotFound
-    from .engine.evaluate import Decision, Result
-    from .engine.findings import Finding
+    from crossroads.engine.errors import AnswerError, HitPolicyViolation, TableError, TableNotFound
+    from crossroads.engine.decision.evaluate import Decision, Result
+    from crossroads.engine.findings import Finding
 
 _HOMES = {
     "Rule": "api",
@@ -53,8 +53,8 @@ _HOMES = {
     "HitPolicyViolation": "engine.errors",
     "TableError": "engine.errors",
     "TableNotFound": "engine.errors",
-    "Decision": "engine.evaluate",
-    "Result": "engine.evaluate",
+    "Decision": "engine.decision.evaluate",
+    "Result": "engine.decision.evaluate",
     "Finding": "engine.findings",
 }
 

@@ -2,7 +2,7 @@
 
 Everything here is validated at the boundary: a table is loaded, validated
 and compiled exactly as the CLI does it, and answers are parsed by the same
-rules as ``-a``/``--answers``/``batch`` (``engine/answers.py``), so a typo in an
+rules as ``-a``/``--answers``/``batch`` (``engine/table/answers.py``), so a typo in an
 option id, ``True`` for a number or ``-5`` below a ``minimum`` raise
 ``AnswerError`` instead of deciding something. Nothing is written to disk
 unless asked (``cache=True``).
@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .engine import tables
-from .engine.answers import parse_answers
-from .engine.compiler import CompiledTable, InputSpec, OutcomeSpec
-from .engine.errors import AnswerError, CrossroadsError, HitPolicyViolation
-from .engine.evaluate import Decision, Result, decide, evaluate
-from .engine.findings import Finding
-from .engine.loader import MAX_BYTES
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.table.answers import parse_answers
+from crossroads.engine.table.compiler import CompiledTable, InputSpec, OutcomeSpec
+from crossroads.engine.errors import AnswerError, CrossroadsError, HitPolicyViolation
+from crossroads.engine.decision.evaluate import Decision, Result, decide, evaluate
+from crossroads.engine.findings import Finding
+from crossroads.engine.table.loader import MAX_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,26 +105,26 @@ class Table:
 
     def lint(self, max_seconds: float = 60.0) -> list[Finding]:
         """Every finding ``crossroads lint`` gives for this table (the row analysis within ``max_seconds``)."""
-        from .engine.lint import lint_source
+        from crossroads.engine.analysis.lint import lint_source
 
         return lint_source(self.source, max_bytes=max(len(self.source.data), MAX_BYTES), max_seconds=max_seconds)
 
     def to_sql(self, dialect: str = "duckdb", columns: Mapping[str, str] | None = None, types: Mapping[str, str] | None = None) -> str:
         """The select list ``crossroads sql`` prints (needs the ``data`` extra: sqlglot)."""
-        from .engine.sql import to_sql
+        from crossroads.engine.outputs.sql import to_sql
 
         return to_sql(self.compiled, dialect, columns, types)
 
     def page(self, lang: str = "en") -> str:
         """The self-contained guide page ``crossroads page`` writes, as HTML text."""
         from . import __version__
-        from .engine.page import render_page
+        from crossroads.engine.outputs.page import render_page
 
         return render_page(self.compiled, lang, generator_version=__version__)
 
     def overview(self) -> dict[str, Any]:
         """What ``crossroads show --format json`` prints."""
-        from .engine.overview import overview
+        from crossroads.engine.outputs.overview import overview
 
         return overview(self.compiled)
 
@@ -152,6 +152,6 @@ def loads(text: str | bytes, *, name: str = "<string>", max_bytes: int = MAX_BYT
 
 def lint(*paths: str | Path, max_bytes: int = MAX_BYTES, max_seconds: float = 60.0) -> list[Finding]:
     """Every finding under the paths (files or folders), sorted: ``crossroads lint --format json``."""
-    from .engine.lint import lint_paths
+    from crossroads.engine.analysis.lint import lint_paths
 
     return lint_paths([str(p) for p in paths], max_bytes=max_bytes, max_seconds=max_seconds)

@@ -38,7 +38,7 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 
 def compile_yaml(text: str, name: str = "t.yaml"):
     """Compile a table given as YAML text (no cache); raises TableError when invalid."""
-    from crossroads.engine import tables
+    from crossroads.engine.table import pipeline as tables
 
     return tables.compiled(tables.Source(name, text.encode()), use_cache=False)
 

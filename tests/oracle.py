@@ -1,6 +1,6 @@
 """A brute-force oracle for the row analysis, independent of the compiler.
 
-The row analysis (``engine/analysis.py``) reasons about regions of the answer
+The row analysis (``engine/analysis/rows.py``) reasons about regions of the answer
 space symbolically. This module answers the same questions by enumeration, so
 that property tests can compare the two on random tables:
 
@@ -38,8 +38,8 @@ from decimal import Decimal
 from itertools import combinations, pairwise
 from typing import Any
 
-from crossroads.engine import conditions as cond
-from crossroads.engine import tables
+from crossroads.engine.table import conditions as cond
+from crossroads.engine.table import pipeline as tables
 
 NO_MATCH = "<no match>"
 VIOLATION = "<hit policy violated>"

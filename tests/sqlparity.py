@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 from conftest import compile_yaml
-from crossroads.engine.answers import parse_value
-from crossroads.engine.compiler import CompiledTable
+from crossroads.engine.table.answers import parse_value
+from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.errors import AnswerError, HitPolicyViolation
-from crossroads.engine.evaluate import evaluate
+from crossroads.engine.decision.evaluate import evaluate
 from hypothesis import strategies as st
 from oracle import InputInfo, Oracle
 from strategies import tables as generated_tables

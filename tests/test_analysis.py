@@ -145,8 +145,8 @@ def test_out_of_time_for_covers_names_every_overlapping_earlier_row(monkeypatch:
     """Unreachability is proven by the main search; when the cover search runs out, the cover is
     every earlier row overlapping the row (still a cover), and the analysis stays complete."""
     from conftest import compile_yaml
-    from crossroads.engine import analysis
-    from crossroads.engine.space import Exhausted
+    from crossroads.engine.analysis import rows as analysis
+    from crossroads.engine.search.space import Exhausted
 
     def out_of_time(*args: object, **kwargs: object) -> int:
         raise Exhausted
@@ -161,7 +161,7 @@ def test_out_of_time_for_covers_names_every_overlapping_earlier_row(monkeypatch:
 
 def test_a_table_past_the_search_memory_limit_is_reported_not_searched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # 100,000 equality rows of one integer would need 2e10 bits of masks: a limit, not gigabytes.
-    from crossroads.engine import space
+    from crossroads.engine.search import space
 
     rows = "".join(f"  - {{id: r{i}, when: {{n: {i}}}, then: a}}\n" for i in range(40))
     path = tmp_path / "t.yaml"

@@ -1,7 +1,7 @@
 """The row analysis equals the brute-force oracle, and every witness it prints holds.
 
 Random valid tables (``strategies.tables``) are analysed twice: by
-``engine/analysis.py`` and by enumeration (``oracle.Oracle``). The sets must be
+``engine/analysis/rows.py`` and by enumeration (``oracle.Oracle``). The sets must be
 equal — unreachable rows, conflicting pairs, whether there is a gap, redundant
 rows — and every example, cover, merge and gap region the analysis reports is
 checked on its own: examples by evaluating them, covers and merges against
@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 from conftest import compile_yaml
-from crossroads.engine import conditions as cond
-from crossroads.engine.analysis import analyse, gap_regions, row_witnesses
-from crossroads.engine.answers import parse_answers
-from crossroads.engine.compiler import CompiledTable
+from crossroads.engine.table import conditions as cond
+from crossroads.engine.analysis.rows import analyse, gap_regions, row_witnesses
+from crossroads.engine.table.answers import parse_answers
+from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.errors import HitPolicyViolation
-from crossroads.engine.evaluate import decide, evaluate
+from crossroads.engine.decision.evaluate import decide, evaluate
 from crossroads.engine.findings import Finding
 from hypothesis import given
 from oracle import NO_MATCH, VIOLATION, Oracle, data_of, merged_table
@@ -401,7 +401,7 @@ def test_representatives_hit_every_class(t: GeneratedTable) -> None:
 
 
 def test_oracle_finds_nothing_wrong_with_the_bundled_table() -> None:
-    from crossroads.engine import tables as engine_tables
+    from crossroads.engine.table import pipeline as engine_tables
 
     text = engine_tables.find("rag-or-fine-tune").data.decode()
     oracle = Oracle(data_of(text))

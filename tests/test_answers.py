@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from crossroads.engine.answers import loads, parse_answers, parse_pairs, parse_text, parse_value, to_json
-from crossroads.engine.compiler import InputSpec, OptionSpec
+from crossroads.engine.table.answers import loads, parse_answers, parse_pairs, parse_text, parse_value, to_json
+from crossroads.engine.table.compiler import InputSpec, OptionSpec
 from crossroads.engine.errors import AnswerError
 
 CHOICE = InputSpec("change", "choice", "?", options=(OptionSpec("knowledge", "Add knowledge"), OptionSpec("Low Risk", "Low Risk")))

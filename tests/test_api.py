@@ -101,8 +101,8 @@ def test_library_calls_write_nothing_unless_asked(tmp_path: Path, monkeypatch: p
 
 def test_outputs_are_one_call() -> None:
     table = crossroads.load(BUNDLED)
-    from crossroads.engine.overview import overview
-    from crossroads.engine.page import render_page
+    from crossroads.engine.outputs.overview import overview
+    from crossroads.engine.outputs.page import render_page
 
     assert table.page("zh") == render_page(table.compiled, "zh", generator_version=crossroads.__version__)
     assert table.overview() == overview(table.compiled)

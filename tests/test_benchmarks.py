@@ -14,7 +14,7 @@ import sys
 import pytest
 from conftest import REPO, compile_yaml
 from crossroads.engine.errors import HitPolicyViolation
-from crossroads.engine.evaluate import decide
+from crossroads.engine.decision.evaluate import decide
 
 BENCH = REPO / "benchmarks"
 sys.path.insert(0, str(BENCH))

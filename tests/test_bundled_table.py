@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from crossroads.engine import tables
-from crossroads.engine.answers import parse_answers
-from crossroads.engine.evaluate import decide, evaluate
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.table.answers import parse_answers
+from crossroads.engine.decision.evaluate import decide, evaluate
 
 CHANGE = ["knowledge", "behaviour", "both"]
 FRESHNESS = ["static", "occasional", "frequent"]

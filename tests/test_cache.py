@@ -11,8 +11,9 @@ from typing import Any, Callable
 import pytest
 from conftest import REPO
 
-from crossroads.engine import cache, tables
-from crossroads.engine.evaluate import decide, evaluate
+from crossroads.engine.table import cache
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.decision.evaluate import decide, evaluate
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -61,7 +62,7 @@ def test_written_once_then_read_and_corrupt_entries_rewritten(monkeypatch: pytes
     (entry,) = _entries()
     assert _body(entry)["id"] == "rag-or-fine-tune"  # JSON, never pickle
 
-    import crossroads.engine.compiler as compiler
+    import crossroads.engine.table.compiler as compiler
 
     def boom(*a, **k):
         raise AssertionError("compiled again despite a cache entry")
@@ -260,7 +261,7 @@ def test_lookup_equals_a_row_scan_at_any_checkpoint_step(generated: Any, budget:
     """Column.lookup (checkpoint + events) and Column.masks give the rows a scan of the conditions finds;
     so does the column rebuilt from a cache entry, and its every/some."""
     from conftest import compile_yaml
-    from crossroads.engine import compiler
+    from crossroads.engine.table import compiler
     from oracle import Oracle
 
     saved = compiler.CHECKPOINT_BITS, compiler.CHECKPOINT_BITS_PER_ROW

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from crossroads.cli.main import cli
-from crossroads.engine import tables
-from crossroads.engine.diff import bump, diff
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.analysis.diff import bump, diff
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from oracle import NO_MATCH, VIOLATION, Oracle

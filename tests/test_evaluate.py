@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from conftest import compile_yaml
 
-from crossroads.engine.answers import parse_answers
+from crossroads.engine.table.answers import parse_answers
 from crossroads.engine.errors import HitPolicyViolation
-from crossroads.engine.evaluate import decide, evaluate
+from crossroads.engine.decision.evaluate import decide, evaluate
 
 HEAD = """\
 format: crossroads/1

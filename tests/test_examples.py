@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import FIXTURES, REPO, compile_yaml
 
 from crossroads.cli.main import cli
-from crossroads.engine import tables
-from crossroads.engine.examples import coverage, missing_examples, run_examples
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.authoring.examples import coverage, missing_examples, run_examples
 
 EXAMPLES = FIXTURES / "examples"
 JUNIT = {  # elements and attributes of the common JUnit schema (Jenkins' junit-10.xsd)

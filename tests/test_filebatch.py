@@ -140,7 +140,8 @@ def test_any_order_gives_the_same_rows(answers_csv: Path, tmp_path: Path) -> Non
 
 
 def test_progress_is_reported_to_the_callback(answers_csv: Path, tmp_path: Path) -> None:
-    from crossroads.engine import filebatch, tables
+    from crossroads.engine.outputs import filebatch
+    from crossroads.engine.table import pipeline as tables
 
     seen: list[float] = []
     table = tables.compiled(tables.find(None), use_cache=False)
@@ -159,7 +160,7 @@ def test_without_the_data_extra_the_message_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, answers_csv: Path, tmp_path: Path, hidden: str, args: list[str], message: str
 ) -> None:
     monkeypatch.setitem(sys.modules, hidden, None)  # import fails as if not installed
-    monkeypatch.delitem(sys.modules, "crossroads.engine.sql", raising=False)
+    monkeypatch.delitem(sys.modules, "crossroads.engine.outputs.sql", raising=False)
     result = invoke(*(a.format(csv=answers_csv, out=tmp_path / "out.csv") for a in args))
     assert result.exit_code == 2
     assert message in result.stderr
@@ -240,7 +241,8 @@ def test_input_glob_characters_name_exactly_that_file(tmp_path: Path, name: str,
 
 @pytest.mark.parametrize("name", ["q[12].csv", "x*.csv"])
 def test_input_that_exists_only_as_a_glob_is_missing(tmp_path: Path, name: str) -> None:
-    from crossroads.engine import filebatch, tables
+    from crossroads.engine.outputs import filebatch
+    from crossroads.engine.table import pipeline as tables
     from crossroads.engine.errors import DataError
 
     for other in ("q1.csv", "x1.csv"):
@@ -280,7 +282,7 @@ def test_output_through_a_symlink_into_a_fifo_is_streamed_not_replaced(answers_c
 
 def test_output_is_private_while_duckdb_writes_it(answers_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """DuckDB creates the file itself (0644 by the umask): it does so inside a 0700 folder of the documented name."""
-    from crossroads.engine import filebatch
+    from crossroads.engine.outputs import filebatch
 
     out = tmp_path / "out.csv"
     out.write_text("secret\n")

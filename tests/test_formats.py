@@ -184,7 +184,7 @@ def test_python_m_crossroads_and_package_data(tmp_path: Path, monkeypatch: pytes
     import sys
     from importlib import resources
 
-    from crossroads.engine import tables
+    from crossroads.engine.table import pipeline as tables
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["crossroads", "--version"])

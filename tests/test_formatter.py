@@ -12,11 +12,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from crossroads.cli.main import cli
-from crossroads.engine import yamlsource
+from crossroads.engine.authoring import yamlsource
 from crossroads.engine.errors import TableError
-from crossroads.engine.formatter import format_table, format_text
-from crossroads.engine.yamlscalar import plain_ok, quote
-from crossroads.engine.loader import load_text
+from crossroads.engine.authoring.formatter import format_table, format_text
+from crossroads.engine.table.yamlscalar import plain_ok, quote
+from crossroads.engine.table.loader import load_text
 
 from conftest import FIXTURES, REPO
 
@@ -182,7 +182,9 @@ def test_the_hardened_loader_runs_first(text: str, code: str, monkeypatch: pytes
 # ---------------------------------------------------------------- any document: data and comments kept, idempotent
 
 _KEYS = st.sampled_from(["id", "when", "rules", "then", "n", "a b", "yes", "x:y", "é", "1x", "answers", "expect"])
-_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+# control characters (but line breaks and tabs) are left out: ruamel's emitter, which writes the generated
+# document, cannot fold them (the formatter's own handling of them is covered by the fixtures)
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="\n\t"), max_size=12)
 _SCALARS = st.one_of(_TEXT, st.integers(-(10**6), 10**6), st.booleans(), st.floats(allow_nan=False, allow_infinity=False, width=32))
 _VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3), max_leaves=10)
 

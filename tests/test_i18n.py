@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 from click.testing import CliRunner
 from crossroads.cli.main import cli
-from crossroads.engine import i18n
+from crossroads.engine.outputs import i18n
 
 # The seed page's own wording is the reference for the zh interface.
 SEED_ZH = {

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from crossroads.cli.main import cli
-from crossroads.engine.formatter import format_text
-from crossroads.engine.starter import table_id
+from crossroads.engine.authoring.formatter import format_text
+from crossroads.engine.authoring.starter import table_id
 
 
 def invoke(*args: str) -> object:

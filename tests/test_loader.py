@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from crossroads.cli.main import cli
-from crossroads.engine import loader
+from crossroads.engine.table import loader
 from crossroads.engine.errors import TableError
-from crossroads.engine.loader import (
+from crossroads.engine.table.loader import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_FINDINGS,

@@ -1,4 +1,4 @@
-"""The number grammar (``engine/numbers.py``): one definition, the same answer in Python, SQL and the page.
+"""The number grammar (``engine/table/numbers.py``): one definition, the same answer in Python, SQL and the page.
 
 ``GRAMMAR`` is the list every engine is checked on: the guide page's
 JavaScript in ``tests/test_page_browser.py::test_number_grammar_as_python``,
@@ -14,8 +14,8 @@ from decimal import Decimal, Inexact
 import pytest
 
 from conftest import compile_yaml
-from crossroads.engine import numbers
-from crossroads.engine.numbers import EXACT, parse_integer, parse_number
+from crossroads.engine.table import numbers
+from crossroads.engine.table.numbers import EXACT, parse_integer, parse_number
 
 # (text, as a number input's answer, as an integer input's answer); None: refused
 GRAMMAR: list[tuple[str, object, object]] = [
@@ -110,7 +110,7 @@ rules:
 
 
 def _sql_accepts(dialect: str, column: str, texts: list[str]) -> list[bool]:
-    from crossroads.engine.sql import to_sql
+    from crossroads.engine.outputs.sql import to_sql
 
     table = compile_yaml(NUMBER_TABLE)
     select = to_sql(table, dialect=dialect)

@@ -1,4 +1,4 @@
-"""``crossroads page`` and ``engine/page.py``, without a browser (see test_page_browser.py for one)."""
+"""``crossroads page`` and ``engine/outputs/page.py``, without a browser (see test_page_browser.py for one)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, compile_yaml
 from crossroads.cli.main import cli
-from crossroads.engine import tables
-from crossroads.engine.page import asset, evaluator_data, render_page
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.outputs.page import asset, evaluator_data, render_page
 
 NOTICE_ZH = "本页面尚未完全翻译为您的语言——正在显示英文版本。"
 

@@ -28,11 +28,11 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES, compile_yaml
-from crossroads.engine import tables
-from crossroads.engine.answers import parse_answers
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.table.answers import parse_answers
 from crossroads.engine.errors import AnswerError, HitPolicyViolation
-from crossroads.engine.evaluate import evaluate
-from crossroads.engine.page import evaluator_data, render_page
+from crossroads.engine.decision.evaluate import evaluate
+from crossroads.engine.outputs.page import evaluator_data, render_page
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -123,7 +123,7 @@ def python_result(table: Any, raw: dict[str, Any]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def python_is_exact() -> bool:
-    """Whether engine/evaluate.py has the exact ``possible`` yet: rows that decide only jointly."""
+    """Whether engine/decision/evaluate.py has the exact ``possible`` yet: rows that decide only jointly."""
     t = compile_yaml(
         """
 format: crossroads/1
@@ -634,7 +634,7 @@ def test_checkpoints_and_events_agree_with_python(
     driver: Any, pages: dict[str, Path], monkeypatch: pytest.MonkeyPatch, checkpoints: Any, piece_bits: Any
 ) -> None:
     """page.js rebuilds masks from checkpoints and events (linear); the same answers as Python at any step."""
-    from crossroads.engine import space
+    from crossroads.engine.search import space
 
     table = compile_yaml(EQUALITY)
     data = evaluator_data(table)
@@ -654,7 +654,7 @@ def test_checkpoints_and_events_agree_with_python(
         assert got[0]["exact"] is False  # past the limit, both give the sound bound
 
 
-# -- the number grammar (engine/numbers.py), as Python reads it ------------------------
+# -- the number grammar (engine/table/numbers.py), as Python reads it ------------------------
 
 
 def test_number_grammar_as_python(driver: Any, pages: dict[str, Path]) -> None:

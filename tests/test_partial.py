@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from conftest import compile_yaml
-from crossroads.engine import partial
+from crossroads.engine.decision import partial
 from crossroads.engine.errors import HitPolicyViolation
-from crossroads.engine.evaluate import evaluate
+from crossroads.engine.decision.evaluate import evaluate
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from oracle import NO_MATCH, VIOLATION, Oracle

@@ -1,6 +1,6 @@
 """The hit policies live in one module: ``decide``'s inlined copy equals it, its partial-answer bounds are sound.
 
-``engine/policies.py`` defines each policy once; ``evaluate.decide`` keeps an
+``engine/table/policies.py`` defines each policy once; ``evaluate.decide`` keeps an
 inlined copy of ``HitPolicy.result`` for speed. These properties hold that copy
 to the module on random tables (``strategies.tables``) and every class of
 complete answers (``oracle.Oracle.classes``), violations and their messages
@@ -17,12 +17,12 @@ from typing import Any, get_args
 
 import pytest
 from conftest import REPO, compile_yaml
-from crossroads.engine import model
-from crossroads.engine.answers import parse_answers
-from crossroads.engine.compiler import CompiledTable, InputType
+from crossroads.engine.table import model
+from crossroads.engine.table.answers import parse_answers
+from crossroads.engine.table.compiler import CompiledTable, InputType
 from crossroads.engine.errors import HitPolicyViolation
-from crossroads.engine.evaluate import decide, evaluate
-from crossroads.engine.policies import (
+from crossroads.engine.decision.evaluate import decide, evaluate
+from crossroads.engine.table.policies import (
     DECIDED,
     ERROR,
     NO_MATCH,
@@ -35,7 +35,7 @@ from crossroads.engine.policies import (
     row_masks,
     violation,
 )
-from crossroads.engine.schema import schema as load_schema
+from crossroads.engine.table.schema import schema as load_schema
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from oracle import Oracle
@@ -239,13 +239,15 @@ def _policy_comparisons(source: str) -> list[tuple[str, int]]:
 
 def test_nothing_else_in_the_engine_dispatches_on_policy_names() -> None:
     found = {}
-    for path in sorted((REPO / "engine").glob("*.py")):
+    paths = sorted((REPO / "engine").rglob("*.py"))
+    assert len(paths) > 20  # the scan sees every engine module, in every sub-package
+    for path in paths:
         if path.name in SEPARATE | PENDING:
             continue
         hits = [(f, line) for f, line in _policy_comparisons(path.read_text(encoding="utf-8")) if not (path.name == "evaluate.py" and f == "decide")]
         if hits:
             found[path.name] = hits
-    assert found == {}, "use engine/policies.py (policy_of(table)) instead of comparing hit_policy to names"
+    assert found == {}, "use engine/table/policies.py (policy_of(table)) instead of comparing hit_policy to names"
 
 
 def test_the_scan_sees_a_dispatch() -> None:

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, REPO, TCK
 from crossroads.engine.errors import TableError
-from crossroads.engine.loader import Document, load_bytes
-from crossroads.engine.model import Table
-from crossroads.engine.schema import schema
-from crossroads.engine.validate import validate
+from crossroads.engine.table.loader import Document, load_bytes
+from crossroads.engine.table.model import Table
+from crossroads.engine.table.schema import schema
+from crossroads.engine.table.validate import validate
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator

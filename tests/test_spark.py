@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import compile_yaml
-from crossroads.engine import tables
+from crossroads.engine.table import pipeline as tables
 from hypothesis import given, settings
 from oracle import Oracle
 from sqlparity import (
@@ -34,7 +34,7 @@ from sqlparity import (
 require("pyspark", "the spark extra: pip install '.[spark]'")
 require("sqlglot", "the data extra: pip install '.[data]'")
 require_java()
-from crossroads.engine import sql
+from crossroads.engine.outputs import sql
 from pyspark.sql import SparkSession
 from pyspark.sql.types import BooleanType, LongType, StringType, StructField, StructType
 

@@ -1,4 +1,4 @@
-"""``engine/sql.py``: the SQL a table compiles to answers every row as the engine does.
+"""``engine/outputs/sql.py``: the SQL a table compiles to answers every row as the engine does.
 
 Run in DuckDB and SQLite (Python's own ``sqlite3`` with a ``REGEXP``
 function), and in PostgreSQL when its server binaries are installed:
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import compile_yaml
-from crossroads.engine import tables
+from crossroads.engine.table import pipeline as tables
 from crossroads.engine.errors import DataError, NotExpressible
 from hypothesis import given
 from hypothesis import strategies as st
@@ -36,7 +36,7 @@ from sqlparity import (
 
 duckdb = require("duckdb", "the data extra: pip install '.[data]'")
 require("sqlglot", "the data extra: pip install '.[data]'")
-from crossroads.engine import sql
+from crossroads.engine.outputs import sql
 
 BUNDLED = tables.compiled(tables.find(None), use_cache=False)
 
@@ -305,7 +305,7 @@ def test_expressions_are_the_select_list_items() -> None:
 
 
 def test_a_thousand_rows_run_in_a_file_batch(tmp_path: Any) -> None:
-    from crossroads.engine import filebatch
+    from crossroads.engine.outputs import filebatch
 
     rows_yaml = "\n".join(f"  - {{id: r{n}, when: {{x: \"[{n}, {n + 1})\"}}, then: {'low' if n % 2 else 'high'}}}" for n in range(1000))
     table = compile_yaml(NUMBERS.split("rules:")[0] + "rules:\n" + rows_yaml + "\n")

@@ -1,4 +1,4 @@
-"""``engine/sql.py``'s PostgreSQL dialect, run by a real server against the Python engine.
+"""``engine/outputs/sql.py``'s PostgreSQL dialect, run by a real server against the Python engine.
 
 Starts a throwaway cluster (``initdb`` in a temporary folder, a Unix socket,
 no TCP) when PostgreSQL's server binaries are installed, and skips otherwise:
@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import compile_yaml
-from crossroads.engine import tables
+from crossroads.engine.table import pipeline as tables
 from hypothesis import given, settings
 from oracle import Oracle
 from sqlparity import (
@@ -34,7 +34,7 @@ from sqlparity import (
 )
 
 require("sqlglot", "the data extra: pip install '.[data]'")
-from crossroads.engine import sql
+from crossroads.engine.outputs import sql
 
 BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 

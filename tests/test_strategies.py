@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crossroads.engine import tables as engine_tables
+from crossroads.engine.table import pipeline as engine_tables
 from hypothesis import given
 from strategies import GeneratedTable, tables
 

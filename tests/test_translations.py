@@ -9,12 +9,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
 from crossroads.cli.main import cli
-from crossroads.engine import cache, tables
-from crossroads.engine.loader import Document
-from crossroads.engine.model import Table
-from crossroads.engine.schema import schema
-from crossroads.engine.translations import localize, missing, required
-from crossroads.engine.validate import validate
+from crossroads.engine.table import cache
+from crossroads.engine.table import pipeline as tables
+from crossroads.engine.table.loader import Document
+from crossroads.engine.table.model import Table
+from crossroads.engine.table.schema import schema
+from crossroads.engine.table.translations import localize, missing, required
+from crossroads.engine.table.validate import validate
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 

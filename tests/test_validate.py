@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from crossroads.cli.main import cli
-from crossroads.engine import tables
+from crossroads.engine.table import pipeline as tables
 from crossroads.engine.findings import CODES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
@@ -176,7 +176,7 @@ def test_every_problem_is_reported_not_just_the_first(name: str) -> None:
 
 @pytest.mark.parametrize("unknown, capped", [(100, False), (101, True), (2_000, True)])
 def test_schema_findings_are_capped(unknown: int, capped: bool) -> None:
-    from crossroads.engine.loader import MAX_FINDINGS
+    from crossroads.engine.table.loader import MAX_FINDINGS
 
     text = (FIXTURES / "unused.yaml").read_text() + "".join(f"extra{n:06d}: 1\n" for n in range(unknown))
     findings = tables.load(tables.Source("t.yaml", text.encode())).findings

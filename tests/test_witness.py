@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import compile_yaml
 from crossroads.cli.main import cli
-from crossroads.engine.answers import parse_answers
-from crossroads.engine.compiler import InputSpec, witness
-from crossroads.engine.conditions import Interval
-from crossroads.engine.evaluate import evaluate
+from crossroads.engine.table.answers import parse_answers
+from crossroads.engine.table.compiler import InputSpec, witness
+from crossroads.engine.table.conditions import Interval
+from crossroads.engine.decision.evaluate import evaluate
 
 TABLE = """format: crossroads/1
 id: close

@@ -1,0 +1,173 @@
+"""Mergeable rows: groups of same-outcome rows that one row could say, changing no result.
+
+No search is needed: rows are compared through the pieces of the answer space
+they accept (``space.root_pieces``), input by input, so "equal" means "accepts
+the same answers", however the conditions are written. A group qualifies when
+its rows agree on every input but one, their union there is one condition
+(any options; adjacent or, where overlaps are harmless, overlapping
+intervals), and putting the merged row at the first member's place changes no
+result under the hit policy (``_components``, from the policy's ``counts_overlaps``
+and ``positional``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crossroads.engine.search import space
+from crossroads.engine.table.compiler import CompiledTable
+from crossroads.engine.findings import MAX_LISTED, Finding
+from crossroads.engine.table.policies import HitPolicy, policy_of
+from crossroads.engine.search.space import Piece, bits
+
+
+def accepted(table: CompiledTable, pieces: Any) -> list[list[Any]]:
+    """Per row, per input: what it accepts, as comparable data (option bitmask or piece range)."""
+    n = len(table.rules)
+    out: list[list[Any]] = [[None] * len(pieces) for _ in range(n)]
+    for i, ps in enumerate(pieces):
+        numeric = table.inputs[i].type in ("integer", "number")
+        if numeric:  # a row's condition is one interval: a contiguous run of pieces
+            start: dict[int, int] = {}
+            prev = 0
+            for j, p in enumerate(ps):
+                for r in bits(p.mask & ~prev):
+                    start[r] = j
+                nxt = ps[j + 1].mask if j + 1 < len(ps) else 0
+                for r in bits(p.mask & ~nxt):
+                    out[r][i] = (start[r], j)
+                prev = p.mask
+        else:
+            acc = [0] * n
+            for j, p in enumerate(ps):
+                for r in bits(p.mask):
+                    acc[r] |= 1 << j
+            for r in range(n):
+                out[r][i] = acc[r] or None  # no option at all: the row matches nothing
+    return out
+
+
+def overlap(a: list[Any], b: list[Any]) -> bool:
+    for x, y in zip(a, b):
+        if x is None or y is None:
+            return False
+        if isinstance(x, tuple):
+            if x[1] < y[0] or y[1] < x[0]:
+                return False
+        elif not x & y:
+            return False
+    return True
+
+
+def mergeable(table: CompiledTable, pieces: Any) -> list[Finding]:
+    """Maximal groups of same-outcome rows that one row could replace, changing no result."""
+    acc = accepted(table, pieces)
+    policy = policy_of(table)
+    groups: list[tuple[int, list[int]]] = []
+    for k in range(len(pieces)):
+        keyed: dict[tuple[Any, ...], list[int]] = {}
+        for r, rule in enumerate(table.rules):
+            row = acc[r]
+            if any(x is None for x in row):
+                continue  # matches nothing: unreachable, not mergeable
+            key = (rule.then, *row[:k], *row[k + 1 :])
+            keyed.setdefault(key, []).append(r)
+        for members in keyed.values():
+            if len(members) > 1:
+                for g in _components(table, acc, k, members, policy):
+                    groups.append((k, g))
+    groups.sort(key=lambda kg: (kg[1][0], kg[0]))
+    findings = []
+    for n, (k, g) in enumerate(groups[:MAX_LISTED]):
+        spec = table.inputs[k]
+        merged = _merged_condition(table, pieces, acc, k, g)
+        ids = [table.rules[r].id for r in g]
+        shown = "no condition on " + spec.id if merged is None else space.describe_when({spec.id: merged})
+        message = (
+            f"rows {', '.join(ids)} (→ {table.outcomes[table.rules[g[0]].then].id}) differ only in "
+            f"{spec.id} and can be one row with {shown}"
+        )
+        if n == MAX_LISTED - 1 and len(groups) > MAX_LISTED:
+            more = len(groups) - MAX_LISTED
+            message += f"; {more} more group{'s' if more > 1 else ''} not listed"
+        findings.append(Finding("mergeable", "warning", message, rules=tuple(ids)))
+    return findings
+
+
+def _components(table: CompiledTable, acc: Any, k: int, members: list[int], policy: HitPolicy) -> list[list[int]]:
+    """Split rows equal but on input ``k`` into maximal groups whose merge is exact."""
+    seen: dict[Any, int] = {}
+    rows = []
+    for r in members:  # identical rows are duplicates (unreachable/redundant), not a merge
+        if acc[r][k] not in seen:
+            seen[acc[r][k]] = r
+            rows.append(r)
+    disjoint_needed = policy.counts_overlaps  # unique, collect: an overlap is a conflict or a second list entry
+    numeric = isinstance(acc[rows[0]][k], tuple)
+    if numeric:
+        rows.sort(key=lambda r: acc[r][k])
+        comps: list[list[int]] = []
+        end = None
+        for r in rows:
+            lo, hi = acc[r][k]
+            joined = end is not None and (lo == end + 1 or (lo <= end and not disjoint_needed))
+            if joined:
+                comps[-1].append(r)
+                end = max(end, hi)
+            else:
+                comps.append([r])
+                end = hi
+    else:
+        comps = [[]]
+        union = 0
+        for r in rows:
+            if disjoint_needed and union & acc[r][k]:
+                continue
+            comps[0].append(r)
+            union |= acc[r][k]
+    out = []
+    for comp in comps:
+        if policy.positional:  # first, collect: the merged row at the first member's place must not reorder
+            comp = _positionally_safe(table, acc, sorted(comp))
+        if len(comp) > 1 and (not numeric or _contiguous(acc, k, comp)):
+            out.append(sorted(comp))
+    return out
+
+
+def _positionally_safe(table: CompiledTable, acc: Any, comp: list[int]) -> list[int]:
+    """Members the merged row (at the first member's place) can absorb without reordering."""
+    first = comp[0]
+    keep = [first]
+    for r in comp[1:]:
+        between = range(first + 1, r)
+        if not any(
+            table.rules[b].then != table.rules[r].then and overlap(acc[b], acc[r]) for b in between
+        ):
+            keep.append(r)
+    return keep
+
+
+def _contiguous(acc: Any, k: int, comp: list[int]) -> bool:
+    spans = sorted(acc[r][k] for r in comp)
+    end = spans[0][1]
+    for lo, hi in spans[1:]:
+        if lo > end + 1:
+            return False
+        end = max(end, hi)
+    return True
+
+
+def _merged_condition(table: CompiledTable, pieces: Any, acc: Any, k: int, group: list[int]) -> Any:
+    ps = pieces[k]
+    spec = table.inputs[k]
+    if isinstance(acc[group[0]][k], tuple):
+        lo = min(acc[r][k][0] for r in group)
+        hi = max(acc[r][k][1] for r in group)
+        lo_piece, hi_piece = ps[lo], ps[hi]
+        whole = Piece(0, (), lo_piece.lo, hi_piece.hi, lo_piece.witness)
+        return space.condition(spec, whole, table.columns[k].points)
+    union = 0
+    for r in group:
+        union |= acc[r][k]
+    values = tuple(v for j, p in enumerate(ps) if union >> j & 1 for v in p.values)
+    return space.condition(spec, Piece(0, values, 0, 0, values[0]))

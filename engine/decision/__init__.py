@@ -1,0 +1,1 @@
+"""Decisions: the hit policies, evaluation of complete and partial answers."""

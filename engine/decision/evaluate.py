@@ -1,0 +1,237 @@
+"""Evaluate answers against a compiled table, complete or partial.
+
+``decide`` is the hot path (complete answers: one mask lookup per input, a few
+integer operations, a small NamedTuple out). ``evaluate`` builds the full,
+immutable ``Result`` the CLI and JSON output show.
+
+The hit policies themselves live in ``engine/table/policies.py``. Partial answers are
+normal: the exact search (``partial.completions``) decides them; past its
+budget, ``definite`` (rows that match whatever the missing answers are) and
+``possible`` (rows that match for at least one completion; ``policies.row_masks``)
+give the policy's sound bounds (``HitPolicy.bounds``). Where those cannot prove
+one result (e.g. whether the rows cover every completion), the result stays
+``undecided``: ``possible`` is a sound over-approximation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, NamedTuple
+
+from crossroads.engine.table.answers import to_json as answer_json
+from crossroads.engine.table.compiler import CompiledTable
+from crossroads.engine.table.policies import DECIDED, ERROR, NO_MATCH, UNDECIDED, VARIES, bits, policy_of, row_masks, violation
+
+__all__ = ["DECIDED", "NO_MATCH", "UNDECIDED", "Decision", "Result", "TableRef", "decide", "evaluate", "row_masks"]
+
+_MISSING = object()
+
+
+class Decision(NamedTuple):
+    status: str
+    outcome: str | None
+    rule: str | None
+
+
+def decide(table: CompiledTable, answers: Mapping[str, Any]) -> Decision:
+    """The decision for complete answers (already parsed); partial ones go the full way.
+
+    The hot path: the hit policies' ``result`` (``engine/table/policies.py``) inlined, a
+    few integer operations instead of method calls; ``tests/test_policies.py``
+    proves it equal to the policy module, violations included.
+    """
+    mask = table.all_rows
+    for column in table.columns:
+        value = answers.get(column.input, _MISSING)
+        if value is _MISSING:
+            r = evaluate(table, answers)
+            return Decision(r.status, r.outcome, r.rule)
+        mask &= column.lookup(value)
+    if not mask:
+        if table.default is None:
+            return Decision(NO_MATCH, None, None)
+        return Decision(DECIDED, table.outcomes[table.default].id, None)
+    policy = table.hit_policy
+    rules = table.rules
+    if policy == "first":
+        row = rules[(mask & -mask).bit_length() - 1]
+    elif policy == "unique":
+        if mask & (mask - 1):
+            raise violation(table, mask)  # type: ignore[misc]
+        row = rules[mask.bit_length() - 1]
+    elif policy == "priority":
+        for rows in table.outcome_rows:
+            hit = mask & rows
+            if hit:
+                row = rules[(hit & -hit).bit_length() - 1]
+                break
+    elif policy == "any":
+        row = rules[(mask & -mask).bit_length() - 1]
+        if mask & ~table.outcome_rows[row.then]:
+            raise violation(table, mask)  # type: ignore[misc]
+    else:  # collect
+        return Decision(DECIDED, None, None)
+    return Decision(DECIDED, table.outcomes[row.then].id, row.id)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRef:
+    """Which table (and version) a result comes from."""
+
+    id: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Everything ``evaluate --format json`` shows (see the README for each field); ``to_json`` is
+    that object, the one definition the CLI, ``batch`` and the Python API share."""
+
+    status: str
+    outcome: str | None
+    outcomes: tuple[str, ...]
+    matches: tuple[tuple[str, str], ...]  # (rule id, outcome id), table order
+    rule: str | None
+    because: str | None
+    conditions: tuple[tuple[str, str, Any], ...]  # (input id, condition text, answer)
+    answers: Mapping[str, Any]
+    missing: tuple[str, ...]
+    possible: tuple[str, ...]
+    table: TableRef
+    exact: bool = True  # False: the partial-answer search ran past its budget; status and possible are bounds
+    error_possible: bool = False  # some completion breaks the hit policy (proven: exact results only)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON result: answers as the CLI writes them (an exact decimal a float cannot hold
+        stays a string), ``table`` last."""
+        return {
+            "status": self.status,
+            "outcome": self.outcome,
+            "outcomes": list(self.outcomes),
+            "matches": [{"rule": r, "outcome": o} for r, o in self.matches],
+            "rule": self.rule,
+            "because": self.because,
+            "conditions": [{"input": i, "condition": c, "answer": answer_json(a)} for i, c, a in self.conditions],
+            "answers": {k: answer_json(v) for k, v in self.answers.items()},
+            "missing": list(self.missing),
+            "possible": list(self.possible),
+            "exact": self.exact,
+            "error_possible": self.error_possible,
+            "table": {"id": self.table.id, "version": self.table.version},
+        }
+
+
+def evaluate(table: CompiledTable, answers: Mapping[str, Any]) -> Result:
+    """Evaluate parsed answers (see ``answers.parse_answers``); may raise ``HitPolicyViolation``.
+
+    With answers missing, the result is exact (``partial.completions``) unless
+    that search runs past its budget; then it is the sound over-approximation
+    below and ``exact`` is False.
+    """
+    definite, possible, missing = row_masks(table, answers)
+    error = violation(table, definite)  # rows matching every completion already break the policy
+    if error is not None:
+        raise error
+    if missing:
+        from crossroads.engine.decision.partial import completions  # the region search: only partial answers pay for its import
+
+        found = completions(table, answers)
+        if found is not None:
+            return _exact(table, answers, definite, missing, found)
+    return _approximate(table, answers, definite, possible, missing)
+
+
+def _exact(table: CompiledTable, answers: Mapping[str, Any], definite: int, missing: tuple[str, ...], found: Any) -> Result:
+    ids = [o.id for o in table.outcomes]
+    results = found.results
+    collect = policy_of(table).collects
+    status, outcome, outs = UNDECIDED, None, ()
+    if results == {NO_MATCH}:  # the result NO_MATCH is this very status
+        status = NO_MATCH
+    elif len(results) == 1 and ERROR not in results:
+        status = DECIDED
+        (only,) = results
+        outs = tuple(ids[o] for o in only) if collect else (ids[only],)
+        outcome = None if collect else ids[only]
+    reachable: set[int] = set()
+    for r in results:
+        if isinstance(r, tuple):
+            reachable.update(r)
+        elif r not in (ERROR, NO_MATCH):
+            reachable.add(r)
+    rule = None
+    if status == DECIDED and not collect and found.row not in (None, VARIES):
+        rule = table.rules[found.row]
+    answer_of = dict(answers)
+    return Result(
+        status=status,
+        outcome=outcome,
+        outcomes=outs,
+        matches=tuple((table.rules[r].id, ids[table.rules[r].then]) for r in bits(definite)),
+        rule=rule.id if rule else None,
+        because=rule.because if rule else None,
+        conditions=tuple((i, text, answer_of.get(i)) for i, text in rule.conditions) if rule else (),
+        answers=answer_of,
+        missing=missing,
+        possible=tuple(ids[o] for o in sorted(reachable)),
+        table=TableRef(table.id, table.version),
+        exact=True,
+        error_possible=ERROR in results,
+    )
+
+
+def _approximate(table: CompiledTable, answers: Mapping[str, Any], definite: int, possible: int, missing: tuple[str, ...]) -> Result:
+    """Bounds from the rows matching every / some completion (``HitPolicy.bounds``): sound, not
+    always decisive; exact for complete answers (then ``definite == possible``)."""
+    outcome_of = [r.then for r in table.rules]
+    collect = policy_of(table).collects
+    default = table.default
+
+    status, outcome, row = UNDECIDED, None, None
+    collected: tuple[int, ...] = ()
+    if possible:
+        bound = policy_of(table).bounds(table, definite, possible)
+        candidates = bound.candidates
+        if bound.result is not None:
+            status, row = DECIDED, bound.row
+            if collect:
+                collected = bound.result
+            else:
+                outcome = bound.result
+    else:  # nothing can match, whatever the missing answers are
+        status = DECIDED if default is not None else NO_MATCH
+        candidates = 0
+        if status == DECIDED:
+            outcome = None if collect else default
+            collected = (default,) if collect else ()  # type: ignore[assignment]
+
+    reachable = {outcome_of[r] for r in bits(candidates)}
+    if default is not None and not definite:
+        reachable.add(default)
+    ids = [o.id for o in table.outcomes]
+    if status == DECIDED:
+        if collect:
+            outs = tuple(ids[o] for o in collected)
+            reachable = set(collected)
+        else:
+            outs = (ids[outcome],) if outcome is not None else ()
+            reachable = {outcome} if outcome is not None else set()
+    else:
+        outs = ()
+    rule = table.rules[row] if row is not None and status == DECIDED and not collect else None
+    answer_of = dict(answers)
+    conditions = tuple((i, text, answer_of.get(i)) for i, text in rule.conditions) if rule else ()
+    return Result(
+        status=status,
+        outcome=ids[outcome] if outcome is not None and not collect else None,
+        outcomes=outs,
+        matches=tuple((table.rules[r].id, ids[outcome_of[r]]) for r in bits(definite)),
+        rule=rule.id if rule else None,
+        because=rule.because if rule else None,
+        conditions=conditions,
+        answers=answer_of,
+        missing=missing,
+        possible=tuple(ids[o] for o in sorted(reachable)),
+        table=TableRef(table.id, table.version),
+        exact=not missing,
+    )

@@ -1,0 +1,1 @@
+"""What a table becomes: the guide page, interface catalogs, the overview, SQL and file batches."""

@@ -1,0 +1,528 @@
+"""Compile a table into SQL: the engine's answers, computed inside a database.
+
+``to_sql(table, dialect)`` gives a select list of three expressions aliased
+``outcome``, ``rule`` and ``error``, over unqualified column names (the input
+ids, or ``columns``), to be used as ``SELECT *, <it> FROM data``. Every row's
+result is what ``evaluate.decide`` gives for that row's answers:
+
+* ``first``: an ordered ``CASE``; ``priority``: the same, rows ordered by
+  their outcome's position, then table order; ``unique`` with two or more
+  matching rows, and ``any`` with matching rows that disagree: ``outcome`` and
+  ``rule`` NULL and ``error`` the engine's own message naming the rows;
+  ``collect``: ``outcome`` an array of the matching rows' outcomes in table
+  order (``[default]`` when none match), ``rule`` the array of their ids.
+  With no match: the ``default`` (``rule`` NULL), else all three NULL.
+* A NULL, an unknown option, a non-integer for an integer input, a value
+  outside ``minimum``/``maximum`` or beyond exact arithmetic never yields a
+  recommendation: ``outcome`` and ``rule`` NULL, ``error`` ``"<input>: ..."``
+  (the first such input in table order).
+
+Values are read as text (``CAST(col AS VARCHAR)``, so typed and text columns
+alike), the way ``answers.parse_value`` reads a JSON string: a choice is its
+option id exactly; a boolean ``true``/``false`` in any case; an integer
+``[-+]?[0-9]+``; a number a decimal literal (``-0.5``, ``.5``, ``1e3``);
+surrounding spaces are ignored for booleans and numbers. When ``types`` says
+an integer input's column is an integer type, or a boolean input's is
+boolean, the column is compared as it is: the same answers, less work.
+Numbers are compared exactly as ``DECIMAL(38, s)``: ``s`` holds every
+decimal place the table's numbers use (at least 18 for number inputs, fewer
+only when the integer part of a condition needs the room), and a value with
+more decimal places or more integer digits than that type holds is an
+error, never a rounded answer.
+SQLite has no decimal type: there numbers are doubles, exact for values of at
+most 15 significant digits, and longer ones are errors; SQLite needs a
+``REGEXP`` function and has no arrays (``collect`` gives JSON array text).
+
+One representation for every dialect: the expressions are sqlglot trees,
+built from fixed SQL templates (parsed once, placeholders filled with nodes)
+and from literal nodes for everything that comes from the table, so ids,
+labels and messages are always quoted by sqlglot's generator for the
+dialect, never pasted into SQL text. sqlglot is imported only by this module
+and ``filebatch``, and those only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from crossroads.engine.table import numbers
+from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts
+from crossroads.engine.table.compiler import Column, CompiledTable, InputSpec, segment_bounds
+from crossroads.engine.table.conditions import Num, format_number
+from crossroads.engine.errors import DataError, NotExpressible
+
+try:
+    import sqlglot
+    from sqlglot import exp
+except ImportError:  # pragma: no cover - exercised by the CLI test with the module hidden
+    raise DataError("SQL needs sqlglot: pip install 'crossroads[data]'") from None
+
+DIALECTS = ("duckdb", "spark", "postgres", "sqlite")
+PRECISION = 38  # DECIMAL(38, s): the widest exact type DuckDB, Spark and PostgreSQL share
+DATA_SCALE = 18  # decimal places a number input keeps at least (DECIMAL(38, 18): 20 integer digits)
+SQLITE_DIGITS = 15  # significant digits every double holds exactly (DBL_DIG)
+MAX_EXPONENT_DIGITS = 6  # "1e1234567": a longer exponent is beyond range (and could overflow the INT cast)
+
+_INTEGER = f"^{numbers.INTEGER}$"
+_NUMBER = f"^{numbers.NUMBER}$"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberType:
+    """How one numeric input is compared: ``DECIMAL(38, scale)``; ``digits`` integer digits fit."""
+
+    scale: int
+    digits: int
+    significant: int | None = None  # SQLite: at most this many significant digits
+    native: bool = False  # an integer column compared with integer literals as it is
+
+    @property
+    def sql_type(self) -> str:
+        return f"DECIMAL({PRECISION}, {self.scale})"
+
+    def limit(self, integer: bool) -> str:
+        """The limit in words, for the error message."""
+        if self.significant is not None:
+            kind = "digits" if integer else "significant digits"
+            return f"more than {min(self.significant, self.digits)} {kind} (SQLite compares numbers as doubles)"
+        if integer:
+            return f"more than {self.digits} digits (beyond {self.sql_type})"
+        return f"beyond {self.sql_type}: more than {self.digits} integer digits or {self.scale} decimal places"
+
+
+Columns = Mapping[str, str] | None
+Types = Mapping[str, str] | None
+
+
+def to_sql(table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None, *, pretty: bool = False) -> str:
+    """The select list ``<outcome> AS outcome, <rule> AS rule, <error> AS error`` in ``dialect``.
+
+    ``columns`` maps input ids to SQL expressions (in ``dialect``) holding
+    their answers; inputs left out are read from the column named like the
+    input. ``types`` may give an input's column type (``BIGINT``, ``boolean``,
+    ``string``, in the dialect's spelling): an integer column for an integer
+    input and a boolean one for a boolean input are then compared as they
+    are, without the detour through text (same answers, less work); any other
+    type is read as text. Raises ``DataError`` for an unknown dialect, input
+    or unparsable expression, ``NotExpressible`` for a number SQL cannot
+    compare exactly.
+    """
+    return (",\n" if pretty else ", ").join(expressions(table, dialect, columns, types, pretty=pretty).values())
+
+
+def expressions(table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None, *, pretty: bool = False) -> dict[str, str]:
+    """``{alias: "<expr> AS alias"}``: the select list as separate items (for Spark's ``selectExpr``)."""
+    trees = select_trees(table, dialect, columns, types)
+    return {alias: tree.sql(dialect=dialect, pretty=pretty) for alias, tree in trees.items()}
+
+
+def select_trees(table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None) -> dict[str, exp.Expression]:
+    """The three aliased sqlglot expressions (for callers that wrap them, as the file batch does)."""
+    if dialect not in DIALECTS:
+        raise DataError(f"unknown SQL dialect '{dialect}' (dialects: {', '.join(DIALECTS)})")
+    sources = _sources(table, dialect, columns or {})
+    kinds = {i.id: _kind((types or {}).get(i.id), dialect) for i in table.inputs}
+    readers = [_reader(spec, column, sources[spec.id], dialect, kinds[spec.id]) for spec, column in zip(table.inputs, table.columns)]
+    invalid = exp.Coalesce(this=readers[0].error, expressions=[r.error for r in readers[1:]]) if len(readers) > 1 else readers[0].error
+    valid = exp.Is(this=invalid.copy(), expression=exp.Null())
+    matches = [_row_match(table, n, readers) for n in range(len(table.rules))]
+    result = _policy(table, matches, dialect)
+    error = exp.Coalesce(this=invalid, expressions=[result.error]) if result.error is not None else invalid
+    return {
+        "outcome": _alias(_when(valid, result.outcome), "outcome"),
+        "rule": _alias(_when(valid.copy(), result.rule), "rule"),
+        "error": _alias(error, "error"),
+    }
+
+
+def _alias(tree: exp.Expression, name: str) -> exp.Alias:
+    return exp.Alias(this=tree, alias=exp.to_identifier(name))  # exp.alias_ would copy the whole tree
+
+
+# -- templates ------------------------------------------------------------------
+
+
+def _parsed(tree: exp.Expr) -> exp.Expression:
+    """A parse as the node type this module builds: sqlglot types ``parse_one`` by its ``Expr`` trait,
+    and every node it returns is a concrete ``Expression``."""
+    assert isinstance(tree, exp.Expression)
+    return tree
+
+
+@cache
+def _template(text: str) -> exp.Expression:
+    return _parsed(sqlglot.parse_one(text))
+
+
+def _fill(text: str, **parts: exp.Expression) -> exp.Expression:
+    """The template ``text`` (fixed SQL with ``:name`` placeholders) with each placeholder a copy of its part."""
+
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder) and node.name in parts:
+            part = parts[node.name].copy()
+            # the generator writes the tree as it is: "a - :p" with p = "b + c" needs the parentheses
+            return exp.Paren(this=part) if isinstance(part, (exp.Binary, exp.Unary, exp.Predicate)) else part
+        return node
+
+    return _template(text).transform(swap)
+
+
+def _text(value: str) -> exp.Literal:
+    return exp.Literal.string(value)
+
+
+def _when(condition: exp.Expression, then: exp.Expression) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=condition, true=then)])
+
+
+def _case(branches: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None) -> exp.Expression:
+    """``CASE WHEN c1 THEN v1 ... ELSE default END`` (NULL when there are no branches and no default)."""
+    if not branches:
+        return default if default is not None else exp.Null()
+    return exp.Case(ifs=[exp.If(this=c, true=v) for c, v in branches], default=default)
+
+
+# -- inputs -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """How one input is read: its error message (NULL when valid) and its value (read only when valid)."""
+
+    spec: InputSpec
+    error: exp.Expression
+    value: exp.Expression
+    number: NumberType | None
+
+
+def _sources(table: CompiledTable, dialect: str, columns: Mapping[str, str]) -> dict[str, exp.Expression]:
+    known = {i.id for i in table.inputs}
+    unknown = sorted(set(columns) - known)
+    if unknown:
+        raise DataError(f"--column: unknown input(s) {', '.join(unknown)} (inputs: {', '.join(i.id for i in table.inputs)})")
+    out: dict[str, exp.Expression] = {}
+    for spec in table.inputs:
+        if spec.id in columns:
+            try:
+                out[spec.id] = _parsed(sqlglot.parse_one(columns[spec.id], read=dialect))
+            except sqlglot.errors.ParseError as exc:
+                raise DataError(f"--column {spec.id}: cannot parse {columns[spec.id]!r} as {dialect} SQL: {str(exc).splitlines()[0]}") from None
+        else:
+            out[spec.id] = exp.column(spec.id, quoted=True)
+    return out
+
+
+def _kind(type_name: str | None, dialect: str) -> str | None:
+    """``integer``, ``boolean`` or ``text`` for a column type in ``dialect``'s spelling; None: unknown or other."""
+    if not type_name:
+        return None
+    try:
+        parsed = exp.DataType.build(type_name, dialect=dialect)
+    except (sqlglot.errors.ParseError, ValueError):
+        return None
+    if parsed.this in exp.DataType.INTEGER_TYPES:
+        return "integer"
+    if parsed.is_type("boolean"):
+        return "boolean"
+    return "text" if parsed.this in exp.DataType.TEXT_TYPES else None
+
+
+def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: str, kind: str | None = None) -> _Reader:
+    text = source.copy() if kind == "text" else exp.cast(source.copy(), "VARCHAR")
+    expected = "true or false" if spec.type == "boolean" else accepts(spec)
+    is_null = exp.Is(this=source.copy(), expression=exp.Null())
+    missing = (is_null, _text(f"{spec.id}: null is not an answer (an empty cell is null); expected {expected}"))
+    if spec.type == "choice":
+        bad = exp.Not(this=exp.In(this=text.copy(), expressions=[_text(o) for o in spec.option_ids]))
+        return _Reader(spec, _case([missing, (bad, _text(f"{spec.id}: unknown option; expected {accepts(spec)}"))]), text, None)
+    if spec.type == "boolean":
+        if kind == "boolean":
+            return _Reader(spec, _case([missing]), source.copy(), None)
+        word = _fill("LOWER(TRIM(BOTH ' ' FROM :t))", t=text)  # spaces only (numbers.py): DuckDB's TRIM also strips NBSP
+        bad = exp.Not(this=exp.In(this=word.copy(), expressions=[_text(b) for b in TRUE_WORDS + FALSE_WORDS]))
+        is_true = exp.In(this=word, expressions=[_text(b) for b in TRUE_WORDS])
+        return _Reader(spec, _case([missing, (bad, _text(f"{spec.id}: expected {accepts(spec)}"))]), is_true, None)
+    number = number_type(spec, column, dialect)
+    integer = spec.type == "integer"
+    if integer and kind == "integer" and number.significant is None:  # SQLite: via text, to count digits
+        branches: list[tuple[exp.Expression, exp.Expression]] = [missing]
+        if number.scale == 0 and number.significant is None:  # integer literals only: compare the column as it is
+            number = NumberType(0, PRECISION, None, native=True)
+            value: exp.Expression = source.copy()
+        else:
+            value = exp.TryCast(this=source.copy(), to=_type(number.sql_type), safe=True)
+            branches.append((exp.Is(this=value.copy(), expression=exp.Null()), _text(f"{spec.id}: {number.limit(integer)}")))
+    else:
+        trimmed = _fill("TRIM(BOTH ' ' FROM :t)", t=text)
+        # "$" also matches before a final newline in Java (Spark) and Python (SQLite's REGEXP): refuse any
+        # character outside the grammar's own first
+        syntax = _fill(f"(REGEXP_LIKE(:t, '{_INTEGER if integer else _NUMBER}') AND NOT REGEXP_LIKE(:t, '[^-+.0-9eE]'))", t=trimmed)
+        fits = _integer_fits(trimmed, number) if integer else _number_fits(trimmed, number)
+        value = exp.TryCast(this=trimmed.copy(), to=_type(number.sql_type), safe=True)  # PostgreSQL: CAST
+        branches = [
+            missing,
+            (exp.Not(this=syntax), _text(f"{spec.id}: not {'a whole number' if integer else 'a number'}; expected {accepts(spec)}")),
+            (exp.Not(this=fits), _text(f"{spec.id}: {number.limit(integer)}")),
+            (exp.Is(this=value.copy(), expression=exp.Null()), _text(f"{spec.id}: {number.limit(integer)}")),  # the cast refused it
+        ]
+    out_of_range: list[exp.Expression] = []
+    if spec.minimum is not None:
+        out_of_range.append(exp.LT(this=value.copy(), expression=_number(spec.minimum, number)))
+    if spec.maximum is not None:
+        out_of_range.append(exp.GT(this=value.copy(), expression=_number(spec.maximum, number)))
+    if out_of_range:
+        branches.append((_or(out_of_range), _text(f"{spec.id}: out of range; expected {accepts(spec)}")))
+    return _Reader(spec, _case(branches), value, number)
+
+
+def _integer_fits(t: exp.Expression, number: NumberType) -> exp.Expression:
+    """Whether an integer's text (syntax checked) has few enough digits, leading zeros aside."""
+    limit = number.digits if number.significant is None else min(number.digits, number.significant)
+    return _fill(f"LENGTH(TRIM(LEADING '0' FROM TRIM(LEADING '+-' FROM :t))) <= {limit}", t=t)
+
+
+def _number_fits(t: exp.Expression, number: NumberType) -> exp.Expression:
+    """Whether a decimal literal (syntax checked) fits ``number`` exactly, so that the database's
+    own cast of it is exact (``tests/test_sql.py`` checks that cast against Python's decimals).
+
+    Plain forms fit by one pattern: leading zeros, at most ``digits`` integer
+    digits, at most ``scale`` decimal places, trailing zeros. A form with an
+    exponent needs its mantissa to fit that pattern too (databases round a
+    longer one before they apply the exponent), an exponent of at most six
+    digits, and its value to fit: with ``sig`` the mantissa's digits from the
+    first to the last non-zero one and ``k`` the value's integer digits (the
+    mantissa's point moved by the exponent, less its leading zeros), the value
+    is ``0.sig × 10^k``, so it needs ``len(sig) - k`` decimal places and ``k``
+    integer digits (zero always fits).
+    """
+    s, d = number.scale, number.digits
+    fitting = f"[-+]?0*[0-9]{{0,{d}}}([.][0-9]{{0,{s}}}0*)?"
+    plain = _fill(f"REGEXP_LIKE(:t, '^{fitting}$')", t=t)
+    scientific = _fill(f"REGEXP_LIKE(:t, '^{fitting}[eE][-+]?[0-9]{{1,{MAX_EXPONENT_DIGITS}}}$')", t=t)
+    u = _fill("TRIM(LEADING '+-' FROM :t)", t=t)
+    epos = _fill("POSITION('e' IN LOWER(:u))", u=u)
+    mantissa = _fill("SUBSTRING(:u, 1, :epos - 1)", u=u, epos=epos)
+    digits = _fill("REPLACE(:m, '.', '')", m=mantissa)
+    nonzero = _fill("TRIM(LEADING '0' FROM :digits)", digits=digits)
+    sig = _fill("TRIM(TRAILING '0' FROM :nz)", nz=nonzero)
+    # TRY_CAST: DuckDB may evaluate it on rows whose CASE branch does not need it
+    exponent = exp.TryCast(this=_fill("SUBSTRING(:u, :epos + 1)", u=u, epos=epos), to=_type("INT"), safe=True)
+    k = _fill("POSITION('.' IN :m || '.') - 1 + :e - LENGTH(:digits) + LENGTH(:nz)", m=mantissa, e=exponent, digits=digits, nz=nonzero)
+    counted = _fill(f"LENGTH(:sig) - :k <= {s} AND :k <= {d}", sig=sig, k=k)
+    if number.significant is not None:
+        most = number.significant
+        plain = _and([plain, _fill(f"LENGTH(TRIM(BOTH '0' FROM REPLACE(TRIM(LEADING '+-' FROM :t), '.', ''))) <= {most}", t=t)])
+        counted = _and([counted, _fill(f"LENGTH(:sig) <= {most}", sig=sig)])
+    return _fill(
+        "CASE WHEN POSITION('e' IN LOWER(:t)) = 0 THEN :plain WHEN NOT :scientific THEN FALSE WHEN :nz = '' THEN TRUE ELSE :counted END",
+        t=t,
+        plain=plain,
+        scientific=scientific,
+        nz=nonzero,
+        counted=counted,
+    )
+
+
+# -- numbers ----------------------------------------------------------------------
+
+
+def _stripped(n: Num) -> tuple[tuple[int, ...], int]:
+    """(digits, exponent) without trailing zeros — exactly: ``Decimal.normalize`` rounds to the
+    context's 28 digits."""
+    _, digits, exponent = Decimal(n).as_tuple()
+    assert isinstance(exponent, int), "table numbers are finite"
+    while len(digits) > 1 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    return digits, exponent
+
+
+def _scale(n: Num) -> int:
+    return max(0, -_stripped(n)[1])
+
+
+def _integer_digits(n: Num) -> int:
+    digits, exponent = _stripped(n)
+    return 0 if digits == (0,) else max(0, len(digits) + exponent)
+
+
+def _significant(n: Num) -> int:
+    return len(_stripped(n)[0])
+
+
+def number_type(spec: InputSpec, column: Column, dialect: str = "duckdb") -> NumberType:
+    """The exact SQL type for a numeric input: room for every number of its conditions and bounds."""
+    literals = [*(column.points or ()), *(b for b in (spec.minimum, spec.maximum) if b is not None)]
+    scale = max((_scale(n) for n in literals), default=0)
+    digits = max((_integer_digits(n) for n in literals), default=1)
+    if scale + digits > PRECISION:
+        raise NotExpressible(f"{spec.id}: its numbers need {digits} integer digits and {scale} decimal places; SQL's DECIMAL({PRECISION}) holds {PRECISION} digits")
+    if spec.type == "number" and scale < DATA_SCALE:
+        scale = min(DATA_SCALE, PRECISION - max(digits, 1))
+    significant = None
+    if dialect == "sqlite":
+        significant = SQLITE_DIGITS
+        wide = [n for n in literals if _significant(n) > SQLITE_DIGITS]
+        if wide:
+            raise NotExpressible(f"{spec.id}: {format_number(wide[0])} has more than {SQLITE_DIGITS} significant digits, which SQLite cannot compare exactly")
+    return NumberType(scale, PRECISION - scale, significant)
+
+
+def _number(n: Num, number: NumberType) -> exp.Expression:
+    """An exact numeric literal of the input's type: ``CAST('2.5' AS DECIMAL(38, s))``."""
+    text = str(n) if isinstance(n, int) else format(Decimal(n), "f")  # plain digits, never an exponent
+    if number.native:
+        return exp.Literal.number(text)
+    return exp.Cast(this=_text(text), to=_type(number.sql_type))
+
+
+@cache
+def _parsed_type(name: str) -> exp.DataType:
+    return exp.DataType.build(name)
+
+
+def _type(name: str) -> exp.DataType:
+    return _parsed_type(name).copy()
+
+
+# -- rows ---------------------------------------------------------------------------
+
+
+def _row_match(table: CompiledTable, row: int, readers: list[_Reader]) -> exp.Expression:
+    """Whether row ``row`` matches, read from the compiled index (the same masks ``decide`` ANDs)."""
+    conditions = [c for reader, column in zip(readers, table.columns) if (c := _cell(reader, column, row)) is not None]
+    return _and(conditions)
+
+
+def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
+    """The condition row ``row`` puts on one input (None: it accepts every answer)."""
+    bit = 1 << row
+    if column.points is None:
+        accepted = [v for v, mask in column.table.items() if mask & bit]  # type: ignore[union-attr]
+        if len(accepted) == len(column.table):  # type: ignore[arg-type]
+            return None
+        if not accepted:
+            return exp.false()
+        if reader.spec.type == "boolean":
+            return reader.value.copy() if accepted == [True] else exp.Not(this=reader.value.copy())
+        if len(accepted) == 1:
+            return exp.EQ(this=reader.value.copy(), expression=_text(accepted[0]))
+        return exp.In(this=reader.value.copy(), expressions=[_text(v) for v in accepted])
+    span = column.spans[row]  # type: ignore[index]  # the row's own run of segments: O(1), not a scan of every mask
+    if span is None or span == (0, 2 * len(column.points)):
+        return None
+    if span[0] > span[1]:
+        return exp.false()
+    lo = segment_bounds(column.points, span[0])
+    hi = segment_bounds(column.points, span[1])
+    number = reader.number
+    assert number is not None
+    parts: list[exp.Expression] = []
+    compare: type[exp.Binary]
+    if lo.lo is not None:
+        compare = exp.GTE if lo.lo_closed else exp.GT
+        parts.append(compare(this=reader.value.copy(), expression=_number(lo.lo, number)))
+    if hi.hi is not None:
+        compare = exp.LTE if hi.hi_closed else exp.LT
+        parts.append(compare(this=reader.value.copy(), expression=_number(hi.hi, number)))
+    return _and(parts)
+
+
+# -- hit policies ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    outcome: exp.Expression
+    rule: exp.Expression
+    error: exp.Expression | None  # the hit-policy violation message, NULL otherwise
+
+
+def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str) -> _Result:
+    outcome_of = [table.outcomes[r.then].id for r in table.rules]
+    rule_of = [r.id for r in table.rules]
+    default = _text(table.outcomes[table.default].id) if table.default is not None else None
+    policy = table.hit_policy
+    if policy == "collect":
+        return _collect(table, matches, outcome_of, rule_of, dialect)
+    order = list(range(len(matches)))
+    if policy == "priority":
+        order.sort(key=lambda n: (table.rules[n].then, n))
+    outcome = _case([(matches[n].copy(), _text(outcome_of[n])) for n in order], default)
+    rule = _case([(matches[n].copy(), _text(rule_of[n])) for n in order])
+    if policy in ("first", "priority"):
+        return _Result(outcome, rule, None)
+    if policy == "unique":  # two rows match when the first match is not the last one
+        first = _case([(m.copy(), exp.Literal.number(n)) for n, m in enumerate(matches)])
+        last = _case([(m.copy(), exp.Literal.number(n)) for n, m in reversed(list(enumerate(matches)))])
+        violated: exp.Expression = exp.NEQ(this=first, expression=last)
+        reason = "more than one row matches"
+    else:  # any: more than one outcome among the matching rows (few outcomes: a short sum)
+        counted = [_one_if(_or([matches[n].copy() for n in range(len(matches)) if outcome_of[n] == o])) for o in dict.fromkeys(outcome_of)]
+        violated = exp.GT(this=_sum(counted), expression=exp.Literal.number(1))
+        reason = "matching rows disagree"
+    pieces = [_case([(m.copy(), _text(f"{rule_of[n]} → {outcome_of[n]}, "))], _text("")) for n, m in enumerate(matches)]
+    listing = _fill("TRIM(TRAILING ', ' FROM :s)", s=_concat(pieces, dialect))  # ids never end in ',' or ' '
+    message = _concat([_text(f"hit policy '{policy}' violated: {reason} ("), listing, _text(")")], dialect)
+    return _Result(
+        _case([(violated.copy(), exp.Null())], outcome),
+        _case([(violated.copy(), exp.Null())], rule),
+        _when(violated, message),
+    )
+
+
+def _collect(table: CompiledTable, matches: list[exp.Expression], outcome_of: list[str], rule_of: list[str], dialect: str) -> _Result:
+    """Arrays of the matching rows' outcomes and ids in table order (SQLite: JSON array text)."""
+    none_match = exp.Not(this=exp.Paren(this=_or([m.copy() for m in matches])))
+
+    def listed(values: list[str]) -> exp.Expression:
+        if dialect == "sqlite":  # no arrays: '["a","b"]' built from pieces '"a",'
+            pieces = [_case([(m.copy(), _text(json.dumps(v) + ","))], _text("")) for m, v in zip(matches, values)]
+            joined = _fill("TRIM(TRAILING ',' FROM :s)", s=_concat(pieces, dialect))
+            return _concat([_text("["), joined, _text("]")], dialect)
+        items = exp.Array(expressions=[_case([(m.copy(), _text(v))]) for m, v in zip(matches, values)])
+        kept = exp.Lambda(this=exp.Not(this=exp.Is(this=exp.to_identifier("x"), expression=exp.Null())), expressions=[exp.to_identifier("x")])
+        return exp.ArrayFilter(this=items, expression=kept)
+
+    outcome = listed(outcome_of)
+    if table.default is not None:
+        only_default = table.outcomes[table.default].id
+        fallback = _text(json.dumps([only_default])) if dialect == "sqlite" else exp.Array(expressions=[_text(only_default)])
+        outcome = _case([(none_match, fallback)], outcome)
+    return _Result(outcome, listed(rule_of), None)
+
+
+def _one_if(condition: exp.Expression) -> exp.Expression:
+    return _case([(condition.copy(), exp.Literal.number(1))], exp.Literal.number(0))
+
+
+def _balanced(kind: type[exp.Expression], items: list[exp.Expression]) -> exp.Expression:
+    """``a op b op c ...`` for an associative ``op`` as a balanced tree: thousands of rows stay
+    a few dozen levels deep (a left-deep chain would exhaust Python's recursion in sqlglot)."""
+    if len(items) == 1:
+        return items[0]
+    half = len(items) // 2
+    return kind(this=_balanced(kind, items[:half]), expression=_balanced(kind, items[half:]))
+
+
+def _and(items: list[exp.Expression]) -> exp.Expression:
+    return _balanced(exp.And, items) if items else exp.true()
+
+
+def _or(items: list[exp.Expression]) -> exp.Expression:
+    return _balanced(exp.Or, items) if items else exp.false()
+
+
+def _sum(terms: list[exp.Expression]) -> exp.Expression:
+    return exp.Paren(this=_balanced(exp.Add, terms))
+
+
+def _concat(parts: list[exp.Expression], dialect: str) -> exp.Expression:
+    """Strings joined: one flat ``CONCAT(...)`` (DuckDB plans thousands of nested ``||`` very slowly),
+    or, in SQLite (no ``concat`` before 3.44), ``||`` as a balanced tree (its depth limit is 1000)."""
+    if dialect == "sqlite":
+        return _balanced(exp.DPipe, parts)
+    return exp.Anonymous(this="CONCAT", expressions=parts)

@@ -1,0 +1,1 @@
+"""From a table's bytes to a compiled, validated table: reading, the YAML loader, the number grammar, conditions, the models and schema, validation, the compiler and its cache, what an input accepts."""

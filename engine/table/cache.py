@@ -1,0 +1,404 @@
+"""A cache of compiled tables, so that a cold ``crossroads evaluate`` starts fast.
+
+An entry's name (the *key*) is a hash of the table's bytes, the crossroads
+version, the cache format and the compiler's identity (a hash of the source of
+the modules that turn bytes into a compiled table, read once per process), so
+that two builds of one version never read each other's entries. A key can be
+computed by anyone, so it proves nothing: a cache directory is often shared or
+restored from elsewhere (a CI cache), and anyone who can write there could
+plant an entry. So every entry is
+
+* **authenticated**: its first line is an HMAC-SHA256 of the key and the body
+  under a per-user secret kept *outside* the cache directory
+  (``$XDG_STATE_HOME/crossroads/cache-key``, default
+  ``~/.local/state/crossroads``; 32 random bytes, mode 0600, created on first
+  use; one that is not a regular 0600 file of this user disables the cache);
+  an entry from anyone else fails the check;
+* **read safely**: only a regular file (opened without following a symlink,
+  without blocking on a FIFO), at most ``max_entry_bytes`` long;
+* **validated in full** after that (types, ranges, lengths, every index in
+  bounds), so that even a bug of our own cannot crash or mislead ``evaluate``.
+
+Any failure is a miss: the caller compiles and rewrites the entry. The body is
+JSON (never pickle: unpickling executes code) and holds nothing that grows
+faster than the table: per row its texts and, per input, the one span of
+segments (numbers) or the options (choices) it accepts; the indexes are rebuilt
+on load. Writes are atomic; any failure to write is silent (a cache is an
+optimisation, never a reason to fail).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import stat
+import tempfile
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from crossroads.engine.table.compiler import EMPTY_SPAN, Column, CompiledTable, InputSpec, OptionSpec, OutcomeSpec, RuleSpec
+from crossroads.engine.table.policies import POLICIES
+
+CACHE_FORMAT = 3  # 2: translations; 3: spans and accepted options per row, authenticated
+KEY_BYTES = 32
+_IDENTITY_MODULES = ("cache.py", "compiler.py", "conditions.py", "loader.py", "model.py", "validate.py", "translations.py", "tables.py")
+_POLICIES = frozenset(POLICIES)
+_TYPES = ("choice", "boolean", "integer", "number")
+_SLUG = re.compile(r"[a-z][a-z0-9_-]{0,63}")  # the schema's ids (tables, inputs, outcomes, rules)
+_OPTION = re.compile(r"[^\x00-\x1f\x7f-\x9f]{1,200}")  # the schema's option ids
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "crossroads"
+
+
+def state_dir() -> Path:
+    """Where the cache's secret lives: not in the cache directory, which may come from elsewhere."""
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "crossroads"
+
+
+@cache
+def compiler_identity() -> str:
+    """A hash of the source of the modules that make a compiled table (once per process).
+
+    A development tree and an installed copy of one version differ here as
+    soon as their compilers do; a missing file (a zipped install) counts as
+    its name only.
+    """
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in _IDENTITY_MODULES:
+        h.update(name.encode() + b"\0")
+        try:
+            h.update(hashlib.sha256((here / name).read_bytes()).digest())
+        except OSError:
+            pass
+    return h.hexdigest()
+
+
+def cache_key(data: bytes, version: str) -> str:
+    h = hashlib.sha256()
+    h.update(f"crossroads {version} cache {CACHE_FORMAT} compiler {compiler_identity()}\0".encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+def max_entry_bytes(table_bytes: int) -> int:
+    """The largest entry read for a table of ``table_bytes`` (entries grow linearly with the table)."""
+    return 16 * table_bytes + (1 << 20)
+
+
+# -- the secret -----------------------------------------------------------------------
+
+
+def _read_secret(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077 or st.st_size != KEY_BYTES:
+            return None
+        data = os.read(fd, KEY_BYTES + 1)
+        return data if len(data) == KEY_BYTES else None
+    finally:
+        os.close(fd)
+
+
+def secret(create: bool = False) -> bytes | None:
+    """This user's cache secret; None when there is none (or it is not safe to trust)."""
+    path = state_dir() / "cache-key"
+    found = _read_secret(path)
+    if found is not None or not create:
+        return found
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:
+        return _read_secret(path)  # another process made it first (or we cannot): use theirs, if sound
+    try:
+        os.write(fd, os.urandom(KEY_BYTES))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return _read_secret(path)
+
+
+def _mac(key_secret: bytes, key: str, body: bytes) -> bytes:
+    return hmac.new(key_secret, key.encode("ascii") + b"\0" + body, hashlib.sha256).hexdigest().encode("ascii")
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def _num(n: Any) -> Any:
+    return None if n is None else (n if isinstance(n, int) else {"d": str(n)})
+
+
+def _mask(m: int) -> str:
+    return format(m, "x")
+
+
+def _accepts(spec: InputSpec, column: Column, rows: int) -> list[Any]:
+    """Per row of a choice/boolean column: None (every answer) or [0, accepted] / [1, refused] value indexes."""
+    values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
+    nbytes = (rows + 7) // 8
+    masks = [column.table[v].to_bytes(nbytes, "little") for v in values]  # type: ignore[index]  # bytes: O(1) a bit
+    out: list[Any] = []
+    for row in range(rows):
+        at, bit = row >> 3, 1 << (row & 7)
+        accepted = [v for v, m in enumerate(masks) if m[at] & bit]
+        if len(accepted) == len(masks):
+            out.append(None)
+        elif 2 * len(accepted) <= len(masks):
+            out.append([0, accepted])
+        else:
+            out.append([1, [v for v, m in enumerate(masks) if not m[at] & bit]])
+    return out
+
+
+def to_json(t: CompiledTable) -> dict[str, Any]:
+    rows = len(t.rules)
+    return {
+        "format": CACHE_FORMAT,
+        "id": t.id,
+        "version": t.version,
+        "title": t.title,
+        "summary": t.summary,
+        "hit_policy": t.hit_policy,
+        "default": t.default,
+        "inputs": [
+            [i.id, i.type, i.prompt, i.help, [[o.id, o.label, o.help] for o in i.options], _num(i.minimum), _num(i.maximum)]
+            for i in t.inputs
+        ],
+        "outcomes": [[o.id, o.title, o.summary, list(o.choose_when), list(o.tradeoffs)] for o in t.outcomes],
+        "rules": [[r.id, r.then, r.because, [list(c) for c in r.conditions]] for r in t.rules],
+        "columns": [
+            {
+                "input": c.input,
+                "points": None if c.points is None else [_num(p) for p in c.points],
+                "rows": [None if s is None else list(s) for s in c.spans or ()] if c.points is not None else _accepts(i, c, rows),
+                "every": _mask(c.every),
+                "some": _mask(c.some),
+            }
+            for i, c in zip(t.inputs, t.columns)
+        ],
+        "translations": t.translations,
+    }
+
+
+class Invalid(ValueError):
+    """A cache entry that is not what this compiler writes."""
+
+
+def _check(ok: bool, what: str) -> None:
+    if not ok:
+        raise Invalid(what)
+
+
+def _text(v: Any, optional: bool = False) -> Any:
+    _check(isinstance(v, str) or (optional and v is None), "text")
+    return v
+
+
+def _slug(v: Any) -> str:
+    _check(isinstance(v, str) and _SLUG.fullmatch(v) is not None, "id")
+    slug: str = v  # checked above
+    return slug
+
+
+def _list(v: Any, length: int | None = None) -> list[Any]:
+    _check(isinstance(v, list) and (length is None or len(v) == length), "list")
+    items: list[Any] = v  # checked above
+    return items
+
+
+def _index(v: Any, bound: int, optional: bool = False) -> Any:
+    if optional and v is None:
+        return None
+    _check(type(v) is int and 0 <= v < bound, "index")
+    return v
+
+
+def _unnum(v: Any) -> Any:
+    if v is None or type(v) is int:
+        return v
+    _check(isinstance(v, dict) and set(v) == {"d"} and isinstance(v["d"], str) and len(v["d"]) <= 200, "number")
+    try:
+        d = Decimal(v["d"])
+    except ArithmeticError:
+        raise Invalid("number") from None
+    _check(d.is_finite(), "number")
+    return d
+
+
+def _hexmask(v: Any, all_rows: int) -> int:
+    _check(isinstance(v, str) and 0 < len(v) <= all_rows.bit_length() // 4 + 1, "mask")
+    try:
+        m = int(v, 16)
+    except ValueError:
+        raise Invalid("mask") from None
+    _check(m >= 0 and not m & ~all_rows, "mask")
+    return m
+
+
+def _input(i: Any) -> InputSpec:
+    i = _list(i, 7)
+    _check(i[1] in _TYPES, "input type")
+    options = tuple(OptionSpec(_text(o[0]), _text(o[1]), _text(o[2], True)) for o in map(lambda o: _list(o, 3), _list(i[4])))
+    _check(all(_OPTION.fullmatch(o.id) for o in options), "option id")
+    _check(len({o.id for o in options}) == len(options) and (i[1] == "choice" or not options), "options")
+    return InputSpec(_slug(i[0]), i[1], _text(i[2]), _text(i[3], True), options, _unnum(i[5]), _unnum(i[6]))
+
+
+def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
+    _check(isinstance(c, dict) and set(c) == {"input", "points", "rows", "every", "some"} and c["input"] == spec.id, "column")
+    per_row = _list(c["rows"], rows)
+    every, some = _hexmask(c["every"], all_rows), _hexmask(c["some"], all_rows)
+    if spec.type in ("integer", "number"):
+        points = tuple(_unnum(p) for p in _list(c["points"]))
+        _check(None not in points and all(a < b for a, b in zip(points, points[1:])), "points")
+        last = 2 * len(points)
+        spans: list[tuple[int, int] | None] = []
+        for s in per_row:
+            if s is None:
+                spans.append(None)
+                continue
+            a, b = _list(s, 2)
+            _check(type(a) is int and type(b) is int and ((0 <= a <= b <= last) or (a, b) == EMPTY_SPAN), "span")
+            spans.append((a, b))
+        return Column(spec.id, None, points, tuple(spans), every, some)
+    _check(c["points"] is None, "points")
+    values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
+    buffers = [bytearray((rows + 7) // 8) for _ in values]
+    for row, accepts in enumerate(per_row):
+        if accepts is None:
+            chosen: Any = range(len(values))
+        else:
+            negated, listed = _list(accepts, 2)
+            _check(negated in (0, 1), "accepts")
+            listed = {_index(v, len(values)) for v in _list(listed)}
+            chosen = [v for v in range(len(values)) if v not in listed] if negated else listed
+        for v in chosen:
+            buffers[v][row >> 3] |= 1 << (row & 7)
+    table = {value: int.from_bytes(buf, "little") for value, buf in zip(values, buffers)}
+    return Column(spec.id, table, None, None, every, some)
+
+
+def from_json(d: Any) -> CompiledTable:
+    """The compiled table of an entry's body; raise ``Invalid`` on anything this compiler would not write."""
+    _check(isinstance(d, dict) and d.get("format") == CACHE_FORMAT, "cache format")
+    try:
+        inputs = tuple(_input(i) for i in _list(d["inputs"]))
+        _check(len({i.id for i in inputs}) == len(inputs), "input ids")
+        outcomes = tuple(
+            OutcomeSpec(_slug(o[0]), _text(o[1]), _text(o[2], True), tuple(map(_text, _list(o[3]))), tuple(map(_text, _list(o[4]))))
+            for o in map(lambda o: _list(o, 5), _list(d["outcomes"]))
+        )
+        _check(len({o.id for o in outcomes}) == len(outcomes), "outcome ids")
+        ids = {i.id for i in inputs}
+        rules = []
+        for r in map(lambda r: _list(r, 4), _list(d["rules"])):
+            conditions = tuple((_text(_list(c, 2)[0]), _text(c[1])) for c in _list(r[3]))
+            _check(all(c[0] in ids for c in conditions), "condition input")
+            rules.append(RuleSpec(_slug(r[0]), _index(r[1], len(outcomes)), _text(r[2], True), conditions))
+        _check(len({r.id for r in rules}) == len(rules), "rule ids")
+        n = len(rules)
+        all_rows = (1 << n) - 1
+        columns = _list(d["columns"], len(inputs))
+        _check(d["hit_policy"] in _POLICIES and isinstance(d["translations"], dict), "table")
+        outcome_rows = [0] * len(outcomes)
+        for index, rule in enumerate(rules):
+            outcome_rows[rule.then] |= 1 << index
+        return CompiledTable(
+            _slug(d["id"]),
+            _text(d["version"]),
+            _text(d["title"]),
+            _text(d["summary"], True),
+            d["hit_policy"],
+            _index(d["default"], len(outcomes), True),
+            inputs,
+            outcomes,
+            tuple(rules),
+            tuple(_column(c, spec, n, all_rows) for c, spec in zip(columns, inputs)),
+            all_rows,
+            tuple(outcome_rows),
+            d["translations"],
+        )
+    except (KeyError, TypeError, IndexError, ValueError, AttributeError) as exc:
+        if isinstance(exc, Invalid):
+            raise
+        raise Invalid(f"malformed: {exc.__class__.__name__}") from None
+
+
+# -- files -----------------------------------------------------------------------------
+
+
+def _read_regular(path: Path, cap: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (no symlink, FIFO or device) of at most ``cap`` bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > cap:
+            return None
+        chunks, left = [], cap + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        return data if len(data) <= cap else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read(key: str, max_bytes: int = 64 << 20) -> CompiledTable | None:
+    """The entry ``key`` if it is ours and sound; None (a miss) otherwise, never an error."""
+    key_secret = secret()
+    if key_secret is None:
+        return None
+    data = _read_regular(cache_dir() / f"{key}.json", max_bytes)
+    if data is None:
+        return None
+    mac, _, body = data.partition(b"\n")
+    if not hmac.compare_digest(mac, _mac(key_secret, key, body)):
+        return None
+    try:
+        return from_json(json.loads(body))
+    except (Invalid, ValueError, RecursionError):  # corrupt, old format: let the caller rewrite it
+        return None
+
+
+def write(key: str, table: CompiledTable) -> None:
+    directory = cache_dir()
+    try:
+        key_secret = secret(create=True)
+        if key_secret is None:
+            return
+        body = json.dumps(to_json(table), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_mac(key_secret, key, body) + b"\n" + body)
+            os.replace(tmp, directory / f"{key}.json")
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass

@@ -1,0 +1,473 @@
+"""Compile a validated table into an index that decides without scanning rows.
+
+For every input we map each possible answer to the bitmask of rows that accept
+it (bit ``i`` is row ``i``, so "first match" is the lowest set bit):
+
+* choice and boolean inputs: a dict from the answer to its mask;
+* integer and number inputs: the sorted distinct bounds of all conditions
+  (``points``) cut the line into segments ``(-inf, p0), {p0}, (p0, p1), {p1},
+  ...``; ``masks[s]`` is the rows accepting segment ``s``, found with one
+  ``bisect``.
+
+Evaluation ANDs one mask per answered input. For unanswered inputs each column
+also carries ``every`` (rows that accept every answer in the input's domain)
+and ``some`` (rows that accept at least one), which bound what a partial
+answer set can still lead to. The compiled table is self-contained (texts
+included) so that the cache can rebuild it from JSON without pydantic.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterable, Iterator, Literal, Mapping
+
+from crossroads.engine.table import conditions as cond
+from crossroads.engine.table import numbers
+from crossroads.engine.table.conditions import Interval, Num
+from crossroads.engine.table.policies import PolicyName
+
+InputType = Literal["choice", "boolean", "integer", "number"]
+"""The input types a table may declare (``inputs[].type``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    id: str
+    label: str
+    help: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    id: str
+    type: InputType
+    prompt: str
+    help: str | None = None
+    options: tuple[OptionSpec, ...] = ()
+    minimum: Num | None = None
+    maximum: Num | None = None
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeSpec:
+    id: str
+    title: str
+    summary: str | None = None
+    choose_when: tuple[str, ...] = ()
+    tradeoffs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    id: str
+    then: int  # index into outcomes
+    because: str | None
+    conditions: tuple[tuple[str, str], ...]  # (input id, condition as written)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """The row index of one input; ``points`` is None for choice/boolean.
+
+    A numeric column keeps, per row, the one run of segments its condition
+    accepts (``spans[row] = (first, last)``; None: no condition on this input,
+    ``(1, 0)``: a condition no segment satisfies) — O(rows), never a full row
+    mask per segment (that grew with rows², issue 17). ``lookup`` reads the
+    mask of a segment from a ``SegmentIndex`` built from the spans: checkpoint
+    masks every ``step`` segments plus the start/stop events since.
+    """
+
+    input: str
+    table: dict[Any, int] | None
+    points: tuple[Num, ...] | None
+    spans: tuple[tuple[int, int] | None, ...] | None
+    every: int
+    some: int
+    index: "SegmentIndex | None" = field(default=None, compare=False, repr=False)
+    _full: tuple[int, ...] | None = field(default=None, compare=False, repr=False)  # every segment's mask (step 1)
+
+    def __post_init__(self) -> None:
+        if self.points is not None and self.index is None:
+            index = SegmentIndex(2 * len(self.points) + 1, self.spans or ())
+            object.__setattr__(self, "index", index)
+            object.__setattr__(self, "_full", index.full)
+
+    def lookup(self, value: Any) -> int:
+        points = self.points
+        if points is None:
+            return self.table.get(value, 0)  # type: ignore[union-attr]
+        i = bisect_left(points, value)
+        s = 2 * i + 1 if i < len(points) and points[i] == value else 2 * i
+        full = self._full
+        return full[s] if full is not None else self.index.mask(s)  # type: ignore[union-attr]
+
+    @property
+    def masks(self) -> "Masks | None":
+        """Per segment, the rows accepting it: a read-only sequence computed on demand."""
+        return None if self.index is None else Masks(self.index)
+
+
+CHECKPOINT_BITS = 1 << 28
+CHECKPOINT_BITS_PER_ROW = 512
+"""Checkpoint masks of a numeric column hold at most max(CHECKPOINT_BITS,
+CHECKPOINT_BITS_PER_ROW × rows) bits in all (32 MiB, or 64 bytes a row): linear in
+the rows, and tables up to ~10k rows of interval conditions keep a checkpoint at
+every segment, so their lookups stay one index (as fast as before issue 17)."""
+
+
+def _apply(base: int, adds: Any, removes: Any, nbytes: int) -> int:
+    """``(base | adds) & ~removes`` for row lists: bit operations when few, one byte buffer when many."""
+    if len(adds) + len(removes) <= 16:
+        for r in adds:
+            base |= 1 << r
+        for r in removes:
+            base &= ~(1 << r)
+        return base
+    buf = bytearray(base.to_bytes(nbytes, "little"))
+    for r in adds:
+        buf[r >> 3] |= 1 << (r & 7)
+    for r in removes:
+        buf[r >> 3] &= ~(1 << (r & 7)) & 0xFF
+    return int.from_bytes(buf, "little")
+
+
+class SegmentIndex:
+    """Masks of a numeric column's segments in O(rows + segments) memory.
+
+    Events: ``adds[add_at[s]:add_at[s + 1]]`` are the rows whose span starts at
+    segment ``s``, ``removes[...]`` the rows whose span ended at ``s - 1``.
+    ``checkpoints[j]`` is the mask of segment ``j × step``; the mask of ``s`` is
+    its checkpoint with the events of the segments after it up to ``s``
+    applied (a row has one span, so the order of the events does not matter).
+    ``step`` keeps the checkpoints within ``CHECKPOINT_BITS``; at step 1 every
+    mask is a checkpoint (``full``) and a lookup is one index.
+    """
+
+    __slots__ = ("segments", "rows", "free", "adds", "add_at", "removes", "remove_at", "step", "checkpoints", "full")
+
+    def __init__(self, segments: int, spans: Any):
+        n = len(spans)
+        self.segments, self.rows = segments, n
+        starts: list[list[int]] = [[] for _ in range(segments + 1)]
+        stops: list[list[int]] = [[] for _ in range(segments + 1)]
+        free = 0
+        for row, span in enumerate(spans):
+            if span is None:
+                free |= 1 << row
+            elif span[0] <= span[1]:
+                starts[span[0]].append(row)
+                stops[span[1] + 1].append(row)
+        self.free = free
+        self.adds, self.add_at = _flatten(starts)
+        self.removes, self.remove_at = _flatten(stops)
+        budget = max(CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW * n)
+        self.step = step = max(1, -(-segments * max(n, 1) // budget))
+        nbytes = (n + 7) // 8 + 1
+        checkpoints = []
+        running, adds, removes = free, [], []
+        for s in range(segments):  # events gathered between checkpoints, applied once: O(rows + budget)
+            adds += starts[s]
+            removes += stops[s]
+            if s % step == 0:
+                if adds or removes:
+                    running = _apply(running, adds, removes, nbytes)
+                    adds, removes = [], []
+                checkpoints.append(running)
+        self.checkpoints = tuple(checkpoints)
+        self.full = self.checkpoints if step == 1 else None
+
+    def mask(self, s: int) -> int:
+        """The rows accepting segment ``s``."""
+        j, at = divmod(s, self.step)
+        base = self.checkpoints[j]
+        if not at:
+            return base
+        lo, hi = s - at + 1, s + 1
+        adds = self.adds[self.add_at[lo] : self.add_at[hi]]
+        removes = self.removes[self.remove_at[lo] : self.remove_at[hi]]
+        return _apply(base, adds, removes, (self.rows + 7) // 8 + 1)
+
+    def __iter__(self) -> Iterator[int]:
+        """Every segment's mask in order, incrementally (no checkpoint rebuilt)."""
+        if self.full is not None:
+            yield from self.full
+            return
+        nbytes = (self.rows + 7) // 8 + 1
+        running = 0
+        for s in range(self.segments):
+            if s % self.step == 0:
+                running = self.checkpoints[s // self.step]
+            else:
+                adds = self.adds[self.add_at[s] : self.add_at[s + 1]]
+                removes = self.removes[self.remove_at[s] : self.remove_at[s + 1]]
+                if adds or removes:
+                    running = _apply(running, adds, removes, nbytes)
+            yield running
+
+
+def _flatten(lists: list[list[int]]) -> tuple[array[int], array[int]]:
+    """Lists as one flat array of values and one of offsets (compact: no object per segment)."""
+    values, offsets = array("q"), array("q", [0])
+    for items in lists:
+        values.extend(items)
+        offsets.append(len(values))
+    return values, offsets
+
+
+class Masks(Sequence[int]):
+    """A read-only view of a numeric column's per-segment masks (``Column.masks``)."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: SegmentIndex):
+        self._index = index
+
+    def __len__(self) -> int:
+        return self._index.segments
+
+    def __getitem__(self, s: Any) -> Any:
+        if isinstance(s, slice):
+            return [self[i] for i in range(*s.indices(len(self)))]
+        if s < 0:
+            s += len(self)
+        if not 0 <= s < len(self):
+            raise IndexError(s)
+        return self._index.mask(s)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._index)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTable:
+    id: str
+    version: str
+    title: str
+    summary: str | None
+    hit_policy: PolicyName
+    default: int | None  # outcome index
+    inputs: tuple[InputSpec, ...]
+    outcomes: tuple[OutcomeSpec, ...]
+    rules: tuple[RuleSpec, ...]
+    columns: tuple[Column, ...]
+    all_rows: int
+    outcome_rows: tuple[int, ...]  # per outcome: mask of rows yielding it
+    # language → the table's content translation as plain JSON data (engine/table/translations.py)
+    translations: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def input_index(self) -> dict[str, InputSpec]:
+        return {i.id: i for i in self.inputs}
+
+
+def input_spec(model_input: Any) -> InputSpec:
+    """The engine's plain view of a validated model input."""
+    options = tuple(
+        OptionSpec(o.id, o.label if o.label is not None else o.id, o.help) for o in getattr(model_input, "options", ())
+    )
+    lo = getattr(model_input, "minimum", None)
+    hi = getattr(model_input, "maximum", None)
+    return InputSpec(
+        model_input.id,
+        model_input.type,
+        model_input.prompt,
+        model_input.help,
+        options,
+        cond.exact(lo) if lo is not None else None,
+        cond.exact(hi) if hi is not None else None,
+    )
+
+
+def compile_table(table: Any) -> CompiledTable:
+    """Compile a validated ``model.Table`` (references and conditions already checked)."""
+    inputs = tuple(input_spec(i) for i in table.inputs)
+    outcome_ids = [o.id for o in table.outcomes]
+    outcomes = tuple(OutcomeSpec(o.id, o.title, o.summary, o.choose_when, o.tradeoffs) for o in table.outcomes)
+    n = len(table.rules)
+    all_rows = (1 << n) - 1
+    rules = []
+    parsed: dict[str, list[tuple[int, Any]]] = {i.id: [] for i in inputs}
+    by_id = {i.id: (i.type, i.option_ids) for i in inputs}
+    seen: dict[tuple[str, Any], tuple[Any, str]] = {}  # big tables repeat the same cells: parse each once
+    for index, rule in enumerate(table.rules):
+        texts = []
+        for input_id, raw in (rule.when or {}).items():
+            key = (input_id, _hashable(raw))
+            hit = seen.get(key)
+            if hit is None:
+                kind, options = by_id[input_id]
+                c = cond.parse(kind, raw, options)
+                assert not isinstance(c, str), c  # validation ran first
+                hit = seen[key] = (c, cond.text_of(raw))
+            parsed[input_id].append((index, hit[0]))
+            texts.append((input_id, hit[1]))
+        rules.append(RuleSpec(rule.id, outcome_ids.index(rule.then), rule.because, tuple(texts)))
+    outcome_rows = [0] * len(outcomes)
+    for index, r in enumerate(rules):
+        outcome_rows[r.then] |= 1 << index
+    columns = tuple(_column(spec, parsed[spec.id], all_rows) for spec in inputs)
+    default = outcome_ids.index(table.default) if table.default is not None else None
+    return CompiledTable(
+        table.id,
+        table.version,
+        table.title,
+        table.summary,
+        table.hit_policy,
+        default,
+        inputs,
+        outcomes,
+        tuple(rules),
+        columns,
+        all_rows,
+        tuple(outcome_rows),
+        {lang: t.model_dump(mode="json", exclude_none=True) for lang, t in (getattr(table, "translations", None) or {}).items()},
+    )
+
+
+def _hashable(raw: Any) -> Any:
+    """A ``when`` value as a dict key (type included: ``1`` and ``true`` differ)."""
+    if isinstance(raw, (list, tuple)):
+        return ("list", tuple(raw))
+    if hasattr(raw, "not_"):
+        inner = raw.not_
+        return ("not", tuple(inner) if isinstance(inner, (list, tuple)) else inner)
+    return (type(raw).__name__, raw)
+
+
+def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Column:
+    constrained = 0
+    for index, _ in cells:
+        constrained |= 1 << index
+    free = all_rows & ~constrained  # rows with no condition on this input
+    if spec.type in ("choice", "boolean"):
+        values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
+        table = {v: free for v in values}
+        for index, c in cells:
+            accepted = c.values if spec.type == "choice" else (c.value,)
+            bit = 1 << index
+            for v in accepted:
+                table[v] |= bit
+        masks = list(table.values())
+        return Column(spec.id, table, None, None, _and_all(masks, all_rows), or_all(masks))
+    points = sorted({p for _, c in cells for p in (c.lo, c.hi) if p is not None})
+    position = {p: i for i, p in enumerate(points)}
+    k = len(points)
+    spans: list[tuple[int, int] | None] = [None] * (all_rows.bit_length())
+    for index, c in cells:
+        start = 0 if c.lo is None else 2 * position[c.lo] + (1 if c.lo_closed else 2)
+        end = 2 * k if c.hi is None else 2 * position[c.hi] + (1 if c.hi_closed else 0)
+        spans[index] = (start, end) if start <= end else EMPTY_SPAN
+    every, some = span_bounds(spans, [segment_witness(spec, points, s) is not None for s in range(2 * k + 1)])
+    return Column(spec.id, None, tuple(points), tuple(spans), every, some)
+
+
+EMPTY_SPAN = (1, 0)
+"""The span of a condition no segment satisfies."""
+
+
+def span_bounds(spans: Any, inside: list[bool]) -> tuple[int, int]:
+    """(every, some): rows accepting every / at least one of the segments marked ``inside``.
+
+    From the spans alone, in O(rows + segments): a row accepts some inside
+    segment when its span holds one, every one when it spans the first to the
+    last (no inside segment at all: every row accepts "all", none "some").
+    """
+    before = [0]
+    for flag in inside:
+        before.append(before[-1] + flag)
+    marked = [s for s, flag in enumerate(inside) if flag]
+    first, last = (marked[0], marked[-1]) if marked else (None, None)
+    every = some = 0
+    for row, span in enumerate(spans):
+        if span is None:
+            every |= 1 << row
+            if first is not None:
+                some |= 1 << row
+            continue
+        a, b = span
+        if a <= b and before[b + 1] - before[a]:
+            some |= 1 << row
+        if first is None or (a <= first and last <= b):
+            every |= 1 << row
+    return every, some
+
+
+def _and_all(masks: list[int], all_rows: int) -> int:
+    out = all_rows
+    for m in masks:
+        out &= m
+    return out
+
+
+def or_all(masks: Iterable[int]) -> int:
+    """Rows in any of the masks."""
+    out = 0
+    for m in masks:
+        out |= m
+    return out
+
+
+def segment_bounds(points: tuple[Num, ...] | list[Num], s: int) -> Interval:
+    """Segment ``s`` of a numeric column as an interval."""
+    if s % 2:
+        p = points[s // 2]
+        return Interval(p, True, p, True)
+    i = s // 2
+    lo = points[i - 1] if i > 0 else None
+    hi = points[i] if i < len(points) else None
+    return Interval(lo, False, hi, False)
+
+
+def segment_witness(spec: InputSpec, points: tuple[Num, ...] | list[Num], s: int) -> Num | None:
+    """An answer inside segment ``s`` and the input's domain, or None if there is none."""
+    return witness(spec, segment_bounds(points, s))
+
+
+def witness(spec: InputSpec, iv: Interval) -> Num | None:
+    """An answer of ``spec``'s domain inside ``iv`` (None when empty); small and readable."""
+    lo, lo_closed, hi, hi_closed = iv.lo, iv.lo_closed, iv.hi, iv.hi_closed
+    if spec.minimum is not None and (lo is None or spec.minimum > lo or (spec.minimum == lo and lo_closed)):
+        lo, lo_closed = spec.minimum, True
+    if spec.maximum is not None and (hi is None or spec.maximum < hi or (spec.maximum == hi and hi_closed)):
+        hi, hi_closed = spec.maximum, True
+    if spec.type == "integer":
+        first = None if lo is None else _ceil(lo) + (1 if not lo_closed and lo == _ceil(lo) else 0)
+        last = None if hi is None else _floor(hi) - (1 if not hi_closed and hi == _floor(hi) else 0)
+        if first is not None and last is not None:
+            return first if first <= last else None
+        if first is not None:
+            return first
+        if last is not None:
+            return min(last, 0) if last >= 0 else last
+        return 0
+    if lo is not None and hi is not None:
+        if lo > hi or (lo == hi and not (lo_closed and hi_closed)):
+            return None
+        if lo == hi:
+            return lo
+        if lo_closed:
+            return lo
+        if hi_closed:
+            return hi
+        return numbers.midpoint(lo, hi)
+    if lo is not None:
+        return lo if lo_closed else numbers.add(lo, 1)
+    if hi is not None:
+        return hi if hi_closed else numbers.subtract(hi, 1)
+    return 0
+
+
+def _ceil(n: Num) -> int:
+    return n if isinstance(n, int) else int(Decimal(n).to_integral_value(rounding="ROUND_CEILING"))
+
+
+def _floor(n: Num) -> int:
+    return n if isinstance(n, int) else int(Decimal(n).to_integral_value(rounding="ROUND_FLOOR"))

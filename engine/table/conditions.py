@@ -1,0 +1,181 @@
+"""Cell conditions: parse a ``when`` value for an input of a given type.
+
+A condition is one of three shapes, chosen by the input's type:
+
+* ``OptionSet`` (choice): the options it accepts, already resolved against the
+  input's options, so ``{not: x}`` is just a smaller set;
+* ``BoolIs`` (boolean);
+* ``Interval`` (integer/number): one interval with exact ``Decimal``/``int``
+  bounds; a bare number is the point interval ``[n, n]``.
+
+Numbers are decimal literals compared exactly; there is no binary floating
+point anywhere on this path. ``parse`` returns an error message string instead
+of raising, so that the validator can report every bad cell with its position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Union
+
+from crossroads.engine.table import numbers
+from crossroads.engine.table.numbers import NUMBER, Num, exact, format_number, parse_number
+
+__all__ = ["BoolIs", "Condition", "Interval", "Num", "OptionSet", "exact", "format_number", "parse", "parse_number", "text_of"]
+
+_COMPARISON = re.compile(rf"\s*(<=|>=|==|<|>)\s*({NUMBER})\s*")
+_INTERVAL = re.compile(rf"\s*([\[(])\s*({NUMBER})\s*,\s*({NUMBER})\s*([\])])\s*")
+
+
+def _bound(text: str) -> Num | str:
+    """A number written in a condition, or the message saying it is out of range."""
+    d = numbers.decimal(text)
+    if d is None:
+        return f"number {_clip(text)} is out of range ({numbers.LIMITS})"
+    return exact(d)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSet:
+    values: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class BoolIs:
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """``lo``/``hi`` None mean unbounded on that side."""
+
+    lo: Num | None
+    lo_closed: bool
+    hi: Num | None
+    hi_closed: bool
+
+    def contains(self, x: Num) -> bool:
+        if self.lo is not None and (x < self.lo or (x == self.lo and not self.lo_closed)):
+            return False
+        if self.hi is not None and (x > self.hi or (x == self.hi and not self.hi_closed)):
+            return False
+        return True
+
+    def text(self) -> str:
+        """The condition in table syntax."""
+        lo, hi = self.lo, self.hi
+        if lo is not None and hi is not None and lo == hi:
+            return format_number(lo)
+        if lo is None and hi is None:
+            return "any"
+        if lo is None:
+            return f"{'<=' if self.hi_closed else '<'} {format_number(hi)}"  # type: ignore[arg-type]
+        if hi is None:
+            return f"{'>=' if self.lo_closed else '>'} {format_number(lo)}"
+        return f"{'[' if self.lo_closed else '('}{format_number(lo)}, {format_number(hi)}{']' if self.hi_closed else ')'}"
+
+
+Condition = Union[OptionSet, BoolIs, Interval]
+
+
+def parse(input_type: str, raw: Any, options: tuple[str, ...] = ()) -> Condition | str:
+    """Parse ``raw`` (a ``when`` value) for an input; a ``str`` result is an error message."""
+    if input_type == "choice":
+        return _parse_choice(raw, options)
+    if input_type == "boolean":
+        if isinstance(raw, bool):
+            return BoolIs(raw)
+        return f"a boolean input takes true or false, not {_show(raw)}"
+    return _parse_numeric(raw)
+
+
+def _parse_choice(raw: Any, options: tuple[str, ...]) -> OptionSet | str:
+    negate = False
+    if isinstance(raw, dict) or hasattr(raw, "not_"):
+        raw = raw["not"] if isinstance(raw, dict) else raw.not_
+        negate = True
+    values = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else None
+    if values is None or not all(isinstance(v, str) for v in values):
+        if isinstance(raw, (bool, int, Decimal)) and text_of(raw) in options:
+            return f"{_show(raw)} is not an option id; quote it: \"{text_of(raw)}\""
+        return f"a choice input takes an option id, a list of ids or {{not: ...}}, not {_show(raw)}"
+    unknown = [v for v in values if v not in options]
+    if unknown:
+        return "unknown option " + ", ".join(f"'{v}'" for v in unknown) + " (options: " + ", ".join(options) + ")"
+    chosen = frozenset(values)
+    return OptionSet(frozenset(options) - chosen if negate else chosen)
+
+
+def _parse_numeric(raw: Any) -> Interval | str:
+    if isinstance(raw, bool) or not isinstance(raw, (int, Decimal, str)):
+        return f"a numeric input takes a number, a comparison such as \">= 10\" or an interval such as \"[1, 5)\", not {_show(raw)}"
+    if not isinstance(raw, str):
+        if isinstance(raw, Decimal) and not raw.is_finite():
+            return f"numbers must be finite, not {raw}"
+        if isinstance(raw, Decimal) and not numbers.in_range(raw):
+            return f"number {_clip(str(raw))} is out of range ({numbers.LIMITS})"
+        value = exact(raw)
+        return Interval(value, True, value, True)
+    m = _COMPARISON.fullmatch(raw)
+    if m:
+        op, bound = m.group(1), _bound(m.group(2))
+        if isinstance(bound, str):
+            return bound
+        return {
+            "<": Interval(None, False, bound, False),
+            "<=": Interval(None, False, bound, True),
+            ">": Interval(bound, False, None, False),
+            ">=": Interval(bound, True, None, False),
+            "==": Interval(bound, True, bound, True),
+        }[op]
+    m = _INTERVAL.fullmatch(raw)
+    if m:
+        lo, hi = _bound(m.group(2)), _bound(m.group(3))
+        if isinstance(lo, str):
+            return lo
+        if isinstance(hi, str):
+            return hi
+        lo_closed, hi_closed = m.group(1) == "[", m.group(4) == "]"
+        if lo > hi:
+            return f"interval \"{raw}\" has reversed bounds ({format_number(lo)} > {format_number(hi)})"
+        if lo == hi and not (lo_closed and hi_closed):
+            return f"interval \"{raw}\" is empty; write \"[{format_number(lo)}, {format_number(hi)}]\" or {format_number(lo)} for a single value"
+        return Interval(lo, lo_closed, hi, hi_closed)
+    n = parse_number(raw)
+    if n is not None:
+        return f"\"{raw}\" is a string; write the number unquoted ({raw.strip()}) or as \"== {raw.strip()}\""
+    return f"cannot read condition \"{raw}\": expected a number, \"< N\", \"<= N\", \"> N\", \">= N\", \"== N\" or an interval such as \"[a, b)\""
+
+
+def text_of(raw: Any) -> str:
+    """A ``when`` value as written, for messages and explanations."""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, (int, Decimal)):
+        return format_number(exact(raw))
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, (list, tuple)):
+        return "[" + ", ".join(text_of(v) for v in raw) + "]"
+    if isinstance(raw, dict) or hasattr(raw, "not_"):
+        inner = raw["not"] if isinstance(raw, dict) else raw.not_
+        return "not " + text_of(inner)
+    return str(raw)
+
+
+def _show(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "a boolean"
+    if isinstance(raw, (int, Decimal)):
+        return f"the number {text_of(raw)}"
+    if isinstance(raw, str):
+        return f"the string \"{raw}\""
+    if isinstance(raw, (list, tuple)):
+        return "a list"
+    return "a mapping"

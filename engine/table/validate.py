@@ -1,0 +1,232 @@
+"""Validation beyond loading: structure (models, then schema wording), then references.
+
+Each check is a small function from the typed table (and the document, for
+positions) to findings, so that lint can report every problem in a file at
+once. Only errors from here and from the loader make a table invalid; row
+findings (unreachable, conflicting, missing rows) belong to the analysis.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any, Iterator
+
+from pydantic import ValidationError
+
+from crossroads.engine.table import conditions as cond
+from crossroads.engine.table.answers import parse_answers
+from crossroads.engine.table.compiler import input_spec
+from crossroads.engine.errors import AnswerError
+from crossroads.engine.findings import Finding
+from crossroads.engine.table.loader import Document
+from crossroads.engine.table.model import Not, PinnedExpect, Table
+from crossroads.engine.table.policies import policy_of
+from crossroads.engine.table.schema import schema_findings, where
+
+
+def validate(doc: Document) -> tuple[Table | None, list[Finding]]:
+    """The typed table (None when structurally invalid) and every finding."""
+    try:
+        table = Table.model_validate(doc.data)
+    except ValidationError as exc:
+        structural = schema_findings(doc)
+        return None, structural or _pydantic_findings(exc, doc)
+    findings: list[Finding] = []
+    for check in CHECKS:
+        findings.extend(check(table, doc))
+    return table, findings
+
+
+def _pydantic_findings(exc: ValidationError, doc: Document) -> list[Finding]:
+    # Safety net only: the agreement test keeps the schema reporting whatever the models reject.
+    out = []
+    for err in exc.errors():
+        path = tuple(p for p in err["loc"] if isinstance(p, (str, int)) and p not in ("choice", "boolean", "integer", "number"))
+        line, column = doc.position(path)
+        out.append(Finding("schema", "error", f"{where(path) or 'table'}: {err['msg']}", doc.file, line, column))
+    return out
+
+
+def _error(doc: Document, code: str, path: tuple[Any, ...], message: str, *, key: bool = False, rules: tuple[str, ...] = ()) -> Finding:
+    line, column = doc.position(path, key=key)
+    return Finding(code, "error", message, doc.file, line, column, rules)
+
+
+def _duplicates(ids: list[str]) -> Iterator[tuple[int, str]]:
+    seen: set[str] = set()
+    for index, value in enumerate(ids):
+        if value in seen:
+            yield index, value
+        seen.add(value)
+
+
+def _first_by_id(items: Any) -> dict[str, Any]:
+    """By id, in table order; of duplicate ids the first counts (the others are duplicate-id errors)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        out.setdefault(item.id, item)
+    return out
+
+
+def check_duplicate_ids(table: Table, doc: Document) -> Iterator[Finding]:
+    groups: list[tuple[tuple[str | int, ...], str, list[str], str]] = [  # (path, what, ids, where)
+        (("inputs",), "input", [i.id for i in table.inputs], ""),
+        (("outcomes",), "outcome", [o.id for o in table.outcomes], ""),
+        (("rules",), "rule", [r.id for r in table.rules], ""),
+    ]
+    for n, spec in enumerate(table.inputs):
+        if spec.type == "choice":
+            groups.append((("inputs", n, "options"), "option", [o.id for o in spec.options], f" in input '{spec.id}'"))
+    for base, what, ids, within in groups:
+        for index, value in _duplicates(ids):
+            yield _error(doc, "duplicate-id", base + (index, "id"), f"duplicate {what} id '{value}'{within}")
+
+
+def check_bounds(table: Table, doc: Document) -> Iterator[Finding]:
+    for n, spec in enumerate(table.inputs):
+        lo, hi = getattr(spec, "minimum", None), getattr(spec, "maximum", None)
+        for name, value in (("minimum", lo), ("maximum", hi)):
+            if isinstance(value, Decimal) and not value.is_finite():
+                yield _error(doc, "bad-bounds", ("inputs", n, name), f"input '{spec.id}': {name} must be a finite number")
+        if lo is not None and hi is not None and _finite(lo) and _finite(hi) and lo > hi:
+            yield _error(doc, "bad-bounds", ("inputs", n, "maximum"), f"input '{spec.id}': minimum {lo} is greater than maximum {hi}")
+
+
+def _finite(value: Any) -> bool:
+    return not isinstance(value, Decimal) or value.is_finite()
+
+
+def check_outcome_references(table: Table, doc: Document) -> Iterator[Finding]:
+    outcomes = [o.id for o in table.outcomes]
+    listing = ", ".join(dict.fromkeys(outcomes))
+    if table.default is not None and table.default not in outcomes:
+        yield _error(doc, "unknown-outcome", ("default",), f"default '{table.default}' is not an outcome (outcomes: {listing})")
+    for n, rule in enumerate(table.rules):
+        if rule.then not in outcomes:
+            yield _error(doc, "unknown-outcome", ("rules", n, "then"), f"rule '{rule.id}': then '{rule.then}' is not an outcome (outcomes: {listing})", rules=(rule.id,))
+
+
+def check_conditions(table: Table, doc: Document) -> Iterator[Finding]:
+    inputs = _first_by_id(table.inputs)
+    options = {i.id: tuple(o.id for o in i.options) if i.type == "choice" else () for i in inputs.values()}
+    parsed_cells: dict[tuple[Any, ...], Any] = {}  # big tables repeat the same cells: parse each once
+    for n, rule in enumerate(table.rules):
+        for key, raw in (rule.when or {}).items():
+            path = ("rules", n, "when", key)
+            spec = inputs.get(key)
+            if spec is None:
+                yield _error(doc, "unknown-input", path, f"rule '{rule.id}': '{key}' is not an input (inputs: {', '.join(inputs)})", key=True, rules=(rule.id,))
+                continue
+            cell = (key, type(raw), raw)
+            parsed = parsed_cells.get(cell)
+            if parsed is None:
+                parsed = parsed_cells[cell] = cond.parse(spec.type, raw, options[key])
+            if isinstance(parsed, str):
+                if parsed.startswith("unknown option"):
+                    yield _error(doc, "unknown-option", _first_unknown(path, raw, options[key]), f"rule '{rule.id}', {key}: {parsed}", rules=(rule.id,))
+                else:
+                    yield _error(doc, "bad-condition", path, f"rule '{rule.id}', {key}: {parsed}", rules=(rule.id,))
+
+
+def _first_unknown(path: tuple[Any, ...], raw: Any, options: tuple[str, ...]) -> tuple[Any, ...]:
+    """The path of the first unknown option id in a choice condition (inside a list or ``not``)."""
+    if isinstance(raw, Not):
+        raw, path = raw.not_, path + ("not",)
+    if isinstance(raw, tuple):
+        index = next(i for i, value in enumerate(raw) if value not in options)
+        path += (index,)
+    return path
+
+
+def check_examples(table: Table, doc: Document) -> Iterator[Finding]:
+    specs = {key: input_spec(i) for key, i in _first_by_id(table.inputs).items()}
+    outcomes = {o.id for o in table.outcomes}
+    rules = {r.id: r for r in table.rules}
+    collect = policy_of(table).collects
+    # An input with a non-finite bound (already bad-bounds) cannot range-check answers: skip it.
+    unbounded = {i.id for i in table.inputs if not all(_finite(getattr(i, b, None)) for b in ("minimum", "maximum"))}
+    for n, example in enumerate(table.examples):
+        base = ("examples", n)
+        for key, value in example.answers.items():
+            if key in unbounded:
+                continue
+            try:
+                parse_answers(specs, {key: value})
+            except AnswerError as exc:
+                path = base + ("answers", key)
+                yield _error(doc, "bad-example", path, f"examples[{n}]: {exc}", key=key not in specs)
+        expect = example.expect
+        at = base + ("expect",)
+        if isinstance(expect, PinnedExpect):
+            if expect.outcome not in outcomes:
+                yield _error(doc, "unknown-outcome", at + ("outcome",), f"examples[{n}]: expected outcome '{expect.outcome}' is not an outcome")
+            if expect.rule not in rules:
+                yield _error(doc, "bad-example", at + ("rule",), f"examples[{n}]: expected rule '{expect.rule}' is not a rule")
+            elif rules[expect.rule].then != expect.outcome:
+                yield _error(doc, "bad-example", at + ("rule",), f"examples[{n}]: rule '{expect.rule}' leads to '{rules[expect.rule].then}', not '{expect.outcome}'")
+            if collect:
+                yield _error(doc, "bad-example", at, f"examples[{n}]: a collect table expects a list of outcome ids")
+        elif isinstance(expect, tuple):
+            if not collect:
+                yield _error(doc, "bad-example", at, f"examples[{n}]: a list of outcomes is only for collect tables; expect one outcome id")
+            for k, value in enumerate(expect):
+                if value not in outcomes:
+                    yield _error(doc, "unknown-outcome", at + (k,), f"examples[{n}]: expected outcome '{value}' is not an outcome")
+        elif expect != "undecided":
+            if expect not in outcomes:
+                yield _error(doc, "unknown-outcome", at, f"examples[{n}]: expected outcome '{expect}' is not an outcome")
+            elif collect:
+                yield _error(doc, "bad-example", at, f"examples[{n}]: a collect table expects a list of outcome ids, e.g. [{expect}]")
+
+
+def check_unused(table: Table, doc: Document) -> Iterator[Finding]:
+    used_inputs = Counter(k for r in table.rules for k in (r.when or {}))
+    for n, spec in enumerate(table.inputs):
+        if not used_inputs[spec.id]:
+            line, column = doc.position(("inputs", n, "id"))
+            yield Finding("unused-input", "warning", f"input '{spec.id}' is asked but no rule conditions on it", doc.file, line, column)
+    used = {r.then for r in table.rules} | ({table.default} if table.default else set())
+    for n, outcome in enumerate(table.outcomes):
+        if outcome.id not in used:
+            line, column = doc.position(("outcomes", n, "id"))
+            yield Finding("unused-outcome", "warning", f"outcome '{outcome.id}' is never the result: no rule or default yields it", doc.file, line, column)
+
+
+def check_translations(table: Table, doc: Document) -> Iterator[Finding]:
+    """Unknown ids are errors; a partial translation or one never shown, warnings."""
+    from crossroads.engine.languages import BASE, languages
+    from crossroads.engine.table import translations
+
+    for lang, translation in (table.translations or {}).items():
+        base = ("translations", lang)
+        data = translation.model_dump(exclude_none=True)
+        for path, message in translations.unknown(table, data):
+            yield _error(doc, "unknown-translation", base + path, f"translations.{lang}: {message}", key=True)
+        line, column = doc.position(base, key=True)
+        if lang == BASE or lang not in languages():
+            why = "the table's own text is English" if lang == BASE else f"crossroads has no '{lang}' interface (languages: {', '.join(languages())})"
+            yield Finding("unsupported-language", "warning", f"translations.{lang} is never shown: {why}", doc.file, line, column)
+            continue
+        gaps = translations.missing(table, data)
+        if gaps:
+            listed = ", ".join(".".join(p) for p in gaps[:3]) + (", ..." if len(gaps) > 3 else "")
+            yield Finding(
+                "partial-translation",
+                "warning",
+                f"translations.{lang} lacks {len(gaps)} text(s) ({listed}); the English content is shown with a notice until it is complete",
+                doc.file,
+                line,
+                column,
+            )
+
+
+CHECKS = (
+    check_duplicate_ids,
+    check_bounds,
+    check_outcome_references,
+    check_conditions,
+    check_examples,
+    check_unused,
+    check_translations,
+)
