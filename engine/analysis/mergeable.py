@@ -17,8 +17,8 @@ from typing import Any
 from crossroads.engine.search import space
 from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.findings import MAX_LISTED, Finding
-from crossroads.engine.table.policies import HitPolicy, policy_of
-from crossroads.engine.search.space import Piece, bits
+from crossroads.engine.table.policies import HitPolicy, bits, policy_of
+from crossroads.engine.search.space import Piece
 
 
 def accepted(table: CompiledTable, pieces: Any) -> list[list[Any]]:

@@ -32,8 +32,8 @@ from crossroads.engine.table.answers import accepts
 from crossroads.engine.table.compiler import CompiledTable, or_all
 from crossroads.engine.findings import MAX_LISTED, Finding
 from crossroads.engine.analysis.mergeable import mergeable
-from crossroads.engine.table.policies import HitPolicy, policy_of, result_of
-from crossroads.engine.search.space import Budget, Exhausted, Leaf, bits
+from crossroads.engine.table.policies import HitPolicy, bits, policy_of, result_of
+from crossroads.engine.search.space import Budget, Exhausted, Leaf
 
 MAX_GAPS_KEPT = 100_000
 """Gap regions kept for merging; beyond this they are only counted (bounded memory)."""

@@ -463,18 +463,6 @@ def describe_answers(answers: dict[str, Any]) -> str:
     return ", ".join(f"{k}={yaml_scalar(v) if not isinstance(v, str) else v}" for k, v in answers.items())
 
 
-def bits(mask: int) -> Iterator[int]:
-    """Row indexes set in ``mask``, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
-
-
-def lowest(mask: int) -> int:
-    return (mask & -mask).bit_length() - 1
-
-
 def describe_region(when: dict[str, Any]) -> str:
     """A region for people: ``change=behaviour, examples in [300, 1000), budget=tight``."""
     if not when:

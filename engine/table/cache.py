@@ -99,18 +99,9 @@ def max_entry_bytes(table_bytes: int) -> int:
 
 
 def _read_secret(path: Path) -> bytes | None:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077 or st.st_size != KEY_BYTES:
-            return None
-        data = os.read(fd, KEY_BYTES + 1)
-        return data if len(data) == KEY_BYTES else None
-    finally:
-        os.close(fd)
+    """The secret if it is a regular file of the user's own, readable by nobody else, of the right size."""
+    data = _read_regular(path, KEY_BYTES, private=True)
+    return data if data is not None and len(data) == KEY_BYTES else None
 
 
 def secret(create: bool = False) -> bytes | None:
@@ -342,8 +333,9 @@ def from_json(d: Any) -> CompiledTable:
 # -- files -----------------------------------------------------------------------------
 
 
-def _read_regular(path: Path, cap: int) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file (no symlink, FIFO or device) of at most ``cap`` bytes."""
+def _read_regular(path: Path, cap: int, *, private: bool = False) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (no symlink, FIFO or device) of at most ``cap``
+    bytes; ``private``: also owned by this user and closed to everyone else."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
@@ -351,6 +343,8 @@ def _read_regular(path: Path, cap: int) -> bytes | None:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > cap:
+            return None
+        if private and (st.st_uid != os.geteuid() or st.st_mode & 0o077):
             return None
         chunks, left = [], cap + 1
         while left > 0:
