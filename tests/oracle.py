@@ -152,6 +152,20 @@ class Oracle:
 
     # -- the answer space ----------------------------------------------------
 
+    def draw_partial(self, data: Any, max_completions: int) -> dict[str, Any]:
+        """A partial answer set of representatives drawn with hypothesis' ``data``, each input
+        answered or not; an example with more than ``max_completions`` completions is rejected."""
+        from hypothesis import assume
+        from hypothesis import strategies as st
+
+        reps = [self.representatives(i) for i in self.inputs]
+        answered = [data.draw(st.booleans()) for _ in reps]
+        size = 1
+        for r, a in zip(reps, answered):
+            size *= 1 if a else len(r)
+        assume(size <= max_completions)
+        return {i.id: data.draw(st.sampled_from(r)) for i, r, a in zip(self.inputs, reps, answered) if a}
+
     def representatives(self, spec: InputInfo, extra: Iterable[cond.Num] = ()) -> tuple[Value, ...]:
         """Answers of ``spec``'s domain hitting every class of the rows' conditions (and of ``extra`` bounds)."""
         if spec.type == "choice":

@@ -15,7 +15,7 @@ from conftest import compile_yaml
 from crossroads.engine.decision import partial
 from crossroads.engine.errors import HitPolicyViolation
 from crossroads.engine.decision.evaluate import evaluate
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from oracle import NO_MATCH, VIOLATION, Oracle
 from strategies import GeneratedTable, tables
@@ -34,13 +34,7 @@ def _completion_results(oracle: Oracle, fixed: dict[str, Any]) -> set[Any]:
 def test_partial_evaluation_equals_enumeration(t: GeneratedTable, data: st.DataObject) -> None:
     oracle = Oracle(t.data)
     table = compile_yaml(t.text)
-    reps = [oracle.representatives(i) for i in oracle.inputs]
-    answered = [data.draw(st.booleans()) for _ in reps]
-    fixed = {i.id: data.draw(st.sampled_from(r)) for i, r, a in zip(oracle.inputs, reps, answered) if a}
-    size = 1
-    for r, a in zip(reps, answered):
-        size *= 1 if a else len(r)
-    assume(size <= 4000)
+    fixed = oracle.draw_partial(data, max_completions=4000)
     results = _completion_results(oracle, fixed)
     try:
         r = evaluate(table, fixed)
