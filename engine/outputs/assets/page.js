@@ -8,7 +8,7 @@
 "use strict";
 (function () {
   // -- exact decimals: value = sign × coef × 10^exp (coef keeps its trailing zeros, as Decimal does)
-  // The number grammar of engine/numbers.py: ASCII spaces around, nothing else; its limits below.
+  // The number grammar of engine/table/numbers.py: ASCII spaces around, nothing else; its limits below.
   var DECIMAL = /^ *(([-+]?)(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([-+]?([0-9]+)))?) *$/;
   var INTEGER = /^ *[-+]?[0-9]+ *$/;
   var MAX_SIGNIFICANT_DIGITS = 100, MAX_EXPONENT = 999n, MIN_EXPONENT = -999n, MAX_EXPONENT_DIGITS = 6, MAX_TEXT = 4096;
