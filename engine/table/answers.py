@@ -138,7 +138,7 @@ def parse_value(spec: InputSpec, value: Any) -> Any:
     if isinstance(value, float):  # from a JSON reader that was not asked for Decimal
         value = Decimal(repr(value))
     if isinstance(value, (int, Decimal)):
-        if not numbers.in_range(value if isinstance(value, Decimal) else Decimal(value)):
+        if not numbers.in_range(value):
             raise _bad(spec, f"{_show(value)}, out of range ({numbers.LIMITS})")
         n = exact(value)
         if spec.type == "integer" and not isinstance(n, int):
@@ -205,12 +205,19 @@ def loads(text: str | bytes) -> Any:
 def _json_number(text: str) -> Decimal:
     d = numbers.decimal(text)
     if d is None:
-        raise AnswerError(f"number {text if len(text) <= 40 else text[:37] + '...'} is out of range ({numbers.LIMITS})")
+        raise _out_of_range(text)
     return d
 
 
 def _json_integer(text: str) -> int:
-    return int(_json_number(text))
+    n = numbers.integer(text)
+    if n is None:
+        raise _out_of_range(text)
+    return n
+
+
+def _out_of_range(text: str) -> AnswerError:
+    return AnswerError(numbers.out_of_range(text))
 
 
 def _json_constant(text: str) -> Any:

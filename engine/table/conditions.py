@@ -33,12 +33,8 @@ def _bound(text: str) -> Num | str:
     """A number written in a condition, or the message saying it is out of range."""
     d = numbers.decimal(text)
     if d is None:
-        return f"number {_clip(text)} is out of range ({numbers.LIMITS})"
+        return numbers.out_of_range(text)
     return exact(d)
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +115,7 @@ def _parse_numeric(raw: Any) -> Interval | str:
         if isinstance(raw, Decimal) and not raw.is_finite():
             return f"numbers must be finite, not {raw}"
         if isinstance(raw, Decimal) and not numbers.in_range(raw):
-            return f"number {_clip(str(raw))} is out of range ({numbers.LIMITS})"
+            return numbers.out_of_range(str(raw))
         value = exact(raw)
         return Interval(value, True, value, True)
     m = _COMPARISON.fullmatch(raw)

@@ -100,9 +100,12 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if not (first.isdigit() or first in "+-."):
         return text
-    if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
+    if _INT.fullmatch(text):
+        n = numbers.integer(text)
+        return OutOfRange(text) if n is None else n
+    if _FLOAT.fullmatch(text):
         d = numbers.decimal(text)
-        return OutOfRange(text) if d is None else int(d) if _INT.fullmatch(text) else d
+        return OutOfRange(text) if d is None else d
     if _OCT.fullmatch(text) or _HEX.fullmatch(text):
         d = numbers.decimal(str(int(text[2:], 8 if text[1] == "o" else 16))) if len(text) < 3000 else None
         return OutOfRange(text) if d is None else int(d)
@@ -396,8 +399,7 @@ def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
             plain = ev.style in (None, "")
             value = resolve_plain(ev.value) if plain and ev.tag is None else ev.value
             if isinstance(value, OutOfRange) and not expecting_key():  # as a key it is refused for its type
-                shown = value.text if len(value.text) <= 40 else value.text[:37] + "..."
-                problem("number-range", f"number {shown} is out of range ({numbers.LIMITS}); quote it if it is text", pos)
+                problem("number-range", f"{numbers.out_of_range(value.text)}; quote it if it is text", pos)
                 value = None
             if expecting_key():
                 accept_key(value, pos, ev.value, plain)

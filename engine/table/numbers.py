@@ -52,8 +52,10 @@ EXACT: Final = Context(
 )
 
 
-def in_range(d: Decimal) -> bool:
-    """Whether a finite ``Decimal`` is a number crossroads handles (see ``LIMITS``)."""
+def in_range(d: Num) -> bool:
+    """Whether a number (a finite ``Decimal``, or an ``int``) is one crossroads handles (see ``LIMITS``)."""
+    if isinstance(d, int):  # fewer than 100 digits is always in range: no Decimal for the usual case
+        return -_SHORT < d < _SHORT or in_range(Decimal(d))
     if not d.is_finite():
         return False
     if d.is_zero():
@@ -61,11 +63,20 @@ def in_range(d: Decimal) -> bool:
     return _significant(d.as_tuple().digits) <= MAX_SIGNIFICANT_DIGITS and MIN_EXPONENT <= d.adjusted() <= MAX_EXPONENT
 
 
+_SHORT = 10**MAX_SIGNIFICANT_DIGITS
+
+
 def _significant(digits: tuple[int, ...]) -> int:
     """Digits from the first non-zero one to the last non-zero one."""
     first = next((i for i, x in enumerate(digits) if x), len(digits))
     last = next((i for i in range(len(digits) - 1, -1, -1) if digits[i]), -1)
     return max(last - first + 1, 0)
+
+
+def out_of_range(text: str) -> str:
+    """The one wording of a number beyond the limits (the number clipped to 40 characters)."""
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return f"number {shown} is out of range ({LIMITS})"
 
 
 def exact(value: Any) -> Num:
@@ -116,7 +127,15 @@ def parse_integer(text: str) -> int | None:
     m = _INTEGER_TEXT.fullmatch(text)
     if m is None:
         return None
-    d = decimal(m.group(1))
+    return integer(m.group(1))
+
+
+def integer(digits: str) -> int | None:
+    """``[-+]?digits`` (syntax already checked) as an ``int`` within range, else None: a literal
+    of at most ``MAX_SIGNIFICANT_DIGITS`` characters is read at once, a longer one through ``decimal``."""
+    if len(digits) <= MAX_SIGNIFICANT_DIGITS:
+        return int(digits)
+    d = decimal(digits)
     return None if d is None else int(d)
 
 
