@@ -86,7 +86,11 @@ DUCKDB_SCRIPT = "import duckdb, sys; duckdb.connect(config={'preserve_insertion_
 
 def median_run(launcher: Launcher, argv: list[str], env: dict[str, str], runs: int) -> Run:
     results = [launcher.run(argv, env) for _ in range(runs)]
-    return Run(statistics.median(r.seconds for r in results), statistics.median(r.cpu_seconds for r in results), max(r.peak_mb for r in results))
+    return Run(
+        statistics.median(r.seconds for r in results),
+        statistics.median(r.cpu_seconds for r in results),
+        max(r.peak_mb for r in results),
+    )
 
 
 def mismatches(ours: Path, theirs: Path) -> int:
@@ -123,7 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="crossroads-bench-") as tmp:
         folder = Path(tmp)
         env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}
-        source, ours, theirs, lines = folder / "in.parquet", folder / "ours.parquet", folder / "theirs.parquet", folder / "in.jsonl"
+        source, ours, theirs, lines = (
+            folder / "in.parquet",
+            folder / "ours.parquet",
+            folder / "theirs.parquet",
+            folder / "in.jsonl",
+        )
         started = time.perf_counter()
         duckdb.connect().execute(GENERATE.format(rows=rows, path=source))
         write_json_lines(source, lines, sample)
@@ -152,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in results.items():
         print(f"{name:<44}{r.seconds:9.2f}{rows / r.seconds / 1e6:10.2f}{r.cpu_seconds:8.2f}{r.peak_mb:9.0f}")
     name = f"crossroads batch, JSON Lines ({sample // 1000}k lines)"
-    print(f"{name:<44}{json_lines.seconds:9.2f}{sample / json_lines.seconds / 1e6:10.3f}{json_lines.cpu_seconds:8.2f}{json_lines.peak_mb:9.0f}")
+    print(
+        f"{name:<44}{json_lines.seconds:9.2f}{sample / json_lines.seconds / 1e6:10.3f}{json_lines.cpu_seconds:8.2f}{json_lines.peak_mb:9.0f}"
+    )
     print()
     if differ:
         print(f"MISMATCH: {differ:,} rows differ between crossroads and the hand-written query")
@@ -161,8 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     ours_rate = rows / results["crossroads batch (order kept)"].seconds
     ratio = results["crossroads batch (order kept)"].seconds / results["hand-written DuckDB query (order kept)"].seconds
     note = "" if rows >= 10_000_000 else f" (a {rows:,}-row run: start-up weighs more than at 10M)"
-    print(f"target ≥ {TARGET_ROWS_PER_SECOND / 1e6:g} M rows/s: {ours_rate / 1e6:.2f} M rows/s {'ok' if ours_rate >= TARGET_ROWS_PER_SECOND else 'MISSED'}{note}")
-    print(f"target within {TARGET_RATIO:g}× of the hand-written query: {ratio:.2f}× {'ok' if ratio <= TARGET_RATIO else 'MISSED'}{note}")
+    print(
+        f"target ≥ {TARGET_ROWS_PER_SECOND / 1e6:g} M rows/s: {ours_rate / 1e6:.2f} M rows/s {'ok' if ours_rate >= TARGET_ROWS_PER_SECOND else 'MISSED'}{note}"
+    )
+    print(
+        f"target within {TARGET_RATIO:g}× of the hand-written query: {ratio:.2f}× {'ok' if ratio <= TARGET_RATIO else 'MISSED'}{note}"
+    )
     return 0
 
 

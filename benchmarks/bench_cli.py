@@ -80,7 +80,9 @@ class Launcher:
     """Runs commands one at a time; a run that does not exit 0 stops the benchmark."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
 
     def run(self, argv: list[str], env: dict[str, str]) -> Run:
         self.proc.stdin.write(json.dumps([argv, env]) + "\n")  # type: ignore[union-attr]
@@ -151,8 +153,10 @@ def main(argv: list[str] | None = None) -> int:
             launcher.close()
 
     size_mb = len(big.text.encode()) / 1e6
-    print(f"whole-process wall time, median of {runs} runs; Python {sys.version.split()[0]}, "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"whole-process wall time, median of {runs} runs; Python {sys.version.split()[0]}, "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     print(f"{'command':<46}{'wall ms':>9}{'× python':>10}{'CPU ms':>9}{'× python':>10}{'peak MB':>9}")
     for name, r in (
         ("python -c pass", baseline),
@@ -168,12 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     print()
     ratio = warm.seconds / baseline.seconds
     verdict = "ok" if ratio <= TARGET_WARM_RATIO else "MISSED"
-    print(f"target warm evaluate ≤ {TARGET_WARM_RATIO:g}× python -c pass: {ratio:.1f}× wall ({warm.cpu_seconds / baseline.cpu_seconds:.1f}× CPU) {verdict}")
+    print(
+        f"target warm evaluate ≤ {TARGET_WARM_RATIO:g}× python -c pass: {ratio:.1f}× wall ({warm.cpu_seconds / baseline.cpu_seconds:.1f}× CPU) {verdict}"
+    )
     if rows >= 10_000:
         ok = big_cold.seconds <= TARGET_BIG_SECONDS and big_cold.peak_mb <= TARGET_BIG_MB
         aim = "within the 1 s aim" if big_cold.seconds <= AIM_BIG_SECONDS else "over the 1 s aim"
-        print(f"target cold 10k rows ≤ {TARGET_BIG_SECONDS:g} s and ≤ {TARGET_BIG_MB:g} MB: "
-              f"{big_cold.seconds:.2f} s, {big_cold.peak_mb:.0f} MB {'ok' if ok else 'MISSED'} ({aim})")
+        print(
+            f"target cold 10k rows ≤ {TARGET_BIG_SECONDS:g} s and ≤ {TARGET_BIG_MB:g} MB: "
+            f"{big_cold.seconds:.2f} s, {big_cold.peak_mb:.0f} MB {'ok' if ok else 'MISSED'} ({aim})"
+        )
     return 0
 
 

@@ -96,7 +96,9 @@ def every_answer(t: CompiledTable) -> list[dict[str, Any]]:
 Clock = Callable[[], int]  # time.perf_counter_ns, or time.process_time_ns (--cpu: steadier on a busy machine)
 
 
-def per_call_ns(call: Callable[[Any, Any], Any], table: Any, inputs: list[Any], min_ns: int, repeats: int, clock: Clock) -> float:
+def per_call_ns(
+    call: Callable[[Any, Any], Any], table: Any, inputs: list[Any], min_ns: int, repeats: int, clock: Clock
+) -> float:
     """Median over ``repeats`` of ns per ``call(table, input)``, cycling through ``inputs``.
 
     A slow engine may not get through every input in ``min_ns``: it is timed on
@@ -210,15 +212,29 @@ def report(rows: list[Row], zen_version: str | None) -> list[str]:
             f"{r.naive_us / r.crossroads_us:8.1f}×{vs_zen}{agree:>14}"
         )
     lines.append("")
-    lines.append(f"ZEN: {'zen-engine ' + zen_version if zen_version else 'left out (not installed: pip install zen-engine; or --no-zen)'}")
+    lines.append(
+        f"ZEN: {'zen-engine ' + zen_version if zen_version else 'left out (not installed: pip install zen-engine; or --no-zen)'}"
+    )
     for r in rows:
         if r.name == "bundled":
-            lines.append(_target(f"bundled ≤ {TARGET_BUNDLED_US:g} µs", r.crossroads_us <= TARGET_BUNDLED_US, f"{r.crossroads_us:.2f} µs"))
+            lines.append(
+                _target(
+                    f"bundled ≤ {TARGET_BUNDLED_US:g} µs",
+                    r.crossroads_us <= TARGET_BUNDLED_US,
+                    f"{r.crossroads_us:.2f} µs",
+                )
+            )
         if r.rows >= 10_000:
-            lines.append(_target(f"{r.name} ≤ {TARGET_10K_US:g} µs", r.crossroads_us <= TARGET_10K_US, f"{r.crossroads_us:.2f} µs"))
+            lines.append(
+                _target(
+                    f"{r.name} ≤ {TARGET_10K_US:g} µs", r.crossroads_us <= TARGET_10K_US, f"{r.crossroads_us:.2f} µs"
+                )
+            )
             if r.zen_us is not None:
                 ratio = r.zen_us / r.crossroads_us
-                lines.append(_target(f"{r.name} ≥ {TARGET_VS_ZEN:g}× faster than ZEN", ratio >= TARGET_VS_ZEN, f"{ratio:.0f}×"))
+                lines.append(
+                    _target(f"{r.name} ≥ {TARGET_VS_ZEN:g}× faster than ZEN", ratio >= TARGET_VS_ZEN, f"{ratio:.0f}×")
+                )
     if any(r.mismatches for r in rows):
         lines.append("MISMATCHES: the engines disagree on some answers (see above)")
     return lines
@@ -232,7 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: bundled and 1k-row tables, short timings")
     parser.add_argument("--no-zen", action="store_true", help="leave ZEN out even if installed")
-    parser.add_argument("--cpu", action="store_true", help="time CPU time (process_time_ns), not wall time: for a busy machine")
+    parser.add_argument(
+        "--cpu", action="store_true", help="time CPU time (process_time_ns), not wall time: for a busy machine"
+    )
     args = parser.parse_args(argv)
     clock = time.process_time_ns if args.cpu else time.perf_counter_ns
     min_ns, repeats, count = (10_000_000, 3, 200) if args.quick else (200_000_000, 7, 1000)
@@ -257,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
 
     clock_name = "CPU time" if args.cpu else "wall time"
     load = os.getloadavg()[0]
-    print(f"µs per evaluation ({clock_name}), median of {repeats}; Python {sys.version.split()[0]}, load average {load:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"µs per evaluation ({clock_name}), median of {repeats}; Python {sys.version.split()[0]}, load average {load:.1f} on {os.cpu_count()} CPUs"
+    )
     print("ratios: how many times slower than crossroads", flush=True)
     rows = []
     for case in cases:

@@ -110,7 +110,12 @@ def measure(which: str, path: Path, repeat: int, save: Path | None = None) -> tu
             raise SystemExit(f"{which} {path}: exit {done.returncode}: {done.stderr.strip()[-2000:]}")
         seconds, cpu, peak_kib, same = done.stdout.split()
         runs.append((float(seconds), float(cpu), int(peak_kib) / 1024, same == "1"))
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs), max(r[2] for r in runs), runs[-1][3]
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        max(r[2] for r in runs),
+        runs[-1][3],
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -121,14 +126,18 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     rows = 4000 if args.quick else args.rows
     repeat = 1 if args.quick else args.repeat
-    print(f"{'table':<22} {'rows':>7} {'MB':>4} {'load s':>7} {'fmt s':>6} {'× time':>6} {'× CPU':>6} {'load MB':>8} {'fmt MB':>7} {'× memory':>8}")
+    print(
+        f"{'table':<22} {'rows':>7} {'MB':>4} {'load s':>7} {'fmt s':>6} {'× time':>6} {'× CPU':>6} {'load MB':>8} {'fmt MB':>7} {'× memory':>8}"
+    )
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "commented.yaml"
         raw.write_text(generate(rows), encoding="utf-8")
         formatted = Path(tmp) / "formatted.yaml"
         for label, path in (("commented, to format", raw), ("already formatted", formatted)):
-            load_s, load_cpu, load_mb, _ = measure("load", path, repeat)  # the formatted one: written by the first fmt run
+            load_s, load_cpu, load_mb, _ = measure(
+                "load", path, repeat
+            )  # the formatted one: written by the first fmt run
             fmt_s, fmt_cpu, fmt_mb, same = measure("fmt", path, repeat, formatted if path == raw else None)
             if path == formatted and not same:
                 print("MISMATCH: formatting the formatted table changed it (not idempotent)")

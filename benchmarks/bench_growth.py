@@ -80,7 +80,9 @@ def equality_table(n: int) -> str:
 class Launcher:
     def __init__(self, limit: float) -> None:
         code = LAUNCHER.replace("LIMIT", repr(limit))
-        self.proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
 
     def run(self, argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
         """(seconds, peak MB) of one run; an exit code outside ``ok`` stops the benchmark."""
@@ -138,7 +140,9 @@ def report(rows: list[dict[str, float]]) -> list[str]:
     scale = last["rows"] / first["rows"]
     for what in ("entry", "page"):
         ratio = (last[what] / first[what]) / scale
-        lines.append(f"{what} bytes per row, {int(last['rows'])} vs {int(first['rows'])} rows: {ratio:.2f}× ({'linear' if ratio < 1.5 else 'NOT LINEAR'})")
+        lines.append(
+            f"{what} bytes per row, {int(last['rows'])} vs {int(first['rows'])} rows: {ratio:.2f}× ({'linear' if ratio < 1.5 else 'NOT LINEAR'})"
+        )
     return lines
 
 
@@ -146,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: 300 and 1,200 rows")
     parser.add_argument("--rows", type=int, nargs="*", help="row counts (default 10000 30000 100000)")
-    parser.add_argument("--limit", type=float, default=300.0, help="seconds a command may run before it is killed (shown as inf)")
+    parser.add_argument(
+        "--limit", type=float, default=300.0, help="seconds a command may run before it is killed (shown as inf)"
+    )
     args = parser.parse_args(argv)
     sizes = args.rows or ([300, 1200] if args.quick else [10_000, 30_000, 100_000])
     script = Path(sys.executable).parent / "crossroads"

@@ -228,11 +228,15 @@ def unique(n: int, seed: int = SEED) -> Synthetic:
         if (lo, hi) != (0, QUANTITY_MAX + 1):
             when["quantity"] = _interval_cell(lo, hi, QUANTITY_MAX)
         rows.append(RowDef(f"r{r:05d}", when, rng.choice(OUTCOMES)))
-    return Synthetic(f"synthetic-unique-{n}", f"Synthetic unique table, {n} rows", "unique", _base_inputs(), OUTCOMES, tuple(rows))
+    return Synthetic(
+        f"synthetic-unique-{n}", f"Synthetic unique table, {n} rows", "unique", _base_inputs(), OUTCOMES, tuple(rows)
+    )
 
 
 def _base_inputs() -> tuple[InputDef, ...]:
-    return tuple(InputDef(k, "choice", v) for k, v in CHOICES.items()) + (InputDef("quantity", "integer", (), 0, QUANTITY_MAX),)
+    return tuple(InputDef(k, "choice", v) for k, v in CHOICES.items()) + (
+        InputDef("quantity", "integer", (), 0, QUANTITY_MAX),
+    )
 
 
 # --- first and wide: random overlapping rows, then a catch-all ---------------------------
@@ -271,7 +275,14 @@ def first(n: int, seed: int = SEED) -> Synthetic:
     """``n - 1`` random overlapping rows over the ``unique`` inputs, then ``otherwise``."""
     rng = random.Random(seed + 7 * n)
     inputs = _base_inputs()
-    return Synthetic(f"synthetic-first-{n}", f"Synthetic first-hit table, {n} rows", "first", inputs, OUTCOMES, _random_rows(inputs, n, 0.8, rng))
+    return Synthetic(
+        f"synthetic-first-{n}",
+        f"Synthetic first-hit table, {n} rows",
+        "first",
+        inputs,
+        OUTCOMES,
+        _random_rows(inputs, n, 0.8, rng),
+    )
 
 
 def wide(n: int = 2000, seed: int = SEED) -> Synthetic:
@@ -285,7 +296,14 @@ def wide(n: int = 2000, seed: int = SEED) -> Synthetic:
         InputDef("weight", "number", (), Decimal(0), Decimal(100)),
         InputDef("score", "number", (), Decimal(0), Decimal(10)),
     )
-    return Synthetic(f"synthetic-wide-{n}", f"Synthetic twelve-input table, {n} rows", "first", inputs, OUTCOMES, _random_rows(inputs, n, 0.45, rng))
+    return Synthetic(
+        f"synthetic-wide-{n}",
+        f"Synthetic twelve-input table, {n} rows",
+        "first",
+        inputs,
+        OUTCOMES,
+        _random_rows(inputs, n, 0.45, rng),
+    )
 
 
 # --- analysis: every combination of five choices, once ------------------------------------

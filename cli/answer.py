@@ -12,7 +12,18 @@ from crossroads.engine.decision.evaluate import evaluate
 
 from . import render
 from .terminal import one_line, visible
-from .common import EXIT_FAIL, EXIT_INTERRUPTED, compiled_table, die, exit_for, lang_option, localized_table, read_answers, table_options, ui_catalog
+from .common import (
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    compiled_table,
+    die,
+    exit_for,
+    lang_option,
+    localized_table,
+    read_answers,
+    table_options,
+    ui_catalog,
+)
 
 
 @click.command("evaluate")
@@ -22,7 +33,15 @@ from .common import EXIT_FAIL, EXIT_INTERRUPTED, compiled_table, die, exit_for, 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @lang_option
 @table_options
-def evaluate_cmd(table: str | None, pairs: tuple[str, ...], answers_file: str | None, fmt: str, lang: str | None, no_cache: bool, max_bytes: int) -> None:
+def evaluate_cmd(
+    table: str | None,
+    pairs: tuple[str, ...],
+    answers_file: str | None,
+    fmt: str,
+    lang: str | None,
+    no_cache: bool,
+    max_bytes: int,
+) -> None:
     """Evaluate answers against TABLE and print the recommendation.
 
     Inputs left out are unanswered: the result says what is still possible.
@@ -103,7 +122,9 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
                     answers[spec.id] = parse_text(spec, text)
                     break
                 except AnswerError:  # in the interface language: what was typed, and what the question takes
-                    click.echo(one_line(catalog["bad_answer"].format(got=repr(text), accepts=accepts(catalog, spec))), err=True)
+                    click.echo(
+                        one_line(catalog["bad_answer"].format(got=repr(text), accepts=accepts(catalog, spec))), err=True
+                    )
             result = evaluate(compiled, answers)
             click.echo()
     except KeyboardInterrupt:
@@ -111,5 +132,3 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     click.echo(visible(render.result_text(compiled, result, colour, catalog)), nl=False)
     raise click.exceptions.Exit(exit_for(result.status))
-
-

@@ -39,11 +39,29 @@ def _batch_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
 
 @click.command("batch")
 @click.argument("table", required=False)
-@click.option("--input", "input_path", default="-", show_default=True, metavar="FILE|-", help="JSON Lines of answer mappings, or a .csv or .parquet file (run with DuckDB).")
-@click.option("--output", "output_path", default="-", show_default=True, metavar="FILE|-", help="Where results go: .csv or .parquet for file input (required there); JSON Lines otherwise.")
-@click.option("--any-order", is_flag=True, help="CSV/Parquet: let output rows come in any order (less memory on large files).")
+@click.option(
+    "--input",
+    "input_path",
+    default="-",
+    show_default=True,
+    metavar="FILE|-",
+    help="JSON Lines of answer mappings, or a .csv or .parquet file (run with DuckDB).",
+)
+@click.option(
+    "--output",
+    "output_path",
+    default="-",
+    show_default=True,
+    metavar="FILE|-",
+    help="Where results go: .csv or .parquet for file input (required there); JSON Lines otherwise.",
+)
+@click.option(
+    "--any-order", is_flag=True, help="CSV/Parquet: let output rows come in any order (less memory on large files)."
+)
 @table_options
-def batch_cmd(table: str | None, input_path: str, output_path: str, any_order: bool, no_cache: bool, max_bytes: int) -> None:
+def batch_cmd(
+    table: str | None, input_path: str, output_path: str, any_order: bool, no_cache: bool, max_bytes: int
+) -> None:
     """Evaluate every line of a JSON Lines file, or every row of a CSV or Parquet file.
 
     JSON Lines: one JSON result per line; a bad line prints

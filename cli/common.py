@@ -26,7 +26,13 @@ def die(message: str, code: int) -> NoReturn:
 
 def table_options(f: Any) -> Any:
     f = click.option("--no-cache", is_flag=True, help="Do not read or write the compiled-table cache.")(f)
-    f = click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")(f)
+    f = click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=MAX_BYTES,
+        show_default=True,
+        help="Refuse table files larger than this.",
+    )(f)
     return f
 
 
@@ -119,5 +125,3 @@ def table_files(paths: tuple[str, ...]) -> list[str]:
         return tables.table_files(paths)
     except TableNotFound as exc:
         die(str(exc), EXIT_USAGE)
-
-

@@ -47,7 +47,9 @@ def _from_git(path: str, rev: str, max_bytes: int) -> tables.Source | None:
 def _git(folder: str, *args: str) -> str | None:
     """``git ARGS`` in ``folder``: its first output line, or None when git says no."""
     try:
-        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=folder, capture_output=True, timeout=60, stdin=subprocess.DEVNULL, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         die(f"cannot run git: {exc}", EXIT_USAGE)
     if done.returncode != 0:
@@ -59,7 +61,13 @@ def _git(folder: str, *args: str) -> str | None:
 def _read_blob(folder: str, blob: str, max_bytes: int, shown: str) -> bytes:
     """The blob's bytes, reading at most ``max_bytes`` + 1 of them (its size could lie, or change)."""
     try:
-        proc = subprocess.Popen(["git", "cat-file", "blob", blob], cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            ["git", "cat-file", "blob", blob],
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
     except OSError as exc:
         die(f"cannot run git: {exc}", EXIT_USAGE)
     assert proc.stdout is not None
@@ -150,9 +158,23 @@ def _bump_words(bump: str) -> str:
 @click.option("--base", "rev", metavar="GIT_REV", help="Compare OLD as it is now against its version at GIT_REV.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--check-version", is_flag=True, help="Exit 1 when the version bump is smaller than the changes need.")
-@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True, help="Time budget of the comparison.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")
-def diff_cmd(old: str, new: str | None, rev: str | None, fmt: str, check_version: bool, max_seconds: float, max_bytes: int) -> None:
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Time budget of the comparison.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_BYTES,
+    show_default=True,
+    help="Refuse table files larger than this.",
+)
+def diff_cmd(
+    old: str, new: str | None, rev: str | None, fmt: str, check_version: bool, max_seconds: float, max_bytes: int
+) -> None:
     """Semantic diff: which answers change their result between two versions.
 
     \b

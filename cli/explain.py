@@ -36,7 +36,15 @@ def explanation(code: str, info: CodeInfo) -> str:
     def para(text: str) -> list[str]:
         return textwrap.wrap(text, 78, initial_indent="  ", subsequent_indent="  ")
 
-    lines = [f"{code} ({info.severity}): {info.summary}", "", "Why it matters", *para(info.why), "", "How to fix it", *para(info.fix)]
+    lines = [
+        f"{code} ({info.severity}): {info.summary}",
+        "",
+        "Why it matters",
+        *para(info.why),
+        "",
+        "How to fix it",
+        *para(info.fix),
+    ]
     if info.example:
         lines += ["", "Example", *("    " + line for line in info.example.splitlines())]
     return "\n".join(lines) + "\n"

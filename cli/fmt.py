@@ -20,8 +20,16 @@ from .terminal import counted
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change (exit 1 if any).")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")
-@click.option("--force", is_flag=True, help="Rewrite read-only files and files with other hard links too (splitting the links).")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_BYTES,
+    show_default=True,
+    help="Refuse table files larger than this.",
+)
+@click.option(
+    "--force", is_flag=True, help="Rewrite read-only files and files with other hard links too (splitting the links)."
+)
 def fmt_cmd(paths: tuple[str, ...], check: bool, show_diff: bool, max_bytes: int, force: bool) -> None:
     """Format tables: canonical key order and layout, comments kept.
 
@@ -62,7 +70,9 @@ def fmt_cmd(paths: tuple[str, ...], check: bool, show_diff: bool, max_bytes: int
             continue
         refusal = None if force else rewrite_refusal(name)
         if refusal is not None:
-            click.echo(f"crossroads: error: {name}: {refusal}: not rewriting it (--force to rewrite it anyway)", err=True)
+            click.echo(
+                f"crossroads: error: {name}: {refusal}: not rewriting it (--force to rewrite it anyway)", err=True
+            )
             failed += 1
             continue
         try:
@@ -73,7 +83,10 @@ def fmt_cmd(paths: tuple[str, ...], check: bool, show_diff: bool, max_bytes: int
             continue
         click.echo(f"formatted {name}", err=True)
     verb = "would be reformatted" if check or show_diff else "reformatted"
-    click.echo(f"{counted(changed, 'file')} {verb}, {unchanged} already formatted" + (f", {failed} failed" if failed else ""), err=True)
+    click.echo(
+        f"{counted(changed, 'file')} {verb}, {unchanged} already formatted" + (f", {failed} failed" if failed else ""),
+        err=True,
+    )
     raise click.exceptions.Exit(EXIT_FAIL if failed or (check and changed) else EXIT_OK)
 
 

@@ -26,7 +26,9 @@ def render_text(findings: Iterable[Finding]) -> str:
 
 
 def render_json(findings: Iterable[Finding]) -> str:
-    return json.dumps({"findings": [f.to_json() for f in findings]}, indent=2, ensure_ascii=False, default=_exact) + "\n"
+    return (
+        json.dumps({"findings": [f.to_json() for f in findings]}, indent=2, ensure_ascii=False, default=_exact) + "\n"
+    )
 
 
 def _exact(value: Any) -> Any:
@@ -72,7 +74,14 @@ def sarif(findings: list[Finding], version: str) -> dict[str, Any]:
                 "id": code,
                 "name": code,
                 "shortDescription": {"text": CODES[code].summary if code in CODES else code},
-                **({"fullDescription": {"text": CODES[code].why}, "help": {"text": f"{CODES[code].fix} (crossroads explain {code})"}} if code in CODES else {}),
+                **(
+                    {
+                        "fullDescription": {"text": CODES[code].why},
+                        "help": {"text": f"{CODES[code].fix} (crossroads explain {code})"},
+                    }
+                    if code in CODES
+                    else {}
+                ),
                 "defaultConfiguration": {"level": "error" if "error" in levels else "warning"},
             }
         )

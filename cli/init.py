@@ -23,7 +23,13 @@ def default_schema_ref() -> str:
 
 @click.command("init")
 @click.argument("path", metavar="PATH")
-@click.option("--schema", "schema_ref", default=None, metavar="PATH_OR_URL", help="Where the modeline points editors for the JSON Schema [default: the schema's $id].")
+@click.option(
+    "--schema",
+    "schema_ref",
+    default=None,
+    metavar="PATH_OR_URL",
+    help="Where the modeline points editors for the JSON Schema [default: the schema's $id].",
+)
 def init_cmd(path: str, schema_ref: str | None) -> None:
     """Write a small commented starter table to PATH.
 

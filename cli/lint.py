@@ -19,10 +19,28 @@ from .terminal import counted
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
-@click.option("--format", "fmt", type=click.Choice(formats.FORMATS), default=None, help="Output format [default: text; github when GITHUB_ACTIONS=true].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(formats.FORMATS),
+    default=None,
+    help="Output format [default: text; github when GITHUB_ACTIONS=true].",
+)
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")
-@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_MAX_SECONDS, show_default=True, help="Time budget of the row analysis per file; past it, an analysis-incomplete warning.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_BYTES,
+    show_default=True,
+    help="Refuse table files larger than this.",
+)
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_MAX_SECONDS,
+    show_default=True,
+    help="Time budget of the row analysis per file; past it, an analysis-incomplete warning.",
+)
 def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: int, max_seconds: float) -> None:
     """Check tables: YAML safety, schema, references, conditions, examples,
     and the rows: unreachable, conflicting, missing, redundant, mergeable.
@@ -45,7 +63,10 @@ def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: i
         click.echo(formats.render_text(findings), nl=False)
         errors = sum(f.severity == "error" for f in findings)
         warnings = len(findings) - errors
-        click.echo(f"{counted(len(files), 'file')} checked: {counted(errors, 'error')}, {counted(warnings, 'warning')}", err=True)
+        click.echo(
+            f"{counted(len(files), 'file')} checked: {counted(errors, 'error')}, {counted(warnings, 'warning')}",
+            err=True,
+        )
     failing = has_errors(findings) or (strict and bool(findings))
     raise click.exceptions.Exit(EXIT_FAIL if failing else EXIT_OK)
 
@@ -56,5 +77,3 @@ def schema_cmd() -> None:
     from crossroads.engine.table.schema import schema_text
 
     click.echo(schema_text(), nl=False)
-
-

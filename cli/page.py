@@ -12,7 +12,14 @@ from .common import compiled_table, lang_option, table_options, ui_catalog
 
 @click.command("page")
 @click.argument("table", required=False)
-@click.option("-o", "--output", default="-", show_default=True, metavar="FILE|-", help="Where to write the page (- for stdout); a file is written atomically, a FIFO or device (/dev/stdout) into.")
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    metavar="FILE|-",
+    help="Where to write the page (- for stdout); a file is written atomically, a FIFO or device (/dev/stdout) into.",
+)
 @lang_option
 @table_options
 def page_cmd(table: str | None, output: str, lang: str | None, no_cache: bool, max_bytes: int) -> None:

@@ -45,7 +45,9 @@ def _bullets(items: tuple[str, ...]) -> list[str]:
     return [line for item in items for line in wrap(item, 4, first="  • ")]
 
 
-def outcome_block(table: CompiledTable, outcome_id: str, because: str | None, colour: bool, catalog: Catalog = ENGLISH) -> list[str]:
+def outcome_block(
+    table: CompiledTable, outcome_id: str, because: str | None, colour: bool, catalog: Catalog = ENGLISH
+) -> list[str]:
     outcome = next(o for o in table.outcomes if o.id == outcome_id)
     lines = [_style(outcome.title, colour, bold=True)]
     if outcome.summary:

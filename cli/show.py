@@ -21,6 +21,7 @@ from crossroads.engine.outputs.overview import overview
 from .common import compiled_table, lang_option, localized_table, table_options, ui_catalog
 from .terminal import visible, wrap
 
+
 @click.command("show")
 @click.argument("table", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
@@ -120,7 +121,10 @@ def render_markdown(data: Mapping[str, Any], labels: Mapping[str, str]) -> str:
             lines += [f"**{labels['rows']}**", ""]
             if o["rows"]:
                 lines += ["| row | when | because |", "|---|---|---|"]
-                lines += [f"| `{r['rule']}` | {_md(_when(r['when'], labels))} | {_md(r['because'] or '')} |" for r in o["rows"]]
+                lines += [
+                    f"| `{r['rule']}` | {_md(_when(r['when'], labels))} | {_md(r['because'] or '')} |"
+                    for r in o["rows"]
+                ]
                 lines.append("")
             if o["default"]:
                 lines += [_md(labels["default"]), ""]

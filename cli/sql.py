@@ -12,8 +12,16 @@ DIALECTS = ("duckdb", "spark", "postgres", "sqlite")  # engine.sql.DIALECTS, wit
 
 @click.command("sql")
 @click.argument("table", required=False)
-@click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True, help="SQL dialect to write.")
-@click.option("--column", "column_pairs", multiple=True, metavar="INPUT=EXPR", help="Read INPUT from the SQL expression EXPR (default: the column named like the input).")
+@click.option(
+    "--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True, help="SQL dialect to write."
+)
+@click.option(
+    "--column",
+    "column_pairs",
+    multiple=True,
+    metavar="INPUT=EXPR",
+    help="Read INPUT from the SQL expression EXPR (default: the column named like the input).",
+)
 @table_options
 def sql_cmd(table: str | None, dialect: str, column_pairs: tuple[str, ...], no_cache: bool, max_bytes: int) -> None:
     """Print the table as a SQL select list: outcome, rule, error.

@@ -56,6 +56,11 @@ def wrap(text: str, indent: int = 0, first: str | None = None) -> list[str]:
     (the first by ``first`` instead, e.g. a bullet); never an empty list."""
     pad = " " * indent
     lines = textwrap.wrap(
-        " ".join(text.split()), width(), initial_indent=pad if first is None else first, subsequent_indent=pad, break_long_words=False, break_on_hyphens=False
+        " ".join(text.split()),
+        width(),
+        initial_indent=pad if first is None else first,
+        subsequent_indent=pad,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
     return lines or [pad]

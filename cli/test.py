@@ -26,13 +26,55 @@ if TYPE_CHECKING:  # the models import pydantic; cli.main imports every command
 
 @click.command("test")
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
-@click.option("--coverage", "show_coverage", is_flag=True, help="Show which rows no example exercises, and the share of reachable rows covered.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PCT", help="Exit 1 when total row coverage is below PCT (implies --coverage).")
-@click.option("--generate", is_flag=True, help="Add one example per uncovered reachable row to the file (formatted, comments kept).")
-@click.option("--format", "fmt", type=click.Choice(testreport.FORMATS), default="text", show_default=True, help="Report format; json and junit put the closing line on stderr.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Refuse table files larger than this.")
-@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True, help="Time budget of the row analysis behind --coverage/--generate, per file.")
-def test_cmd(paths: tuple[str, ...], show_coverage: bool, fail_under: float | None, generate: bool, fmt: str, max_bytes: int, max_seconds: float) -> None:
+@click.option(
+    "--coverage",
+    "show_coverage",
+    is_flag=True,
+    help="Show which rows no example exercises, and the share of reachable rows covered.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="PCT",
+    help="Exit 1 when total row coverage is below PCT (implies --coverage).",
+)
+@click.option(
+    "--generate",
+    is_flag=True,
+    help="Add one example per uncovered reachable row to the file (formatted, comments kept).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(testreport.FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format; json and junit put the closing line on stderr.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_BYTES,
+    show_default=True,
+    help="Refuse table files larger than this.",
+)
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Time budget of the row analysis behind --coverage/--generate, per file.",
+)
+def test_cmd(
+    paths: tuple[str, ...],
+    show_coverage: bool,
+    fail_under: float | None,
+    generate: bool,
+    fmt: str,
+    max_bytes: int,
+    max_seconds: float,
+) -> None:
     """Run the examples of tables as tests.
 
     Directories are searched for *.yaml and *.yml. The report's last line is
@@ -78,7 +120,9 @@ def _run_file(name: str, with_coverage: bool, generate: bool, max_bytes: int, ma
             click.echo(f"{name}: not generating examples: a JSON table stays JSON (add them by hand)", err=True)
         elif generate:
             runs = run_examples(table, compiled, document)
-            new = missing_examples(compiled, coverage(compiled, runs, witnesses, complete=complete, conflicting=conflicting), witnesses)
+            new = missing_examples(
+                compiled, coverage(compiled, runs, witnesses, complete=complete, conflicting=conflicting), witnesses
+            )
             if new:
                 table, document, compiled = _write_examples(name, data, new, max_bytes)
                 click.echo(f"{name}: added {counted(len(new), 'example')} for uncovered rows", err=True)
@@ -98,7 +142,9 @@ def _witnesses(compiled: CompiledTable, max_seconds: float) -> tuple[dict[str, A
     return dict(report.witnesses), report.complete, conflicting
 
 
-def _write_examples(name: str, data: bytes, new: list[dict[str, Any]], max_bytes: int) -> tuple[Table, Document, CompiledTable]:
+def _write_examples(
+    name: str, data: bytes, new: list[dict[str, Any]], max_bytes: int
+) -> tuple[Table, Document, CompiledTable]:
     """Add the examples to the file (formatted, atomically) and load it again."""
     from crossroads.engine.atomic import write_atomic
     from crossroads.engine.authoring.formatter import format_table
@@ -107,7 +153,9 @@ def _write_examples(name: str, data: bytes, new: list[dict[str, Any]], max_bytes
     encoded = text.encode("utf-8")
     write_atomic(name, encoded)
     loaded = tables.load(tables.Source(name, encoded), max(max_bytes, len(encoded)))
-    if loaded.table is None or loaded.document is None or has_errors(loaded.findings):  # each example was checked by evaluation
+    if (
+        loaded.table is None or loaded.document is None or has_errors(loaded.findings)
+    ):  # each example was checked by evaluation
         raise CrossroadsError(f"{name}: the generated examples made the table invalid; please report this")
     return loaded.table, loaded.document, compile_table(loaded.table)
 

@@ -82,7 +82,9 @@ def render_text(reports: Sequence[FileReport], show_coverage: bool) -> str:
     lines: list[str] = []
     for report in reports:
         if report.findings:
-            lines.append(f"{report.file}: invalid table, {counted(report.skipped, 'example')} skipped (errors on stderr; run crossroads lint)")
+            lines.append(
+                f"{report.file}: invalid table, {counted(report.skipped, 'example')} skipped (errors on stderr; run crossroads lint)"
+            )
             continue
         for run in report.runs:
             if not run.passed:
@@ -118,11 +120,21 @@ def coverage_table(reports: Sequence[FileReport]) -> list[str]:
         missing += [f"{r} (always conflicts: see lint)" for r in cov.conflicting]
         if not cov.complete:
             missing.append("(analysis incomplete: every row counted as reachable)")
-        rows.append((report.file, str(len(cov.reachable)), str(len(cov.covered)), f"{cov.percent:.1f}%", ", ".join(missing)))
+        rows.append(
+            (report.file, str(len(cov.reachable)), str(len(cov.covered)), f"{cov.percent:.1f}%", ", ".join(missing))
+        )
     percent = total_percent(reports)
     if percent is not None and len(rows) > 2:
         covs = [r.coverage for r in reports if r.coverage is not None]
-        rows.append(("total", str(sum(len(c.reachable) for c in covs)), str(sum(len(c.covered) for c in covs)), f"{percent:.1f}%", ""))
+        rows.append(
+            (
+                "total",
+                str(sum(len(c.reachable) for c in covs)),
+                str(sum(len(c.covered) for c in covs)),
+                f"{percent:.1f}%",
+                "",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     out = ["Coverage: reachable rows an example exercises"]
     for r in rows:
@@ -141,7 +153,9 @@ def render_json(reports: Sequence[FileReport]) -> str:
         files.append(
             {
                 "file": report.file,
-                "table": None if report.compiled is None else {"id": report.compiled.id, "version": report.compiled.version},
+                "table": None
+                if report.compiled is None
+                else {"id": report.compiled.id, "version": report.compiled.version},
                 "passed": report.passed,
                 "failed": report.failed,
                 "skipped": report.skipped,
@@ -151,7 +165,13 @@ def render_json(reports: Sequence[FileReport]) -> str:
             }
         )
     percent = total_percent(reports)
-    doc: dict[str, Any] = {"files": files, "passed": passed, "failed": failed, "skipped": skipped, "coverage": None if percent is None else round(percent, 2)}
+    doc: dict[str, Any] = {
+        "files": files,
+        "passed": passed,
+        "failed": failed,
+        "skipped": skipped,
+        "coverage": None if percent is None else round(percent, 2),
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
@@ -189,14 +209,18 @@ def render_junit(reports: Sequence[FileReport]) -> str:
             error = ET.SubElement(case, "error", message="invalid table: its examples were not run", type="TableError")
             error.text = "".join(text_line(f) + "\n" for f in report.findings)
             for n in range(report.skipped):
-                skip = ET.SubElement(ET.SubElement(suite, "testcase", name=f"examples[{n}]", classname=classname, time="0"), "skipped")
+                skip = ET.SubElement(
+                    ET.SubElement(suite, "testcase", name=f"examples[{n}]", classname=classname, time="0"), "skipped"
+                )
                 skip.set("message", "the table is invalid")
         for run in report.runs:
             case = ET.SubElement(suite, "testcase", name=run.label, classname=classname, time="0")
             if not run.passed:
                 assert report.compiled is not None
                 got = describe_result(run, report.compiled)
-                failure = ET.SubElement(case, "failure", message=f"expected {describe_expect(run.expect)}, got {got}", type="ExampleFailed")
+                failure = ET.SubElement(
+                    case, "failure", message=f"expected {describe_expect(run.expect)}, got {got}", type="ExampleFailed"
+                )
                 failure.text = f"{report.file}:{run.line or 1}\nanswers:  {describe_answers(run.answers)}\nexpected: {describe_expect(run.expect)}\ngot:      {got}\n"
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

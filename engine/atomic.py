@@ -330,7 +330,9 @@ def _existing(folder: _Folder, name: str, shown: str) -> os.stat_result | None:
         return st
     if stat.S_ISDIR(st.st_mode):
         raise WriteError(f"{shown}: is a folder")
-    raise WriteError(f"{shown}: cannot write: it changed while being written")  # a link or device appeared after resolving
+    raise WriteError(
+        f"{shown}: cannot write: it changed while being written"
+    )  # a link or device appeared after resolving
 
 
 def _temp_names(name: str) -> Iterator[str]:
@@ -363,7 +365,11 @@ def _create_private_folder(folder: _Folder, name: str, shown: str) -> tuple[_Fol
         except OSError as exc:
             raise WriteError(f"{shown}: cannot write: {exc.strerror or exc}") from None
         try:
-            fd = folder.open(tmp, os.O_RDONLY | _flag("O_DIRECTORY") | _flag("O_NOFOLLOW") | _flag("O_CLOEXEC")) if _DIR_FD else None
+            fd = (
+                folder.open(tmp, os.O_RDONLY | _flag("O_DIRECTORY") | _flag("O_NOFOLLOW") | _flag("O_CLOEXEC"))
+                if _DIR_FD
+                else None
+            )
         except OSError:
             folder.remove_tree(tmp)
             raise WriteError(f"{shown}: cannot write: the temporary folder changed while being created") from None
@@ -416,7 +422,9 @@ def _verify(target: Path, fd: int, shown: str) -> None:
         st = None
     mine = os.fstat(fd)
     if st is None or (st.st_ino, st.st_dev) != (mine.st_ino, mine.st_dev):
-        raise WriteError(f"{shown}: the file was replaced during the write (another process changed its folder); check what it holds now")
+        raise WriteError(
+            f"{shown}: the file was replaced during the write (another process changed its folder); check what it holds now"
+        )
 
 
 def _remove_leftovers(folder: _Folder, name: str) -> None:

@@ -296,7 +296,7 @@ CODES: dict[str, CodeInfo] = {
         whose outcome ranks higher. Either way the row is dead, and what its author meant does
         not happen.""",
         "Fix the row's conditions (the message names the rows that cover it), move it before them (first), or delete it.",
-        "hit_policy: first\nrules:\n  - {id: small, when: {examples: \"< 300\"}, then: rag}\n  - {id: tiny, when: {examples: \"< 100\"}, then: fine-tune}   # never decides",
+        'hit_policy: first\nrules:\n  - {id: small, when: {examples: "< 300"}, then: rag}\n  - {id: tiny, when: {examples: "< 100"}, then: fine-tune}   # never decides',
     ),
     "conflict": _code(
         "error",
@@ -305,14 +305,14 @@ CODES: dict[str, CodeInfo] = {
         agree. For the answer set in the message the table has no single answer, and evaluate
         fails for it.""",
         "Narrow one of the rows so they no longer overlap (the example shows where), or make them agree; use first or priority if overlap is intended.",
-        "hit_policy: unique\nrules:\n  - {id: a, when: {examples: \">= 300\"}, then: fine-tune}\n  - {id: b, when: {examples: \">= 1000\"}, then: rag}",
+        'hit_policy: unique\nrules:\n  - {id: a, when: {examples: ">= 300"}, then: fine-tune}\n  - {id: b, when: {examples: ">= 1000"}, then: rag}',
     ),
     "gap": _code(
         "error",
         "Answer sets that no row matches, and there is no default.",
         "For these answers the table has no recommendation: evaluate reports no-match, ask ends without an answer.",
         "Add a row for the region in the message (it is written in condition syntax), or a default outcome.",
-        "rules:\n  - {id: few, when: {examples: \"< 300\"}, then: rag}\n  - {id: many, when: {examples: \">= 1000\"}, then: fine-tune}   # 300..999 missing",
+        'rules:\n  - {id: few, when: {examples: "< 300"}, then: rag}\n  - {id: many, when: {examples: ">= 1000"}, then: fine-tune}   # 300..999 missing',
     ),
     "redundant": _code(
         "warning",

@@ -109,7 +109,9 @@ class Table:
 
         return lint_source(self.source, max_bytes=max(len(self.source.data), MAX_BYTES), max_seconds=max_seconds)
 
-    def to_sql(self, dialect: str = "duckdb", columns: Mapping[str, str] | None = None, types: Mapping[str, str] | None = None) -> str:
+    def to_sql(
+        self, dialect: str = "duckdb", columns: Mapping[str, str] | None = None, types: Mapping[str, str] | None = None
+    ) -> str:
         """The select list ``crossroads sql`` prints (needs the ``data`` extra: sqlglot)."""
         from crossroads.engine.outputs.sql import to_sql
 

@@ -183,7 +183,9 @@ class Oracle:
 
     def matches(self, answers: Mapping[str, Value]) -> tuple[int, ...]:
         """The naive row scan for a complete answer set: indexes of the matching rows."""
-        return tuple(n for n, r in enumerate(self.rows) if all(accepts(r.when.get(i.id), answers[i.id]) for i in self.inputs))
+        return tuple(
+            n for n, r in enumerate(self.rows) if all(accepts(r.when.get(i.id), answers[i.id]) for i in self.inputs)
+        )
 
     def columns(self, extra: Mapping[str, Iterable[cond.Num]] | None = None) -> list[list[tuple[Value, int]]]:
         """Per input, (representative, row mask) pairs."""
@@ -303,7 +305,9 @@ class Oracle:
         columns = []
         for mine, theirs in zip(self.inputs, other.inputs):
             points = [p for r in other.rows if mine.id in r.when for p in _bound_points(r.when[mine.id])]
-            columns.append([(v, (self.row_mask(mine, v), other.row_mask(theirs, v))) for v in self.representatives(mine, points)])
+            columns.append(
+                [(v, (self.row_mask(mine, v), other.row_mask(theirs, v))) for v in self.representatives(mine, points)]
+            )
         found = fold(columns, (self.all_rows, other.all_rows))
         return all(self.result(a) == other.result(b) for a, b in found)
 
@@ -330,7 +334,13 @@ class Oracle:
             extra = [p for reg in parsed if spec.id in reg for p in _bound_points(reg[spec.id])]
             columns.append(
                 [
-                    (v, (self.row_mask(spec, v), sum(1 << k for k, reg in enumerate(parsed) if accepts(reg.get(spec.id), v))))
+                    (
+                        v,
+                        (
+                            self.row_mask(spec, v),
+                            sum(1 << k for k, reg in enumerate(parsed) if accepts(reg.get(spec.id), v)),
+                        ),
+                    )
                     for v in self.representatives(spec, extra)
                 ]
             )

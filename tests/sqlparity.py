@@ -108,7 +108,11 @@ def cells(spec: InputInfo, oracle: Oracle) -> list[str | None]:
         for n in numbers:
             out += [f"+{text(n)}", f" {text(n)} ", f"0{text(abs(n))}" if n >= 0 else f"-0{text(abs(n))}"]
             if spec.type == "number":
-                out += [f"{text(n)}0" if "." in text(n) else f"{text(n)}.0", f"{text(n.scaleb(1))}e-1", f"{text(n.scaleb(-2))}E+2"]
+                out += [
+                    f"{text(n)}0" if "." in text(n) else f"{text(n)}.0",
+                    f"{text(n.scaleb(1))}e-1",
+                    f"{text(n.scaleb(-2))}E+2",
+                ]
             else:
                 out += [f"{text(n)}.0", f"{text(n)}e0"]
         for bound, step in ((spec.minimum, -1), (spec.maximum, 1)):
@@ -118,7 +122,9 @@ def cells(spec: InputInfo, oracle: Oracle) -> list[str | None]:
     return out
 
 
-def rows(table: CompiledTable, oracle: Oracle, drawn: Sequence[dict[str, str | None]] = ()) -> list[dict[str, str | None]]:
+def rows(
+    table: CompiledTable, oracle: Oracle, drawn: Sequence[dict[str, str | None]] = ()
+) -> list[dict[str, str | None]]:
     """Every class of valid answers (one row per distinct set of matching rows), then each input's
     every cell swapped into a valid row, then ``drawn`` rows (several bad cells at once)."""
     ids = [spec.id for spec in table.inputs]

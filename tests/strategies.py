@@ -40,8 +40,20 @@ NUMBERS = INTS + DECIMALS
 INPUT_IDS = ("q1", "q_2", "q-3", "q4")
 OUTCOME_IDS = ("approve", "review", "reject")
 OPTION_IDS = (
-    "red", "green", "blue",  # plain
-    "Low Risk", "yes", "true", "null", "1", "a: b", "#tag", "[x]", "it's", 'say "hi"', "ünï",  # need quotes
+    "red",
+    "green",
+    "blue",  # plain
+    "Low Risk",
+    "yes",
+    "true",
+    "null",
+    "1",
+    "a: b",
+    "#tag",
+    "[x]",
+    "it's",
+    'say "hi"',
+    "ünï",  # need quotes
 )
 POLICIES = ("unique", "first", "priority", "any", "collect")
 INPUT_TYPES = ("choice", "boolean", "integer", "number")

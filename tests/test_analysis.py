@@ -68,7 +68,9 @@ def _evaluate(table: Path, example: dict):
 def test_every_example_shows_what_its_finding_says(name: str) -> None:
     path = FIXTURES / name
     findings = json.loads(lint(str(path), "--format", "json").stdout)["findings"]
-    assert findings and all(set(f) == {"code", "severity", "message", "file", "line", "column", "rules", "example"} for f in findings)
+    assert findings and all(
+        set(f) == {"code", "severity", "message", "file", "line", "column", "rules", "example"} for f in findings
+    )
     for f in findings:
         if f["code"] == "conflict":
             r = _evaluate(path, f["example"])
@@ -152,14 +154,23 @@ def test_out_of_time_for_covers_names_every_overlapping_earlier_row(monkeypatch:
         raise Exhausted
 
     monkeypatch.setattr(analysis, "_cover", out_of_time)
-    table = compile_yaml((FIXTURES / "redundant.yaml").read_text().replace("  - id: staff\n", "  - id: guest-again\n    when: {role: guest, mfa: true}\n    then: allow\n  - id: staff\n"))
+    table = compile_yaml(
+        (FIXTURES / "redundant.yaml")
+        .read_text()
+        .replace(
+            "  - id: staff\n",
+            "  - id: guest-again\n    when: {role: guest, mfa: true}\n    then: allow\n  - id: staff\n",
+        )
+    )
     report = analysis.run(table)
     assert report.complete
     unreachable = [f for f in report.findings if f.code == "unreachable"]
     assert [f.rules for f in unreachable] == [("guest-again", "guest")]  # guest-no-mfa does not overlap it
 
 
-def test_a_table_past_the_search_memory_limit_is_reported_not_searched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_table_past_the_search_memory_limit_is_reported_not_searched(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     # 100,000 equality rows of one integer would need 2e10 bits of masks: a limit, not gigabytes.
     from crossroads.engine.search import space
 
@@ -176,5 +187,8 @@ def test_a_table_past_the_search_memory_limit_is_reported_not_searched(monkeypat
     assert finding["code"] == "analysis-incomplete" and "row analysis not run" in finding["message"]
     assert result.exit_code == 0
     monkeypatch.setattr(space, "MAX_PIECE_BITS", 40 * 81)
-    codes = {f["code"] for f in json.loads(CliRunner().invoke(cli, ["lint", str(path), "--format", "json"]).stdout)["findings"]}
+    codes = {
+        f["code"]
+        for f in json.loads(CliRunner().invoke(cli, ["lint", str(path), "--format", "json"]).stdout)["findings"]
+    }
     assert "gap" in codes and "analysis-incomplete" not in codes

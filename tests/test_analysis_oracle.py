@@ -306,7 +306,9 @@ rules:
 def test_hand_written_tables(policy: str, rows: list[str], expected: set[tuple[str, str, tuple[str, ...]]]) -> None:
     text = HEAD.format(policy=policy, default="default: low\n") + "".join(f"  - {r}\n" for r in rows)
     found = check_analysis(data_of(text), text)
-    got = {(f.code, f.rules[0], tuple(sorted(f.rules[1:]))) for code in ("unreachable", "conflict") for f in found[code]}
+    got = {
+        (f.code, f.rules[0], tuple(sorted(f.rules[1:]))) for code in ("unreachable", "conflict") for f in found[code]
+    }
     assert got == expected
 
 
@@ -315,7 +317,14 @@ def test_hand_written_tables(policy: str, rows: list[str], expected: set[tuple[s
     [
         (['{id: r1, when: {n: "<= 3"}, then: high}', '{id: r2, when: {n: "> 3"}, then: low}'], False),
         (['{id: r1, when: {n: "< 3"}, then: high}', '{id: r2, when: {n: "> 3"}, then: low}'], True),
-        (['{id: r1, when: {n: "< 3"}, then: high}', '{id: r2, when: {n: "(2.5, 9)"}, then: low}', '{id: r3, when: {n: ">= 9"}, then: low}'], False),
+        (
+            [
+                '{id: r1, when: {n: "< 3"}, then: high}',
+                '{id: r2, when: {n: "(2.5, 9)"}, then: low}',
+                '{id: r3, when: {n: ">= 9"}, then: low}',
+            ],
+            False,
+        ),
         (['{id: r1, when: {x: "< 3"}, then: high}', '{id: r2, when: {x: "> 2.5"}, then: low}'], False),
         (['{id: r1, when: {x: "<= 0.1"}, then: high}', '{id: r2, when: {x: "> 0.1", k: a}, then: low}'], True),
     ],
@@ -332,13 +341,53 @@ def test_hand_written_gaps(rows: list[str], gaps: bool) -> None:
 @pytest.mark.parametrize(
     "policy, rows, groups",
     [
-        ("unique", ['{id: r1, when: {n: "[0, 3)"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: high}', '{id: r3, when: {n: "> 7"}, then: low}'], {("r1", "r2")}),
-        ("unique", ['{id: r1, when: {n: "[0, 2]"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: high}', '{id: r3, when: {n: "> 7"}, then: low}'], {("r1", "r2")}),
-        ("unique", ['{id: r1, when: {n: "[0, 2)"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: high}', '{id: r3, when: {n: "> 7"}, then: low}'], set()),
+        (
+            "unique",
+            [
+                '{id: r1, when: {n: "[0, 3)"}, then: high}',
+                '{id: r2, when: {n: "[3, 7]"}, then: high}',
+                '{id: r3, when: {n: "> 7"}, then: low}',
+            ],
+            {("r1", "r2")},
+        ),
+        (
+            "unique",
+            [
+                '{id: r1, when: {n: "[0, 2]"}, then: high}',
+                '{id: r2, when: {n: "[3, 7]"}, then: high}',
+                '{id: r3, when: {n: "> 7"}, then: low}',
+            ],
+            {("r1", "r2")},
+        ),
+        (
+            "unique",
+            [
+                '{id: r1, when: {n: "[0, 2)"}, then: high}',
+                '{id: r2, when: {n: "[3, 7]"}, then: high}',
+                '{id: r3, when: {n: "> 7"}, then: low}',
+            ],
+            set(),
+        ),
         ("unique", ['{id: r1, when: {x: "[0, 3)"}, then: high}', '{id: r2, when: {x: "(3, 7]"}, then: high}'], set()),
         ("unique", ['{id: r1, when: {n: "[0, 3)"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: low}'], set()),
-        ("first", ["{id: r1, when: {k: a, x: 1}, then: low}", "{id: r2, when: {x: 2}, then: high}", '{id: r3, when: {k: "Low Risk", x: 1}, then: low}'], {("r1", "r3")}),
-        ("first", ["{id: r1, when: {k: a, x: 1}, then: low}", "{id: r2, when: {x: 1}, then: high}", '{id: r3, when: {k: "Low Risk", x: 1}, then: low}'], set()),
+        (
+            "first",
+            [
+                "{id: r1, when: {k: a, x: 1}, then: low}",
+                "{id: r2, when: {x: 2}, then: high}",
+                '{id: r3, when: {k: "Low Risk", x: 1}, then: low}',
+            ],
+            {("r1", "r3")},
+        ),
+        (
+            "first",
+            [
+                "{id: r1, when: {k: a, x: 1}, then: low}",
+                "{id: r2, when: {x: 1}, then: high}",
+                '{id: r3, when: {k: "Low Risk", x: 1}, then: low}',
+            ],
+            set(),
+        ),
     ],
 )
 def test_hand_written_merges(policy: str, rows: list[str], groups: set[tuple[str, ...]]) -> None:
@@ -359,9 +408,21 @@ def test_gap_findings_stop_at_twenty() -> None:
 @pytest.mark.parametrize(
     "policy, rows, group",
     [
-        ("unique", ['{id: r1, when: {n: "[0, 3)"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: high}'], ["r1", "r2"]),
-        ("unique", ['{id: r1, when: {n: "[0, 2]"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: high}'], ["r1", "r2"]),
-        ("first", ["{id: r1, when: {k: a, x: 1}, then: low}", '{id: r2, when: {k: "Low Risk", x: 1}, then: low}'], ["r1", "r2"]),
+        (
+            "unique",
+            ['{id: r1, when: {n: "[0, 3)"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: high}'],
+            ["r1", "r2"],
+        ),
+        (
+            "unique",
+            ['{id: r1, when: {n: "[0, 2]"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: high}'],
+            ["r1", "r2"],
+        ),
+        (
+            "first",
+            ["{id: r1, when: {k: a, x: 1}, then: low}", '{id: r2, when: {k: "Low Risk", x: 1}, then: low}'],
+            ["r1", "r2"],
+        ),
     ],
 )
 def test_merge_checker_accepts_true_merges(policy: str, rows: list[str], group: list[str]) -> None:
@@ -376,10 +437,22 @@ def test_merge_checker_accepts_true_merges(policy: str, rows: list[str], group: 
 @pytest.mark.parametrize(
     "rows, group",
     [
-        (['{id: r1, when: {n: "[0, 2)"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: high}'], ["r1", "r2"]),  # 2 missing
-        (['{id: r1, when: {x: "[0, 3)"}, then: high}', '{id: r2, when: {x: "(3, 7]"}, then: high}'], ["r1", "r2"]),  # 3 missing
-        (["{id: r1, when: {k: a, x: 1}, then: high}", '{id: r2, when: {k: "Low Risk", x: 2}, then: high}'], ["r1", "r2"]),  # two inputs
-        (["{id: r1, when: {k: a}, then: high}", '{id: r2, when: {k: "Low Risk"}, then: low}'], ["r1", "r2"]),  # outcomes
+        (
+            ['{id: r1, when: {n: "[0, 2)"}, then: high}', '{id: r2, when: {n: "[3, 7]"}, then: high}'],
+            ["r1", "r2"],
+        ),  # 2 missing
+        (
+            ['{id: r1, when: {x: "[0, 3)"}, then: high}', '{id: r2, when: {x: "(3, 7]"}, then: high}'],
+            ["r1", "r2"],
+        ),  # 3 missing
+        (
+            ["{id: r1, when: {k: a, x: 1}, then: high}", '{id: r2, when: {k: "Low Risk", x: 2}, then: high}'],
+            ["r1", "r2"],
+        ),  # two inputs
+        (
+            ["{id: r1, when: {k: a}, then: high}", '{id: r2, when: {k: "Low Risk"}, then: low}'],
+            ["r1", "r2"],
+        ),  # outcomes
     ],
 )
 def test_merge_checker_refuses_false_merges(rows: list[str], group: list[str]) -> None:

@@ -10,7 +10,9 @@ from crossroads.engine.table.answers import loads, parse_answers, parse_pairs, p
 from crossroads.engine.table.compiler import InputSpec, OptionSpec
 from crossroads.engine.errors import AnswerError
 
-CHOICE = InputSpec("change", "choice", "?", options=(OptionSpec("knowledge", "Add knowledge"), OptionSpec("Low Risk", "Low Risk")))
+CHOICE = InputSpec(
+    "change", "choice", "?", options=(OptionSpec("knowledge", "Add knowledge"), OptionSpec("Low Risk", "Low Risk"))
+)
 BOOL = InputSpec("citations", "boolean", "?")
 INT = InputSpec("examples", "integer", "?", minimum=0)
 NUM = InputSpec("score", "number", "?", minimum=Decimal("-1.5"), maximum=10)
@@ -120,7 +122,16 @@ def test_pairs_parse_per_type() -> None:
     }
 
 
-@pytest.mark.parametrize("value, out", [(Decimal("0.1"), 0.1), (3, 3), (Decimal("0.1000000000000000000001"), "0.1000000000000000000001"), ("a", "a"), (True, True)])
+@pytest.mark.parametrize(
+    "value, out",
+    [
+        (Decimal("0.1"), 0.1),
+        (3, 3),
+        (Decimal("0.1000000000000000000001"), "0.1000000000000000000001"),
+        ("a", "a"),
+        (True, True),
+    ],
+)
 def test_to_json_keeps_decimals_exact(value, out) -> None:
     assert to_json(value) == out and type(to_json(value)) is type(out)
 

@@ -67,7 +67,9 @@ def test_result_json_is_the_cli_json() -> None:
 
     table = crossroads.load(BUNDLED)
     got = table.evaluate({"change": "both", "examples": 12}).to_json()
-    cli_json = json.loads(CliRunner().invoke(cli, ["evaluate", "-a", "change=both", "-a", "examples=12", "--format", "json"]).stdout)
+    cli_json = json.loads(
+        CliRunner().invoke(cli, ["evaluate", "-a", "change=both", "-a", "examples=12", "--format", "json"]).stdout
+    )
     assert got == cli_json
 
 
@@ -106,4 +108,7 @@ def test_outputs_are_one_call() -> None:
 
     assert table.page("zh") == render_page(table.compiled, "zh", generator_version=crossroads.__version__)
     assert table.overview() == overview(table.compiled)
-    assert [(r.id, r.then) for r in table.rules][:2] == [("knowledge-needs-retrieval", "rag"), ("too-few-examples", "rag")]
+    assert [(r.id, r.then) for r in table.rules][:2] == [
+        ("knowledge-needs-retrieval", "rag"),
+        ("too-few-examples", "rag"),
+    ]

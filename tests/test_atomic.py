@@ -50,7 +50,9 @@ def test_writes_through_a_symlink(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("step", ["replace", "fsync", "write"])
-def test_a_failure_leaves_the_original_and_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+def test_a_failure_leaves_the_original_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
     target = tmp_path / "t.yaml"
     target.write_bytes(b"original\n")
 
@@ -104,7 +106,9 @@ def _temporaries(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o400])
-def test_the_temporary_file_never_shows_the_new_bytes_to_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int) -> None:
+def test_the_temporary_file_never_shows_the_new_bytes_to_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int
+) -> None:
     """It is private (0600) while the data is written, and named by the documented pattern."""
     target = tmp_path / "t.yaml"
     target.write_bytes(b"secret\n")
@@ -124,7 +128,9 @@ def test_the_temporary_file_never_shows_the_new_bytes_to_others(tmp_path: Path, 
     assert target.stat().st_mode & 0o777 == mode and target.read_bytes() == b"new secret\n"
 
 
-def test_a_temporary_file_swapped_for_a_symlink_is_detected_and_harms_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_temporary_file_swapped_for_a_symlink_is_detected_and_harms_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Another user replacing the temporary file by a symlink (a world-writable, non-sticky folder)."""
     victim = tmp_path / "victim"
     victim.write_bytes(b"root only\n")
@@ -262,7 +268,9 @@ def test_page_and_batch_output_into_a_fifo(fifo: Path) -> None:
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and os.listdir(fifo.parent) == ["pipe"]
 
 
-def test_batch_output_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_output_keeps_the_mode_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text("old\n")
     os.chmod(out, 0o600)

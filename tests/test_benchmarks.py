@@ -36,23 +36,45 @@ def run_script(*args: str) -> str:
     [
         (
             ["benchmarks/bench_evaluate.py", "--quick"],
-            [rf"^bundled +8 +{FIGURE} +{FIGURE}", rf"^unique-1k +1000 +{FIGURE}", rf"^first-1k +1000 +{FIGURE}", r"^target bundled"],
+            [
+                rf"^bundled +8 +{FIGURE} +{FIGURE}",
+                rf"^unique-1k +1000 +{FIGURE}",
+                rf"^first-1k +1000 +{FIGURE}",
+                r"^target bundled",
+            ],
         ),
         (
             ["benchmarks/bench_cli.py", "--quick", "--runs", "1"],
-            [rf"^python -c pass +{FIGURE}", rf"^crossroads evaluate \(bundled, warm cache\) +{FIGURE} +{FIGURE}×", r"^target warm evaluate"],
+            [
+                rf"^python -c pass +{FIGURE}",
+                rf"^crossroads evaluate \(bundled, warm cache\) +{FIGURE} +{FIGURE}×",
+                r"^target warm evaluate",
+            ],
         ),
         (
             ["benchmarks/bench_growth.py", "--quick"],
-            [rf"^ +300 +[0-9]+ +{FIGURE}", rf"^ +1200 +[0-9]+ +{FIGURE}", r"^entry bytes per row, .*\(linear\)$", r"^page bytes per row, .*\(linear\)$"],
+            [
+                rf"^ +300 +[0-9]+ +{FIGURE}",
+                rf"^ +1200 +[0-9]+ +{FIGURE}",
+                r"^entry bytes per row, .*\(linear\)$",
+                r"^page bytes per row, .*\(linear\)$",
+            ],
         ),
         (
             ["benchmarks/bench_lint.py", "--quick"],
-            [rf"^bundled rag-or-fine-tune +{FIGURE}", r"^7,776-row unique, broken .*conflict 1, gap 1,", r"^12 inputs × 2,000 rows"],
+            [
+                rf"^bundled rag-or-fine-tune +{FIGURE}",
+                r"^7,776-row unique, broken .*conflict 1, gap 1,",
+                r"^12 inputs × 2,000 rows",
+            ],
         ),
         (
             ["benchmarks/bench_fmt.py", "--quick"],
-            [rf"^commented, to format +4,000 .* {FIGURE}× +{FIGURE}× ", rf"^already formatted +4,000 .* {FIGURE}×", r"^target fmt within 2× of the loader"],
+            [
+                rf"^commented, to format +4,000 .* {FIGURE}× +{FIGURE}× ",
+                rf"^already formatted +4,000 .* {FIGURE}×",
+                r"^target fmt within 2× of the loader",
+            ],
         ),
     ],
     ids=["evaluate", "cli", "growth", "lint", "fmt"],

@@ -19,8 +19,11 @@ BUDGET = ["tight", "moderate", "relaxed"]
 
 def policy(change: str, freshness: str, citations: bool, examples: int, budget: str) -> str:
     """The policy, written independently of the table."""
-    if change == "behaviour" and freshness == "static" and not citations and (
-        examples >= 1000 or (examples >= 300 and budget == "tight")
+    if (
+        change == "behaviour"
+        and freshness == "static"
+        and not citations
+        and (examples >= 1000 or (examples >= 300 and budget == "tight"))
     ):
         return "fine-tune"
     if examples >= 300 and (change == "both" or (change == "behaviour" and (freshness != "static" or citations))):
@@ -67,7 +70,11 @@ def test_ids_are_the_contract(advisor) -> None:
 
 def test_texts_come_from_the_seed_page(advisor) -> None:
     titles = {o.id: o.title for o in advisor.outcomes}
-    assert titles == {"rag": "Start with RAG", "fine-tune": "Fine-tune", "rag-plus-fine-tune": "RAG + light fine-tuning"}
+    assert titles == {
+        "rag": "Start with RAG",
+        "fine-tune": "Fine-tune",
+        "rag-plus-fine-tune": "RAG + light fine-tuning",
+    }
     rag = advisor.outcomes[0]
     assert "You're adding knowledge the model doesn't have" in rag.choose_when
     assert "Longer prompts mean higher per-call cost and latency" in rag.tradeoffs

@@ -14,7 +14,18 @@ from click.testing import CliRunner
 from crossroads import __version__
 from crossroads.cli.main import cli
 
-FULL = ["-a", "change=behaviour", "-a", "freshness=static", "-a", "citations=false", "-a", "examples=1000", "-a", "budget=relaxed"]
+FULL = [
+    "-a",
+    "change=behaviour",
+    "-a",
+    "freshness=static",
+    "-a",
+    "citations=false",
+    "-a",
+    "examples=1000",
+    "-a",
+    "budget=relaxed",
+]
 
 
 def run(*args: str, input: str | None = None, env: dict | None = None):
@@ -26,7 +37,14 @@ def test_evaluate_text_shows_the_reasoned_recommendation() -> None:
     assert r.exit_code == 0, r.output
     out = r.stdout
     assert out.startswith("Fine-tune\n")
-    for part in ("This is the rare case fine-tuning is built for", "Why", "a thousand or more clean examples", "Choose it when", "Trade-offs", "• Baked-in facts can't be cited or traced"):
+    for part in (
+        "This is the rare case fine-tuning is built for",
+        "Why",
+        "a thousand or more clean examples",
+        "Choose it when",
+        "Trade-offs",
+        "• Baked-in facts can't be cited or traced",
+    ):
         assert part in out
     assert "\x1b[" not in out  # not a terminal: no colour
 
@@ -48,7 +66,13 @@ def test_evaluate_json_has_every_result_field() -> None:
             {"input": "citations", "condition": "false", "answer": False},
             {"input": "examples", "condition": ">= 1000", "answer": 1000},
         ],
-        "answers": {"change": "behaviour", "freshness": "static", "citations": False, "examples": 1000, "budget": "relaxed"},
+        "answers": {
+            "change": "behaviour",
+            "freshness": "static",
+            "citations": False,
+            "examples": 1000,
+            "budget": "relaxed",
+        },
         "missing": [],
         "possible": ["fine-tune"],
         "exact": True,
@@ -108,7 +132,9 @@ def test_answers_file_json_and_yaml(tmp_path: Path) -> None:
     r = run("evaluate", "--answers", str(y))
     assert r.exit_code == 2 and "citations: expected true or false (yes/no), got 'maybe'" in r.stderr
     y.write_text("change: both\nexamples: 300\n")
-    assert json.loads(run("evaluate", "--answers", str(y), "--format", "json").stdout)["outcome"] == "rag-plus-fine-tune"
+    assert (
+        json.loads(run("evaluate", "--answers", str(y), "--format", "json").stdout)["outcome"] == "rag-plus-fine-tune"
+    )
     r = run("evaluate", "--answers", "-", "--format", "json", input='{"change": "knowledge"}')
     assert json.loads(r.stdout)["outcome"] == "rag"
     bad = tmp_path / "bad.yaml"
@@ -264,11 +290,25 @@ def test_real_subprocess_of_the_installed_script(tmp_path: Path) -> None:
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "crossroads"]
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     for attempt in ("cold", "cached"):
-        p = subprocess.run([*cmd, "evaluate", *FULL, "--format", "json"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+        p = subprocess.run(
+            [*cmd, "evaluate", *FULL, "--format", "json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
         assert p.returncode == 0, (attempt, p.stderr)
         assert json.loads(p.stdout)["outcome"] == "fine-tune"
     assert list((tmp_path / "cache" / "crossroads").glob("*.json")), "the compiled table was cached"
-    p = subprocess.run([sys.executable, "-m", "crossroads", "evaluate", "-a", "examples=x"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "crossroads", "evaluate", "-a", "examples=x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert p.returncode == 2 and "Traceback" not in p.stderr
 
 
@@ -314,7 +354,12 @@ def test_a_partial_result_lists_only_the_questions_that_can_still_change_it() ->
     assert r.exit_code == 3
     still = r.stdout.split("Still to answer:\n", 1)[1].split("\n\n", 1)[0]
     assert still == "  - examples: How many high-quality training examples do you have?"
-    assert json.loads(run("evaluate", "-a", "change=both", "--format", "json").stdout)["missing"] == ["freshness", "citations", "examples", "budget"]
+    assert json.loads(run("evaluate", "-a", "change=both", "--format", "json").stdout)["missing"] == [
+        "freshness",
+        "citations",
+        "examples",
+        "budget",
+    ]
 
 
 def test_text_wraps_at_word_boundaries_to_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

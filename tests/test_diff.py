@@ -34,7 +34,13 @@ def model(text: str):
     "new, required, ok, exit_code, words",
     [
         ("v1-reordered.yaml", "none", True, 0, "No answer changes its result."),
-        ("v1-text.yaml", "patch", True, 0, 'Text changed (1):\n  rules.low.because: "Low severity waits." → "Low severity can wait."'),
+        (
+            "v1-text.yaml",
+            "patch",
+            True,
+            0,
+            'Text changed (1):\n  rules.low.because: "Low severity waits." → "Low severity can wait."',
+        ),
         ("v1-option.yaml", "minor", True, 0, "Added: options severity:critical"),
         ("v2-threshold.yaml", "major", False, 1, "severity=high, customers in [5, 10): backlog → page"),
     ],
@@ -55,7 +61,12 @@ def test_json_change_fields() -> None:
     r = run("diff", str(FIXTURES / "v1.yaml"), str(FIXTURES / "v2-threshold.yaml"), "--format", "json")
     data = json.loads(r.stdout)
     assert data["changes"] == [
-        {"region": 'severity: high, customers: "[5, 10)"', "example": {"severity": "high", "customers": 5}, "old": "backlog", "new": "page"}
+        {
+            "region": 'severity: high, customers: "[5, 10)"',
+            "example": {"severity": "high", "customers": 5},
+            "old": "backlog",
+            "new": "page",
+        }
     ]
     assert data["added"] == {"inputs": [], "options": [], "outcomes": [], "ranges": []}
     assert data["removed"] == {"inputs": [], "options": [], "outcomes": [], "ranges": []}
@@ -67,7 +78,16 @@ def test_removed_option_needs_a_major_bump() -> None:
     assert data["removed"]["options"] == ["severity:critical"] and data["version"]["required"] == "major"
 
 
-@pytest.mark.parametrize("old, new, expected", [("1.2.3", "2.0.0", "major"), ("1.2.3", "1.3.0", "minor"), ("1.2.3", "1.2.4", "patch"), ("1.2.3", "1.2.3", "none"), ("1.2.3", "1.2.2", "downgrade")])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("1.2.3", "2.0.0", "major"),
+        ("1.2.3", "1.3.0", "minor"),
+        ("1.2.3", "1.2.4", "patch"),
+        ("1.2.3", "1.2.3", "none"),
+        ("1.2.3", "1.2.2", "downgrade"),
+    ],
+)
 def test_bump(old: str, new: str, expected: str) -> None:
     assert bump(old, new) == expected
 
@@ -115,7 +135,10 @@ def test_changes_are_exactly_where_results_differ(data: st.DataObject) -> None:
     if data.draw(st.booleans()):
         new["hit_policy"] = data.draw(st.sampled_from(["unique", "first", "priority", "any", "collect"]))
     a, b = Oracle(old), Oracle(new)
-    reps = [sorted(set(a.representatives(i)) | set(b.representatives(j)), key=lambda v: (str(type(v)), v)) for i, j in zip(a.inputs, b.inputs)]
+    reps = [
+        sorted(set(a.representatives(i)) | set(b.representatives(j)), key=lambda v: (str(type(v)), v))
+        for i, j in zip(a.inputs, b.inputs)
+    ]
     size = 1
     for r in reps:
         size *= len(r)
@@ -211,7 +234,9 @@ def test_check_version_never_passes_an_invalid_table(repo: Path, rev: str, name:
     assert r.exit_code == 1 and "inputs" in r.stderr, r.output  # the table's error, whatever the base
 
 
-def test_base_checks_the_size_before_reading_the_blob(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_base_checks_the_size_before_reading_the_blob(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The cap is checked against ``git cat-file -s`` first; the blob itself is never read whole."""
     (repo / "rules.yaml").write_text((FIXTURES / "v1.yaml").read_text() + "# " + "x" * 5000 + "\n")
     subprocess.run(["git", "commit", "-qam", "big"], cwd=repo, check=True, capture_output=True)
@@ -226,7 +251,9 @@ def test_base_checks_the_size_before_reading_the_blob(repo: Path, tmp_path: Path
     r = run("diff", str(repo / "rules.yaml"), "--base", "HEAD", "--max-bytes", "3000")
     assert r.exit_code == 1 and "larger than 3000 bytes" in r.stderr, r.output
     calls = log.read_text().splitlines()
-    assert any(c.startswith("cat-file -s ") for c in calls) and not any(c.startswith(("show", "cat-file blob")) for c in calls), calls
+    assert any(c.startswith("cat-file -s ") for c in calls) and not any(
+        c.startswith(("show", "cat-file blob")) for c in calls
+    ), calls
     ok = run("diff", str(repo / "rules.yaml"), "--base", "HEAD~1", "--max-bytes", "3000")
     assert ok.exit_code == 0 and "No answer changes its result." in ok.stdout, ok.output
 
@@ -247,4 +274,6 @@ def test_text_changes_carry_the_old_and_new_wording() -> None:
     result = run("diff", str(FIXTURES / "v1.yaml"), str(FIXTURES / "v1-text.yaml"), "--format", "json")
     data = json.loads(result.stdout)
     assert data["text"] == ["rules.low.because"]  # the paths, as before
-    assert data["text_changes"] == [{"path": "rules.low.because", "old": "Low severity waits.", "new": "Low severity can wait."}]
+    assert data["text_changes"] == [
+        {"path": "rules.low.because", "old": "Low severity waits.", "new": "Low severity can wait."}
+    ]

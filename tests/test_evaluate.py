@@ -121,7 +121,9 @@ def test_partial_answers_decide_only_when_every_completion_agrees() -> None:
 
 
 def test_a_row_whose_condition_covers_the_whole_domain_matches_unanswered() -> None:
-    t = table("unique", "  - {id: r1, when: {size: \"[0, 100]\"}, then: high}\n  - {id: r2, when: {size: \"> 100\"}, then: low}\n")
+    t = table(
+        "unique", '  - {id: r1, when: {size: "[0, 100]"}, then: high}\n  - {id: r2, when: {size: "> 100"}, then: low}\n'
+    )
     r = evaluate(t, {})
     assert (r.status, r.outcome, r.rule) == ("decided", "high", "r1")
 
@@ -160,7 +162,7 @@ rules:
 
 
 def test_an_open_interval_between_integers_matches_no_integer() -> None:
-    t = table("first", "  - {id: never, when: {size: \"(2, 3)\"}, then: high}\n  - {id: rest, then: low}\n")
+    t = table("first", '  - {id: never, when: {size: "(2, 3)"}, then: high}\n  - {id: rest, then: low}\n')
     for size in range(0, 6):
         assert decide(t, {"size": size, "kind": "a"}).rule == "rest"
     r = evaluate(t, {"kind": "a"})  # 'never' cannot match any integer: r2 decides

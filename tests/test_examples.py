@@ -18,7 +18,19 @@ from crossroads.engine.authoring.examples import coverage, missing_examples, run
 EXAMPLES = FIXTURES / "examples"
 JUNIT = {  # elements and attributes of the common JUnit schema (Jenkins' junit-10.xsd)
     "testsuites": {"name", "time", "tests", "failures", "disabled", "errors"},
-    "testsuite": {"name", "tests", "failures", "errors", "time", "disabled", "skipped", "timestamp", "hostname", "id", "package"},
+    "testsuite": {
+        "name",
+        "tests",
+        "failures",
+        "errors",
+        "time",
+        "disabled",
+        "skipped",
+        "timestamp",
+        "hostname",
+        "id",
+        "package",
+    },
     "properties": set(),
     "property": {"name", "value"},
     "testcase": {"name", "assertions", "time", "classname", "status"},
@@ -40,7 +52,11 @@ def load(name: str) -> tuple:
 
 @pytest.mark.parametrize(
     ("name", "passed"),
-    [("partial.yaml", [True, True]), ("failing.yaml", [True, False, False, False, False]), ("collect.yaml", [True, False])],
+    [
+        ("partial.yaml", [True, True]),
+        ("failing.yaml", [True, False, False, False, False]),
+        ("collect.yaml", [True, False]),
+    ],
 )
 def test_each_expect_form(name: str, passed: list[bool]) -> None:
     loaded, compiled = load(name)
@@ -129,7 +145,14 @@ def test_json_report() -> None:
 
 
 def test_junit_report_parses() -> None:
-    result = run("--format", "junit", "--coverage", str(EXAMPLES / "failing.yaml"), str(EXAMPLES / "invalid.yaml"), str(EXAMPLES / "partial.yaml"))
+    result = run(
+        "--format",
+        "junit",
+        "--coverage",
+        str(EXAMPLES / "failing.yaml"),
+        str(EXAMPLES / "invalid.yaml"),
+        str(EXAMPLES / "partial.yaml"),
+    )
     root = ET.fromstring(result.stdout)
     assert root.tag == "testsuites"
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("10", "4", "1")
@@ -138,7 +161,9 @@ def test_junit_report_parses() -> None:
         allowed = JUNIT.get(element.tag)
         assert allowed is not None and set(element.attrib) <= allowed, (element.tag, element.attrib)
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == [str(EXAMPLES / n) for n in ("failing.yaml", "invalid.yaml", "partial.yaml")]
+    assert [s.get("name") for s in suites] == [
+        str(EXAMPLES / n) for n in ("failing.yaml", "invalid.yaml", "partial.yaml")
+    ]
     failing = suites[0]
     assert failing.get("tests") == "5" and failing.get("failures") == "4"
     cases = failing.findall("testcase")
@@ -177,7 +202,9 @@ def test_generated_examples_are_checked_by_evaluation() -> None:
     assert missing_examples(compiled, cov, {"big-blue": {"size": 10, "colour": "blue"}}) == [
         {"answers": {"size": 10, "colour": "blue"}, "expect": {"outcome": "small", "rule": "big-blue"}}
     ]
-    assert missing_examples(compiled, cov, {"big-blue": {"size": 3, "colour": "blue"}}) == []  # a wrong witness is dropped
+    assert (
+        missing_examples(compiled, cov, {"big-blue": {"size": 3, "colour": "blue"}}) == []
+    )  # a wrong witness is dropped
 
 
 def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:

@@ -44,7 +44,9 @@ def test_without_a_code_every_code_is_listed_once() -> None:
     assert "conflict  " in result.stdout and CODES["conflict"].summary in result.stdout
 
 
-@pytest.mark.parametrize(("code", "hint"), [("conflcit", "did you mean conflict?"), ("nope", "crossroads explain lists them all")])
+@pytest.mark.parametrize(
+    ("code", "hint"), [("conflcit", "did you mean conflict?"), ("nope", "crossroads explain lists them all")]
+)
 def test_an_unknown_code_exits_2(code: str, hint: str) -> None:
     result = explain(code)
     assert result.exit_code == 2

@@ -76,13 +76,21 @@ def test_parquet_in_and_out_with_typed_columns(tmp_path: Path) -> None:
     result = invoke("batch", "--input", str(source), "--output", str(target))
     assert result.exit_code == 0, result.output
     got = duckdb.execute(f"SELECT citations, examples, outcome, rule, error FROM read_parquet('{target}')").fetchall()
-    assert got == [(False, 1000, "fine-tune", "behaviour-static-enough-data", None), (True, 0, "rag", "knowledge-needs-retrieval", None)]
+    assert got == [
+        (False, 1000, "fine-tune", "behaviour-static-enough-data", None),
+        (True, 0, "rag", "knowledge-needs-retrieval", None),
+    ]
 
 
 def test_collect_lists_are_json_in_csv_and_lists_in_parquet(tmp_path: Path) -> None:
     (tmp_path / "in.csv").write_text("fast\ntrue\nfalse\n")
     for out in ("out.csv", "out.parquet"):
-        assert invoke("batch", str(COLLECT), "--input", str(tmp_path / "in.csv"), "--output", str(tmp_path / out)).exit_code == 0
+        assert (
+            invoke(
+                "batch", str(COLLECT), "--input", str(tmp_path / "in.csv"), "--output", str(tmp_path / out)
+            ).exit_code
+            == 0
+        )
     assert [(json.loads(r["outcome"]), json.loads(r["rule"])) for r in read_csv(tmp_path / "out.csv")] == [
         (["a", "b"], ["always", "when-fast"]),
         (["a"], ["always"]),
@@ -94,7 +102,10 @@ def test_collect_lists_are_json_in_csv_and_lists_in_parquet(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("change,examples\nboth,3\n", "no column for input(s) freshness, citations, budget (columns: change, examples)"),
+        (
+            "change,examples\nboth,3\n",
+            "no column for input(s) freshness, citations, budget (columns: change, examples)",
+        ),
         (HEADER + ",error\n1,behaviour,static,false,1000,tight,x\n", "already has column(s) error"),
     ],
 )
@@ -111,7 +122,10 @@ def test_unusable_files_exit_2_and_leave_the_output_alone(tmp_path: Path, conten
 
 @pytest.mark.parametrize(
     "output, message",
-    [("-", "--output: a .csv or .parquet file is required"), ("out.jsonl", "--output: a .csv or .parquet file is required")],
+    [
+        ("-", "--output: a .csv or .parquet file is required"),
+        ("out.jsonl", "--output: a .csv or .parquet file is required"),
+    ],
 )
 def test_file_input_needs_a_file_output(answers_csv: Path, output: str, message: str) -> None:
     result = invoke("batch", "--input", str(answers_csv), "--output", output)
@@ -185,7 +199,9 @@ def test_json_lines_stay_on_the_python_engine(tmp_path: Path) -> None:
 def test_sql_prints_a_select_list_duckdb_runs(answers_csv: Path) -> None:
     result = invoke("sql")
     assert result.exit_code == 0
-    got = duckdb.execute(f"SELECT id, {result.stdout} FROM read_csv('{answers_csv}', all_varchar = true) ORDER BY id").fetchall()
+    got = duckdb.execute(
+        f"SELECT id, {result.stdout} FROM read_csv('{answers_csv}', all_varchar = true) ORDER BY id"
+    ).fetchall()
     assert [g[:3] for g in got] == [
         ("1", "fine-tune", "behaviour-static-enough-data"),
         ("2", None, None),
@@ -224,7 +240,12 @@ def test_sql_refuses_numbers_beyond_decimal_38(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "name, neighbours",
-    [("q[12].csv", ["q1.csv", "q2.csv"]), ("x*.csv", ["x1.csv", "x2.csv"]), ("x?.csv", ["x1.csv"]), ("dir[1]/a{b}.csv", ["dir1/ab.csv"])],
+    [
+        ("q[12].csv", ["q1.csv", "q2.csv"]),
+        ("x*.csv", ["x1.csv", "x2.csv"]),
+        ("x?.csv", ["x1.csv"]),
+        ("dir[1]/a{b}.csv", ["dir1/ab.csv"]),
+    ],
 )
 def test_input_glob_characters_name_exactly_that_file(tmp_path: Path, name: str, neighbours: list[str]) -> None:
     for other in neighbours:
@@ -280,7 +301,9 @@ def test_output_through_a_symlink_into_a_fifo_is_streamed_not_replaced(answers_c
     assert link.is_symlink() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def test_output_is_private_while_duckdb_writes_it(answers_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_output_is_private_while_duckdb_writes_it(
+    answers_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """DuckDB creates the file itself (0644 by the umask): it does so inside a 0700 folder of the documented name."""
     from crossroads.engine.outputs import filebatch
 

@@ -38,7 +38,10 @@ def test_a_read_only_file_is_refused_unless_forced(table: Path, mode: int) -> No
     os.chmod(table, mode)
     result = fmt(str(table))
     assert result.exit_code == 1
-    assert f"crossroads: error: {table}: read-only (mode {mode:04o}): not rewriting it (--force to rewrite it anyway)" in result.stderr
+    assert (
+        f"crossroads: error: {table}: read-only (mode {mode:04o}): not rewriting it (--force to rewrite it anyway)"
+        in result.stderr
+    )
     assert table.read_bytes() == before and table.stat().st_mode & 0o777 == mode
     assert fmt("--check", str(table)).exit_code == 1  # checking writes nothing, so it is not refused
     if ROOT or os.access(table, os.W_OK) or os.access(table.parent, os.W_OK):
@@ -51,7 +54,9 @@ def test_a_file_the_user_may_not_write_is_refused(table: Path, monkeypatch: pyte
     """Another user's file in a folder one may write: os.access says no."""
     before = table.read_bytes()
     real = os.access
-    monkeypatch.setattr(os, "access", lambda p, m, **kw: False if m == os.W_OK and Path(p) == table else real(p, m, **kw))
+    monkeypatch.setattr(
+        os, "access", lambda p, m, **kw: False if m == os.W_OK and Path(p) == table else real(p, m, **kw)
+    )
     result = fmt(str(table))
     assert result.exit_code == 1 and "read-only (mode 0644)" in result.stderr.replace("0664", "0644")
     assert table.read_bytes() == before

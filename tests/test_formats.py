@@ -38,8 +38,7 @@ def test_text() -> None:
     r = lint(FIXTURE)
     assert r.exit_code == 1
     assert r.stdout == (
-        f"{FIXTURE}:8:10: warning unused-input: {WARNING[3]}\n"
-        f"{FIXTURE}:14:24: error bad-condition: {ERROR[3]}\n"
+        f"{FIXTURE}:8:10: warning unused-input: {WARNING[3]}\n{FIXTURE}:14:24: error bad-condition: {ERROR[3]}\n"
     )
     assert r.stderr == "1 file checked: 1 error, 1 warning\n"
 
@@ -50,11 +49,32 @@ def test_json() -> None:
     data = json.loads(r.stdout)
     assert data == {
         "findings": [
-            {"code": "unused-input", "severity": "warning", "message": WARNING[3], "file": FIXTURE, "line": 8, "column": 10, "rules": [], "example": None},
-            {"code": "bad-condition", "severity": "error", "message": ERROR[3], "file": FIXTURE, "line": 14, "column": 24, "rules": ["r2"], "example": None},
+            {
+                "code": "unused-input",
+                "severity": "warning",
+                "message": WARNING[3],
+                "file": FIXTURE,
+                "line": 8,
+                "column": 10,
+                "rules": [],
+                "example": None,
+            },
+            {
+                "code": "bad-condition",
+                "severity": "error",
+                "message": ERROR[3],
+                "file": FIXTURE,
+                "line": 14,
+                "column": 24,
+                "rules": ["r2"],
+                "example": None,
+            },
         ]
     }
-    assert all(list(f) == ["code", "severity", "message", "file", "line", "column", "rules", "example"] for f in data["findings"])
+    assert all(
+        list(f) == ["code", "severity", "message", "file", "line", "column", "rules", "example"]
+        for f in data["findings"]
+    )
 
 
 GITHUB = (
@@ -85,7 +105,10 @@ def test_github_is_chosen_on_actions_unless_a_format_is_given(env: dict, args: l
 
 def test_github_escapes_properties_and_data() -> None:
     f = Finding("syntax", "error", "100% sure,\nnot: really\r", "dir/a:b,c.yaml", 3, 4)
-    assert formats.render_github([f]) == "::error file=dir/a%3Ab%2Cc.yaml,line=3,col=4,title=syntax::100%25 sure,%0Anot: really%0D\n"
+    assert (
+        formats.render_github([f])
+        == "::error file=dir/a%3Ab%2Cc.yaml,line=3,col=4,title=syntax::100%25 sure,%0Anot: really%0D\n"
+    )
 
 
 # --- SARIF ---------------------------------------------------------------------------------------
@@ -100,10 +123,18 @@ def assert_valid_sarif(log: dict) -> None:
 
 
 def test_the_official_schema_is_the_one_we_think() -> None:
-    assert SARIF_SCHEMA["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    assert (
+        SARIF_SCHEMA["id"]
+        == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    )
     assert SARIF.is_valid({"version": "2.1.0", "runs": []})
     assert not SARIF.is_valid({"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]})  # a driver needs a name
-    assert not SARIF.is_valid({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal", "message": {"text": "m"}}]}]})
+    assert not SARIF.is_valid(
+        {
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal", "message": {"text": "m"}}]}],
+        }
+    )
 
 
 def test_sarif() -> None:
@@ -145,8 +176,26 @@ def test_sarif_of_a_clean_run_is_valid() -> None:
 
 def test_sarif_and_json_with_examples_rules_and_awkward_paths(tmp_path: Path) -> None:
     findings = [
-        Finding("gap", "error", "no row matches n < 0.5", "rules/my table,ü.yaml", 8, 1, (), {"n": Decimal("0.1"), "ok": True}),
-        Finding("conflict", "warning", "two rows", str(tmp_path / "abs path.yaml"), 2, 3, ("r1", "r2"), {"n": Decimal("1E+400")}),
+        Finding(
+            "gap",
+            "error",
+            "no row matches n < 0.5",
+            "rules/my table,ü.yaml",
+            8,
+            1,
+            (),
+            {"n": Decimal("0.1"), "ok": True},
+        ),
+        Finding(
+            "conflict",
+            "warning",
+            "two rows",
+            str(tmp_path / "abs path.yaml"),
+            2,
+            3,
+            ("r1", "r2"),
+            {"n": Decimal("1E+400")},
+        ),
         Finding("unreadable", "error", "no such file", "x.yaml"),  # no line or column
     ]
     log = json.loads(formats.render_sarif(findings, __version__))
@@ -155,7 +204,10 @@ def test_sarif_and_json_with_examples_rules_and_awkward_paths(tmp_path: Path) ->
     assert uris == ["rules/my%20table%2C%C3%BC.yaml", (tmp_path / "abs path.yaml").as_uri(), "x.yaml"]
     assert log["runs"][0]["results"][0]["properties"] == {"rules": [], "example": {"n": 0.1, "ok": True}}
     assert log["runs"][0]["results"][1]["properties"] == {"rules": ["r1", "r2"], "example": {"n": "1E+400"}}
-    assert log["runs"][0]["results"][2]["locations"][0]["physicalLocation"]["region"] == {"startLine": 1, "startColumn": 1}
+    assert log["runs"][0]["results"][2]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 1,
+        "startColumn": 1,
+    }
     data = json.loads(formats.render_json(findings))  # exact decimals do not break JSON either
     assert [f["example"] for f in data["findings"]] == [{"n": 0.1, "ok": True}, {"n": "1E+400"}, None]
 
@@ -173,7 +225,9 @@ def test_loader_findings_render_in_every_format(tmp_path: Path) -> None:
 # --- the package itself ---------------------------------------------------------------------------
 
 
-def test_python_m_crossroads_and_package_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_python_m_crossroads_and_package_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     """``python -m crossroads`` is the CLI, and the package data is found via importlib.resources.
 
     test_cli.py already runs the installed script and ``python -m crossroads`` in real
@@ -232,4 +286,7 @@ def test_one_finding_is_one_line_whatever_its_message_holds() -> None:
     f = Finding("schema", "error", "bad\nline\rtwo\x1b]0;x\x07", "we\x1bird.yaml", 1, 1)
     line = formats.text_line(f)
     assert line == "we\\x1bird.yaml:1:1: error schema: bad\\nline\\rtwo\\x1b]0;x\\x07"
-    assert formats.render_github([f]) == "::error file=we\\x1bird.yaml,line=1,col=1,title=schema::bad%0Aline%0Dtwo\\x1b]0;x\\x07\n"
+    assert (
+        formats.render_github([f])
+        == "::error file=we\\x1bird.yaml,line=1,col=1,title=schema::bad%0Aline%0Dtwo\\x1b]0;x\\x07\n"
+    )

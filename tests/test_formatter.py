@@ -32,12 +32,16 @@ def comment_texts(text: str) -> Counter:
 def comment_words(text: str) -> Counter:
     """The comments' content, whatever lines they share: when fmt joins two lines into one (a
     flow collection that now fits), their end-of-line comments are joined as ``# a # b``."""
-    return Counter(part.strip() for c in yamlsource.parse(text).comments if c.text for part in c.text.split("#") if part.strip())
+    return Counter(
+        part.strip() for c in yamlsource.parse(text).comments if c.text for part in c.text.split("#") if part.strip()
+    )
 
 
 def test_every_fixture_has_a_golden_output() -> None:
     assert set(GOLDEN) == {"blocks", "comments", "flowcomments", "quoting", "styles"}
-    assert {p.name for p in FMT.glob("*.yaml")} == {f"{n}.yaml" for n in GOLDEN} | {f"{n}.expected.yaml" for n in GOLDEN}
+    assert {p.name for p in FMT.glob("*.yaml")} == {f"{n}.yaml" for n in GOLDEN} | {
+        f"{n}.expected.yaml" for n in GOLDEN
+    }
 
 
 @pytest.mark.parametrize("name", GOLDEN)
@@ -87,7 +91,9 @@ def test_quoting_only_where_yaml_needs_it(text: str, flow: bool, plain: bool) ->
     assert plain_ok(text, flow) is plain
     written = quote(text, flow)
     assert (written == text) is plain
-    assert load_text(f"k: {written}\n" if not flow else f"k: [{written}]\n", "x").data["k"] == (text if not flow else [text])
+    assert load_text(f"k: {written}\n" if not flow else f"k: [{written}]\n", "x").data["k"] == (
+        text if not flow else [text]
+    )
 
 
 def test_numeric_conditions_are_always_quoted() -> None:
@@ -102,10 +108,19 @@ _HEAD = "format: crossroads/1\nid: t\ninputs:\n  - id: n\n    type: integer\nout
     ("source", "kept"),
     [
         # inside a multi-line flow mapping that prints on one line: it is spread, the comment stays after its entry
-        ("rules:\n  - id: r\n    when: {n: 1,  # why\n      }\n    then: o\n", ["    when: {", "      n: 1  # why", "    }"]),
+        (
+            "rules:\n  - id: r\n    when: {n: 1,  # why\n      }\n    then: o\n",
+            ["    when: {", "      n: 1  # why", "    }"],
+        ),
         # inside a multi-line flow sequence that prints block: at the end of its item's line
-        ("rules:\n  - id: r\n    then: o\n    tags: [\n      x,  # note\n      y]\n", ["    tags: [", "      x,  # note", "      y", "    ]"]),
-        ("inputs:\n  - id: n\n    type: choice\n    options: [\n      x,  # note\n      y]\n", ["      - x  # note", "      - y"]),
+        (
+            "rules:\n  - id: r\n    then: o\n    tags: [\n      x,  # note\n      y]\n",
+            ["    tags: [", "      x,  # note", "      y", "    ]"],
+        ),
+        (
+            "inputs:\n  - id: n\n    type: choice\n    options: [\n      x,  # note\n      y]\n",
+            ["      - x  # note", "      - y"],
+        ),
         # after a bare dash: on the item's first line, not on the row above
         ("rules:\n  - id: a\n    then: o\n  - # note\n    id: b\n    then: o\n", ["    then: o", "  - id: b  # note"]),
         # after a flow collection that ends on its line: at the end of the collection's (last) line
@@ -114,7 +129,11 @@ _HEAD = "format: crossroads/1\nid: t\ninputs:\n  - id: n\n    type: integer\nout
     ids=["flow-mapping", "flow-sequence", "flow-to-block", "bare-dash", "one-line-flow"],
 )
 def test_end_of_line_comments_stay_after_the_entry_they_follow(source: str, kept: list[str]) -> None:
-    text = _HEAD + source if not source.startswith("inputs:") else _HEAD.replace("inputs:\n  - id: n\n    type: integer\n", source)
+    text = (
+        _HEAD + source
+        if not source.startswith("inputs:")
+        else _HEAD.replace("inputs:\n  - id: n\n    type: integer\n", source)
+    )
     out = format_text(text)
     lines = out.splitlines()
     start = lines.index(kept[0])
@@ -132,8 +151,14 @@ def test_crlf_and_a_missing_final_newline_become_lf() -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        (b"id: x  # c\rtitle: T\r\r# above\rrules: [a?, b]  # d\r", "id: x  # c\ntitle: T\n\n# above\nrules:  # d\n  - a?\n  - b\n"),
-        (b"title: T\r\nid: x  # c\r\nsummary: |\r\n  one\r\n  two\r\n# end\r\n", "id: x  # c\ntitle: T\nsummary: |\n  one\n  two\n# end\n"),
+        (
+            b"id: x  # c\rtitle: T\r\r# above\rrules: [a?, b]  # d\r",
+            "id: x  # c\ntitle: T\n\n# above\nrules:  # d\n  - a?\n  - b\n",
+        ),
+        (
+            b"title: T\r\nid: x  # c\r\nsummary: |\r\n  one\r\n  two\r\n# end\r\n",
+            "id: x  # c\ntitle: T\nsummary: |\n  one\n  two\n# end\n",
+        ),
     ],
 )
 def test_lone_cr_and_crlf_line_breaks_keep_comments_and_blocks(source: bytes, expected: str) -> None:
@@ -185,8 +210,12 @@ _KEYS = st.sampled_from(["id", "when", "rules", "then", "n", "a b", "yes", "x:y"
 # control characters (but line breaks and tabs) are left out: ruamel's emitter, which writes the generated
 # document, cannot fold them (the formatter's own handling of them is covered by the fixtures)
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="\n\t"), max_size=12)
-_SCALARS = st.one_of(_TEXT, st.integers(-(10**6), 10**6), st.booleans(), st.floats(allow_nan=False, allow_infinity=False, width=32))
-_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3), max_leaves=10)
+_SCALARS = st.one_of(
+    _TEXT, st.integers(-(10**6), 10**6), st.booleans(), st.floats(allow_nan=False, allow_infinity=False, width=32)
+)
+_VALUES = st.recursive(
+    _SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3), max_leaves=10
+)
 
 
 def _restyle(value: object, rnd: object, flow: bool | None) -> object:
@@ -212,7 +241,10 @@ def _restyle(value: object, rnd: object, flow: bool | None) -> object:
     data=st.dictionaries(_KEYS, _VALUES, min_size=1, max_size=5),
     flow=st.sampled_from([None, True, False]),
     rnd=st.randoms(use_true_random=False),
-    comments=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6), st.sampled_from(["# one", "#two", "# - id: x", ""])), max_size=4),
+    comments=st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 6), st.sampled_from(["# one", "#two", "# - id: x", ""])),
+        max_size=4,
+    ),
 )
 def test_any_document_keeps_its_data_and_comments(data: dict, flow: bool | None, rnd: object, comments: list) -> None:
     import io
@@ -243,7 +275,9 @@ def test_any_document_keeps_its_data_and_comments(data: dict, flow: bool | None,
     width=st.sampled_from([20, 40, 80]),  # narrow: flow collections over several lines
     eols=st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["# e1", "#e2", "# - x"])), max_size=3),
 )
-def test_end_of_line_comments_anywhere_are_kept_and_idempotent(data: dict, flow: bool | None, rnd: object, width: int, eols: list) -> None:
+def test_end_of_line_comments_anywhere_are_kept_and_idempotent(
+    data: dict, flow: bool | None, rnd: object, width: int, eols: list
+) -> None:
     import io
 
     from ruamel.yaml import YAML

@@ -22,7 +22,9 @@ SEED_ZH = {
 
 
 def _raw(lang: str) -> dict[str, str]:
-    return json.loads(resources.files("crossroads.engine").joinpath("locales", f"{lang}.json").read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("crossroads.engine").joinpath("locales", f"{lang}.json").read_text(encoding="utf-8")
+    )
 
 
 def test_languages_shipped() -> None:
@@ -91,15 +93,29 @@ UNDECIDED = ["-a", "change=behaviour"]
 @pytest.mark.parametrize(
     "args, env, stdout_has, stderr_has, stderr_lacks",
     [
-        (["--lang", "zh", *UNDECIDED], {}, ["回答所有问题以查看建议。", "尚未回答：", "仍有可能：", "How often does that"], [CLI_NOTICE_ZH], []),
+        (
+            ["--lang", "zh", *UNDECIDED],
+            {},
+            ["回答所有问题以查看建议。", "尚未回答：", "仍有可能：", "How often does that"],
+            [CLI_NOTICE_ZH],
+            [],
+        ),
         (["--lang", "zh", *DECIDED], {}, ["Start with RAG", "原因", "在以下情况选择它", "权衡"], [CLI_NOTICE_ZH], []),
         ([*DECIDED], {"LC_ALL": "zh_CN.UTF-8"}, ["原因"], [CLI_NOTICE_ZH], []),
         (["--lang", "en", *DECIDED], {"LC_ALL": "zh_CN.UTF-8"}, ["Why", "Choose it when"], [], [CLI_NOTICE_ZH]),
-        (["--lang", "fr", *DECIDED], {}, ["Why"], ["crossroads: note: no interface in language 'fr'; using English"], [CLI_NOTICE_ZH]),
+        (
+            ["--lang", "fr", *DECIDED],
+            {},
+            ["Why"],
+            ["crossroads: note: no interface in language 'fr'; using English"],
+            [CLI_NOTICE_ZH],
+        ),
         ([*DECIDED], {"LANG": "fr_FR.UTF-8", "LC_ALL": ""}, ["Why"], [], ["note"]),
     ],
 )
-def test_evaluate_text_in_a_language(args: list[str], env: dict[str, str], stdout_has: list[str], stderr_has: list[str], stderr_lacks: list[str]) -> None:
+def test_evaluate_text_in_a_language(
+    args: list[str], env: dict[str, str], stdout_has: list[str], stderr_has: list[str], stderr_lacks: list[str]
+) -> None:
     result = CliRunner().invoke(cli, ["evaluate", *args], env=env)
     assert result.exit_code in (0, 3), result.output
     for text in stdout_has:

@@ -60,7 +60,10 @@ def test_schema_option_and_a_hostile_name(tmp_path: Path) -> None:
     assert invoke("lint", str(path)).exit_code == 0
 
 
-@pytest.mark.parametrize(("name", "slug"), [("rules/My Table.yaml", "my-table"), ("x.yml", "x"), ("123.yaml", "my-decision"), ("ÜBER.yaml", "ber")])
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("rules/My Table.yaml", "my-table"), ("x.yml", "x"), ("123.yaml", "my-decision"), ("ÜBER.yaml", "ber")],
+)
 def test_table_id_from_the_file_name(name: str, slug: str) -> None:
     assert table_id(name) == slug
 
@@ -72,7 +75,9 @@ def test_a_folder_that_cannot_be_made_is_an_error(tmp_path: Path) -> None:
     assert "crossroads: error:" in result.stderr and "cannot create" in result.stderr
 
 
-def test_init_creates_parent_folders_and_names_the_path_that_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_creates_parent_folders_and_names_the_path_that_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke("init", "rules/new one/db.yaml")
     assert result.exit_code == 0, result.output

@@ -69,7 +69,11 @@ HOSTILE = [
     ("invalid-utf8-after-text", b"t\xc3\xadtulo: caf\xc3\xa9\nx: \xff\n", [("encoding", 2, 4)]),
     ("nul-byte", b"a: 1\nb: x\x00y\n", [("encoding", 2, 5)]),
     # YAML 1.1 line breaks that editors, grep and git show as ordinary characters: a rule hidden in a comment
-    ("hidden-rule-u2028", "rules:\n  # catch-all below\u2028  - {id: hidden, then: evil}\n".encode(), [("encoding", 2, 20)]),
+    (
+        "hidden-rule-u2028",
+        "rules:\n  # catch-all below\u2028  - {id: hidden, then: evil}\n".encode(),
+        [("encoding", 2, 20)],
+    ),
     ("hidden-u2029-after-cafe", "title: café\u2029x\n".encode(), [("encoding", 1, 12)]),
     ("nel-in-json-string", '{"title": "a\x85b"}'.encode(), [("encoding", 1, 13)]),
     ("nel-in-comment", "a: 1 # x\x85b: 2\n".encode(), [("encoding", 1, 9)]),
@@ -93,7 +97,10 @@ HOSTILE = [
 
 
 def _expected_lines(path: Path, expected: list[tuple[str, int, int]], findings) -> str:
-    return "".join(f"{path}:{line}:{col}: error {code}: {f.message}\n" for (code, line, col), f in zip(expected, findings, strict=True))
+    return "".join(
+        f"{path}:{line}:{col}: error {code}: {f.message}\n"
+        for (code, line, col), f in zip(expected, findings, strict=True)
+    )
 
 
 def run(*args: str):
@@ -121,7 +128,10 @@ def test_hostile_input_is_refused_with_positions(data: bytes, expected, tmp_path
 @pytest.mark.parametrize(
     "data, fragment",
     [
-        (b"a: !!python/object/apply:os.system [x]\n", "explicit tags are not allowed (tag:yaml.org,2002:python/object/apply:os.system): remove it"),
+        (
+            b"a: !!python/object/apply:os.system [x]\n",
+            "explicit tags are not allowed (tag:yaml.org,2002:python/object/apply:os.system): remove it",
+        ),
         (b"a: &anchor 1\n", "anchors are not allowed (&anchor): write the value out"),
         (b"a: *nope\n", "aliases are not allowed (*nope): write the value out"),
         (b"1: x\n", "keys must be strings, not a number (1): quote it"),
@@ -172,7 +182,9 @@ def test_a_billion_laughs_is_refused_at_its_anchors_not_expanded() -> None:
     assert (exc.value.findings[-1].line, exc.value.findings[-1].column) == (9, 8 + 3 * 8)
 
 
-@pytest.mark.parametrize("anchors, capped", [(MAX_FINDINGS, False), (MAX_FINDINGS + 1, True), (MAX_FINDINGS * 50, True)])
+@pytest.mark.parametrize(
+    "anchors, capped", [(MAX_FINDINGS, False), (MAX_FINDINGS + 1, True), (MAX_FINDINGS * 50, True)]
+)
 def test_findings_per_file_are_capped(anchors: int, capped: bool) -> None:
     data = b"".join(b"k%d: &a%d 1\n" % (n, n) for n in range(anchors))
     with pytest.raises(TableError) as exc:
@@ -180,7 +192,9 @@ def test_findings_per_file_are_capped(anchors: int, capped: bool) -> None:
     findings = exc.value.findings
     assert [f.line for f in findings] == list(range(1, MAX_FINDINGS + 1))
     note = f" (stopped here: more than {MAX_FINDINGS} problems in this file)"
-    assert findings[-1].message == f"anchors are not allowed (&a{MAX_FINDINGS - 1}): write the value out" + (note if capped else "")
+    assert findings[-1].message == f"anchors are not allowed (&a{MAX_FINDINGS - 1}): write the value out" + (
+        note if capped else ""
+    )
 
 
 @pytest.mark.parametrize("levels, ok", [(D, True), (D + 1, False)])
@@ -212,7 +226,14 @@ def test_depth_limit_counts_the_top_level_mapping(levels: int, ok: bool) -> None
 def test_100k_deep_nesting_is_an_error_not_a_crash(data: bytes, message: str, command: str, tmp_path: Path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_bytes(data)
-    p = subprocess.run([sys.executable, "-m", "crossroads", command, str(path)], capture_output=True, text=True, timeout=60, env=_env(tmp_path), check=False)
+    p = subprocess.run(
+        [sys.executable, "-m", "crossroads", command, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(tmp_path),
+        check=False,
+    )
     assert p.returncode == 1, p.stderr[-2000:]
     out = p.stdout if command == "lint" else p.stderr
     assert out.count("\n") == 1 and "deep.yaml:1:" in out and f"error {message}" in out
@@ -260,7 +281,9 @@ def test_yaml_1_2_core_schema(text: str, value) -> None:
 
 
 def test_nan_stays_an_exact_decimal_and_numbers_at_the_limits_load() -> None:
-    data = load_bytes(b"nan: .nan\nbig: 1" + b"0" * 999 + b"\nwide: 0." + b"1" * 100 + b"\nsmall: 1e-999\n", "t.yaml").data
+    data = load_bytes(
+        b"nan: .nan\nbig: 1" + b"0" * 999 + b"\nwide: 0." + b"1" * 100 + b"\nsmall: 1e-999\n", "t.yaml"
+    ).data
     assert isinstance(data["nan"], Decimal) and data["nan"].is_nan()
     assert data["big"] == 10**999 and data["wide"] == Decimal("0." + "1" * 100) and data["small"] == Decimal("1e-999")
 
@@ -353,7 +376,10 @@ def test_size_cap_and_max_bytes(tmp_path: Path) -> None:
 def test_unreadable_paths(tmp_path: Path) -> None:
     with pytest.raises(TableError) as exc:
         read_bytes(tmp_path)
-    assert (exc.value.findings[0].code, exc.value.findings[0].message) == ("unreadable", "is a directory, not a table file")
+    assert (exc.value.findings[0].code, exc.value.findings[0].message) == (
+        "unreadable",
+        "is a directory, not a table file",
+    )
     with pytest.raises(TableError) as exc:
         read_bytes(tmp_path / "nope.yaml")
     assert exc.value.findings[0].code == "unreadable"
@@ -392,7 +418,14 @@ def test_non_regular_tables_are_refused_without_reading(make, message: str, tmp_
         read_bytes(path)
     assert exc.value.findings[0].code == "unreadable" and message in exc.value.findings[0].message
     for command in (["lint", str(path)], ["evaluate", str(path), "-a", "x=1"], ["lint", str(tmp_path)]):
-        p = subprocess.run([sys.executable, "-m", "crossroads", *command], capture_output=True, text=True, timeout=30, env=_env(tmp_path), check=False)
+        p = subprocess.run(
+            [sys.executable, "-m", "crossroads", *command],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=_env(tmp_path),
+            check=False,
+        )
         assert p.returncode == 1, (command, p.stderr)
         assert f"{path}:1:1: error unreadable: {message}" in p.stdout + p.stderr and "Traceback" not in p.stderr
 
@@ -422,7 +455,14 @@ def _measure(args: list[str], tmp_path: Path, stdout: bool = False) -> tuple[int
     script = Path(sys.executable).parent / "crossroads"
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "crossroads"]
     mode = "stdout" if stdout else "stderr"
-    p = subprocess.run([sys.executable, "-c", _MEASURE, mode, *cmd, *args], capture_output=True, text=True, timeout=120, env=_env(tmp_path), check=False)
+    p = subprocess.run(
+        [sys.executable, "-c", _MEASURE, mode, *cmd, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(tmp_path),
+        check=False,
+    )
     code, wall, rss = p.stdout.split()
     return int(code), float(wall), int(rss) / 2**20, p.stderr
 
@@ -430,7 +470,14 @@ def _measure(args: list[str], tmp_path: Path, stdout: bool = False) -> tuple[int
 def big_table(rows: int = 10_000) -> str:
     """Five choice inputs and an integer; every row in block style (no flow collections)."""
     options = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
-    out = ["format: crossroads/1", "id: big", "version: 1.0.0", "title: A generated table", "hit_policy: first", "inputs:"]
+    out = [
+        "format: crossroads/1",
+        "id: big",
+        "version: 1.0.0",
+        "title: A generated table",
+        "hit_policy: first",
+        "inputs:",
+    ]
     for k in range(5):
         out += [f"  - id: q{k}", f"    prompt: Question {k}?", "    type: choice", "    options:"]
         out += [f"      - id: {o}\n        label: Option {o}" for o in options]
@@ -469,7 +516,13 @@ def test_a_10k_row_table_evaluates_cold(tmp_path: Path) -> None:
     path.write_text(big_table())
     assert 1_500_000 < path.stat().st_size < 2_000_000
     answers = [a for k, o in enumerate(["alpha", "juliet", "juliet", "juliet", "juliet"]) for a in ("-a", f"q{k}={o}")]
-    code, out = _within(["evaluate", str(path), "--no-cache", "--format", "json", *answers, "-a", "n=99"], tmp_path, 30.0, 500, stdout=True).split("\n", 1)
+    code, out = _within(
+        ["evaluate", str(path), "--no-cache", "--format", "json", *answers, "-a", "n=99"],
+        tmp_path,
+        30.0,
+        500,
+        stdout=True,
+    ).split("\n", 1)
     assert code == "0", out
     assert json.loads(out)["rule"] == "row-9999"  # the last row: every row was loaded and compiled
 
@@ -492,7 +545,9 @@ def _junk(kind: str, size: int) -> bytes:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["random-bytes", "yaml-punctuation", "top-level-list", "anchors", "one-huge-string", "tags-and-aliases"])
+@pytest.mark.parametrize(
+    "kind", ["random-bytes", "yaml-punctuation", "top-level-list", "anchors", "one-huge-string", "tags-and-aliases"]
+)
 def test_7mb_of_junk_fails_fast_in_bounded_memory(kind: str, tmp_path: Path) -> None:
     path = tmp_path / "junk.yaml"
     path.write_bytes(_junk(kind, 7 * 2**20))
@@ -521,7 +576,10 @@ def test_json_is_yaml() -> None:
     assert doc.data == {"a": [1, Decimal("2.5"), "x", True, None]}
 
 
-@pytest.mark.parametrize("escape, char", [("\\u2028", "\u2028"), ("\\u2029", "\u2029"), ("\\x85", "\x85"), ("\\N", "\x85"), ("\\L", "\u2028")])
+@pytest.mark.parametrize(
+    "escape, char",
+    [("\\u2028", "\u2028"), ("\\u2029", "\u2029"), ("\\x85", "\x85"), ("\\N", "\x85"), ("\\L", "\u2028")],
+)
 def test_line_break_characters_are_allowed_as_visible_escapes(escape: str, char: str) -> None:
     # Refused as raw characters (they would hide text), but an escape is visible in any editor.
     assert load_bytes(f'title: "a{escape}b"\n'.encode(), "t.yaml").data == {"title": f"a{char}b"}

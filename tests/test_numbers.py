@@ -73,7 +73,12 @@ def test_python_grammar(text: str, number: object, integer: object) -> None:
 @pytest.mark.parametrize(
     "a, b, total, middle",
     [
-        (Decimal("1.0000000000000000000000000000000001"), 1, Decimal("2.0000000000000000000000000000000001"), Decimal("1.00000000000000000000000000000000005")),
+        (
+            Decimal("1.0000000000000000000000000000000001"),
+            1,
+            Decimal("2.0000000000000000000000000000000001"),
+            Decimal("1.00000000000000000000000000000000005"),
+        ),
         (Decimal("9e999"), Decimal("1e-999"), None, None),  # exact: 1,999 digits
         (10**40, 1, 10**40 + 1, Decimal("5000000000000000000000000000000000000000.5")),
     ],

@@ -66,7 +66,9 @@ def test_csp_hashes_match_the_inline_style_and_script() -> None:
     style = re.search(r"<style>(.*?)</style>", html, re.DOTALL).group(1)
     script = re.search(r"<script>(.*?)</script>", html, re.DOTALL).group(1)
     assert style == asset("page.css") and script == asset("page.js")
-    csp = next(a["content"] for t, a in parse(html).tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    csp = next(
+        a["content"] for t, a in parse(html).tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    )
     assert f"style-src '{sha(style)}'" in csp and f"script-src '{sha(script)}'" in csp
 
 
@@ -85,8 +87,32 @@ def test_native_controls_as_the_issue_says() -> None:
 @pytest.mark.parametrize(
     "lang, has, lacks",
     [
-        ("en", ["Decision guide", "All options at a glance", "Answer all questions to see the recommendation.", "Choose it when", "Trade-offs", "RAG or fine-tuning?"], [NOTICE_ZH]),
-        ("zh", ["决策指南", "所有选项一览", "回答所有问题以查看建议。", "在以下情况选择它", "权衡", NOTICE_ZH, "RAG or fine-tuning?", "Start with RAG"], ["Decision guide"]),
+        (
+            "en",
+            [
+                "Decision guide",
+                "All options at a glance",
+                "Answer all questions to see the recommendation.",
+                "Choose it when",
+                "Trade-offs",
+                "RAG or fine-tuning?",
+            ],
+            [NOTICE_ZH],
+        ),
+        (
+            "zh",
+            [
+                "决策指南",
+                "所有选项一览",
+                "回答所有问题以查看建议。",
+                "在以下情况选择它",
+                "权衡",
+                NOTICE_ZH,
+                "RAG or fine-tuning?",
+                "Start with RAG",
+            ],
+            ["Decision guide"],
+        ),
     ],
 )
 def test_page_words(lang: str, has: list[str], lacks: list[str]) -> None:
@@ -234,7 +260,9 @@ def test_ids_are_escaped_where_they_are_written() -> None:
 
 def test_csp_forbids_base_and_form_targets() -> None:
     html = render_page(tables.compiled(tables.find("rag-or-fine-tune"), use_cache=False), generator_version="test")
-    csp = next(a["content"] for t, a in parse(html).tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    csp = next(
+        a["content"] for t, a in parse(html).tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    )
     assert "base-uri 'none'" in csp and "form-action 'none'" in csp and "default-src 'none'" in csp
 
 

@@ -156,7 +156,9 @@ def check_against_python(py: dict[str, Any], js: dict[str, Any], raw: Any, exact
         return
     # Python's sound over-approximation (until it is exact): the JS answer must fit inside it.
     assert js["missing"] == py["missing"], raw
-    assert set(js["possible"]) <= set(py["possible"]) or (py["status"] == "no-match" and js["status"] == "no-match"), raw
+    assert set(js["possible"]) <= set(py["possible"]) or (py["status"] == "no-match" and js["status"] == "no-match"), (
+        raw
+    )
     if js["status"] == "decided" and js["outcome"] is not None:
         assert js["outcome"] in py["possible"], raw
 
@@ -210,7 +212,9 @@ def test_bundled_table_every_combination(driver: Any, pages: dict[str, Path]) ->
             assert js == {"error": "expected a JSON object of input id to answer"}
             continue
         check_against_python(python_result(table, raw), js, raw, exact)
-    complete = [js for raw, js in zip(answer_sets, got) if isinstance(raw, dict) and len(raw) == 5 and "error" not in js]
+    complete = [
+        js for raw, js in zip(answer_sets, got) if isinstance(raw, dict) and len(raw) == 5 and "error" not in js
+    ]
     assert len(complete) == 3 * 3 * 2 * 11 * 3 and all(r["status"] == "decided" for r in complete)
 
 
@@ -221,8 +225,14 @@ def test_bundled_table_every_combination(driver: Any, pages: dict[str, Path]) ->
         ({"change": "knowledge"}, ("decided", "rag", "knowledge-needs-retrieval")),
         ({"change": "behaviour", "examples": 10}, ("decided", "rag", "too-few-examples")),
         ({"change": "both", "examples": 300}, ("decided", "rag-plus-fine-tune", "both-with-data")),
-        ({"change": "behaviour", "freshness": "static", "citations": False, "examples": 500}, ("undecided", None, None)),
-        ({"change": "behaviour", "freshness": "static", "citations": False, "examples": 1000}, ("decided", "fine-tune", "behaviour-static-enough-data")),
+        (
+            {"change": "behaviour", "freshness": "static", "citations": False, "examples": 500},
+            ("undecided", None, None),
+        ),
+        (
+            {"change": "behaviour", "freshness": "static", "citations": False, "examples": 1000},
+            ("decided", "fine-tune", "behaviour-static-enough-data"),
+        ),
         ({"change": "behaviour", "freshness": "static", "examples": 1000}, ("undecided", None, None)),
     ],
 )
@@ -277,7 +287,9 @@ def _candidates(spec: Any, column: Any) -> tuple[list[Any], list[Any]]:
         near |= {d, d - 1, d + 1, d - Decimal("0.5"), d + Decimal("0.25")}
     valid, invalid = [], []
     for d in sorted(near):
-        as_json = int(d) if d == d.to_integral_value() else format(d.normalize(), "f")  # a JSON number or a decimal string
+        as_json = (
+            int(d) if d == d.to_integral_value() else format(d.normalize(), "f")
+        )  # a JSON number or a decimal string
         inside = (spec.minimum is None or d >= spec.minimum) and (spec.maximum is None or d <= spec.maximum)
         (valid if inside and (spec.type == "number" or isinstance(as_json, int)) else invalid).append(as_json)
     return valid, invalid + [True, "ten"]
@@ -311,7 +323,12 @@ def brute_force(table: Any, oracle_reps: list[list[Any]], answers: dict[str, Any
         return {"status": "no-match", "possible": []}
     if len(outcomes) == len(leaves) and len({leaf[1] for leaf in outcomes}) == 1:
         rules = {leaf[2] for leaf in outcomes}
-        return {"status": "decided", "outcomes": list(outcomes[0][1]), "rule": rules.pop() if len(rules) == 1 else None, "possible": possible}
+        return {
+            "status": "decided",
+            "outcomes": list(outcomes[0][1]),
+            "rule": rules.pop() if len(rules) == 1 else None,
+            "possible": possible,
+        }
     return {"status": "undecided", "possible": possible}
 
 
@@ -350,7 +367,9 @@ def test_generated_tables_evaluate_as_python(driver: Any, pages: dict[str, Path]
         check_against_python(py, js, raw, exact)
         if "error" in js or js["status"] not in ("decided", "undecided", "no-match"):
             continue
-        truth = brute_force(table, reps, parse_answers(table.input_index, json.loads(json.dumps(raw), parse_float=Decimal)))
+        truth = brute_force(
+            table, reps, parse_answers(table.input_index, json.loads(json.dumps(raw), parse_float=Decimal))
+        )
         if truth is None:
             continue
         assert (js["status"], js["possible"]) == (truth["status"], truth["possible"]), (raw, generated.text)
@@ -421,7 +440,9 @@ def test_walk_undecided_then_decided(driver: Any, pages: dict[str, Path]) -> Non
     assert _result(driver).startswith("RECOMMENDATION\nStart with RAG")
     _type(driver, "examples", "1000")  # now the budget no longer matters
     assert "Fine-tune\n" in _result(driver)
-    assert driver.current_url.endswith("#change=behaviour&freshness=static&citations=false&examples=1000&budget=relaxed")
+    assert driver.current_url.endswith(
+        "#change=behaviour&freshness=static&citations=false&examples=1000&budget=relaxed"
+    )
 
 
 def test_walk_bad_number_and_start_over(driver: Any, pages: dict[str, Path]) -> None:
@@ -466,7 +487,10 @@ def test_keyboard_only(driver: Any, pages: dict[str, Path]) -> None:
     open_page(driver, pages["en"])
     keys = ActionChains(driver)
     keys.send_keys(Keys.TAB).perform()  # the first control: the first question's first option
-    assert driver.execute_script("return [document.activeElement.name, document.activeElement.value]") == ["change", "knowledge"]
+    assert driver.execute_script("return [document.activeElement.name, document.activeElement.value]") == [
+        "change",
+        "knowledge",
+    ]
     keys.send_keys(Keys.ARROW_DOWN).perform()  # arrows move and select within a radio group
     assert driver.execute_script("return document.querySelector('input[name=change]:checked').value") == "behaviour"
     ActionChains(driver).send_keys(Keys.TAB).send_keys(Keys.SPACE).perform()
@@ -492,7 +516,9 @@ def test_no_requests_and_accessible_names(driver: Any, pages: dict[str, Path]) -
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_follows_prefers_color_scheme(driver: Any, pages: dict[str, Path], scheme: str) -> None:
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    driver.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]}
+    )
     try:
         open_page(driver, pages["en"])
         rgb = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
@@ -511,7 +537,11 @@ def _screenshot(driver: Any, name: str, folder: Path) -> Path:
     size = metrics["cssContentSize"]
     shot = driver.execute_cdp_cmd(
         "Page.captureScreenshot",
-        {"format": "png", "captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}},
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+        },
     )
     path = folder / name
     path.write_bytes(base64.b64decode(shot["data"]))
@@ -529,7 +559,9 @@ def _screenshot(driver: Any, name: str, folder: Path) -> Path:
         ("zh", ["决策指南", NOTICE_ZH, "所有选项一览", "在以下情况选择它", "权衡", "原因", "是", "否", "重新开始"]),
     ],
 )
-def test_language_and_screenshot(driver: Any, pages: dict[str, Path], tmp_path: Path, lang: str, words: list[str]) -> None:
+def test_language_and_screenshot(
+    driver: Any, pages: dict[str, Path], tmp_path: Path, lang: str, words: list[str]
+) -> None:
     from selenium.webdriver.common.by import By
 
     open_page(driver, pages[lang])
@@ -628,7 +660,9 @@ EQUALITY = "\n".join(
 )
 
 
-@pytest.mark.parametrize("checkpoints", [None, [1, 0], [600, 0]], ids=["every-segment", "one-checkpoint", "some-checkpoints"])
+@pytest.mark.parametrize(
+    "checkpoints", [None, [1, 0], [600, 0]], ids=["every-segment", "one-checkpoint", "some-checkpoints"]
+)
 @pytest.mark.parametrize("piece_bits", [None, 100], ids=["exact", "too-big-for-the-search"])
 def test_checkpoints_and_events_agree_with_python(
     driver: Any, pages: dict[str, Path], monkeypatch: pytest.MonkeyPatch, checkpoints: Any, piece_bits: Any
@@ -643,7 +677,9 @@ def test_checkpoints_and_events_agree_with_python(
     if piece_bits:
         data["maxPieceBits"] = piece_bits
         monkeypatch.setattr(space, "MAX_PIECE_BITS", piece_bits)
-    answer_sets = [{}, {"x": 3}, {"y": 2}, {"y": "51"}] + [{"x": x, "y": y} for x in (-1, 0, 1, 7, 20, 39, 40) for y in (-3, 0, 5, 38, 50)]
+    answer_sets = [{}, {"x": 3}, {"y": 2}, {"y": "51"}] + [
+        {"x": x, "y": y} for x in (-1, 0, 1, 7, 20, 39, 40) for y in (-3, 0, 5, 38, 50)
+    ]
     answer_sets += [{"x": x} for x in range(-2, 45, 3)]
     open_page(driver, pages["en"])
     got = js_results(driver, data, json.dumps(answer_sets))

@@ -42,7 +42,9 @@ def test_partial_evaluation_equals_enumeration(t: GeneratedTable, data: st.DataO
         assert results == {VIOLATION}
         return
     assert r.exact
-    outcomes = {o for res in results if res not in (VIOLATION, NO_MATCH) for o in (res if isinstance(res, tuple) else (res,))}
+    outcomes = {
+        o for res in results if res not in (VIOLATION, NO_MATCH) for o in (res if isinstance(res, tuple) else (res,))
+    }
     assert set(r.possible) == outcomes
     if results == {NO_MATCH}:
         assert r.status == "no-match"

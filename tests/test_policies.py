@@ -105,7 +105,11 @@ def test_decide_and_evaluate_equal_the_policy_module_on_random_answers(t: Genera
         assert (r.status, r.outcome, r.rule) == (DECIDED, None, None)
         assert r.outcomes == tuple(table.outcomes[o].id for o in result)
     else:
-        assert (r.status, r.outcome, r.rule) == (DECIDED, table.outcomes[result].id, None if row is None else table.rules[row].id)
+        assert (r.status, r.outcome, r.rule) == (
+            DECIDED,
+            table.outcomes[result].id,
+            None if row is None else table.rules[row].id,
+        )
 
 
 def _completions(oracle: Oracle, table: CompiledTable, fixed: dict[str, Any]) -> list[tuple[Any, int | None]]:
@@ -138,7 +142,9 @@ def test_partial_bounds_and_fixed_hold_for_every_completion(t: GeneratedTable, d
             assert results == {bound.result}
             if bound.row is not None:
                 assert {row for _, row in done} == {bound.row}
-        reachable = {o for res in results if res not in (ERROR, NO_MATCH) for o in (res if isinstance(res, tuple) else (res,))}
+        reachable = {
+            o for res in results if res not in (ERROR, NO_MATCH) for o in (res if isinstance(res, tuple) else (res,))
+        }
         assert reachable - {table.rules[r].then for r in bits(bound.candidates)} <= ({table.default} - {None})
     if definite:
         got = policy.fixed(table, possible, definite)
@@ -185,7 +191,10 @@ def test_the_registry_holds_every_policy_the_schema_allows() -> None:
 
 
 def test_input_types_are_the_models() -> None:
-    kinds = {get_args(cls.model_fields["type"].annotation)[0] for cls in (model.ChoiceInput, model.BooleanInput, model.IntegerInput, model.NumberInput)}
+    kinds = {
+        get_args(cls.model_fields["type"].annotation)[0]
+        for cls in (model.ChoiceInput, model.BooleanInput, model.IntegerInput, model.NumberInput)
+    }
     assert kinds == set(get_args(InputType))
 
 
@@ -238,7 +247,11 @@ def test_nothing_else_in_the_engine_dispatches_on_policy_names() -> None:
     for path in paths:
         if path.name in SEPARATE | PENDING:
             continue
-        hits = [(f, line) for f, line in _policy_comparisons(path.read_text(encoding="utf-8")) if not (path.name == "evaluate.py" and f == "decide")]
+        hits = [
+            (f, line)
+            for f, line in _policy_comparisons(path.read_text(encoding="utf-8"))
+            if not (path.name == "evaluate.py" and f == "decide")
+        ]
         if hits:
             found[path.name] = hits
     assert found == {}, "use engine/table/policies.py (policy_of(table)) instead of comparing hit_policy to names"

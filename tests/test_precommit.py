@@ -69,7 +69,9 @@ def test_hooks_pass_on_good_tables_and_skip_other_yaml(repos: tuple[Path, Path],
     result = try_repo(hooks, user, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     for name in ("crossroads lint", "crossroads fmt --check", "crossroads test"):
-        assert any(line.startswith(name + ".") and line.endswith("Passed") for line in result.stdout.splitlines()), result.stdout
+        assert any(line.startswith(name + ".") and line.endswith("Passed") for line in result.stdout.splitlines()), (
+            result.stdout
+        )
 
 
 def test_hooks_fail_on_a_bad_table(repos: tuple[Path, Path], tmp_path: Path) -> None:
@@ -80,7 +82,9 @@ def test_hooks_fail_on_a_bad_table(repos: tuple[Path, Path], tmp_path: Path) -> 
     result = try_repo(hooks, user, tmp_path)
     assert result.returncode == 1
     out = result.stdout
-    status = {line.split(".")[0]: line.rsplit(".", 1)[-1] for line in out.splitlines() if line.startswith("crossroads ")}
+    status = {
+        line.split(".")[0]: line.rsplit(".", 1)[-1] for line in out.splitlines() if line.startswith("crossroads ")
+    }
     assert status == {"crossroads lint": "Passed", "crossroads fmt --check": "Failed", "crossroads test": "Failed"}, out
     assert "rules/messy.yml" in out
     assert "FAIL examples[1] 'wrong outcome'" in out

@@ -44,7 +44,9 @@ def model_accepts(data: Any) -> bool:
 
 def assert_agree(data: Any) -> None:
     by_schema, by_model = schema_accepts(data), model_accepts(data)
-    assert by_schema == by_model, f"schema {'accepts' if by_schema else 'rejects'}, models {'accept' if by_model else 'reject'}: {data!r}"
+    assert by_schema == by_model, (
+        f"schema {'accepts' if by_schema else 'rejects'}, models {'accept' if by_model else 'reject'}: {data!r}"
+    )
     if not by_model and isinstance(data, dict):
         # validate() words model rejections with the schema: never the pydantic safety net.
         _, findings = validate(Document(data, "t.yaml", {}, {}))
@@ -91,7 +93,13 @@ BASE: dict[str, Any] = {
     "hit_policy": "first",
     "default": "b",
     "inputs": [
-        {"id": "c", "prompt": "C?", "help": "h", "type": "choice", "options": [{"id": "x", "label": "X", "help": "h"}, {"id": "Low Risk"}]},
+        {
+            "id": "c",
+            "prompt": "C?",
+            "help": "h",
+            "type": "choice",
+            "options": [{"id": "x", "label": "X", "help": "h"}, {"id": "Low Risk"}],
+        },
         {"id": "f", "prompt": "F?", "type": "boolean"},
         {"id": "i", "prompt": "I?", "type": "integer", "minimum": 0, "maximum": 10},
         {"id": "n", "prompt": "N?", "type": "number", "minimum": Decimal("-0.5"), "maximum": 3},
@@ -191,7 +199,19 @@ EDGES = [
     ("examples-null", _with(("examples",), None)),
     ("unknown-top-level-key", _with(("extra",), 1)),
     ("format-2", _with(("format",), "crossroads/2")),
-    ("translation", _with(("translations",), {"zh": {"title": "标题", "inputs": {"c": {"prompt": "?", "options": {"x": "叉"}}}, "rules": {"r1": {"because": "因"}}}})),
+    (
+        "translation",
+        _with(
+            ("translations",),
+            {
+                "zh": {
+                    "title": "标题",
+                    "inputs": {"c": {"prompt": "?", "options": {"x": "叉"}}},
+                    "rules": {"r1": {"because": "因"}},
+                }
+            },
+        ),
+    ),
     ("translation-language-upper", _with(("translations",), {"ZH": {"title": "T"}})),
     ("translation-language-region", _with(("translations",), {"zh-CN": {"title": "T"}})),
     ("translation-null", _with(("translations",), {"zh": None})),
@@ -218,7 +238,23 @@ ATOMS = [
     "first", "collect", ">= 3", "[1, 2)", "a\n", "tab\there", "x" * 201,
     [], {}, ["a"], ["a", 1], [None], {"not": "a"}, {"not": []}, {"not": ["x"]}, {"outcome": "a", "rule": "r1"}, {"a": 1},
 ]  # fmt: skip
-KEYS = ["id", "type", "options", "minimum", "maximum", "label", "help", "not", "when", "then", "expect", "answers", "extra", "Id", ""]
+KEYS = [
+    "id",
+    "type",
+    "options",
+    "minimum",
+    "maximum",
+    "label",
+    "help",
+    "not",
+    "when",
+    "then",
+    "expect",
+    "answers",
+    "extra",
+    "Id",
+    "",
+]
 
 
 def _paths(node: Any, path: tuple = ()) -> list[tuple]:
@@ -269,6 +305,12 @@ def test_mutated_tables(doc: dict) -> None:
     assert_agree(doc)
 
 
-@given(st.recursive(st.sampled_from(ATOMS[:20]), lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=3), max_leaves=8))
+@given(
+    st.recursive(
+        st.sampled_from(ATOMS[:20]),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=3),
+        max_leaves=8,
+    )
+)
 def test_arbitrary_documents(data: Any) -> None:
     assert_agree(data)

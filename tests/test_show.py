@@ -24,7 +24,10 @@ def test_json_has_questions_then_outcomes_with_their_rows() -> None:
     examples = doc["questions"][3]
     assert (examples["type"], examples["minimum"], examples["accepts"]) == ("integer", 0, "a whole number ≥ 0")
     outcomes = {o["id"]: o for o in doc["outcomes"]}
-    assert [r["rule"] for r in outcomes["fine-tune"]["rows"]] == ["behaviour-static-enough-data", "behaviour-static-tight-budget"]
+    assert [r["rule"] for r in outcomes["fine-tune"]["rows"]] == [
+        "behaviour-static-enough-data",
+        "behaviour-static-tight-budget",
+    ]
     assert outcomes["rag"]["rows"][1]["when"] == {"change": "[behaviour, both]", "examples": "< 300"}
     assert sum(len(o["rows"]) for o in doc["outcomes"]) == 8
     assert outcomes["rag"]["choose_when"][0] == "You're adding knowledge the model doesn't have"
@@ -35,7 +38,10 @@ def test_text_at_a_glance() -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("RAG or fine-tuning?  (rag-or-fine-tune 1.0.0)\n")
-    assert "  1. What are you actually trying to change about the model's output?  [change]\n     - knowledge: Add knowledge the model doesn't have\n" in out
+    assert (
+        "  1. What are you actually trying to change about the model's output?  [change]\n     - knowledge: Add knowledge the model doesn't have\n"
+        in out
+    )
     assert "     Answer: a whole number ≥ 0\n" in out
     assert out.index("Questions") < out.index("Outcomes") < out.index("  Fine-tune  [fine-tune]")
     assert "    Rows leading here:\n      • knowledge-needs-retrieval: change: knowledge\n" in out
@@ -63,4 +69,6 @@ def test_lang_sets_the_interface_words_and_json_stays_data() -> None:
     out = show("--lang", "zh").stdout
     assert "\n问题\n" in out and "\n结果\n" in out
     assert "     回答: ≥ 0 的整数\n" in out
-    assert json.loads(show("--format", "json", "--lang", "zh").stdout)["questions"][3]["accepts"] == "a whole number ≥ 0"
+    assert (
+        json.loads(show("--format", "json", "--lang", "zh").stdout)["questions"][3]["accepts"] == "a whole number ≥ 0"
+    )

@@ -58,7 +58,9 @@ def spark() -> Iterator[SparkSession]:
 
 def run_spark(spark: SparkSession, table: Any, data: Sequence[dict[str, Any]]) -> list[tuple]:
     names = [i.id for i in table.inputs]
-    frame = spark.createDataFrame([tuple(r[n] for n in names) for r in data], StructType([StructField(n, StringType()) for n in names]))
+    frame = spark.createDataFrame(
+        [tuple(r[n] for n in names) for r in data], StructType([StructField(n, StringType()) for n in names])
+    )
     return [tuple(r) for r in frame.selectExpr(*sql.expressions(table, "spark").values()).collect()]
 
 
@@ -97,9 +99,22 @@ def test_readme_recipe_keeps_every_column_and_reads_typed_ones(spark: SparkSessi
             StructField("budget", StringType()),
         ]
     )
-    df = spark.createDataFrame([("c1", "behaviour", "static", False, 1000, "tight"), ("c2", "knowledge", "static", True, None, "tight")], schema)
+    df = spark.createDataFrame(
+        [("c1", "behaviour", "static", False, 1000, "tight"), ("c2", "knowledge", "static", True, None, "tight")],
+        schema,
+    )
     out = df.selectExpr("*", *sql.expressions(BUNDLED, "spark").values())
-    assert out.columns == ["customer", "change", "freshness", "citations", "examples", "budget", "outcome", "rule", "error"]
+    assert out.columns == [
+        "customer",
+        "change",
+        "freshness",
+        "citations",
+        "examples",
+        "budget",
+        "outcome",
+        "rule",
+        "error",
+    ]
     got = [(r.customer, r.outcome, r.rule, r.error) for r in out.orderBy("customer").collect()]
     assert got[0] == ("c1", "fine-tune", "behaviour-static-enough-data", None)
     assert got[1][:3] == ("c2", None, None) and got[1][3].startswith("examples: null is not an answer")

@@ -46,7 +46,12 @@ def quoted(name: str) -> str:
 
 
 def run_duckdb(
-    table: Any, data: Sequence[dict[str, Any]], types: dict[str, str] | None = None, columns: dict[str, str] | None = None, *, typed: bool = False
+    table: Any,
+    data: Sequence[dict[str, Any]],
+    types: dict[str, str] | None = None,
+    columns: dict[str, str] | None = None,
+    *,
+    typed: bool = False,
 ) -> list[tuple]:
     """``SELECT <to_sql> FROM data`` in DuckDB, the columns VARCHAR unless ``types`` says otherwise
     (``typed``: and ``to_sql`` is told the types)."""
@@ -55,7 +60,9 @@ def run_duckdb(
     types = types or {}
     con.execute("CREATE TABLE data (" + ", ".join(f"{quoted(n)} {types.get(n, 'VARCHAR')}" for n in names) + ")")
     con.executemany(f"INSERT INTO data VALUES ({', '.join('?' for _ in names)})", [[r[n] for n in names] for r in data])
-    return con.execute(f"SELECT {sql.to_sql(table, 'duckdb', columns, types if typed else None)} FROM data ORDER BY rowid").fetchall()
+    return con.execute(
+        f"SELECT {sql.to_sql(table, 'duckdb', columns, types if typed else None)} FROM data ORDER BY rowid"
+    ).fetchall()
 
 
 def sqlite_connection() -> sqlite3.Connection:
@@ -71,7 +78,9 @@ def run_sqlite(table: Any, data: Sequence[dict[str, Any]]) -> list[tuple]:
     con.executemany(f"INSERT INTO data VALUES ({', '.join('?' for _ in names)})", [[r[n] for n in names] for r in data])
     got = con.execute(f"SELECT {sql.to_sql(table, 'sqlite')} FROM data ORDER BY rowid").fetchall()
     if table.hit_policy == "collect":  # SQLite has no arrays: JSON text
-        got = [(json.loads(o) if o is not None else None, json.loads(r) if r is not None else None, e) for o, r, e in got]
+        got = [
+            (json.loads(o) if o is not None else None, json.loads(r) if r is not None else None, e) for o, r, e in got
+        ]
     return got
 
 
@@ -129,14 +138,28 @@ def test_generated_tables_parity_with_typed_columns(case: tuple[Any, list[dict[s
     [
         ({"citations": "BOOLEAN", "examples": "BIGINT"}, {"citations": False, "examples": 1000}, "fine-tune"),
         ({"citations": "BOOLEAN", "examples": "BIGINT"}, {"citations": True, "examples": 1000}, "rag-plus-fine-tune"),
-        ({"citations": "VARCHAR", "examples": "DECIMAL(10, 2)"}, {"citations": "false", "examples": Decimal("999.00")}, None),  # '999.00' is no integer text
-        ({"citations": "VARCHAR", "examples": "DOUBLE"}, {"citations": "false", "examples": 1000.0}, None),  # '1000.0' neither
-        ({"citations": "INTEGER", "examples": "INTEGER"}, {"citations": 0, "examples": 1000}, "fine-tune"),  # 0 is false, as -a citations=0
+        (
+            {"citations": "VARCHAR", "examples": "DECIMAL(10, 2)"},
+            {"citations": "false", "examples": Decimal("999.00")},
+            None,
+        ),  # '999.00' is no integer text
+        (
+            {"citations": "VARCHAR", "examples": "DOUBLE"},
+            {"citations": "false", "examples": 1000.0},
+            None,
+        ),  # '1000.0' neither
+        (
+            {"citations": "INTEGER", "examples": "INTEGER"},
+            {"citations": 0, "examples": 1000},
+            "fine-tune",
+        ),  # 0 is false, as -a citations=0
         ({"citations": "INTEGER", "examples": "INTEGER"}, {"citations": 2, "examples": 1000}, None),  # 2 is no boolean
         ({"citations": "VARCHAR", "examples": "HUGEINT"}, {"citations": "FALSE", "examples": 10**30}, "fine-tune"),
     ],
 )
-def test_typed_columns_are_read_as_their_text(types: dict[str, str], row: dict[str, Any], outcome: str | None, typed: bool) -> None:
+def test_typed_columns_are_read_as_their_text(
+    types: dict[str, str], row: dict[str, Any], outcome: str | None, typed: bool
+) -> None:
     full = {"change": "behaviour", "freshness": "static", "budget": "tight", **row}
     ((got, _, error),) = run_duckdb(BUNDLED, [full], types, typed=typed)
     assert got == outcome
@@ -178,7 +201,11 @@ rules:
         ("1e20", None, "beyond DECIMAL(38, 18)"),
         ("0e-100", "low", None),  # zero, whatever its exponent
         ("0e9999999", None, "beyond DECIMAL(38, 18)"),  # ... of up to six digits
-        ("0.000000000000000000000000000000000000000000000001e48", None, "beyond DECIMAL(38, 18)"),  # 1, but DuckDB would round it to 0
+        (
+            "0.000000000000000000000000000000000000000000000001e48",
+            None,
+            "beyond DECIMAL(38, 18)",
+        ),  # 1, but DuckDB would round it to 0
         ("1e999999999", None, "beyond DECIMAL(38, 18)"),
         ("-00000000000000000000000000000000000001.5000000000000000000000", "low", None),  # padding is free
     ],
@@ -229,7 +256,9 @@ def test_a_number_is_read_exactly_or_refused(text: str) -> None:
 
 def test_sqlite_numbers_beyond_fifteen_digits_are_errors() -> None:
     table = compile_yaml(NUMBERS)
-    got = run_sqlite(table, [{"x": "0.3"}, {"x": "0.300000000000001"}, {"x": "0.3000000000000001"}, {"x": "1234567890123456"}])
+    got = run_sqlite(
+        table, [{"x": "0.3"}, {"x": "0.300000000000001"}, {"x": "0.3000000000000001"}, {"x": "1234567890123456"}]
+    )
     assert [g[0] for g in got] == ["low", "high", None, None]
     assert "15 significant digits" in got[2][2]
 
@@ -244,7 +273,9 @@ def test_option_ids_are_quoted_literals_in_every_dialect(dialect: str) -> None:
     literals = {lit.this for lit in parsed.find_all(sqlglot.exp.Literal) if lit.is_string}
     assert set(INJECTION_IDS) <= literals
     assert not list(parsed.find_all(sqlglot.exp.Drop))
-    assert [c.name for c in parsed.find_all(sqlglot.exp.Column)] and {c.name for c in parsed.find_all(sqlglot.exp.Column)} == {"pick"}
+    assert [c.name for c in parsed.find_all(sqlglot.exp.Column)] and {
+        c.name for c in parsed.find_all(sqlglot.exp.Column)
+    } == {"pick"}
 
 
 @pytest.mark.parametrize("run", [run_duckdb, run_sqlite], ids=["duckdb", "sqlite"])
@@ -269,7 +300,13 @@ def test_option_id_cannot_end_the_statement_in_duckdb() -> None:
 
 def test_columns_map_inputs_to_expressions() -> None:
     data = [{"c": "behaviour", "f": "static", "cites": "no", "n": "999", "b": "tight"}]
-    columns = {"change": "c", "freshness": "f", "citations": "CASE WHEN cites = 'yes' THEN 'true' ELSE 'false' END", "examples": "CAST(n AS INT) + 1", "budget": "b"}
+    columns = {
+        "change": "c",
+        "freshness": "f",
+        "citations": "CASE WHEN cites = 'yes' THEN 'true' ELSE 'false' END",
+        "examples": "CAST(n AS INT) + 1",
+        "budget": "b",
+    }
     ((outcome, rule, error),) = run_duckdb(BUNDLED, data, columns=columns)
     assert (outcome, rule, error) == ("fine-tune", "behaviour-static-enough-data", None)
 
@@ -307,7 +344,9 @@ def test_expressions_are_the_select_list_items() -> None:
 def test_a_thousand_rows_run_in_a_file_batch(tmp_path: Any) -> None:
     from crossroads.engine.outputs import filebatch
 
-    rows_yaml = "\n".join(f"  - {{id: r{n}, when: {{x: \"[{n}, {n + 1})\"}}, then: {'low' if n % 2 else 'high'}}}" for n in range(1000))
+    rows_yaml = "\n".join(
+        f'  - {{id: r{n}, when: {{x: "[{n}, {n + 1})"}}, then: {"low" if n % 2 else "high"}}}' for n in range(1000)
+    )
     table = compile_yaml(NUMBERS.split("rules:")[0] + "rules:\n" + rows_yaml + "\n")
     (tmp_path / "in.csv").write_text("x\n0.5\n999.5\n1000\n")
     summary = filebatch.run(table, str(tmp_path / "in.csv"), str(tmp_path / "out.csv"))

@@ -60,7 +60,17 @@ def psql() -> Iterator[Any]:
     run = lambda *args, **kw: subprocess.run([*prefix, *args], check=True, capture_output=True, text=True, **kw)
     try:
         run(f"{bin_dir}/initdb", "-D", data, "-A", "trust", "-U", "postgres")
-        run(f"{bin_dir}/pg_ctl", "-D", data, "-o", f"-k {folder} -c listen_addresses=''", "-l", os.path.join(folder, "log"), "-w", "start")
+        run(
+            f"{bin_dir}/pg_ctl",
+            "-D",
+            data,
+            "-o",
+            f"-k {folder} -c listen_addresses=''",
+            "-l",
+            os.path.join(folder, "log"),
+            "-w",
+            "start",
+        )
 
         def query(script: str) -> list[str]:
             done = run(f"{bin_dir}/psql", "-h", folder, "-U", "postgres", "-At", "-v", "ON_ERROR_STOP=1", input=script)
@@ -68,7 +78,9 @@ def psql() -> Iterator[Any]:
 
         yield query
     finally:
-        subprocess.run([*prefix, f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True, check=False)
+        subprocess.run(
+            [*prefix, f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True, check=False
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 

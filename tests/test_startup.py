@@ -16,7 +16,13 @@ import sys
 
 import pytest
 
-HEAVY = ("pydantic", "ruamel.yaml", "jsonschema", "sqlglot", "duckdb")  # the last two: only `sql` and file batch need them
+HEAVY = (
+    "pydantic",
+    "ruamel.yaml",
+    "jsonschema",
+    "sqlglot",
+    "duckdb",
+)  # the last two: only `sql` and file batch need them
 
 # Runs the CLI in-process, then reports which heavy modules were imported.
 PROBE = f"""
@@ -26,14 +32,27 @@ cli(args=sys.argv[1:], prog_name="crossroads", standalone_mode=False)
 print("HEAVY=" + json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
 """
 
-ANSWERS = ["-a", "change=behaviour", "-a", "freshness=static", "-a", "citations=false", "-a", "examples=1000", "-a", "budget=tight"]
+ANSWERS = [
+    "-a",
+    "change=behaviour",
+    "-a",
+    "freshness=static",
+    "-a",
+    "citations=false",
+    "-a",
+    "examples=1000",
+    "-a",
+    "budget=tight",
+]
 
 
 def heavy_imports(args: list[str], stdin: str = "") -> list[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], check=False, input=stdin, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], check=False, input=stdin, capture_output=True, text=True, timeout=120
+    )
     line = [x for x in done.stdout.splitlines() if x.startswith("HEAVY=")]
     assert done.returncode == 0 and line, done.stderr
-    return json.loads(line[-1][len("HEAVY="):])
+    return json.loads(line[-1][len("HEAVY=") :])
 
 
 @pytest.mark.slow

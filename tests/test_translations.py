@@ -90,7 +90,9 @@ def _findings(name: str) -> list:
 
 
 def test_complete_translation_lints_clean() -> None:
-    assert [f for f in _findings("translated.yaml") if "translation" in f.code or f.code == "unsupported-language"] == []
+    assert [
+        f for f in _findings("translated.yaml") if "translation" in f.code or f.code == "unsupported-language"
+    ] == []
 
 
 def test_partial_translation_is_a_warning() -> None:
@@ -106,7 +108,13 @@ def test_partial_translation_is_a_warning() -> None:
         ("unknown-translation", "error", 43, 7, "'mood' is not an input (inputs: time, cups)"),
         ("unknown-translation", "error", 44, 24, "'one' is not an option of input 'cups' (it is integer: no options)"),
         ("unknown-translation", "error", 46, 7, "'water' is not an outcome (outcomes: coffee, tea)"),
-        ("unknown-translation", "error", 48, 7, "'nope' is not a rule (rules: too-many, morning-coffee, otherwise-tea)"),
+        (
+            "unknown-translation",
+            "error",
+            48,
+            7,
+            "'nope' is not a rule (rules: too-many, morning-coffee, otherwise-tea)",
+        ),
         ("unsupported-language", "warning", 49, 3, "crossroads has no 'fr' interface"),
         ("unsupported-language", "warning", 51, 3, "the table's own text is English"),
         ("partial-translation", "warning", 40, 3, "translations.zh lacks 14 text(s)"),
@@ -190,6 +198,8 @@ def test_evaluate_shows_the_translation(use_cache: bool) -> None:
 
 
 def test_partial_translation_shows_english_and_the_notice() -> None:
-    result = CliRunner().invoke(cli, ["evaluate", str(PAGE / "partial.yaml"), "--lang", "zh", "-a", "time=morning", "-a", "cups=1"])
+    result = CliRunner().invoke(
+        cli, ["evaluate", str(PAGE / "partial.yaml"), "--lang", "zh", "-a", "time=morning", "-a", "cups=1"]
+    )
     assert result.stdout.splitlines()[:4] == ["Coffee", "Wake up.", "", "原因"]
     assert result.stderr.strip() == NOTICE_ZH

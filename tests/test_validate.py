@@ -44,9 +44,19 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ("9:10", "error schema", "outcomes[0].id: 'undecided' is reserved and cannot be an outcome id", "undecided"),
     ],
     "schema-several.yaml": [
-        ("2:5", "error schema", "id: 'Several-Problems' is not a valid id: a lowercase letter, then letters, digits, '-' or '_', at most 64 characters", "Several-Problems"),
+        (
+            "2:5",
+            "error schema",
+            "id: 'Several-Problems' is not a valid id: a lowercase letter, then letters, digits, '-' or '_', at most 64 characters",
+            "Several-Problems",
+        ),
         ("3:10", "error schema", "version: '1.0' is not a semantic version such as 1.2.0", '"1.0"'),
-        ("5:13", "error schema", "hit_policy: 'sometimes' is not one of: unique, first, priority, any, collect", "sometimes"),
+        (
+            "5:13",
+            "error schema",
+            "hit_policy: 'sometimes' is not one of: unique, first, priority, any, collect",
+            "sometimes",
+        ),
         ("9:11", "error schema", "inputs[0].type: 'text' is not one of: choice, boolean, integer, number", "text"),
         ("13:14", "error schema", "inputs[1].minimum: expected an integer, not a number", "0.5"),
         ("17:14", "error schema", "inputs[2].options: must not be empty", "[]"),
@@ -57,8 +67,18 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
             'rules[0].when.x: not a condition: expected an option id, a list of ids, {not: ...}, true/false, a number or a string such as ">= 10" or "[1, 5)"',
             "{any: [a]}",
         ),
-        ("23:18", "error schema", "examples[0].answers.x: expected a string, a number or true/false, not a list", "[true]"),
-        ("24:13", "error schema", "examples[0].expect: expect must be an outcome id, 'undecided', a list of outcome ids or {outcome: ID, rule: ID}", "{outcome: a}"),
+        (
+            "23:18",
+            "error schema",
+            "examples[0].answers.x: expected a string, a number or true/false, not a list",
+            "[true]",
+        ),
+        (
+            "24:13",
+            "error schema",
+            "examples[0].expect: expect must be an outcome id, 'undecided', a list of outcome ids or {outcome: ID, rule: ID}",
+            "{outcome: a}",
+        ),
     ],
     "duplicate-id.yaml": [
         ("13:14", "error duplicate-id", "duplicate option id 'a' in input 'x'", "a}"),
@@ -72,9 +92,24 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ("9:48", "error bad-bounds", "input 'k': maximum must be a finite number", ".nan"),
     ],
     "unknown-outcome.yaml": [
-        ("6:10", "error unknown-outcome", "default 'maybe' is not an outcome (outcomes: yes-outcome, no-outcome)", "maybe"),
-        ("11:10", "warning unused-outcome", "outcome 'no-outcome' is never the result: no rule or default yields it", "no-outcome"),
-        ("14:38", "error unknown-outcome", "rule 'r2': then 'no-outcom' is not an outcome (outcomes: yes-outcome, no-outcome)", "no-outcom}"),
+        (
+            "6:10",
+            "error unknown-outcome",
+            "default 'maybe' is not an outcome (outcomes: yes-outcome, no-outcome)",
+            "maybe",
+        ),
+        (
+            "11:10",
+            "warning unused-outcome",
+            "outcome 'no-outcome' is never the result: no rule or default yields it",
+            "no-outcome",
+        ),
+        (
+            "14:38",
+            "error unknown-outcome",
+            "rule 'r2': then 'no-outcom' is not an outcome (outcomes: yes-outcome, no-outcome)",
+            "no-outcom}",
+        ),
     ],
     "unknown-input.yaml": [
         ("14:7", "error unknown-input", "rule 'r1': 'y' is not an input (inputs: x)", "y:"),
@@ -85,45 +120,100 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         ("16:35", "error unknown-option", "rule 'r3', colour: unknown option 'Green' (options: red, green)", "Green"),
     ],
     "bad-condition.yaml": [
-        ("20:44", "error bad-condition", "rule 'numeric-on-choice', colour: the number 1 is not an option id; quote it: \"1\"", "1}"),
-        ("21:41", "error bad-condition", "rule 'number-on-choice', size: a choice input takes an option id, a list of ids or {not: ...}, not the number 3", "3}"),
-        ("22:42", "error bad-condition", "rule 'string-on-boolean', flag: a boolean input takes true or false, not the string \"yes\"", '"yes"'),
-        ("23:30", "error bad-condition", "rule 'reversed', n: interval \"[5, 3]\" has reversed bounds (5 > 3)", '"[5, 3]"'),
-        ("24:36", "error bad-condition", "rule 'empty-interval', n: interval \"(3, 3)\" is empty; write \"[3, 3]\" or 3 for a single value", '"(3, 3)"'),
-        ("25:35", "error bad-condition", "rule 'quoted-number', n: \"5\" is a string; write the number unquoted (5) or as \"== 5\"", '"5"'),
+        (
+            "20:44",
+            "error bad-condition",
+            "rule 'numeric-on-choice', colour: the number 1 is not an option id; quote it: \"1\"",
+            "1}",
+        ),
+        (
+            "21:41",
+            "error bad-condition",
+            "rule 'number-on-choice', size: a choice input takes an option id, a list of ids or {not: ...}, not the number 3",
+            "3}",
+        ),
+        (
+            "22:42",
+            "error bad-condition",
+            "rule 'string-on-boolean', flag: a boolean input takes true or false, not the string \"yes\"",
+            '"yes"',
+        ),
+        (
+            "23:30",
+            "error bad-condition",
+            "rule 'reversed', n: interval \"[5, 3]\" has reversed bounds (5 > 3)",
+            '"[5, 3]"',
+        ),
+        (
+            "24:36",
+            "error bad-condition",
+            'rule \'empty-interval\', n: interval "(3, 3)" is empty; write "[3, 3]" or 3 for a single value',
+            '"(3, 3)"',
+        ),
+        (
+            "25:35",
+            "error bad-condition",
+            'rule \'quoted-number\', n: "5" is a string; write the number unquoted (5) or as "== 5"',
+            '"5"',
+        ),
         (
             "26:30",
             "error bad-condition",
-            "rule 'nonsense', n: cannot read condition \"about 5\": expected a number, \"< N\", \"<= N\", \"> N\", \">= N\", \"== N\" or an interval such as \"[a, b)\"",
+            'rule \'nonsense\', n: cannot read condition "about 5": expected a number, "< N", "<= N", "> N", ">= N", "== N" or an interval such as "[a, b)"',
             '"about 5"',
         ),
         (
             "27:36",
             "error bad-condition",
-            "rule 'list-on-number', n: a numeric input takes a number, a comparison such as \">= 10\" or an interval such as \"[1, 5)\", not a list",
+            'rule \'list-on-number\', n: a numeric input takes a number, a comparison such as ">= 10" or an interval such as "[1, 5)", not a list',
             "[a]",
         ),
         ("28:32", "error bad-condition", "rule 'not-finite', n: numbers must be finite, not Infinity", ".inf"),
     ],
     "bad-example.yaml": [
-        ("20:23", "error bad-example", "examples[0]: colour: unknown option 'blue'; expected one of: red, green", "blue"),
+        (
+            "20:23",
+            "error bad-example",
+            "examples[0]: colour: unknown option 'blue'; expected one of: red, green",
+            "blue",
+        ),
         ("20:32", "error bad-example", "examples[0]: n: -1 is out of range: expected a whole number ≥ 0", "-1"),
         ("20:36", "error bad-example", "examples[0]: unknown input 'size'; inputs: colour, n", "size:"),
         ("24:35", "error bad-example", "examples[1]: rule 'green-row' leads to 'cool', not 'warm'", "green-row"),
         ("25:31", "error bad-example", "examples[2]: n: expected a whole number ≥ 0, got 2.5", "2.5"),
         ("26:35", "error bad-example", "examples[2]: expected rule 'no-such-row' is not a rule", "no-such-row"),
-        ("28:13", "error bad-example", "examples[3]: a list of outcomes is only for collect tables; expect one outcome id", "[warm]"),
+        (
+            "28:13",
+            "error bad-example",
+            "examples[3]: a list of outcomes is only for collect tables; expect one outcome id",
+            "[warm]",
+        ),
         ("30:13", "error unknown-outcome", "examples[4]: expected outcome 'hot' is not an outcome", "hot"),
     ],
     "unused.yaml": [
-        ("8:10", "warning unused-input", "input 'asked-for-nothing' is asked but no rule conditions on it", "asked-for-nothing"),
-        ("12:10", "warning unused-outcome", "outcome 'never' is never the result: no rule or default yields it", "never"),
+        (
+            "8:10",
+            "warning unused-input",
+            "input 'asked-for-nothing' is asked but no rule conditions on it",
+            "asked-for-nothing",
+        ),
+        (
+            "12:10",
+            "warning unused-outcome",
+            "outcome 'never' is never the result: no rule or default yields it",
+            "never",
+        ),
     ],
     "several.yaml": [
         ("6:10", "error unknown-outcome", "default 'nowhere' is not an outcome (outcomes: o)", "nowhere"),
         ("9:60", "error bad-bounds", "input 'n': minimum 5 is greater than maximum 1", "1}"),
         ("12:10", "error duplicate-id", "duplicate outcome id 'o'", "o,"),
-        ("14:24", "error bad-condition", "rule 'r1', x: a boolean input takes true or false, not the string \"true\"", '"true"'),
+        (
+            "14:24",
+            "error bad-condition",
+            "rule 'r1', x: a boolean input takes true or false, not the string \"true\"",
+            '"true"',
+        ),
         ("15:21", "error unknown-input", "rule 'r2': 'z' is not an input (inputs: x, n)", "z:"),
         ("15:37", "error unknown-outcome", "rule 'r2': then 'p' is not an outcome (outcomes: o)", "p}"),
     ],
@@ -187,12 +277,18 @@ def test_schema_findings_are_capped(unknown: int, capped: bool) -> None:
 def test_evaluate_reports_only_the_errors_one_line_each() -> None:
     path = FIXTURES / "unknown-outcome.yaml"
     r = CliRunner().invoke(cli, ["evaluate", str(path), "-a", "x=true"], catch_exceptions=False)
-    expected = [f"{path}:{pos}: {what}: {message}\n" for pos, what, message, _ in EXPECTED["unknown-outcome.yaml"] if what.startswith("error")]
+    expected = [
+        f"{path}:{pos}: {what}: {message}\n"
+        for pos, what, message, _ in EXPECTED["unknown-outcome.yaml"]
+        if what.startswith("error")
+    ]
     assert (r.exit_code, r.stdout, r.stderr) == (1, "", "".join(expected))
 
 
 def test_warnings_do_not_stop_evaluation() -> None:
-    r = CliRunner().invoke(cli, ["evaluate", str(FIXTURES / "unused.yaml"), "-a", "x=true", "--format", "json"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        cli, ["evaluate", str(FIXTURES / "unused.yaml"), "-a", "x=true", "--format", "json"], catch_exceptions=False
+    )
     assert r.exit_code == 0 and '"outcome": "yes-outcome"' in r.stdout
 
 
@@ -200,16 +296,16 @@ def test_warnings_do_not_stop_evaluation() -> None:
     "when, message",
     [
         ("{n: .nan}", "numbers must be finite, not NaN"),
-        ("{n: \"<= 1e3\"}", None),
-        ("{n: \"[0.1, 0.3)\"}", None),
-        ("{n: \"(1, 2]\"}", None),
-        ("{n: \" >=  2 \"}", None),
+        ('{n: "<= 1e3"}', None),
+        ('{n: "[0.1, 0.3)"}', None),
+        ('{n: "(1, 2]"}', None),
+        ('{n: " >=  2 "}', None),
         ("{n: 1e400}", None),
-        ("{n: \"<\"}", "cannot read condition"),
-        ("{n: \"[1, 2\"}", "cannot read condition"),
-        ("{n: \"== 0x10\"}", "cannot read condition"),
+        ('{n: "<"}', "cannot read condition"),
+        ('{n: "[1, 2"}', "cannot read condition"),
+        ('{n: "== 0x10"}', "cannot read condition"),
         ("{n: true}", "a numeric input takes a number"),
-        ("{n: {not: \"3\"}}", "a numeric input takes a number"),
+        ('{n: {not: "3"}}', "a numeric input takes a number"),
         ("{n: {not: 3}}", "schema"),
     ],
 )
@@ -228,7 +324,14 @@ def test_numeric_condition_grammar(when: str, message: str | None) -> None:
         assert [f.code for f in findings] == ["bad-condition"] and message in findings[0].message
 
 
-@pytest.mark.parametrize("option_id, message", [("10", "expected a string, not an integer"), ("true", "expected a string, not a boolean"), ("[a]", "expected a string, not a list")])
+@pytest.mark.parametrize(
+    "option_id, message",
+    [
+        ("10", "expected a string, not an integer"),
+        ("true", "expected a string, not a boolean"),
+        ("[a]", "expected a string, not a list"),
+    ],
+)
 def test_a_non_string_option_id_gets_one_finding_not_a_bogus_control_character(option_id: str, message: str) -> None:
     text = (
         "format: crossroads/1\nid: t\nversion: 1.0.0\ntitle: T\nhit_policy: first\n"

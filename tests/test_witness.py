@@ -43,8 +43,21 @@ rules:
         ("number", Interval(Decimal("1e40"), False, None, False), 10**40 + 1),
         ("number", Interval(None, False, Decimal("-1e40"), False), -(10**40) - 1),
         ("integer", Interval(Decimal("1e40"), False, None, False), 10**40 + 1),
-        ("number", Interval(Decimal("1.0000000000000000000000000000000001"), False, Decimal("1.0000000000000000000000000000000003"), False), Decimal("1.0000000000000000000000000000000002")),
-        ("number", Interval(Decimal("0.1"), False, Decimal("0.1000000000000000000000000000000000001"), False), Decimal("0.10000000000000000000000000000000000005")),
+        (
+            "number",
+            Interval(
+                Decimal("1.0000000000000000000000000000000001"),
+                False,
+                Decimal("1.0000000000000000000000000000000003"),
+                False,
+            ),
+            Decimal("1.0000000000000000000000000000000002"),
+        ),
+        (
+            "number",
+            Interval(Decimal("0.1"), False, Decimal("0.1000000000000000000000000000000000001"), False),
+            Decimal("0.10000000000000000000000000000000000005"),
+        ),
     ],
 )
 def test_witness_is_exact_and_inside(kind: str, iv: Interval, expected: object) -> None:
@@ -77,8 +90,14 @@ def test_diff_sees_a_change_between_close_bounds(tmp_path: Path) -> None:
     # Only the open interval between two bounds 2e-34 apart changes; its midpoint has 35 digits.
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     a, b = "1.0000000000000000000000000000000001", "1.0000000000000000000000000000000003"
-    old.write_text(TABLE.format(version="1.0.0", kind="number", low=f"({a}, {b})", more="  - {id: rest, then: high}\n"), encoding="utf-8")
-    new.write_text(TABLE.format(version="1.0.0", kind="number", low="[5, 6]", more="  - {id: rest, then: high}\n"), encoding="utf-8")
+    old.write_text(
+        TABLE.format(version="1.0.0", kind="number", low=f"({a}, {b})", more="  - {id: rest, then: high}\n"),
+        encoding="utf-8",
+    )
+    new.write_text(
+        TABLE.format(version="1.0.0", kind="number", low="[5, 6]", more="  - {id: rest, then: high}\n"),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"])
     assert result.exit_code == 0, result.output
     changes = json.loads(result.stdout)["changes"]

@@ -198,7 +198,10 @@ def _ranges(a: InputSpec, b: InputSpec, added: list[str], removed: list[str]) ->
         removed.append(f"{a.id}: numbers that are not whole")
     if (a.type, b.type) == ("integer", "number"):
         added.append(f"{a.id}: numbers that are not whole")
-    checks: tuple[tuple[str, Callable[[Any, Any], bool]], ...] = (("minimum", lambda old, new: new > old), ("maximum", lambda old, new: new < old))
+    checks: tuple[tuple[str, Callable[[Any, Any], bool]], ...] = (
+        ("minimum", lambda old, new: new > old),
+        ("maximum", lambda old, new: new < old),
+    )
     for bound, narrower in checks:
         before, after = getattr(a, bound), getattr(b, bound)
         if before == after:
@@ -256,7 +259,9 @@ def _shifted(column: Column, factor: int, others: int) -> Column:
         before = factor.bit_length() - 1
         after = max(others.bit_length() - before - len(column.spans), 0)
         spans = (None,) * before + column.spans + (None,) * after
-    return Column(column.input, table, column.points, spans, column.every * factor | others, column.some * factor | others)
+    return Column(
+        column.input, table, column.points, spans, column.every * factor | others, column.some * factor | others
+    )
 
 
 def _shared(a: tuple[InputSpec, Column], b: tuple[InputSpec, Column], n_old: int) -> tuple[InputSpec, Column]:
@@ -294,7 +299,9 @@ def _moved(column: Column, points: tuple[Any, ...]) -> tuple[tuple[int, int] | N
             return at[own[s // 2]]
         return last if s // 2 == len(own) else at[own[s // 2]] - 1
 
-    return tuple(span if span is None or span[0] > span[1] else (start(span[0]), end(span[1])) for span in column.spans or ())
+    return tuple(
+        span if span is None or span[0] > span[1] else (start(span[0]), end(span[1])) for span in column.spans or ()
+    )
 
 
 def _texts(old: Any, new: Any) -> list[TextChange]:
@@ -303,7 +310,9 @@ def _texts(old: Any, new: Any) -> list[TextChange]:
 
     def check(where: str, a: Any, b: Any) -> None:
         if a != b:
-            out.append(TextChange(where, list(a) if isinstance(a, tuple) else a, list(b) if isinstance(b, tuple) else b))
+            out.append(
+                TextChange(where, list(a) if isinstance(a, tuple) else a, list(b) if isinstance(b, tuple) else b)
+            )
 
     check("title", old.title, new.title)
     check("summary", old.summary, new.summary)

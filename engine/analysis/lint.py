@@ -17,7 +17,9 @@ from crossroads.engine.findings import Finding, has_errors, sort_key
 from crossroads.engine.table.loader import MAX_BYTES, Document, read_bytes
 
 
-def lint_paths(paths: Iterable[str], *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
+def lint_paths(
+    paths: Iterable[str], *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS
+) -> list[Finding]:
     """Every finding of the tables under ``paths`` (files, or folders searched as ``tables.table_files``
     does), sorted by file and position: what ``crossroads lint --format json`` lists.
     Raises ``TableNotFound`` for a path that does not exist."""
@@ -27,7 +29,9 @@ def lint_paths(paths: Iterable[str], *, max_bytes: int = MAX_BYTES, max_seconds:
     return sorted(findings, key=sort_key)
 
 
-def lint_file(path: str | Path, *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
+def lint_file(
+    path: str | Path, *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS
+) -> list[Finding]:
     """Every finding of one table file, in file order."""
     try:
         source = tables.Source(str(path), read_bytes(path, max_bytes))
@@ -36,7 +40,9 @@ def lint_file(path: str | Path, *, max_bytes: int = MAX_BYTES, max_seconds: floa
     return lint_source(source, max_bytes=max_bytes, max_seconds=max_seconds)
 
 
-def lint_source(source: tables.Source, *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Finding]:
+def lint_source(
+    source: tables.Source, *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS
+) -> list[Finding]:
     """Every finding of one table's bytes, in file order."""
     loaded = tables.load(source, max_bytes)
     findings = list(loaded.findings)

@@ -140,9 +140,7 @@ def _positionally_safe(table: CompiledTable, acc: Any, comp: list[int]) -> list[
     keep = [first]
     for r in comp[1:]:
         between = range(first + 1, r)
-        if not any(
-            table.rules[b].then != table.rules[r].then and overlap(acc[b], acc[r]) for b in between
-        ):
+        if not any(table.rules[b].then != table.rules[r].then and overlap(acc[b], acc[r]) for b in between):
             keep.append(r)
     return keep
 

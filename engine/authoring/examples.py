@@ -99,7 +99,19 @@ def run_examples(table: Table, compiled: CompiledTable, document: Document | Non
         except CrossroadsError as exc:  # a hit-policy violation for these answers: a failure
             runs.append(ExampleRun(index, example.name, line, dict(example.answers), expect, None, str(exc), False, ()))
             continue
-        runs.append(ExampleRun(index, example.name, line, answers, expect, result, None, holds(expect, result, compiled), exercised(result, compiled)))
+        runs.append(
+            ExampleRun(
+                index,
+                example.name,
+                line,
+                answers,
+                expect,
+                result,
+                None,
+                holds(expect, result, compiled),
+                exercised(result, compiled),
+            )
+        )
     return tuple(runs)
 
 
@@ -127,7 +139,12 @@ def exercised(result: Result, compiled: CompiledTable) -> tuple[str, ...]:
 
 
 def coverage(
-    compiled: CompiledTable, runs: tuple[ExampleRun, ...], witnesses: Mapping[str, Any], *, complete: bool = True, conflicting: Collection[str] = ()
+    compiled: CompiledTable,
+    runs: tuple[ExampleRun, ...],
+    witnesses: Mapping[str, Any],
+    *,
+    complete: bool = True,
+    conflicting: Collection[str] = (),
 ) -> Coverage:
     """Coverage of the reachable rows: the keys of ``witnesses`` (``analysis.row_witnesses``).
 
@@ -153,7 +170,9 @@ def coverage(
     )
 
 
-def missing_examples(compiled: CompiledTable, cov: Coverage, witnesses: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+def missing_examples(
+    compiled: CompiledTable, cov: Coverage, witnesses: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
     """One example per uncovered reachable row, from its witness, with the expectation it meets.
 
     Each is checked by evaluation before it is proposed: its result must be
@@ -175,7 +194,9 @@ def missing_examples(compiled: CompiledTable, cov: Coverage, witnesses: Mapping[
             expect: Any = list(result.outcomes)
         else:
             expect = {"outcome": result.outcome, "rule": rule}
-        out.append({"answers": {k: answers[k] for k in (i.id for i in compiled.inputs) if k in answers}, "expect": expect})
+        out.append(
+            {"answers": {k: answers[k] for k in (i.id for i in compiled.inputs) if k in answers}, "expect": expect}
+        )
     return out
 
 
@@ -196,7 +217,12 @@ def describe_result(run: ExampleRun, compiled: CompiledTable) -> str:
     if r is None:
         return f"error: {run.error}"
     if r.status == UNDECIDED:
-        return "undecided (still possible: " + ", ".join(r.possible) + ("; for some answers the hit policy breaks" if r.error_possible else "") + ")"
+        return (
+            "undecided (still possible: "
+            + ", ".join(r.possible)
+            + ("; for some answers the hit policy breaks" if r.error_possible else "")
+            + ")"
+        )
     if r.status == NO_MATCH:
         return "no row matches, and the table has no default"
     if policy_of(compiled).collects:
@@ -230,7 +256,9 @@ def run_json(run: ExampleRun, compiled: CompiledTable) -> dict[str, Any]:
         "answers": {k: answer_json(v) for k, v in run.answers.items()},
         "expect": run.expect,
         "passed": run.passed,
-        "result": None if r is None else {"status": r.status, "outcome": r.outcome, "outcomes": list(r.outcomes), "rule": r.rule},
+        "result": None
+        if r is None
+        else {"status": r.status, "outcome": r.outcome, "outcomes": list(r.outcomes), "rule": r.rule},
         "error": run.error,
         "exercised": list(run.exercised),
         "expected_text": describe_expect(run.expect),

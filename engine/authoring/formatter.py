@@ -66,7 +66,20 @@ ANY = object()
 """Matches any one path element in the patterns below."""
 
 KEY_ORDER: dict[tuple[Any, ...], tuple[str, ...]] = {
-    (): ("format", "id", "version", "title", "summary", "hit_policy", "default", "inputs", "outcomes", "rules", "examples", "translations"),
+    (): (
+        "format",
+        "id",
+        "version",
+        "title",
+        "summary",
+        "hit_policy",
+        "default",
+        "inputs",
+        "outcomes",
+        "rules",
+        "examples",
+        "translations",
+    ),
     ("inputs", ANY): ("id", "prompt", "help", "type", "options", "minimum", "maximum"),
     ("inputs", ANY, "options", ANY): ("id", "label", "help"),
     ("outcomes", ANY): ("id", "title", "summary", "choose_when", "tradeoffs"),
@@ -82,7 +95,12 @@ KEY_ORDER: dict[tuple[Any, ...], tuple[str, ...]] = {
 BY_INPUT = (("rules", ANY, "when"), ("examples", ANY, "answers"))
 """Mappings keyed by input id: keys in the order of the table's inputs."""
 
-FLOW = (("inputs", ANY, "options", ANY), ("rules", ANY, "when"), ("examples", ANY, "answers"), ("examples", ANY, "expect"))
+FLOW = (
+    ("inputs", ANY, "options", ANY),
+    ("rules", ANY, "when"),
+    ("examples", ANY, "answers"),
+    ("examples", ANY, "expect"),
+)
 BLOCK = (
     (),
     ("inputs",),
@@ -106,7 +124,9 @@ INDENT = 2
 _MAX_KEY = 1000  # YAML allows implicit keys of at most 1024 characters
 
 
-def format_table(data: bytes, file: str, *, max_bytes: int = MAX_BYTES, append_examples: SequenceT[MappingT[str, Any]] = ()) -> str:
+def format_table(
+    data: bytes, file: str, *, max_bytes: int = MAX_BYTES, append_examples: SequenceT[MappingT[str, Any]] = ()
+) -> str:
     """The canonical text of a table file; raise ``TableError`` if it does not load, ``FormatError`` if unsafe.
 
     ``append_examples``: example mappings (``answers``, ``expect``, optional
@@ -325,7 +345,9 @@ class _Notes:
     before: dict[tuple[Any, ...], list[str]]
     eol: dict[tuple[Any, ...], list[str]]
     end: dict[tuple[Any, ...], list[str]]
-    entry: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)  # after an entry of a flow collection printed over lines
+    entry: dict[tuple[Any, ...], list[str]] = field(
+        default_factory=dict
+    )  # after an entry of a flow collection printed over lines
     spread: set[tuple[Any, ...]] = field(default_factory=set)  # those collections: one entry per line
     opening: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)  # on a spread collection's first line
 
@@ -419,7 +441,9 @@ def _place_gap(gap: list[ys.Comment], at: tuple[int, int] | None, plan: _Plan, n
         _bucket(notes, target).append(c.text)
 
 
-def _target(c: ys.Comment, prev: tuple[Any, ...], nxt: tuple[tuple[Any, ...], tuple[int, int]] | None, plan: _Plan) -> tuple[str, tuple[Any, ...]]:
+def _target(
+    c: ys.Comment, prev: tuple[Any, ...], nxt: tuple[tuple[Any, ...], tuple[int, int]] | None, plan: _Plan
+) -> tuple[str, tuple[Any, ...]]:
     """('before', anchor) or ('end', container) or ('tail', ())."""
     if nxt is not None and c.column <= nxt[1][1]:
         return ("before", plan.host(nxt[0]))
@@ -505,7 +529,14 @@ def _eol(items: list[str] | None) -> str:
     return "  " + " ".join(items) if items else ""
 
 
-def _block_map(node: ys.Mapping, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, entries: list[tuple[ys.Scalar, ys.Node]] | None = None) -> list[str]:
+def _block_map(
+    node: ys.Mapping,
+    path: tuple[Any, ...],
+    indent: int,
+    plan: _Plan,
+    notes: _Notes,
+    entries: list[tuple[ys.Scalar, ys.Node]] | None = None,
+) -> list[str]:
     out: list[str] = []
     before, eols, end = notes.before, notes.eol, notes.end
     for n, (key, value) in enumerate(plan.ordered(node, path) if entries is None else entries):
@@ -518,7 +549,9 @@ def _block_map(node: ys.Mapping, path: tuple[Any, ...], indent: int, plan: _Plan
     return out
 
 
-def _entry(key: str, value: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str] | None) -> list[str]:
+def _entry(
+    key: str, value: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str] | None
+) -> list[str]:
     head = " " * indent + key + ":"
     if isinstance(value, ys.Mapping) and not plan.flow[path]:
         return [head + _eol(eol)] + _block_map(value, path, indent + INDENT, plan, notes)
@@ -568,12 +601,17 @@ def _block_seq(node: ys.Sequence, path: tuple[Any, ...], indent: int, plan: _Pla
     return out
 
 
-def _spread(prefix: str, node: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str] | None) -> list[str]:
+def _spread(
+    prefix: str, node: ys.Node, path: tuple[Any, ...], indent: int, plan: _Plan, notes: _Notes, eol: list[str] | None
+) -> list[str]:
     """A flow collection one entry per line, each entry's comments after it; closed at ``indent``."""
     pad = " " * (indent + INDENT)
     if isinstance(node, ys.Mapping):
         brackets = "{}"
-        entries = [(path + (k.value,), f"{plan.key_text(k, True)}: {_inline(v, path + (k.value,), plan)}") for k, v in plan.ordered(node, path)]
+        entries = [
+            (path + (k.value,), f"{plan.key_text(k, True)}: {_inline(v, path + (k.value,), plan)}")
+            for k, v in plan.ordered(node, path)
+        ]
     else:
         brackets = "[]"
         entries = [(path + (n,), _inline(v, path + (n,), plan)) for n, v in enumerate(node.items)]  # type: ignore[union-attr]
@@ -585,7 +623,9 @@ def _spread(prefix: str, node: ys.Node, path: tuple[Any, ...], indent: int, plan
 
 def _inline(node: ys.Node, path: tuple[Any, ...], plan: _Plan) -> str:
     if isinstance(node, ys.Mapping):
-        parts = [f"{plan.key_text(k, True)}: {_inline(v, path + (k.value,), plan)}" for k, v in plan.ordered(node, path)]
+        parts = [
+            f"{plan.key_text(k, True)}: {_inline(v, path + (k.value,), plan)}" for k, v in plan.ordered(node, path)
+        ]
         return "{" + ", ".join(parts) + "}"
     if isinstance(node, ys.Sequence):
         return "[" + ", ".join(_inline(v, path + (n,), plan) for n, v in enumerate(node.items)) + "]"
@@ -703,6 +743,8 @@ def _check(out: str, file: str, expected: Any) -> None:
     try:
         got = load_text(out, file, positions=False).data  # the same data, no positions (not needed)
     except TableError as exc:
-        raise FormatError(f"{file}: formatting produced text the loader refuses ({exc}); nothing written — please report this") from None
+        raise FormatError(
+            f"{file}: formatting produced text the loader refuses ({exc}); nothing written — please report this"
+        ) from None
     if not _same(got, expected):
         raise FormatError(f"{file}: formatting would change the table's data; nothing written — please report this")

@@ -103,7 +103,9 @@ def starter_table(path: str, schema: str) -> str:
     command that works from where ``init`` ran), the modeline pointing at ``schema``."""
     import shlex
 
-    return _TEMPLATE.format(schema=_one_line(schema), id=table_id(os.path.basename(path)), name=_one_line(shlex.quote(path)))
+    return _TEMPLATE.format(
+        schema=_one_line(schema), id=table_id(os.path.basename(path)), name=_one_line(shlex.quote(path))
+    )
 
 
 def _one_line(text: str) -> str:

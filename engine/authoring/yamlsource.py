@@ -165,7 +165,9 @@ def _events(text: str, *, pure: bool) -> Any:
     return YAML(typ="safe", pure=True).parse(text) if pure else YAML(typ="safe").parse(text)
 
 
-def _tree(events: Any, lines: list[str], candidates: set[int], covered: dict[int, list[tuple[int, int]]]) -> Generator[Any, None, Node | None]:
+def _tree(
+    events: Any, lines: list[str], candidates: set[int], covered: dict[int, list[tuple[int, int]]]
+) -> Generator[Any, None, Node | None]:
     """Yield every event on; compose nodes with an explicit stack and record which columns scalars
     cover on the candidate lines. Returns the root node (None without one)."""
     from ruamel.yaml.events import (

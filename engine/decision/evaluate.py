@@ -20,7 +20,17 @@ from typing import Any, Mapping, NamedTuple
 
 from crossroads.engine.table.answers import to_json as answer_json
 from crossroads.engine.table.compiler import CompiledTable
-from crossroads.engine.table.policies import DECIDED, ERROR, NO_MATCH, UNDECIDED, VARIES, bits, policy_of, row_masks, violation
+from crossroads.engine.table.policies import (
+    DECIDED,
+    ERROR,
+    NO_MATCH,
+    UNDECIDED,
+    VARIES,
+    bits,
+    policy_of,
+    row_masks,
+    violation,
+)
 
 __all__ = ["DECIDED", "NO_MATCH", "UNDECIDED", "Decision", "Result", "TableRef", "decide", "evaluate", "row_masks"]
 
@@ -133,7 +143,9 @@ def evaluate(table: CompiledTable, answers: Mapping[str, Any]) -> Result:
     if error is not None:
         raise error
     if missing:
-        from crossroads.engine.decision.partial import completions  # the region search: only partial answers pay for its import
+        from crossroads.engine.decision.partial import (
+            completions,
+        )  # the region search: only partial answers pay for its import
 
         found = completions(table, answers)
         if found is not None:
@@ -141,7 +153,9 @@ def evaluate(table: CompiledTable, answers: Mapping[str, Any]) -> Result:
     return _approximate(table, answers, definite, possible, missing)
 
 
-def _exact(table: CompiledTable, answers: Mapping[str, Any], definite: int, missing: tuple[str, ...], found: Any) -> Result:
+def _exact(
+    table: CompiledTable, answers: Mapping[str, Any], definite: int, missing: tuple[str, ...], found: Any
+) -> Result:
     ids = [o.id for o in table.outcomes]
     results = found.results
     collect = policy_of(table).collects
@@ -180,7 +194,9 @@ def _exact(table: CompiledTable, answers: Mapping[str, Any], definite: int, miss
     )
 
 
-def _approximate(table: CompiledTable, answers: Mapping[str, Any], definite: int, possible: int, missing: tuple[str, ...]) -> Result:
+def _approximate(
+    table: CompiledTable, answers: Mapping[str, Any], definite: int, possible: int, missing: tuple[str, ...]
+) -> Result:
     """Bounds from the rows matching every / some completion (``HitPolicy.bounds``): sound, not
     always decisive; exact for complete answers (then ``definite == possible``)."""
     outcome_of = [r.then for r in table.rules]

@@ -37,7 +37,9 @@ class Completions:
     row: int | None
 
 
-def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: int | None = None) -> Completions | None:
+def completions(
+    table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: int | None = None
+) -> Completions | None:
     """The results of every completion of ``answers`` (parsed); None past the budget."""
     if space.too_large(table, skip=answers):  # see space.MAX_PIECE_BITS
         return None
@@ -79,7 +81,10 @@ def completions(table: CompiledTable, answers: Mapping[str, Any], *, max_nodes: 
 
 def _lazy_roots(table: CompiledTable) -> list[Any]:
     """Per input, a thunk for its root pieces: only unanswered inputs pay for them."""
-    return [lambda spec=spec, column=column: space.input_pieces(spec, column) for spec, column in zip(table.inputs, table.columns)]
+    return [
+        lambda spec=spec, column=column: space.input_pieces(spec, column)
+        for spec, column in zip(table.inputs, table.columns)
+    ]
 
 
 def open_questions(table: CompiledTable, answers: Mapping[str, Any]) -> tuple[str, ...]:

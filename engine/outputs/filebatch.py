@@ -87,7 +87,9 @@ def run(
         con = duckdb.connect(":memory:", config={"preserve_insertion_order": keep_order, "temp_directory": spill})
         try:
             # progress is tracked for query_progress(), never printed by DuckDB itself
-            con.execute(f"SET enable_progress_bar = {str(progress is not None).lower()}; SET enable_progress_bar_print = false")
+            con.execute(
+                f"SET enable_progress_bar = {str(progress is not None).lower()}; SET enable_progress_bar_print = false"
+            )
             # headroom for very large tables' expressions (DuckDB's default limit is 1000 levels)
             con.execute(f"SET max_expression_depth = {1000 + 4 * len(table.rules)}")
             link = _literal(con, spill, source, f"input.{in_format}")
@@ -96,7 +98,9 @@ def run(
             trees = sql.select_trees(table, "duckdb", types=types)
             if out_format == "csv" and policy_of(table).collects:  # lists as JSON text in a CSV cell
                 for alias in ("outcome", "rule"):
-                    trees[alias] = exp.Alias(this=exp.cast(exp.func("to_json", trees[alias].this), "VARCHAR"), alias=exp.to_identifier(alias))
+                    trees[alias] = exp.Alias(
+                        this=exp.cast(exp.func("to_json", trees[alias].this), "VARCHAR"), alias=exp.to_identifier(alias)
+                    )
             query = "SELECT *, " + ", ".join(t.sql(dialect="duckdb") for t in trees.values()) + f" FROM {reader}"
             counts: dict[str, int] = {}
 
@@ -135,7 +139,9 @@ def _literal(con: Any, spill: str, path: str, name: str) -> str:
     os.symlink(os.path.abspath(path), link)
     matched = [row[0] for row in con.execute(f"SELECT file FROM glob({_quote(link)})").fetchall()]
     if matched != [link]:
-        raise DataError(f"{path}: cannot be read exactly: the temporary folder {spill} has glob characters in its name (set TMPDIR)")
+        raise DataError(
+            f"{path}: cannot be read exactly: the temporary folder {spill} has glob characters in its name (set TMPDIR)"
+        )
     return link
 
 
@@ -170,7 +176,9 @@ class _Outcome(TypedDict, total=False):
     error: BaseException
 
 
-def _execute(con: Any, duckdb: Any, query: str, progress: Callable[[float], None] | None, source: str, link: str) -> list[tuple[Any, ...]]:
+def _execute(
+    con: Any, duckdb: Any, query: str, progress: Callable[[float], None] | None, source: str, link: str
+) -> list[tuple[Any, ...]]:
     """Run ``query``; with ``progress``, in a worker thread while this one reports DuckDB's progress."""
     outcome: _Outcome = {}
 
@@ -206,4 +214,3 @@ def _execute(con: Any, duckdb: Any, query: str, progress: Callable[[float], None
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-

@@ -29,7 +29,13 @@ from importlib import resources
 from typing import Any
 
 from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts as accepts_en
-from crossroads.engine.table.compiler import CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW, CompiledTable, InputSpec, segment_witness
+from crossroads.engine.table.compiler import (
+    CHECKPOINT_BITS,
+    CHECKPOINT_BITS_PER_ROW,
+    CompiledTable,
+    InputSpec,
+    segment_witness,
+)
 from crossroads.engine.table.conditions import format_number
 from crossroads.engine.outputs.i18n import Catalog, accepts, messages
 from crossroads.engine.search.space import MAX_PIECE_BITS
@@ -53,7 +59,13 @@ def _num(n: Any) -> str | None:
 
 
 def _input_data(spec: InputSpec, column: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": spec.id, "type": spec.type, "accepts": accepts_en(spec), "min": _num(spec.minimum), "max": _num(spec.maximum)}
+    out: dict[str, Any] = {
+        "id": spec.id,
+        "type": spec.type,
+        "accepts": accepts_en(spec),
+        "min": _num(spec.minimum),
+        "max": _num(spec.maximum),
+    }
     out["every"], out["some"] = _hex(column.every), _hex(column.some)
     if spec.type == "choice":
         out["options"] = list(spec.option_ids)
@@ -66,7 +78,10 @@ def _input_data(spec: InputSpec, column: Any) -> dict[str, Any]:
         # from them as Column does (checkpoints and events), never one full mask per segment.
         out["points"] = [format_number(p) for p in column.points]
         out["spans"] = [x for span in column.spans for x in (span if span is not None else (-1, -1))]
-        out["inside"] = "".join("1" if segment_witness(spec, column.points, s) is not None else "0" for s in range(2 * len(column.points) + 1))
+        out["inside"] = "".join(
+            "1" if segment_witness(spec, column.points, s) is not None else "0"
+            for s in range(2 * len(column.points) + 1)
+        )
     return out
 
 
@@ -90,7 +105,12 @@ def _view_data(table: CompiledTable, english: bool) -> dict[str, Any]:
     return {
         "lang": "en" if english else None,
         "outcomes": {
-            o.id: {"title": o.title, "summary": o.summary, "choose_when": list(o.choose_when), "tradeoffs": list(o.tradeoffs)}
+            o.id: {
+                "title": o.title,
+                "summary": o.summary,
+                "choose_when": list(o.choose_when),
+                "tradeoffs": list(o.tradeoffs),
+            }
             for o in table.outcomes
         },
         "because": {r.id: r.because for r in table.rules},
@@ -125,12 +145,17 @@ def _question(spec: InputSpec, catalog: Catalog, content_lang: str) -> str:
         else:
             pairs = [("true", catalog["yes"], ""), ("false", catalog["no"], "")]
         radios = "".join(
-            f'<label><input type="radio" name="{_e(spec.id)}" value="{_e(value)}"> <span{lang}>{_e(label)}</span></label>' for value, label, lang in pairs
+            f'<label><input type="radio" name="{_e(spec.id)}" value="{_e(value)}"> <span{lang}>{_e(label)}</span></label>'
+            for value, label, lang in pairs
         )
         body = f'<div class="choices">{radios}</div>'
         fieldset_attrs = f' aria-describedby="{q}-help"' if spec.help else ""
     else:
-        bounds = "".join(f' {name}="{_e(format_number(v))}"' for name, v in (("min", spec.minimum), ("max", spec.maximum)) if v is not None)
+        bounds = "".join(
+            f' {name}="{_e(format_number(v))}"'
+            for name, v in (("min", spec.minimum), ("max", spec.maximum))
+            if v is not None
+        )
         step = "1" if spec.type == "integer" else "any"
         mode = "numeric" if spec.type == "integer" and (spec.minimum is not None and spec.minimum >= 0) else "decimal"
         hint = accepts(catalog, spec)
@@ -154,9 +179,9 @@ def _option_card(outcome: Any, catalog: Catalog) -> str:
     if outcome.summary:
         parts.append(f"<p>{_e(outcome.summary)}</p>")
     if outcome.choose_when:
-        parts.append(f'<h4>{_e(catalog["choose_when"])}</h4>{_list(outcome.choose_when)}')
+        parts.append(f"<h4>{_e(catalog['choose_when'])}</h4>{_list(outcome.choose_when)}")
     if outcome.tradeoffs:
-        parts.append(f'<h4>{_e(catalog["tradeoffs"])}</h4>{_list(outcome.tradeoffs)}')
+        parts.append(f"<h4>{_e(catalog['tradeoffs'])}</h4>{_list(outcome.tradeoffs)}")
     parts.append("</article>")
     return "".join(parts)
 
@@ -173,7 +198,11 @@ def render_page(table: CompiledTable, lang: str = "en", *, generator_version: st
         f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
-    data = {"engine": evaluator_data(table), "view": _view_data(shown, view.notice), "ui": {k: catalog[k] for k in UI_KEYS}}
+    data = {
+        "engine": evaluator_data(table),
+        "view": _view_data(shown, view.notice),
+        "ui": {k: catalog[k] for k in UI_KEYS},
+    }
     notice = f'<p class="notice" role="note">{_e(catalog["fallback_notice"])}</p>' if view.notice else ""
     intro = f'<p class="intro"{content_lang}>{_e(shown.summary)}</p>' if shown.summary else ""
     questions = "\n".join(_question(spec, catalog, content_lang) for spec in shown.inputs)

@@ -98,7 +98,9 @@ Columns = Mapping[str, str] | None
 Types = Mapping[str, str] | None
 
 
-def to_sql(table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None, *, pretty: bool = False) -> str:
+def to_sql(
+    table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None, *, pretty: bool = False
+) -> str:
     """The select list ``<outcome> AS outcome, <rule> AS rule, <error> AS error`` in ``dialect``.
 
     ``columns`` maps input ids to SQL expressions (in ``dialect``) holding
@@ -114,20 +116,31 @@ def to_sql(table: CompiledTable, dialect: str = "duckdb", columns: Columns = Non
     return (",\n" if pretty else ", ").join(expressions(table, dialect, columns, types, pretty=pretty).values())
 
 
-def expressions(table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None, *, pretty: bool = False) -> dict[str, str]:
+def expressions(
+    table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None, *, pretty: bool = False
+) -> dict[str, str]:
     """``{alias: "<expr> AS alias"}``: the select list as separate items (for Spark's ``selectExpr``)."""
     trees = select_trees(table, dialect, columns, types)
     return {alias: tree.sql(dialect=dialect, pretty=pretty) for alias, tree in trees.items()}
 
 
-def select_trees(table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None) -> dict[str, exp.Expression]:
+def select_trees(
+    table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None
+) -> dict[str, exp.Expression]:
     """The three aliased sqlglot expressions (for callers that wrap them, as the file batch does)."""
     if dialect not in DIALECTS:
         raise DataError(f"unknown SQL dialect '{dialect}' (dialects: {', '.join(DIALECTS)})")
     sources = _sources(table, dialect, columns or {})
     kinds = {i.id: _kind((types or {}).get(i.id), dialect) for i in table.inputs}
-    readers = [_reader(spec, column, sources[spec.id], dialect, kinds[spec.id]) for spec, column in zip(table.inputs, table.columns)]
-    invalid = exp.Coalesce(this=readers[0].error, expressions=[r.error for r in readers[1:]]) if len(readers) > 1 else readers[0].error
+    readers = [
+        _reader(spec, column, sources[spec.id], dialect, kinds[spec.id])
+        for spec, column in zip(table.inputs, table.columns)
+    ]
+    invalid = (
+        exp.Coalesce(this=readers[0].error, expressions=[r.error for r in readers[1:]])
+        if len(readers) > 1
+        else readers[0].error
+    )
     valid = exp.Is(this=invalid.copy(), expression=exp.Null())
     matches = [_row_match(table, n, readers) for n in range(len(table.rules))]
     result = _policy(table, matches, dialect)
@@ -179,7 +192,9 @@ def _when(condition: exp.Expression, then: exp.Expression) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=condition, true=then)])
 
 
-def _case(branches: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None) -> exp.Expression:
+def _case(
+    branches: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None
+) -> exp.Expression:
     """``CASE WHEN c1 THEN v1 ... ELSE default END`` (NULL when there are no branches and no default)."""
     if not branches:
         return default if default is not None else exp.Null()
@@ -203,14 +218,18 @@ def _sources(table: CompiledTable, dialect: str, columns: Mapping[str, str]) -> 
     known = {i.id for i in table.inputs}
     unknown = sorted(set(columns) - known)
     if unknown:
-        raise DataError(f"--column: unknown input(s) {', '.join(unknown)} (inputs: {', '.join(i.id for i in table.inputs)})")
+        raise DataError(
+            f"--column: unknown input(s) {', '.join(unknown)} (inputs: {', '.join(i.id for i in table.inputs)})"
+        )
     out: dict[str, exp.Expression] = {}
     for spec in table.inputs:
         if spec.id in columns:
             try:
                 out[spec.id] = _parsed(sqlglot.parse_one(columns[spec.id], read=dialect))
             except sqlglot.errors.ParseError as exc:
-                raise DataError(f"--column {spec.id}: cannot parse {columns[spec.id]!r} as {dialect} SQL: {str(exc).splitlines()[0]}") from None
+                raise DataError(
+                    f"--column {spec.id}: cannot parse {columns[spec.id]!r} as {dialect} SQL: {str(exc).splitlines()[0]}"
+                ) from None
         else:
             out[spec.id] = exp.column(spec.id, quoted=True)
     return out
@@ -238,11 +257,15 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
     missing = (is_null, _text(f"{spec.id}: null is not an answer (an empty cell is null); expected {expected}"))
     if spec.type == "choice":
         bad = exp.Not(this=exp.In(this=text.copy(), expressions=[_text(o) for o in spec.option_ids]))
-        return _Reader(spec, _case([missing, (bad, _text(f"{spec.id}: unknown option; expected {accepts(spec)}"))]), text, None)
+        return _Reader(
+            spec, _case([missing, (bad, _text(f"{spec.id}: unknown option; expected {accepts(spec)}"))]), text, None
+        )
     if spec.type == "boolean":
         if kind == "boolean":
             return _Reader(spec, _case([missing]), source.copy(), None)
-        word = _fill("LOWER(TRIM(BOTH ' ' FROM :t))", t=text)  # spaces only (numbers.py): DuckDB's TRIM also strips NBSP
+        word = _fill(
+            "LOWER(TRIM(BOTH ' ' FROM :t))", t=text
+        )  # spaces only (numbers.py): DuckDB's TRIM also strips NBSP
         bad = exp.Not(this=exp.In(this=word.copy(), expressions=[_text(b) for b in TRUE_WORDS + FALSE_WORDS]))
         is_true = exp.In(this=word, expressions=[_text(b) for b in TRUE_WORDS])
         return _Reader(spec, _case([missing, (bad, _text(f"{spec.id}: expected {accepts(spec)}"))]), is_true, None)
@@ -255,19 +278,29 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
             value: exp.Expression = source.copy()
         else:
             value = exp.TryCast(this=source.copy(), to=_type(number.sql_type), safe=True)
-            branches.append((exp.Is(this=value.copy(), expression=exp.Null()), _text(f"{spec.id}: {number.limit(integer)}")))
+            branches.append(
+                (exp.Is(this=value.copy(), expression=exp.Null()), _text(f"{spec.id}: {number.limit(integer)}"))
+            )
     else:
         trimmed = _fill("TRIM(BOTH ' ' FROM :t)", t=text)
         # "$" also matches before a final newline in Java (Spark) and Python (SQLite's REGEXP): refuse any
         # character outside the grammar's own first
-        syntax = _fill(f"(REGEXP_LIKE(:t, '{_INTEGER if integer else _NUMBER}') AND NOT REGEXP_LIKE(:t, '[^-+.0-9eE]'))", t=trimmed)
+        syntax = _fill(
+            f"(REGEXP_LIKE(:t, '{_INTEGER if integer else _NUMBER}') AND NOT REGEXP_LIKE(:t, '[^-+.0-9eE]'))", t=trimmed
+        )
         fits = _integer_fits(trimmed, number) if integer else _number_fits(trimmed, number)
         value = exp.TryCast(this=trimmed.copy(), to=_type(number.sql_type), safe=True)  # PostgreSQL: CAST
         branches = [
             missing,
-            (exp.Not(this=syntax), _text(f"{spec.id}: not {'a whole number' if integer else 'a number'}; expected {accepts(spec)}")),
+            (
+                exp.Not(this=syntax),
+                _text(f"{spec.id}: not {'a whole number' if integer else 'a number'}; expected {accepts(spec)}"),
+            ),
             (exp.Not(this=fits), _text(f"{spec.id}: {number.limit(integer)}")),
-            (exp.Is(this=value.copy(), expression=exp.Null()), _text(f"{spec.id}: {number.limit(integer)}")),  # the cast refused it
+            (
+                exp.Is(this=value.copy(), expression=exp.Null()),
+                _text(f"{spec.id}: {number.limit(integer)}"),
+            ),  # the cast refused it
         ]
     out_of_range: list[exp.Expression] = []
     if spec.minimum is not None:
@@ -311,11 +344,19 @@ def _number_fits(t: exp.Expression, number: NumberType) -> exp.Expression:
     sig = _fill("TRIM(TRAILING '0' FROM :nz)", nz=nonzero)
     # TRY_CAST: DuckDB may evaluate it on rows whose CASE branch does not need it
     exponent = exp.TryCast(this=_fill("SUBSTRING(:u, :epos + 1)", u=u, epos=epos), to=_type("INT"), safe=True)
-    k = _fill("POSITION('.' IN :m || '.') - 1 + :e - LENGTH(:digits) + LENGTH(:nz)", m=mantissa, e=exponent, digits=digits, nz=nonzero)
+    k = _fill(
+        "POSITION('.' IN :m || '.') - 1 + :e - LENGTH(:digits) + LENGTH(:nz)",
+        m=mantissa,
+        e=exponent,
+        digits=digits,
+        nz=nonzero,
+    )
     counted = _fill(f"LENGTH(:sig) - :k <= {s} AND :k <= {d}", sig=sig, k=k)
     if number.significant is not None:
         most = number.significant
-        plain = _and([plain, _fill(f"LENGTH(TRIM(BOTH '0' FROM REPLACE(TRIM(LEADING '+-' FROM :t), '.', ''))) <= {most}", t=t)])
+        plain = _and(
+            [plain, _fill(f"LENGTH(TRIM(BOTH '0' FROM REPLACE(TRIM(LEADING '+-' FROM :t), '.', ''))) <= {most}", t=t)]
+        )
         counted = _and([counted, _fill(f"LENGTH(:sig) <= {most}", sig=sig)])
     return _fill(
         "CASE WHEN POSITION('e' IN LOWER(:t)) = 0 THEN :plain WHEN NOT :scientific THEN FALSE WHEN :nz = '' THEN TRUE ELSE :counted END",
@@ -359,7 +400,9 @@ def number_type(spec: InputSpec, column: Column, dialect: str = "duckdb") -> Num
     scale = max((_scale(n) for n in literals), default=0)
     digits = max((_integer_digits(n) for n in literals), default=1)
     if scale + digits > PRECISION:
-        raise NotExpressible(f"{spec.id}: its numbers need {digits} integer digits and {scale} decimal places; SQL's DECIMAL({PRECISION}) holds {PRECISION} digits")
+        raise NotExpressible(
+            f"{spec.id}: its numbers need {digits} integer digits and {scale} decimal places; SQL's DECIMAL({PRECISION}) holds {PRECISION} digits"
+        )
     if spec.type == "number" and scale < DATA_SCALE:
         scale = min(DATA_SCALE, PRECISION - max(digits, 1))
     significant = None
@@ -367,7 +410,9 @@ def number_type(spec: InputSpec, column: Column, dialect: str = "duckdb") -> Num
         significant = SQLITE_DIGITS
         wide = [n for n in literals if _significant(n) > SQLITE_DIGITS]
         if wide:
-            raise NotExpressible(f"{spec.id}: {format_number(wide[0])} has more than {SQLITE_DIGITS} significant digits, which SQLite cannot compare exactly")
+            raise NotExpressible(
+                f"{spec.id}: {format_number(wide[0])} has more than {SQLITE_DIGITS} significant digits, which SQLite cannot compare exactly"
+            )
     return NumberType(scale, PRECISION - scale, significant)
 
 
@@ -461,7 +506,10 @@ def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str) -
         violated: exp.Expression = exp.NEQ(this=first, expression=last)
         reason = "more than one row matches"
     else:  # any: more than one outcome among the matching rows (few outcomes: a short sum)
-        counted = [_one_if(_or([matches[n].copy() for n in range(len(matches)) if outcome_of[n] == o])) for o in dict.fromkeys(outcome_of)]
+        counted = [
+            _one_if(_or([matches[n].copy() for n in range(len(matches)) if outcome_of[n] == o]))
+            for o in dict.fromkeys(outcome_of)
+        ]
         violated = exp.GT(this=_sum(counted), expression=exp.Literal.number(1))
         reason = "matching rows disagree"
     pieces = [_case([(m.copy(), _text(f"{rule_of[n]} → {outcome_of[n]}, "))], _text("")) for n, m in enumerate(matches)]
@@ -474,7 +522,9 @@ def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str) -
     )
 
 
-def _collect(table: CompiledTable, matches: list[exp.Expression], outcome_of: list[str], rule_of: list[str], dialect: str) -> _Result:
+def _collect(
+    table: CompiledTable, matches: list[exp.Expression], outcome_of: list[str], rule_of: list[str], dialect: str
+) -> _Result:
     """Arrays of the matching rows' outcomes and ids in table order (SQLite: JSON array text)."""
     none_match = exp.Not(this=exp.Paren(this=_or([m.copy() for m in matches])))
 
@@ -484,13 +534,18 @@ def _collect(table: CompiledTable, matches: list[exp.Expression], outcome_of: li
             joined = _fill("TRIM(TRAILING ',' FROM :s)", s=_concat(pieces, dialect))
             return _concat([_text("["), joined, _text("]")], dialect)
         items = exp.Array(expressions=[_case([(m.copy(), _text(v))]) for m, v in zip(matches, values)])
-        kept = exp.Lambda(this=exp.Not(this=exp.Is(this=exp.to_identifier("x"), expression=exp.Null())), expressions=[exp.to_identifier("x")])
+        kept = exp.Lambda(
+            this=exp.Not(this=exp.Is(this=exp.to_identifier("x"), expression=exp.Null())),
+            expressions=[exp.to_identifier("x")],
+        )
         return exp.ArrayFilter(this=items, expression=kept)
 
     outcome = listed(outcome_of)
     if table.default is not None:
         only_default = table.outcomes[table.default].id
-        fallback = _text(json.dumps([only_default])) if dialect == "sqlite" else exp.Array(expressions=[_text(only_default)])
+        fallback = (
+            _text(json.dumps([only_default])) if dialect == "sqlite" else exp.Array(expressions=[_text(only_default)])
+        )
         outcome = _case([(none_match, fallback)], outcome)
     return _Result(outcome, listed(rule_of), None)
 

@@ -119,7 +119,9 @@ with its own value: 2·10¹⁰ bits). The guide page applies the same rule."""
 
 def piece_bits(table: CompiledTable, skip: Container[str] = ()) -> int:
     """The bits ``root_pieces`` would hold for the numeric inputs not in ``skip``."""
-    return sum(2 * len(c.points) + 1 for c in table.columns if c.points is not None and c.input not in skip) * len(table.rules)
+    return sum(2 * len(c.points) + 1 for c in table.columns if c.points is not None and c.input not in skip) * len(
+        table.rules
+    )
 
 
 def too_large(table: CompiledTable, skip: Container[str] = ()) -> bool:
@@ -279,7 +281,11 @@ def walk(
                 children.append((g, _union_every(g)))
         for part, union_every in reversed(children):
             stack.append(
-                (work[:at] + (part,) + work[at + 1 :], summary[:at] + (union_every,) + summary[at + 1 :], live & union_every[0])
+                (
+                    work[:at] + (part,) + work[at + 1 :],
+                    summary[:at] + (union_every,) + summary[at + 1 :],
+                    live & union_every[0],
+                )
             )
 
 
@@ -365,7 +371,10 @@ def merge_regions(
     last = [ps[-1].hi if numeric[i] else None for i, ps in enumerate(pieces)]
     everything = [None if numeric[i] else frozenset(v for p in ps for v in p.values) for i, ps in enumerate(pieces)]
     whole = [(0, last[i]) if numeric[i] else everything[i] for i in range(len(pieces))]
-    regions: list[tuple[_Cut, _Payload]] = [(tuple(None if part == whole[i] else part for i, part in enumerate(ps_)), payload) for ps_, payload in regions_in]
+    regions: list[tuple[_Cut, _Payload]] = [
+        (tuple(None if part == whole[i] else part for i, part in enumerate(ps_)), payload)
+        for ps_, payload in regions_in
+    ]
 
     def span_at(n: int, k: int) -> IndexRange:  # a number's part of region n: set on every member of a bucket
         return cast(IndexRange, regions[n][0][k])
@@ -411,7 +420,9 @@ def merge_regions(
                     gone.update(run_)
             if gone:
                 changed = True
-                regions = [merged[n] if n in merged else r for n, r in enumerate(regions) if n in merged or n not in gone]
+                regions = [
+                    merged[n] if n in merged else r for n, r in enumerate(regions) if n in merged or n not in gone
+                ]
     out = []
     for cut, payload in regions:
         region = []

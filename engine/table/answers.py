@@ -110,7 +110,10 @@ def _option(spec: InputSpec, text: str) -> str:
         if len(candidates) == 1:
             return candidates[0]
         if candidates:
-            raise AnswerError(f"{spec.id}: {_show(text)} is ambiguous: it fits options {', '.join(candidates)}; type the option id", spec.id)
+            raise AnswerError(
+                f"{spec.id}: {_show(text)} is ambiguous: it fits options {', '.join(candidates)}; type the option id",
+                spec.id,
+            )
     raise AnswerError(f"{spec.id}: unknown option {_show(text)}; expected {accepts(spec)}", spec.id)
 
 
@@ -174,7 +177,9 @@ def parse_pairs(inputs: Mapping[str, InputSpec], pairs: list[str]) -> dict[str, 
         if spec is None:
             raise _unknown(inputs, key)
         if key in out:  # the last one would silently win, as a repeated key in a table would
-            raise AnswerError(f"{key}: answered twice ({_show(text)} after an earlier answer); give each input once", key)
+            raise AnswerError(
+                f"{key}: answered twice ({_show(text)} after an earlier answer); give each input once", key
+            )
         out[key] = parse_text(spec, text)
     return out
 
@@ -195,7 +200,13 @@ def loads(text: str | bytes) -> Any:
     Raises ``AnswerError`` with a one-line reason; never ``decimal`` or recursion errors.
     """
     try:
-        return json.loads(text, parse_float=_json_number, parse_int=_json_integer, parse_constant=_json_constant, object_pairs_hook=_json_object)
+        return json.loads(
+            text,
+            parse_float=_json_number,
+            parse_int=_json_integer,
+            parse_constant=_json_constant,
+            object_pairs_hook=_json_object,
+        )
     except AnswerError:
         raise
     except (ValueError, UnicodeDecodeError, RecursionError):

@@ -41,12 +41,29 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from crossroads.engine.table.compiler import EMPTY_SPAN, Column, CompiledTable, InputSpec, OptionSpec, OutcomeSpec, RuleSpec
+from crossroads.engine.table.compiler import (
+    EMPTY_SPAN,
+    Column,
+    CompiledTable,
+    InputSpec,
+    OptionSpec,
+    OutcomeSpec,
+    RuleSpec,
+)
 from crossroads.engine.table.policies import POLICIES
 
 CACHE_FORMAT = 3  # 2: translations; 3: spans and accepted options per row, authenticated
 KEY_BYTES = 32
-_IDENTITY_MODULES = ("cache.py", "compiler.py", "conditions.py", "loader.py", "model.py", "validate.py", "translations.py", "tables.py")
+_IDENTITY_MODULES = (
+    "cache.py",
+    "compiler.py",
+    "conditions.py",
+    "loader.py",
+    "model.py",
+    "validate.py",
+    "translations.py",
+    "tables.py",
+)
 _POLICIES = frozenset(POLICIES)
 _TYPES = ("choice", "boolean", "integer", "number")
 _SLUG = re.compile(r"[a-z][a-z0-9_-]{0,63}")  # the schema's ids (tables, inputs, outcomes, rules)
@@ -167,7 +184,15 @@ def to_json(t: CompiledTable) -> dict[str, Any]:
         "hit_policy": t.hit_policy,
         "default": t.default,
         "inputs": [
-            [i.id, i.type, i.prompt, i.help, [[o.id, o.label, o.help] for o in i.options], _num(i.minimum), _num(i.maximum)]
+            [
+                i.id,
+                i.type,
+                i.prompt,
+                i.help,
+                [[o.id, o.label, o.help] for o in i.options],
+                _num(i.minimum),
+                _num(i.maximum),
+            ]
             for i in t.inputs
         ],
         "outcomes": [[o.id, o.title, o.summary, list(o.choose_when), list(o.tradeoffs)] for o in t.outcomes],
@@ -176,7 +201,9 @@ def to_json(t: CompiledTable) -> dict[str, Any]:
             {
                 "input": c.input,
                 "points": None if c.points is None else [_num(p) for p in c.points],
-                "rows": [None if s is None else list(s) for s in c.spans or ()] if c.points is not None else _accepts(i, c, rows),
+                "rows": [None if s is None else list(s) for s in c.spans or ()]
+                if c.points is not None
+                else _accepts(i, c, rows),
                 "every": _mask(c.every),
                 "some": _mask(c.some),
             }
@@ -244,14 +271,19 @@ def _hexmask(v: Any, all_rows: int) -> int:
 def _input(i: Any) -> InputSpec:
     i = _list(i, 7)
     _check(i[1] in _TYPES, "input type")
-    options = tuple(OptionSpec(_text(o[0]), _text(o[1]), _text(o[2], True)) for o in map(lambda o: _list(o, 3), _list(i[4])))
+    options = tuple(
+        OptionSpec(_text(o[0]), _text(o[1]), _text(o[2], True)) for o in map(lambda o: _list(o, 3), _list(i[4]))
+    )
     _check(all(_OPTION.fullmatch(o.id) for o in options), "option id")
     _check(len({o.id for o in options}) == len(options) and (i[1] == "choice" or not options), "options")
     return InputSpec(_slug(i[0]), i[1], _text(i[2]), _text(i[3], True), options, _unnum(i[5]), _unnum(i[6]))
 
 
 def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
-    _check(isinstance(c, dict) and set(c) == {"input", "points", "rows", "every", "some"} and c["input"] == spec.id, "column")
+    _check(
+        isinstance(c, dict) and set(c) == {"input", "points", "rows", "every", "some"} and c["input"] == spec.id,
+        "column",
+    )
     per_row = _list(c["rows"], rows)
     every, some = _hexmask(c["every"], all_rows), _hexmask(c["some"], all_rows)
     if spec.type in ("integer", "number"):
@@ -291,7 +323,13 @@ def from_json(d: Any) -> CompiledTable:
         inputs = tuple(_input(i) for i in _list(d["inputs"]))
         _check(len({i.id for i in inputs}) == len(inputs), "input ids")
         outcomes = tuple(
-            OutcomeSpec(_slug(o[0]), _text(o[1]), _text(o[2], True), tuple(map(_text, _list(o[3]))), tuple(map(_text, _list(o[4]))))
+            OutcomeSpec(
+                _slug(o[0]),
+                _text(o[1]),
+                _text(o[2], True),
+                tuple(map(_text, _list(o[3]))),
+                tuple(map(_text, _list(o[4]))),
+            )
             for o in map(lambda o: _list(o, 5), _list(d["outcomes"]))
         )
         _check(len({o.id for o in outcomes}) == len(outcomes), "outcome ids")

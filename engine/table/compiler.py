@@ -328,7 +328,10 @@ def compile_table(table: Any) -> CompiledTable:
         columns,
         all_rows,
         tuple(outcome_rows),
-        {lang: t.model_dump(mode="json", exclude_none=True) for lang, t in (getattr(table, "translations", None) or {}).items()},
+        {
+            lang: t.model_dump(mode="json", exclude_none=True)
+            for lang, t in (getattr(table, "translations", None) or {}).items()
+        },
     )
 
 

@@ -23,7 +23,18 @@ from typing import Any, Union
 from crossroads.engine.table import numbers
 from crossroads.engine.table.numbers import NUMBER, Num, exact, format_number, parse_number
 
-__all__ = ["BoolIs", "Condition", "Interval", "Num", "OptionSet", "exact", "format_number", "parse", "parse_number", "text_of"]
+__all__ = [
+    "BoolIs",
+    "Condition",
+    "Interval",
+    "Num",
+    "OptionSet",
+    "exact",
+    "format_number",
+    "parse",
+    "parse_number",
+    "text_of",
+]
 
 _COMPARISON = re.compile(rf"\s*(<=|>=|==|<|>)\s*({NUMBER})\s*")
 _INTERVAL = re.compile(rf"\s*([\[(])\s*({NUMBER})\s*,\s*({NUMBER})\s*([\])])\s*")
@@ -74,7 +85,9 @@ class Interval:
             return f"{'<=' if self.hi_closed else '<'} {format_number(hi)}"  # type: ignore[arg-type]
         if hi is None:
             return f"{'>=' if self.lo_closed else '>'} {format_number(lo)}"
-        return f"{'[' if self.lo_closed else '('}{format_number(lo)}, {format_number(hi)}{']' if self.hi_closed else ')'}"
+        return (
+            f"{'[' if self.lo_closed else '('}{format_number(lo)}, {format_number(hi)}{']' if self.hi_closed else ')'}"
+        )
 
 
 Condition = Union[OptionSet, BoolIs, Interval]
@@ -99,7 +112,7 @@ def _parse_choice(raw: Any, options: tuple[str, ...]) -> OptionSet | str:
     values = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else None
     if values is None or not all(isinstance(v, str) for v in values):
         if isinstance(raw, (bool, int, Decimal)) and text_of(raw) in options:
-            return f"{_show(raw)} is not an option id; quote it: \"{text_of(raw)}\""
+            return f'{_show(raw)} is not an option id; quote it: "{text_of(raw)}"'
         return f"a choice input takes an option id, a list of ids or {{not: ...}}, not {_show(raw)}"
     unknown = [v for v in values if v not in options]
     if unknown:
@@ -110,7 +123,7 @@ def _parse_choice(raw: Any, options: tuple[str, ...]) -> OptionSet | str:
 
 def _parse_numeric(raw: Any) -> Interval | str:
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal, str)):
-        return f"a numeric input takes a number, a comparison such as \">= 10\" or an interval such as \"[1, 5)\", not {_show(raw)}"
+        return f'a numeric input takes a number, a comparison such as ">= 10" or an interval such as "[1, 5)", not {_show(raw)}'
     if not isinstance(raw, str):
         if isinstance(raw, Decimal) and not raw.is_finite():
             return f"numbers must be finite, not {raw}"
@@ -139,14 +152,14 @@ def _parse_numeric(raw: Any) -> Interval | str:
             return hi
         lo_closed, hi_closed = m.group(1) == "[", m.group(4) == "]"
         if lo > hi:
-            return f"interval \"{raw}\" has reversed bounds ({format_number(lo)} > {format_number(hi)})"
+            return f'interval "{raw}" has reversed bounds ({format_number(lo)} > {format_number(hi)})'
         if lo == hi and not (lo_closed and hi_closed):
-            return f"interval \"{raw}\" is empty; write \"[{format_number(lo)}, {format_number(hi)}]\" or {format_number(lo)} for a single value"
+            return f'interval "{raw}" is empty; write "[{format_number(lo)}, {format_number(hi)}]" or {format_number(lo)} for a single value'
         return Interval(lo, lo_closed, hi, hi_closed)
     n = parse_number(raw)
     if n is not None:
-        return f"\"{raw}\" is a string; write the number unquoted ({raw.strip()}) or as \"== {raw.strip()}\""
-    return f"cannot read condition \"{raw}\": expected a number, \"< N\", \"<= N\", \"> N\", \">= N\", \"== N\" or an interval such as \"[a, b)\""
+        return f'"{raw}" is a string; write the number unquoted ({raw.strip()}) or as "== {raw.strip()}"'
+    return f'cannot read condition "{raw}": expected a number, "< N", "<= N", "> N", ">= N", "== N" or an interval such as "[a, b)"'
 
 
 def text_of(raw: Any) -> str:
@@ -171,7 +184,7 @@ def _show(raw: Any) -> str:
     if isinstance(raw, (int, Decimal)):
         return f"the number {text_of(raw)}"
     if isinstance(raw, str):
-        return f"the string \"{raw}\""
+        return f'the string "{raw}"'
     if isinstance(raw, (list, tuple)):
         return "a list"
     return "a mapping"

@@ -330,7 +330,9 @@ def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
     def problem(code: str, message: str, pos: Pos) -> None:
         if len(problems) == MAX_FINDINGS:  # one more than is reported: stop reading
             last = problems[-1]
-            problems[-1] = replace(last, message=f"{last.message} (stopped here: more than {MAX_FINDINGS} problems in this file)")
+            problems[-1] = replace(
+                last, message=f"{last.message} (stopped here: more than {MAX_FINDINGS} problems in this file)"
+            )
             raise TableError(problems)
         problems.append(Finding(code, "error", message, file, pos[0], pos[1]))
 
@@ -422,7 +424,11 @@ def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
                     container, placed = None, stack[-1].path + ("<dropped>",)
                 path = placed
                 if not stack and not is_map:  # fail now, not after composing a huge list
-                    problems.append(Finding("not-a-mapping", "error", "top level must be a mapping, not a list", file, pos[0], pos[1]))
+                    problems.append(
+                        Finding(
+                            "not-a-mapping", "error", "top level must be a mapping, not a list", file, pos[0], pos[1]
+                        )
+                    )
                     raise TableError(problems)
                 if not stack and is_map:
                     root_pos = pos
@@ -450,7 +456,9 @@ def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
     if not root or root[0] is None:
         raise _fail(file, "empty", "file is empty: expected a table (a YAML mapping)")
     if not isinstance(root[0], dict):
-        raise _fail(file, "not-a-mapping", f"top level must be a mapping, not {_kind(root[0])}", positions.get((), (1, 1)))
+        raise _fail(
+            file, "not-a-mapping", f"top level must be a mapping, not {_kind(root[0])}", positions.get((), (1, 1))
+        )
     positions[()] = root_pos
     return Document(root[0], file, positions, key_positions)
 

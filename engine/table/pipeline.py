@@ -69,7 +69,9 @@ def table_files(paths: "Iterable[str]") -> list[str]:
             files.extend(
                 str(f)
                 for f in sorted(path.rglob("*"))
-                if f.suffix in (".yaml", ".yml") and not f.is_dir() and not any(part.startswith(".") for part in f.relative_to(path).parts)
+                if f.suffix in (".yaml", ".yml")
+                and not f.is_dir()
+                and not any(part.startswith(".") for part in f.relative_to(path).parts)
             )
         elif os.path.lexists(p):
             files.append(p)

@@ -137,9 +137,21 @@ def _explain(error: Any) -> Iterable[tuple[tuple[Any, ...], bool, str]]:
     if validator is False or (validator == "false") or error.schema is False:
         return [(path, True, f"{at}: not allowed here")]
     if validator == "anyOf" and len(path) >= 2 and path[-2] == "when":
-        return [(path, False, f"{at}: not a condition: expected an option id, a list of ids, {{not: ...}}, true/false, a number or a string such as \">= 10\" or \"[1, 5)\"")]
+        return [
+            (
+                path,
+                False,
+                f'{at}: not a condition: expected an option id, a list of ids, {{not: ...}}, true/false, a number or a string such as ">= 10" or "[1, 5)"',
+            )
+        ]
     if validator == "anyOf" and path and path[-1] == "expect":
-        return [(path, False, f"{at}: expect must be an outcome id, 'undecided', a list of outcome ids or {{outcome: ID, rule: ID}}")]
+        return [
+            (
+                path,
+                False,
+                f"{at}: expect must be an outcome id, 'undecided', a list of outcome ids or {{outcome: ID, rule: ID}}",
+            )
+        ]
     if validator == "anyOf" and path and path[-1] == "not":
         return [(path, False, f"{at}: 'not' takes an option id or a non-empty list of ids")]
     return [(path, False, f"{at}: {error.message}")]

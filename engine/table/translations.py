@@ -83,11 +83,17 @@ def unknown(table: Any, translation: Mapping[str, Any]) -> Iterator[tuple[Path, 
         for option_id in (entry.get("options") or {}) if isinstance(entry, Mapping) else ():
             if option_id not in options:
                 known = f"options: {', '.join(options)}" if options else f"it is {spec.type}: no options"
-                yield ("inputs", input_id, "options", option_id), f"'{option_id}' is not an option of input '{input_id}' ({known})"
+                yield (
+                    ("inputs", input_id, "options", option_id),
+                    f"'{option_id}' is not an option of input '{input_id}' ({known})",
+                )
     for kind, ids in (("outcomes", [o.id for o in table.outcomes]), ("rules", [r.id for r in table.rules])):
         for key in translation.get(kind) or {}:
             if key not in ids:
-                yield (kind, key), f"'{key}' is not {'an outcome' if kind == 'outcomes' else 'a rule'} ({kind}: {', '.join(ids)})"
+                yield (
+                    (kind, key),
+                    f"'{key}' is not {'an outcome' if kind == 'outcomes' else 'a rule'} ({kind}: {', '.join(ids)})",
+                )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +131,9 @@ def _apply(table: Any, t: Mapping[str, Any]) -> Any:
             spec,
             prompt=text(("inputs", spec.id, "prompt"), spec.prompt),
             help=text(("inputs", spec.id, "help"), spec.help),
-            options=tuple(dataclasses.replace(o, label=text(("inputs", spec.id, "options", o.id), o.label)) for o in spec.options),
+            options=tuple(
+                dataclasses.replace(o, label=text(("inputs", spec.id, "options", o.id), o.label)) for o in spec.options
+            ),
         )
         for spec in table.inputs
     )

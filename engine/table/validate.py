@@ -42,13 +42,17 @@ def _pydantic_findings(exc: ValidationError, doc: Document) -> list[Finding]:
     # Safety net only: the agreement test keeps the schema reporting whatever the models reject.
     out = []
     for err in exc.errors():
-        path = tuple(p for p in err["loc"] if isinstance(p, (str, int)) and p not in ("choice", "boolean", "integer", "number"))
+        path = tuple(
+            p for p in err["loc"] if isinstance(p, (str, int)) and p not in ("choice", "boolean", "integer", "number")
+        )
         line, column = doc.position(path)
         out.append(Finding("schema", "error", f"{where(path) or 'table'}: {err['msg']}", doc.file, line, column))
     return out
 
 
-def _error(doc: Document, code: str, path: tuple[Any, ...], message: str, *, key: bool = False, rules: tuple[str, ...] = ()) -> Finding:
+def _error(
+    doc: Document, code: str, path: tuple[Any, ...], message: str, *, key: bool = False, rules: tuple[str, ...] = ()
+) -> Finding:
     line, column = doc.position(path, key=key)
     return Finding(code, "error", message, doc.file, line, column, rules)
 
@@ -88,9 +92,16 @@ def check_bounds(table: Table, doc: Document) -> Iterator[Finding]:
         lo, hi = getattr(spec, "minimum", None), getattr(spec, "maximum", None)
         for name, value in (("minimum", lo), ("maximum", hi)):
             if isinstance(value, Decimal) and not value.is_finite():
-                yield _error(doc, "bad-bounds", ("inputs", n, name), f"input '{spec.id}': {name} must be a finite number")
+                yield _error(
+                    doc, "bad-bounds", ("inputs", n, name), f"input '{spec.id}': {name} must be a finite number"
+                )
         if lo is not None and hi is not None and _finite(lo) and _finite(hi) and lo > hi:
-            yield _error(doc, "bad-bounds", ("inputs", n, "maximum"), f"input '{spec.id}': minimum {lo} is greater than maximum {hi}")
+            yield _error(
+                doc,
+                "bad-bounds",
+                ("inputs", n, "maximum"),
+                f"input '{spec.id}': minimum {lo} is greater than maximum {hi}",
+            )
 
 
 def _finite(value: Any) -> bool:
@@ -101,10 +112,18 @@ def check_outcome_references(table: Table, doc: Document) -> Iterator[Finding]:
     outcomes = [o.id for o in table.outcomes]
     listing = ", ".join(dict.fromkeys(outcomes))
     if table.default is not None and table.default not in outcomes:
-        yield _error(doc, "unknown-outcome", ("default",), f"default '{table.default}' is not an outcome (outcomes: {listing})")
+        yield _error(
+            doc, "unknown-outcome", ("default",), f"default '{table.default}' is not an outcome (outcomes: {listing})"
+        )
     for n, rule in enumerate(table.rules):
         if rule.then not in outcomes:
-            yield _error(doc, "unknown-outcome", ("rules", n, "then"), f"rule '{rule.id}': then '{rule.then}' is not an outcome (outcomes: {listing})", rules=(rule.id,))
+            yield _error(
+                doc,
+                "unknown-outcome",
+                ("rules", n, "then"),
+                f"rule '{rule.id}': then '{rule.then}' is not an outcome (outcomes: {listing})",
+                rules=(rule.id,),
+            )
 
 
 def check_conditions(table: Table, doc: Document) -> Iterator[Finding]:
@@ -116,7 +135,14 @@ def check_conditions(table: Table, doc: Document) -> Iterator[Finding]:
             path = ("rules", n, "when", key)
             spec = inputs.get(key)
             if spec is None:
-                yield _error(doc, "unknown-input", path, f"rule '{rule.id}': '{key}' is not an input (inputs: {', '.join(inputs)})", key=True, rules=(rule.id,))
+                yield _error(
+                    doc,
+                    "unknown-input",
+                    path,
+                    f"rule '{rule.id}': '{key}' is not an input (inputs: {', '.join(inputs)})",
+                    key=True,
+                    rules=(rule.id,),
+                )
                 continue
             cell = (key, type(raw), raw)
             parsed = parsed_cells.get(cell)
@@ -124,7 +150,13 @@ def check_conditions(table: Table, doc: Document) -> Iterator[Finding]:
                 parsed = parsed_cells[cell] = cond.parse(spec.type, raw, options[key])
             if isinstance(parsed, str):
                 if parsed.startswith("unknown option"):
-                    yield _error(doc, "unknown-option", _first_unknown(path, raw, options[key]), f"rule '{rule.id}', {key}: {parsed}", rules=(rule.id,))
+                    yield _error(
+                        doc,
+                        "unknown-option",
+                        _first_unknown(path, raw, options[key]),
+                        f"rule '{rule.id}', {key}: {parsed}",
+                        rules=(rule.id,),
+                    )
                 else:
                     yield _error(doc, "bad-condition", path, f"rule '{rule.id}', {key}: {parsed}", rules=(rule.id,))
 
@@ -160,24 +192,53 @@ def check_examples(table: Table, doc: Document) -> Iterator[Finding]:
         at = base + ("expect",)
         if isinstance(expect, PinnedExpect):
             if expect.outcome not in outcomes:
-                yield _error(doc, "unknown-outcome", at + ("outcome",), f"examples[{n}]: expected outcome '{expect.outcome}' is not an outcome")
+                yield _error(
+                    doc,
+                    "unknown-outcome",
+                    at + ("outcome",),
+                    f"examples[{n}]: expected outcome '{expect.outcome}' is not an outcome",
+                )
             if expect.rule not in rules:
-                yield _error(doc, "bad-example", at + ("rule",), f"examples[{n}]: expected rule '{expect.rule}' is not a rule")
+                yield _error(
+                    doc, "bad-example", at + ("rule",), f"examples[{n}]: expected rule '{expect.rule}' is not a rule"
+                )
             elif rules[expect.rule].then != expect.outcome:
-                yield _error(doc, "bad-example", at + ("rule",), f"examples[{n}]: rule '{expect.rule}' leads to '{rules[expect.rule].then}', not '{expect.outcome}'")
+                yield _error(
+                    doc,
+                    "bad-example",
+                    at + ("rule",),
+                    f"examples[{n}]: rule '{expect.rule}' leads to '{rules[expect.rule].then}', not '{expect.outcome}'",
+                )
             if collect:
                 yield _error(doc, "bad-example", at, f"examples[{n}]: a collect table expects a list of outcome ids")
         elif isinstance(expect, tuple):
             if not collect:
-                yield _error(doc, "bad-example", at, f"examples[{n}]: a list of outcomes is only for collect tables; expect one outcome id")
+                yield _error(
+                    doc,
+                    "bad-example",
+                    at,
+                    f"examples[{n}]: a list of outcomes is only for collect tables; expect one outcome id",
+                )
             for k, value in enumerate(expect):
                 if value not in outcomes:
-                    yield _error(doc, "unknown-outcome", at + (k,), f"examples[{n}]: expected outcome '{value}' is not an outcome")
+                    yield _error(
+                        doc,
+                        "unknown-outcome",
+                        at + (k,),
+                        f"examples[{n}]: expected outcome '{value}' is not an outcome",
+                    )
         elif expect != "undecided":
             if expect not in outcomes:
-                yield _error(doc, "unknown-outcome", at, f"examples[{n}]: expected outcome '{expect}' is not an outcome")
+                yield _error(
+                    doc, "unknown-outcome", at, f"examples[{n}]: expected outcome '{expect}' is not an outcome"
+                )
             elif collect:
-                yield _error(doc, "bad-example", at, f"examples[{n}]: a collect table expects a list of outcome ids, e.g. [{expect}]")
+                yield _error(
+                    doc,
+                    "bad-example",
+                    at,
+                    f"examples[{n}]: a collect table expects a list of outcome ids, e.g. [{expect}]",
+                )
 
 
 def check_unused(table: Table, doc: Document) -> Iterator[Finding]:
@@ -185,12 +246,26 @@ def check_unused(table: Table, doc: Document) -> Iterator[Finding]:
     for n, spec in enumerate(table.inputs):
         if not used_inputs[spec.id]:
             line, column = doc.position(("inputs", n, "id"))
-            yield Finding("unused-input", "warning", f"input '{spec.id}' is asked but no rule conditions on it", doc.file, line, column)
+            yield Finding(
+                "unused-input",
+                "warning",
+                f"input '{spec.id}' is asked but no rule conditions on it",
+                doc.file,
+                line,
+                column,
+            )
     used = {r.then for r in table.rules} | ({table.default} if table.default else set())
     for n, outcome in enumerate(table.outcomes):
         if outcome.id not in used:
             line, column = doc.position(("outcomes", n, "id"))
-            yield Finding("unused-outcome", "warning", f"outcome '{outcome.id}' is never the result: no rule or default yields it", doc.file, line, column)
+            yield Finding(
+                "unused-outcome",
+                "warning",
+                f"outcome '{outcome.id}' is never the result: no rule or default yields it",
+                doc.file,
+                line,
+                column,
+            )
 
 
 def check_translations(table: Table, doc: Document) -> Iterator[Finding]:
@@ -205,8 +280,14 @@ def check_translations(table: Table, doc: Document) -> Iterator[Finding]:
             yield _error(doc, "unknown-translation", base + path, f"translations.{lang}: {message}", key=True)
         line, column = doc.position(base, key=True)
         if lang == BASE or lang not in languages():
-            why = "the table's own text is English" if lang == BASE else f"crossroads has no '{lang}' interface (languages: {', '.join(languages())})"
-            yield Finding("unsupported-language", "warning", f"translations.{lang} is never shown: {why}", doc.file, line, column)
+            why = (
+                "the table's own text is English"
+                if lang == BASE
+                else f"crossroads has no '{lang}' interface (languages: {', '.join(languages())})"
+            )
+            yield Finding(
+                "unsupported-language", "warning", f"translations.{lang} is never shown: {why}", doc.file, line, column
+            )
             continue
         gaps = translations.missing(table, data)
         if gaps:
