@@ -15,10 +15,20 @@ from .terminal import one_line, visible
 
 FORMATS = ("text", "json", "github", "sarif")
 
+# The engine's messages name no command-line flag (a library caller has none); where a finding is
+# fixed by one, the command line says which.
+FLAG_HINTS = {"too-large": "raise it with --max-bytes", "analysis-incomplete": "raise it with --max-seconds"}
+
+
+def message(f: Finding) -> str:
+    """The finding's message as the command line shows it, with the flag that fixes it."""
+    hint = FLAG_HINTS.get(f.code)
+    return f"{f.message} ({hint})" if hint else f.message
+
 
 def text_line(f: Finding) -> str:
     """``file:line:col: severity code: message`` (the yamllint/gcc shape editors parse)."""
-    return one_line(f"{f.file}:{f.line or 1}:{f.column or 1}: {f.severity} {f.code}: {f.message}")
+    return one_line(f"{f.file}:{f.line or 1}:{f.column or 1}: {f.severity} {f.code}: {message(f)}")
 
 
 def render_text(findings: Iterable[Finding]) -> str:
@@ -27,7 +37,13 @@ def render_text(findings: Iterable[Finding]) -> str:
 
 def render_json(findings: Iterable[Finding]) -> str:
     return (
-        json.dumps({"findings": [f.to_json() for f in findings]}, indent=2, ensure_ascii=False, default=_exact) + "\n"
+        json.dumps(
+            {"findings": [{**f.to_json(), "message": message(f)} for f in findings]},
+            indent=2,
+            ensure_ascii=False,
+            default=_exact,
+        )
+        + "\n"
     )
 
 
@@ -51,7 +67,7 @@ def render_github(findings: Iterable[Finding]) -> str:
     out = []
     for f in findings:
         props = f"file={_gh_property(f.file or '')},line={f.line or 1},col={f.column or 1},title={_gh_property(f.code)}"
-        out.append(f"::{f.severity} {props}::{_gh_data(f.message)}\n")
+        out.append(f"::{f.severity} {props}::{_gh_data(message(f))}\n")
     return "".join(out)
 
 
@@ -91,7 +107,7 @@ def sarif(findings: list[Finding], version: str) -> dict[str, Any]:
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": f.severity,
-            "message": {"text": f.message},
+            "message": {"text": message(f)},
             "locations": [
                 {
                     "physicalLocation": {

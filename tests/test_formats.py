@@ -290,3 +290,36 @@ def test_one_finding_is_one_line_whatever_its_message_holds() -> None:
         formats.render_github([f])
         == "::error file=we\\x1bird.yaml,line=1,col=1,title=schema::bad%0Aline%0Dtwo\\x1b]0;x\\x07\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("too-large", "file is larger than the limit of 10 bytes (raise it with --max-bytes)"),
+        ("analysis-incomplete", "file is larger than the limit of 10 bytes (raise it with --max-seconds)"),
+        ("gap", "file is larger than the limit of 10 bytes"),
+    ],
+)
+def test_the_command_line_names_the_flag_that_fixes_a_finding(code: str, shown: str) -> None:
+    f = Finding(code, "error", "file is larger than the limit of 10 bytes", file="t.yaml", line=1, column=1)
+    assert formats.text_line(f).endswith(f"{code}: {shown}")
+    assert json.loads(formats.render_json([f]))["findings"][0]["message"] == shown
+    assert json.loads(formats.render_sarif([f], "0"))["runs"][0]["results"][0]["message"]["text"] == shown
+
+
+def test_engine_messages_name_no_command_line_flag() -> None:
+    """A library caller has no flags: the engine words its limits; the CLI adds the flag (FLAG_HINTS)."""
+    import re
+
+    flag = re.compile(r"""f?["'][^"'\n]*--(max-bytes|max-seconds|column|lang)\b""")
+    found = []
+    for path in sorted((REPO / "engine").rglob("*.py")):
+        if path.name == "findings.py":  # the `explain` texts: how to fix, with the command that does it
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            stripped = line.strip()
+            if stripped.startswith("#") or stripped.startswith('"""') or "``" in line:
+                continue
+            if flag.search(line):
+                found.append(f"{path.relative_to(REPO)}:{number}: {stripped}")
+    assert found == []

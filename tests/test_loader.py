@@ -352,7 +352,7 @@ def test_size_cap_and_max_bytes(tmp_path: Path) -> None:
         read_bytes(big)
     assert (exc.value.findings[0].code, exc.value.findings[0].message) == (
         "too-large",
-        f"file is larger than {MAX_BYTES} bytes (raise the limit with --max-bytes)",
+        f"file is larger than the limit of {MAX_BYTES} bytes",
     )
 
     table = tmp_path / "t.yaml"
@@ -362,7 +362,9 @@ def test_size_cap_and_max_bytes(tmp_path: Path) -> None:
         "rules: [{id: r, when: {x: true}, then: o}, {id: s, when: {x: false}, then: p}]\n"
     )
     size = table.stat().st_size
-    line = f"{table}:1:1: error too-large: file is larger than {size - 1} bytes (raise the limit with --max-bytes)\n"
+    line = (
+        f"{table}:1:1: error too-large: file is larger than the limit of {size - 1} bytes (raise it with --max-bytes)\n"
+    )
     r = run("lint", str(table), "--max-bytes", str(size - 1))
     assert (r.exit_code, r.stdout) == (1, line)
     r = run("evaluate", str(table), "--max-bytes", str(size - 1), "-a", "x=true")

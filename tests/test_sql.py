@@ -316,7 +316,7 @@ def test_columns_map_inputs_to_expressions() -> None:
     [
         ("oracle", None, "unknown SQL dialect 'oracle'"),
         ("duckdb", {"nope": "x"}, "unknown input(s) nope"),
-        ("duckdb", {"change": "SELECT FROM ("}, "--column change: cannot parse"),
+        ("duckdb", {"change": "SELECT FROM ("}, "column mapping for change: cannot parse"),
     ],
 )
 def test_usage_errors(dialect: str, columns: dict[str, str] | None, message: str) -> None:

@@ -240,7 +240,7 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
             Finding(
                 "analysis-incomplete",
                 "warning",
-                f"row analysis stopped after {max_seconds:g} s (raise --max-seconds): "
+                f"row analysis stopped after its budget of {max_seconds:g} s: "
                 f"{'which rows are unreachable or redundant, ' if shadows else 'redundant rows, '}"
                 "and whether more conflicts or gaps exist, were not fully checked; findings listed are proven",
             )

@@ -51,7 +51,7 @@ from functools import cache
 
 from crossroads.engine.table import numbers
 from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts
-from crossroads.engine.table.compiler import Column, CompiledTable, InputSpec, segment_bounds
+from crossroads.engine.table.compiler import ChoiceColumn, Column, CompiledTable, InputSpec, NumberColumn, segment_bounds
 from crossroads.engine.table.conditions import Num, format_number
 from crossroads.engine.errors import DataError, NotExpressible
 
@@ -219,7 +219,7 @@ def _sources(table: CompiledTable, dialect: str, columns: Mapping[str, str]) -> 
     unknown = sorted(set(columns) - known)
     if unknown:
         raise DataError(
-            f"--column: unknown input(s) {', '.join(unknown)} (inputs: {', '.join(i.id for i in table.inputs)})"
+            f"column mapping: unknown input(s) {', '.join(unknown)} (inputs: {', '.join(i.id for i in table.inputs)})"
         )
     out: dict[str, exp.Expression] = {}
     for spec in table.inputs:
@@ -228,7 +228,7 @@ def _sources(table: CompiledTable, dialect: str, columns: Mapping[str, str]) -> 
                 out[spec.id] = _parsed(sqlglot.parse_one(columns[spec.id], read=dialect))
             except sqlglot.errors.ParseError as exc:
                 raise DataError(
-                    f"--column {spec.id}: cannot parse {columns[spec.id]!r} as {dialect} SQL: {str(exc).splitlines()[0]}"
+                    f"column mapping for {spec.id}: cannot parse {columns[spec.id]!r} as {dialect} SQL: {str(exc).splitlines()[0]}"
                 ) from None
         else:
             out[spec.id] = exp.column(spec.id, quoted=True)
@@ -396,7 +396,7 @@ def _significant(n: Num) -> int:
 
 def number_type(spec: InputSpec, column: Column, dialect: str = "duckdb") -> NumberType:
     """The exact SQL type for a numeric input: room for every number of its conditions and bounds."""
-    literals = [*(column.points or ()), *(b for b in (spec.minimum, spec.maximum) if b is not None)]
+    literals = [*(column.points if isinstance(column, NumberColumn) else ()), *(b for b in (spec.minimum, spec.maximum) if b is not None)]
     scale = max((_scale(n) for n in literals), default=0)
     digits = max((_integer_digits(n) for n in literals), default=1)
     if scale + digits > PRECISION:
@@ -445,9 +445,9 @@ def _row_match(table: CompiledTable, row: int, readers: list[_Reader]) -> exp.Ex
 def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
     """The condition row ``row`` puts on one input (None: it accepts every answer)."""
     bit = 1 << row
-    if column.points is None:
-        accepted = [v for v, mask in column.table.items() if mask & bit]  # type: ignore[union-attr]
-        if len(accepted) == len(column.table):  # type: ignore[arg-type]
+    if isinstance(column, ChoiceColumn):
+        accepted = [v for v, mask in column.table.items() if mask & bit]
+        if len(accepted) == len(column.table):
             return None
         if not accepted:
             return exp.false()
@@ -456,7 +456,7 @@ def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
         if len(accepted) == 1:
             return exp.EQ(this=reader.value.copy(), expression=_text(accepted[0]))
         return exp.In(this=reader.value.copy(), expressions=[_text(v) for v in accepted])
-    span = column.spans[row]  # type: ignore[index]  # the row's own run of segments: O(1), not a scan of every mask
+    span = column.spans[row]  # the row's own run of segments: O(1), not a scan of every mask
     if span is None or span == (0, 2 * len(column.points)):
         return None
     if span[0] > span[1]:

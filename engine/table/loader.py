@@ -200,7 +200,7 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
         raise _fail(
             name,
             "too-large",
-            f"file is larger than {max_bytes} bytes (raise the limit with --max-bytes)",
+            f"file is larger than the limit of {max_bytes} bytes",
         )
     return data
 
@@ -224,7 +224,7 @@ def load_bytes(
 ) -> Document:
     """Load one table document; raise ``TableError`` with positioned findings (keywords: see ``load_text``)."""
     if len(data) > max_bytes:
-        raise _fail(file, "too-large", f"file is larger than {max_bytes} bytes (raise the limit with --max-bytes)")
+        raise _fail(file, "too-large", f"file is larger than the limit of {max_bytes} bytes")
     text = decode(data, file)
     return load_text(text, file, observe=observe, positions=positions)
 
