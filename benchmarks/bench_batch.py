@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_cli import Launcher, Run, crossroads_command
+from launcher import Launcher, crossroads_command
 
 TARGET_ROWS_PER_SECOND = 3e6
 TARGET_RATIO = 2.0
@@ -82,15 +81,6 @@ COPY (
 """
 
 DUCKDB_SCRIPT = "import duckdb, sys; duckdb.connect(config={'preserve_insertion_order': sys.argv[2] == 'ordered'}).execute(sys.argv[1])"
-
-
-def median_run(launcher: Launcher, argv: list[str], env: dict[str, str], runs: int) -> Run:
-    results = [launcher.run(argv, env) for _ in range(runs)]
-    return Run(
-        statistics.median(r.seconds for r in results),
-        statistics.median(r.cpu_seconds for r in results),
-        max(r.peak_mb for r in results),
-    )
 
 
 def mismatches(ours: Path, theirs: Path) -> int:
@@ -143,13 +133,13 @@ def main(argv: list[str] | None = None) -> int:
             launcher.run([*crossroads, "batch", "--input", str(lines)], env)  # fills the compiled-table cache
             script = [sys.executable, "-c", DUCKDB_SCRIPT, hand]
             results = {
-                "crossroads batch (order kept)": median_run(launcher, batch, env, runs),
-                "hand-written DuckDB query (order kept)": median_run(launcher, [*script, "ordered"], env, runs),
+                "crossroads batch (order kept)": launcher.median(batch, env, runs),
+                "hand-written DuckDB query (order kept)": launcher.median([*script, "ordered"], env, runs),
             }
             differ = mismatches(ours, theirs)  # both in input order
-            results["crossroads batch --any-order"] = median_run(launcher, [*batch, "--any-order"], env, runs)
-            results["hand-written DuckDB query (any order)"] = median_run(launcher, [*script, "unordered"], env, runs)
-            json_lines = median_run(launcher, [*crossroads, "batch", "--input", str(lines)], env, runs)
+            results["crossroads batch --any-order"] = launcher.median([*batch, "--any-order"], env, runs)
+            results["hand-written DuckDB query (any order)"] = launcher.median([*script, "unordered"], env, runs)
+            json_lines = launcher.median([*crossroads, "batch", "--input", str(lines)], env, runs)
         finally:
             launcher.close()
 

@@ -27,19 +27,15 @@ for a smoke run (3 runs each, a 1k-row table instead of 10k).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
+from launcher import Launcher, crossroads_command
 
 TARGET_WARM_RATIO = 8.0
 TARGET_BIG_SECONDS = 4.0
@@ -47,69 +43,6 @@ AIM_BIG_SECONDS = 1.0
 TARGET_BIG_MB = 250.0
 
 BUNDLED_ANSWERS = ("change=behaviour", "freshness=static", "citations=false", "examples=1000", "budget=tight")
-
-
-@dataclass(frozen=True)
-class Run:
-    seconds: float
-    cpu_seconds: float  # user + system time of the process: steadier than wall time on a busy machine
-    peak_mb: float
-
-
-# Children are started by this small helper process, not by the benchmark
-# itself: on Linux a child's peak RSS includes the memory of the process that
-# forked it, and the benchmark holds a 10k-row table. Timed here, with wait4.
-LAUNCHER = r"""
-import json, os, subprocess, sys, tempfile, time
-for line in sys.stdin:
-    argv, env = json.loads(line)
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter_ns()
-        proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter_ns() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        message = err.read(4000).decode(errors="replace")
-    cpu = usage.ru_utime + usage.ru_stime
-    print(json.dumps([elapsed, cpu, usage.ru_maxrss, proc.returncode, message]), flush=True)
-"""
-
-
-class Launcher:
-    """Runs commands one at a time; a run that does not exit 0 stops the benchmark."""
-
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-
-    def run(self, argv: list[str], env: dict[str, str]) -> Run:
-        self.proc.stdin.write(json.dumps([argv, env]) + "\n")  # type: ignore[union-attr]
-        self.proc.stdin.flush()  # type: ignore[union-attr]
-        elapsed, cpu, maxrss_kib, code, message = json.loads(self.proc.stdout.readline())  # type: ignore[union-attr]
-        if code != 0:
-            raise SystemExit(f"{' '.join(argv)}: exit {code}: {message.strip()}")
-        return Run(elapsed / 1e9, cpu, maxrss_kib / 1024)  # ru_maxrss is in KiB on Linux
-
-    def median(self, argv: list[str], env: dict[str, str], runs: int) -> Run:
-        results = [self.run(argv, env) for _ in range(runs)]
-        return Run(
-            statistics.median(r.seconds for r in results),
-            statistics.median(r.cpu_seconds for r in results),
-            max(r.peak_mb for r in results),
-        )
-
-    def close(self) -> None:
-        self.proc.stdin.close()  # type: ignore[union-attr]
-        self.proc.wait()
-
-
-def crossroads_command() -> list[str]:
-    """The installed console script next to this interpreter, else ``python -m crossroads``."""
-    beside = Path(sys.executable).with_name("crossroads")
-    found = str(beside) if beside.exists() else shutil.which("crossroads")
-    return [found] if found else [sys.executable, "-m", "crossroads"]
 
 
 def answer_flags(answers: dict[str, object]) -> list[str]:

@@ -48,7 +48,7 @@ import naive
 import synthetic
 import zen_jdm
 from crossroads.engine.table import pipeline as tables
-from crossroads.engine.table.compiler import CompiledTable, compile_table
+from crossroads.engine.table.compiler import CompiledTable, NumberColumn, compile_table
 from crossroads.engine.errors import HitPolicyViolation
 from crossroads.engine.decision.evaluate import decide
 from crossroads.engine.table.model import Table
@@ -86,7 +86,7 @@ def every_answer(t: CompiledTable) -> list[dict[str, Any]]:
             axes.append((True, False))
         else:
             values = {spec.minimum if spec.minimum is not None else 0}
-            for p in column.points or ():
+            for p in column.points if isinstance(column, NumberColumn) else ():
                 values.update((p - 1, p, p + 1))
             lo, hi = spec.minimum, spec.maximum
             axes.append(tuple(sorted(v for v in values if (lo is None or v >= lo) and (hi is None or v <= hi))))

@@ -24,36 +24,15 @@ smoke run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-LAUNCHER = r"""
-import json, os, subprocess, sys, tempfile, time
-for line in sys.stdin:
-    argv, env = json.loads(line)
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter_ns()
-        proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-        deadline = time.monotonic() + LIMIT
-        while True:  # wait4 (not Popen.wait) keeps the child's resource usage
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                _, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.02)
-        elapsed = time.perf_counter_ns() - start
-        err.seek(0)
-        message = err.read(2000).decode(errors="replace")
-    print(json.dumps([elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status), message]), flush=True)
-"""
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from launcher import Launcher, Run, crossroads_command
 
 
 def equality_table(n: int) -> str:
@@ -77,29 +56,8 @@ def equality_table(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-class Launcher:
-    def __init__(self, limit: float) -> None:
-        code = LAUNCHER.replace("LIMIT", repr(limit))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-
-    def run(self, argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
-        """(seconds, peak MB) of one run; an exit code outside ``ok`` stops the benchmark."""
-        assert self.proc.stdin and self.proc.stdout
-        self.proc.stdin.write(json.dumps([argv, env]) + "\n")
-        self.proc.stdin.flush()
-        elapsed, maxrss, code, message = json.loads(self.proc.stdout.readline())
-        if code == -9:
-            return float("inf"), maxrss / 1024  # ran past --limit: killed
-        if code not in ok:
-            raise SystemExit(f"{' '.join(argv)} exited {code}: {message}")
-        return elapsed / 1e9, maxrss / 1024
-
-    def close(self) -> None:
-        assert self.proc.stdin
-        self.proc.stdin.close()
-        self.proc.wait()
+def _seconds_mb(run: Run) -> tuple[float, float]:
+    return run.seconds, run.peak_mb
 
 
 def measure(n: int, launcher: Launcher, work: Path, exe: list[str]) -> dict[str, float]:
@@ -109,15 +67,17 @@ def measure(n: int, launcher: Launcher, work: Path, exe: list[str]) -> dict[str,
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home), XDG_STATE_HOME=str(state_home))
     answer = ["-a", f"x={n // 2}"]
     out: dict[str, float] = {"rows": n, "table": table.stat().st_size}
-    out["cold_s"], out["cold_mb"] = launcher.run(exe + ["evaluate", str(table), "--no-cache", *answer], env)
+    out["cold_s"], out["cold_mb"] = _seconds_mb(
+        launcher.run(exe + ["evaluate", str(table), "--no-cache", *answer], env)
+    )
     launcher.run(exe + ["evaluate", str(table), *answer], env)  # fills the cache
-    out["warm_s"], out["warm_mb"] = launcher.run(exe + ["evaluate", str(table), *answer], env)
+    out["warm_s"], out["warm_mb"] = _seconds_mb(launcher.run(exe + ["evaluate", str(table), *answer], env))
     entries = list((cache_home / "crossroads").glob("*.json"))
     out["entry"] = sum(e.stat().st_size for e in entries)
-    out["lint_s"], out["lint_mb"] = launcher.run(exe + ["lint", str(table)], env, ok=(0, 1))
-    out["sql_s"], out["sql_mb"] = launcher.run(exe + ["sql", str(table), "--dialect", "sqlite"], env)
+    out["lint_s"], out["lint_mb"] = _seconds_mb(launcher.run(exe + ["lint", str(table)], env, ok=(0, 1)))
+    out["sql_s"], out["sql_mb"] = _seconds_mb(launcher.run(exe + ["sql", str(table), "--dialect", "sqlite"], env))
     page = work / f"eq{n}.html"
-    out["page_s"], out["page_mb"] = launcher.run(exe + ["page", str(table), "-o", str(page)], env)
+    out["page_s"], out["page_mb"] = _seconds_mb(launcher.run(exe + ["page", str(table), "-o", str(page)], env))
     out["page"] = page.stat().st_size
     shutil.rmtree(cache_home, ignore_errors=True)
     return out
@@ -155,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sizes = args.rows or ([300, 1200] if args.quick else [10_000, 30_000, 100_000])
-    script = Path(sys.executable).parent / "crossroads"
-    exe = [str(script)] if script.exists() else [shutil.which("crossroads") or "crossroads"]
+    exe = crossroads_command()
     launcher = Launcher(args.limit)
     try:
         with tempfile.TemporaryDirectory(prefix="crossroads-growth-") as tmp:

@@ -134,7 +134,7 @@ def test_hostile_input_is_refused_with_positions(data: bytes, expected, tmp_path
         ),
         (b"a: &anchor 1\n", "anchors are not allowed (&anchor): write the value out"),
         (b"a: *nope\n", "aliases are not allowed (*nope): write the value out"),
-        (b"1: x\n", "keys must be strings, not a number (1): quote it"),
+        (b"1: x\n", "keys must be strings, not an integer (1): quote it"),
         (b"null: x\n", "keys must be strings, not null (null): quote it"),
         (b"yes: x\nTrue: y\n", "keys must be strings, not a boolean (True): quote it"),  # `yes` is a string key
         (b"a: [" + b"[" * D, f"nesting deeper than {D} levels"),
@@ -142,6 +142,7 @@ def test_hostile_input_is_refused_with_positions(data: bytes, expected, tmp_path
         (b"a: \xe9t\xe9\n", "invalid UTF-8 (byte 0xe9)"),
         (b"- a\n", "top level must be a mapping, not a list"),
         (b"true\n", "top level must be a mapping, not a boolean"),
+        (b"1.5\n", "top level must be a mapping, not a number"),
         (b"a: 1\n  b: 2\n", "YAML syntax error: mapping values are not allowed in this context"),
         (b"a: \x07\n", "character U+0007 is not allowed in YAML"),
     ],
@@ -551,9 +552,11 @@ def _junk(kind: str, size: int) -> bytes:
     "kind", ["random-bytes", "yaml-punctuation", "top-level-list", "anchors", "one-huge-string", "tags-and-aliases"]
 )
 def test_7mb_of_junk_fails_fast_in_bounded_memory(kind: str, tmp_path: Path) -> None:
+    """Bounds that only catch a hang or a blow-up (20 s, 400 MB; it takes under a second and about
+    100 MB here): a regression in speed shows in the benchmarks, not as a flaky test."""
     path = tmp_path / "junk.yaml"
     path.write_bytes(_junk(kind, 7 * 2**20))
-    code, out = _within(["lint", str(path), "--format", "json"], tmp_path, 3.0, 200, stdout=True).split("\n", 1)
+    code, out = _within(["lint", str(path), "--format", "json"], tmp_path, 20.0, 400, stdout=True).split("\n", 1)
     findings = json.loads(out)["findings"]
     assert code == "1" and 1 <= len(findings) <= MAX_FINDINGS and findings[0]["severity"] == "error"
 
@@ -565,7 +568,7 @@ def test_alias_bomb_fails_fast_in_bounded_memory(tmp_path: Path) -> None:
         lines.append(f"l{n}: &l{n} [" + ",".join([f"*{'a' if n == 1 else f'l{n - 1}'}"] * 9) + "]")
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n")
-    code, err = _within(["evaluate", str(path), "--no-cache"], tmp_path, 3.0, 150).split("\n", 1)
+    code, err = _within(["evaluate", str(path), "--no-cache"], tmp_path, 20.0, 400).split("\n", 1)  # hang guards
     assert code == "1" and "error alias" in err and "error anchor" in err
 
 

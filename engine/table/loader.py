@@ -384,7 +384,7 @@ def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
             top.key = _BAD_KEY
             return
         if not isinstance(key, str):
-            problem("key-type", f"keys must be strings, not {_kind(key)} ({text}): quote it", pos)
+            problem("key-type", f"keys must be strings, not {kind_of(key)} ({text}): quote it", pos)
             top.key = _BAD_KEY
             return
         if top.container is not None and key in top.container:
@@ -457,18 +457,24 @@ def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
         raise _fail(file, "empty", "file is empty: expected a table (a YAML mapping)")
     if not isinstance(root[0], dict):
         raise _fail(
-            file, "not-a-mapping", f"top level must be a mapping, not {_kind(root[0])}", positions.get((), (1, 1))
+            file, "not-a-mapping", f"top level must be a mapping, not {kind_of(root[0])}", positions.get((), (1, 1))
         )
     positions[()] = root_pos
     return Document(root[0], file, positions, key_positions)
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a loaded value is, in the words of every message that names it ("an integer", "a list").
+
+    One definition for the loader's and the schema's messages; ``OutOfRange`` is a number too.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, (int, Decimal, OutOfRange)):
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, (float, Decimal, OutOfRange)):
         return "a number"
     if isinstance(value, list):
         return "a list"

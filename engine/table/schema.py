@@ -18,7 +18,7 @@ from itertools import islice
 from typing import Any, Iterable, Iterator
 
 from crossroads.engine.findings import Finding
-from crossroads.engine.table.loader import MAX_FINDINGS, Document
+from crossroads.engine.table.loader import MAX_FINDINGS, Document, kind_of
 
 SCHEMA_FILE = "crossroads-1.schema.json"
 
@@ -46,22 +46,6 @@ def where(path: Iterable[Any]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, (float,)) or type(value).__name__ == "Decimal":
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping"
 
 
 _TYPE_WORDS = {
@@ -113,7 +97,7 @@ def _explain(error: Any) -> Iterable[tuple[tuple[Any, ...], bool, str]]:
         wanted: list[str] = value if isinstance(value, list) else [value]  # the schema's type names
         named = ["true/false" if w == "boolean" and len(wanted) > 1 else _TYPE_WORDS.get(w, w) for w in wanted]
         words = " or ".join(filter(None, [", ".join(named[:-1]), named[-1]]))  # "a, b or c"
-        return [(path, False, f"{at}: expected {words}, not {_kind(instance)}")]
+        return [(path, False, f"{at}: expected {words}, not {kind_of(instance)}")]
     if validator == "pattern":
         if "a-z0-9_-" in value:
             msg = f"{at}: {instance!r} is not a valid id: a lowercase letter, then letters, digits, '-' or '_', at most 64 characters"
