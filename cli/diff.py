@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from crossroads.engine.search import space
+from crossroads.engine.table.wording import describe_answers, describe_region
 from crossroads.engine.table import pipeline as tables
 from crossroads.engine.table.loader import MAX_BYTES, read_bytes
 
@@ -108,8 +108,8 @@ def render_text(d: Any, old_name: str, new_name: str) -> str:
     if d.changes:
         lines.append(f"Results that change ({len(d.changes)}):")
         for c in d.changes:
-            lines.append(f"  {space.describe_region(c.when)}: {_show(c.old)} → {_show(c.new)}")
-            lines.append(f"    e.g. {space.describe_answers(c.example)}")
+            lines.append(f"  {describe_region(c.when)}: {_show(c.old)} → {_show(c.new)}")
+            lines.append(f"    e.g. {describe_answers(c.example)}")
     else:
         lines.append("No answer changes its result.")
     if not d.complete:

@@ -22,9 +22,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from crossroads.engine.search import space
-from crossroads.engine.table.compiler import Column, CompiledTable, InputSpec, InputType, compile_table
+from crossroads.engine.table.compiler import (
+    ChoiceColumn,
+    Column,
+    CompiledTable,
+    InputSpec,
+    InputType,
+    NumberColumn,
+    Span,
+    compile_table,
+)
 from crossroads.engine.table.conditions import format_number
 from crossroads.engine.table.policies import ERROR, NO_MATCH, result_of
+from crossroads.engine.table.wording import describe_when
 from crossroads.engine.search.space import Budget, Exhausted
 
 BUMPS = ("none", "patch", "minor", "major")
@@ -83,7 +93,7 @@ class Diff:
     def to_json(self) -> dict[str, Any]:
         return {
             "changes": [
-                {"region": space.describe_when(c.when), "example": c.example, "old": c.old, "new": c.new}
+                {"region": describe_when(c.when), "example": c.example, "old": c.old, "new": c.new}
                 for c in self.changes
             ],
             "added": self.added,
@@ -129,7 +139,7 @@ def diff(old_model: Any, new_model: Any, *, max_seconds: float = 60.0) -> Diff:
             after = _result(new, leaf.live >> n_old & new_rows)
             if before != after:
                 regions.setdefault((_key(before), _key(after)), []).append(
-                    (space.parts(joint, leaf.region), (space.leaf_witness(joint, leaf), before, after))
+                    (space.parts(leaf.region), (space.leaf_witness(joint, leaf), before, after))
                 )
     except Exhausted:
         complete = False
@@ -253,39 +263,37 @@ def _joint(old: CompiledTable, new: CompiledTable) -> tuple[CompiledTable, int]:
 
 def _shifted(column: Column, factor: int, others: int) -> Column:
     """A column of one version in the joint table: its masks moved into place, the other version's rows free."""
-    table = None if column.table is None else {k: v * factor | others for k, v in column.table.items()}
-    spans = None
-    if column.spans is not None:
-        before = factor.bit_length() - 1
-        after = max(others.bit_length() - before - len(column.spans), 0)
-        spans = (None,) * before + column.spans + (None,) * after
-    return Column(
-        column.input, table, column.points, spans, column.every * factor | others, column.some * factor | others
-    )
+    every, some = column.every * factor | others, column.some * factor | others
+    if isinstance(column, ChoiceColumn):
+        return ChoiceColumn(column.input, {k: v * factor | others for k, v in column.table.items()}, every, some)
+    before = factor.bit_length() - 1
+    after = max(others.bit_length() - before - len(column.spans), 0)
+    return NumberColumn(column.input, column.points, (None,) * before + column.spans + (None,) * after, every, some)
 
 
 def _shared(a: tuple[InputSpec, Column], b: tuple[InputSpec, Column], n_old: int) -> tuple[InputSpec, Column]:
     (sa, ca), (sb, cb) = a, b
     shift = 1 << n_old
-    if sa.type in ("choice", "boolean"):
+    if isinstance(ca, ChoiceColumn) and isinstance(cb, ChoiceColumn):  # one type, choice or boolean (``_joint``)
         common = tuple(o for o in sb.options if o.id in set(sa.option_ids))
         values = [o.id for o in common] if sa.type == "choice" else [True, False]
-        table = {v: ca.table[v] | cb.table[v] * shift for v in values}  # type: ignore[index]
+        table = {v: ca.table[v] | cb.table[v] * shift for v in values}
         spec = InputSpec(sb.id, sb.type, sb.prompt, sb.help, common)
         every = some = 0
-        return spec, Column(sb.id, table, None, None, every, some)
+        return spec, ChoiceColumn(sb.id, table, every, some)
+    assert isinstance(ca, NumberColumn) and isinstance(cb, NumberColumn)  # both numeric (``_joint``)
     lo = max((x for x in (sa.minimum, sb.minimum) if x is not None), default=None)
     hi = min((x for x in (sa.maximum, sb.maximum) if x is not None), default=None)
     kind: InputType = "integer" if "integer" in (sa.type, sb.type) else "number"
     spec = InputSpec(sb.id, kind, sb.prompt, sb.help, (), lo, hi)
-    points = tuple(sorted(set(ca.points or ()) | set(cb.points or ())))
+    points = tuple(sorted(set(ca.points) | set(cb.points)))
     spans = _moved(ca, points) + _moved(cb, points)
-    return spec, Column(sb.id, None, points, spans, 0, 0)
+    return spec, NumberColumn(sb.id, points, spans, 0, 0)
 
 
-def _moved(column: Column, points: tuple[Any, ...]) -> tuple[tuple[int, int] | None, ...]:
+def _moved(column: NumberColumn, points: tuple[Any, ...]) -> tuple[Span | None, ...]:
     """The column's row spans as segments of the joint ``points`` (a superset of its own)."""
-    own = column.points or ()
+    own = column.points
     at = {p: 2 * i + 1 for i, p in enumerate(points)}  # a point's own segment in the joint line
     last = 2 * len(points)
 
@@ -299,9 +307,7 @@ def _moved(column: Column, points: tuple[Any, ...]) -> tuple[tuple[int, int] | N
             return at[own[s // 2]]
         return last if s // 2 == len(own) else at[own[s // 2]] - 1
 
-    return tuple(
-        span if span is None or span[0] > span[1] else (start(span[0]), end(span[1])) for span in column.spans or ()
-    )
+    return tuple(span if span is None or span[0] > span[1] else (start(span[0]), end(span[1])) for span in column.spans)
 
 
 def _texts(old: Any, new: Any) -> list[TextChange]:

@@ -15,14 +15,15 @@ from __future__ import annotations
 from typing import Any
 
 from crossroads.engine.search import space
-from crossroads.engine.table.compiler import CompiledTable
+from crossroads.engine.table.compiler import CompiledTable, NumberColumn
 from crossroads.engine.findings import MAX_LISTED, Finding
 from crossroads.engine.table.policies import HitPolicy, bits, policy_of
-from crossroads.engine.search.space import Piece
+from crossroads.engine.table.wording import describe_when
+from crossroads.engine.search.space import Piece, PieceRange
 
 
 def accepted(table: CompiledTable, pieces: Any) -> list[list[Any]]:
-    """Per row, per input: what it accepts, as comparable data (option bitmask or piece range)."""
+    """Per row, per input: what it accepts, as comparable data (option bitmask or ``PieceRange``); None: nothing."""
     n = len(table.rules)
     out: list[list[Any]] = [[None] * len(pieces) for _ in range(n)]
     for i, ps in enumerate(pieces):
@@ -35,7 +36,7 @@ def accepted(table: CompiledTable, pieces: Any) -> list[list[Any]]:
                     start[r] = j
                 nxt = ps[j + 1].mask if j + 1 < len(ps) else 0
                 for r in bits(p.mask & ~nxt):
-                    out[r][i] = (start[r], j)
+                    out[r][i] = PieceRange(start[r], j)
                 prev = p.mask
         else:
             acc = [0] * n
@@ -82,7 +83,7 @@ def mergeable(table: CompiledTable, pieces: Any) -> list[Finding]:
         spec = table.inputs[k]
         merged = _merged_condition(table, pieces, acc, k, g)
         ids = [table.rules[r].id for r in g]
-        shown = "no condition on " + spec.id if merged is None else space.describe_when({spec.id: merged})
+        shown = "no condition on " + spec.id if merged is None else describe_when({spec.id: merged})
         message = (
             f"rows {', '.join(ids)} (→ {table.outcomes[table.rules[g[0]].then].id}) differ only in "
             f"{spec.id} and can be one row with {shown}"
@@ -158,12 +159,13 @@ def _contiguous(acc: Any, k: int, comp: list[int]) -> bool:
 def _merged_condition(table: CompiledTable, pieces: Any, acc: Any, k: int, group: list[int]) -> Any:
     ps = pieces[k]
     spec = table.inputs[k]
-    if isinstance(acc[group[0]][k], tuple):
-        lo = min(acc[r][k][0] for r in group)
-        hi = max(acc[r][k][1] for r in group)
+    column = table.columns[k]
+    if isinstance(column, NumberColumn):
+        lo = min(acc[r][k].first for r in group)
+        hi = max(acc[r][k].last for r in group)
         lo_piece, hi_piece = ps[lo], ps[hi]
         whole = Piece(0, (), lo_piece.lo, hi_piece.hi, lo_piece.witness)
-        return space.condition(spec, whole, table.columns[k].points)
+        return space.condition(spec, whole, column.points)
     union = 0
     for r in group:
         union |= acc[r][k]

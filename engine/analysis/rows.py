@@ -25,6 +25,7 @@ the complete search is dropped, and an ``analysis-incomplete`` warning says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, Iterator
 
 from crossroads.engine.search import space
@@ -33,6 +34,7 @@ from crossroads.engine.table.compiler import CompiledTable, or_all
 from crossroads.engine.findings import MAX_LISTED, Finding
 from crossroads.engine.analysis.mergeable import mergeable
 from crossroads.engine.table.policies import HitPolicy, bits, policy_of, result_of
+from crossroads.engine.table.wording import describe_answers, describe_when
 from crossroads.engine.search.space import Budget, Exhausted, Leaf
 
 MAX_GAPS_KEPT = 100_000
@@ -103,7 +105,7 @@ class _Search:
         live = leaf.live
         if not live:
             if self.default is None and len(s.gaps) < MAX_GAPS_KEPT:
-                s.gaps.append((space.parts(self.t, leaf.region), space.leaf_witness(self.t, leaf)))
+                s.gaps.append((space.parts(leaf.region), space.leaf_witness(self.t, leaf)))
             elif self.default is None:
                 s.gaps_dropped += 1
             return
@@ -222,7 +224,7 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
             Finding(
                 "conflict",
                 "error",
-                f"rows {ra.id} and {rb.id} both match {space.describe_answers(example)} "
+                f"rows {ra.id} and {rb.id} both match {describe_answers(example)} "
                 f"({ra.id} → {o[ra.then].id}, {rb.id} → {o[rb.then].id})",
                 rules=(ra.id, rb.id),
                 example=example,
@@ -313,7 +315,7 @@ class _Overlaps:
         for ps, tree in zip(self.pieces, self.runs):
             if tree is not None:
                 first, last = tree.run(bit, 0, len(ps) - 1)
-                near &= tree.union_every(first, last)[0]
+                near &= tree.union_every(first, last).some
             else:
                 near &= or_all(p.mask for p in ps if p.mask & bit)
         return near & policy_of(self.table).shadowers(self.table, row)
@@ -346,11 +348,11 @@ def _unreachable(table: CompiledTable, pieces: Any, r: int, cover: int | None) -
     return Finding("unreachable", "error", message, rules=(rule.id, *ids))
 
 
-def _gaps(gaps: list[tuple[dict[str, Any], dict[str, Any]]], dropped: int) -> Iterator[Finding]:
+def _gaps(gaps: Sequence[tuple[dict[str, Any], dict[str, Any]]], dropped: int) -> Iterator[Finding]:
     shown = gaps[:MAX_LISTED]
     total = len(gaps) + dropped
     for n, (when, example) in enumerate(shown):
-        message = f"no row matches {space.describe_when(when)} (e.g. {space.describe_answers(example)})"
+        message = f"no row matches {describe_when(when)} (e.g. {describe_answers(example)})"
         if n == len(shown) - 1 and total > len(shown):
             more = total - len(shown)
             message += f"; {more} more gap region{'s' if more > 1 else ''} not listed"

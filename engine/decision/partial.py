@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from crossroads.engine.search import space
-from crossroads.engine.table.compiler import CompiledTable
+from crossroads.engine.table.compiler import CompiledTable, NumberColumn
 from crossroads.engine.table.policies import VARIES, policy_of, result_of, row_masks
 from crossroads.engine.search.space import Budget, Exhausted, Piece
 
@@ -99,7 +99,9 @@ def open_questions(table: CompiledTable, answers: Mapping[str, Any]) -> tuple[st
     for spec, column in zip(table.inputs, table.columns):
         if spec.id not in missing:
             continue
-        if column.points is not None and space.too_large(table, skip=[i.id for i in table.inputs if i.id != spec.id]):
+        if isinstance(column, NumberColumn) and space.too_large(
+            table, skip=[i.id for i in table.inputs if i.id != spec.id]
+        ):
             out.append(spec.id)  # too big to split into pieces: open (sound)
         elif len({p.mask & possible for p in space.input_pieces(spec, column)}) > 1:
             out.append(spec.id)

@@ -32,6 +32,8 @@ from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts as 
 from crossroads.engine.table.compiler import (
     CHECKPOINT_BITS,
     CHECKPOINT_BITS_PER_ROW,
+    ChoiceColumn,
+    Column,
     CompiledTable,
     InputSpec,
     segment_witness,
@@ -58,7 +60,7 @@ def _num(n: Any) -> str | None:
     return None if n is None else format_number(n)
 
 
-def _input_data(spec: InputSpec, column: Any) -> dict[str, Any]:
+def _input_data(spec: InputSpec, column: Column) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": spec.id,
         "type": spec.type,
@@ -67,11 +69,11 @@ def _input_data(spec: InputSpec, column: Any) -> dict[str, Any]:
         "max": _num(spec.maximum),
     }
     out["every"], out["some"] = _hex(column.every), _hex(column.some)
-    if spec.type == "choice":
-        out["options"] = list(spec.option_ids)
-        out["masks"] = [_hex(column.table[o]) for o in spec.option_ids]
-    elif spec.type == "boolean":
-        out["masks"] = [_hex(column.table[True]), _hex(column.table[False])]
+    if isinstance(column, ChoiceColumn):
+        if spec.type == "choice":
+            out["options"] = list(spec.option_ids)
+        values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
+        out["masks"] = [_hex(column.table[v]) for v in values]
     else:
         # Linear in the rows (issue 17): per row its run of segments, flat (first, last; -1, -1: no
         # condition), and per segment whether the domain has an answer there; page.js builds the masks

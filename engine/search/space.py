@@ -26,13 +26,20 @@ ends with a clear "incomplete" rather than a hang.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from collections.abc import Sequence
-from typing import Any, Callable, Container, Iterator, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Callable, Container, Generic, Iterator, NamedTuple, TypeVar
 
-from crossroads.engine.table.compiler import CompiledTable, InputSpec, segment_bounds, segment_witness
-from crossroads.engine.table.conditions import Interval, format_number
-from crossroads.engine.table.yamlscalar import quote
+from crossroads.engine.table.compiler import (
+    ChoiceColumn,
+    Column,
+    CompiledTable,
+    InputSpec,
+    NumberColumn,
+    segment_bounds,
+    segment_witness,
+)
+from crossroads.engine.table.conditions import Interval, Num
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +58,68 @@ class Piece:
     witness: Any
 
 
-IndexRange = tuple[int, int]
-"""A number's part as its first and last index (inclusive): of its pieces in ``walk``, of its segments in ``parts``."""
+class PieceRange(NamedTuple):
+    """A number's part of a search node in ``walk``: its pieces ``first..last`` (indexes, inclusive)."""
 
-Part = IndexRange | tuple[Piece, ...]
-"""One input's part of a search node in ``walk``: a number's ``IndexRange`` of pieces, a choice's or boolean's pieces."""
+    first: int
+    last: int
 
-RegionKey = tuple[IndexRange | frozenset[Any], ...]
-"""A region in hashable form (``parts``): per input its segment range (a number) or the answers it allows."""
 
-_Cut = tuple[IndexRange | frozenset[Any] | None, ...]
+class SegmentRange(NamedTuple):
+    """A number's part of a ``RegionKey``: the compiler's segments ``first..last`` (inclusive)."""
+
+    first: int
+    last: int
+
+
+Part = PieceRange | tuple[Piece, ...]
+"""One input's part of a search node in ``walk``: a number's ``PieceRange``, or the pieces a choice or boolean allows."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """A number's part of a region (``Leaf.region``): every piece from ``first`` to ``last`` (one piece: both)."""
+
+    first: Piece
+    last: Piece
+
+
+RegionPart = Stretch | tuple[Piece, ...]
+"""One input's part of a region: a number's ``Stretch``, or the pieces (their union) a choice or boolean allows."""
+
+Region = tuple[RegionPart, ...]
+"""A region of the answer space, one part per input in input order."""
+
+RegionKey = tuple[SegmentRange | frozenset[Any], ...]
+"""A region in hashable form (``parts``): per input its ``SegmentRange`` (a number) or the answers it allows."""
+
+_Cut = tuple[SegmentRange | frozenset[Any] | None, ...]
 """A ``RegionKey`` in ``merge_regions``, with None for an input's whole domain."""
 
+
+class Rows(NamedTuple):
+    """The rows accepting ``some`` / ``every`` answer of one input's part of a region."""
+
+    some: int
+    every: int
+
+
+class _Node(NamedTuple):
+    """A search node on ``walk``'s stack: per input its part and their ``Rows``, and the live rows."""
+
+    parts: tuple[Part, ...]
+    rows: tuple[Rows, ...]
+    live: int
+
+
 _Payload = TypeVar("_Payload")
+
+
+class Merged(NamedTuple, Generic[_Payload]):
+    """One region out of ``merge_regions``: its ``when`` mapping and the payload of its first part."""
+
+    when: dict[str, Any]
+    payload: _Payload
 
 
 class Exhausted(Exception):
@@ -90,7 +146,7 @@ class Budget:
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
-    """A region of the answer space: per input, the pieces it allows (their union).
+    """A region of the answer space: per input, the part of its domain it allows.
 
     Over the region, every row in ``live`` matches some answer and no other row
     matches any; when ``constant`` the live rows match *every* answer of the
@@ -98,7 +154,7 @@ class Leaf:
     subset that does).
     """
 
-    region: tuple[tuple[Piece, ...], ...]
+    region: Region
     live: int
     guaranteed: int
     constant: bool
@@ -119,9 +175,8 @@ with its own value: 2·10¹⁰ bits). The guide page applies the same rule."""
 
 def piece_bits(table: CompiledTable, skip: Container[str] = ()) -> int:
     """The bits ``root_pieces`` would hold for the numeric inputs not in ``skip``."""
-    return sum(2 * len(c.points) + 1 for c in table.columns if c.points is not None and c.input not in skip) * len(
-        table.rules
-    )
+    segments = sum(2 * len(c.points) + 1 for c in table.columns if isinstance(c, NumberColumn) and c.input not in skip)
+    return segments * len(table.rules)
 
 
 def too_large(table: CompiledTable, skip: Container[str] = ()) -> bool:
@@ -134,11 +189,11 @@ def root_pieces(table: CompiledTable) -> tuple[tuple[Piece, ...], ...]:
     return tuple(input_pieces(spec, col) for spec, col in zip(table.inputs, table.columns))
 
 
-def input_pieces(spec: InputSpec, column: Any) -> tuple[Piece, ...]:
-    if spec.type == "choice":
-        return tuple(Piece(column.table[o], (o,), 0, 0, o) for o in spec.option_ids)
-    if spec.type == "boolean":
-        return tuple(Piece(column.table[b], (b,), 0, 0, b) for b in (True, False))
+def input_pieces(spec: InputSpec, column: Column) -> tuple[Piece, ...]:
+    """One input's finest pieces: an option or a boolean each; for a number, runs of segments with an answer."""
+    if isinstance(column, ChoiceColumn):
+        values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
+        return tuple(Piece(column.table[v], (v,), 0, 0, v) for v in values)
     points = column.points
     pieces: list[Piece] = []
     start = 0
@@ -155,13 +210,13 @@ def input_pieces(spec: InputSpec, column: Any) -> tuple[Piece, ...]:
     return tuple(pieces)
 
 
-def _union_every(pieces: tuple[Piece, ...]) -> tuple[int, int]:
+def _union_every(pieces: tuple[Piece, ...]) -> Rows:
     """Rows accepting some / every answer of these pieces."""
     union, every = 0, -1
     for p in pieces:
         union |= p.mask
         every &= p.mask
-    return union, every
+    return Rows(union, every)
 
 
 class Runs:
@@ -200,17 +255,18 @@ class Runs:
             r >>= 1
         return left + right[::-1]
 
-    def union_every(self, lo: int, hi: int) -> tuple[int, int]:
+    def union_every(self, lo: int, hi: int) -> Rows:
+        """Rows accepting some / every answer of pieces ``lo..hi``."""
         union, every = 0, -1
         for k in self._nodes(lo, hi):
             union |= self.ors[k]
             every &= self.ands[k]
-        return union, every
+        return Rows(union, every)
 
-    def run(self, bit: int, lo: int, hi: int) -> tuple[int, int]:
+    def run(self, bit: int, lo: int, hi: int) -> PieceRange:
         """First and last piece in ``lo..hi`` that the row ``bit`` accepts (it accepts some)."""
         nodes = self._nodes(lo, hi)
-        return self._descend(bit, nodes, 0), self._descend(bit, nodes[::-1], 1)
+        return PieceRange(self._descend(bit, nodes, 0), self._descend(bit, nodes[::-1], 1))
 
     def _descend(self, bit: int, nodes: list[int], right: int) -> int:
         ors = self.ors
@@ -234,23 +290,26 @@ def walk(
     accepts, and the ones it refuses (for a number, those below and those
     above). So the first rows' regions are carved out first, which is what the
     ``first`` policy decides by, and every region stays one condition per input.
-    Per input, the rows accepting some / every answer of the region are kept
+    Per input, the ``Rows`` accepting some / every answer of the region are kept
     with the node, so a node costs the one input it splits: its pieces for a
-    choice, a few tree lookups for a number (``Runs``). A
-    number's part of a region is then a pair of piece indexes; ``Leaf.region``
-    shows it as its first and last piece, which is all a region needs.
+    choice, a few tree lookups for a number (``Runs``). A number's part of a
+    node is a ``PieceRange``; ``Leaf.region`` shows it as a ``Stretch`` of its
+    first and last piece, which is all a region needs.
     """
-    numeric = (i.type in ("integer", "number") for i in table.inputs)
-    runs = tuple(Runs(ps) if num else None for num, ps in zip(numeric, pieces))
-    start: tuple[Part, ...] = tuple((0, len(ps) - 1) if r is not None else ps for r, ps in zip(runs, pieces))
-    summary = tuple(r.union_every(0, len(ps) - 1) if r is not None else _union_every(ps) for r, ps in zip(runs, pieces))
-    stack: list[tuple[tuple[Part, ...], tuple[tuple[int, int], ...], int]] = [(start, summary, live)]
+    trees = {
+        k: Runs(ps) for k, (spec, ps) in enumerate(zip(table.inputs, pieces)) if spec.type in ("integer", "number")
+    }
+    start = tuple(PieceRange(0, len(ps) - 1) if k in trees else ps for k, ps in enumerate(pieces))
+    summary = tuple(
+        trees[k].union_every(0, len(ps) - 1) if k in trees else _union_every(ps) for k, ps in enumerate(pieces)
+    )
+    stack = [_Node(start, summary, live)]
     while stack:
         budget.tick()
         work, summary, live = stack.pop()
         while True:
-            for union, _ in summary:  # rows refusing every answer of some input match nothing here
-                live &= union
+            for some, _ in summary:  # rows refusing every answer of some input match nothing here
+                live &= some
             guaranteed = live
             for _, every in summary:
                 guaranteed &= every
@@ -262,50 +321,48 @@ def walk(
                 break
             live = new_live
         if not live or settle or live == guaranteed:
-            yield Leaf(_region(work, runs), live, guaranteed, live == guaranteed)
+            yield Leaf(_region(work, trees), live, guaranteed, live == guaranteed)
             continue
         bit = live & ~guaranteed
         bit &= -bit
         at = next(i for i, (_, every) in enumerate(summary) if not every & bit)
-        tree = runs[at]
-        children: list[tuple[Part, tuple[int, int]]] = []
-        if tree is not None:  # refused below, accepted, refused above
-            lo, hi = cast(IndexRange, work[at])  # runs[at] is set for numbers only
+        part = work[at]
+        children: list[tuple[Part, Rows]] = []
+        if isinstance(part, PieceRange):  # refused below, accepted, refused above
+            tree = trees[at]
+            lo, hi = part
             first, last = tree.run(bit, lo, hi)
             for a, b in ((lo, first - 1), (first, last), (last + 1, hi)):
                 if a <= b:
-                    children.append(((a, b), tree.union_every(a, b)))
+                    children.append((PieceRange(a, b), tree.union_every(a, b)))
         else:
-            choices = cast(tuple[Piece, ...], work[at])
-            for g in (tuple(p for p in choices if p.mask & bit), tuple(p for p in choices if not p.mask & bit)):
+            for g in (tuple(p for p in part if p.mask & bit), tuple(p for p in part if not p.mask & bit)):
                 children.append((g, _union_every(g)))
-        for part, union_every in reversed(children):
+        for child, rows in reversed(children):
             stack.append(
-                (
-                    work[:at] + (part,) + work[at + 1 :],
-                    summary[:at] + (union_every,) + summary[at + 1 :],
-                    live & union_every[0],
+                _Node(
+                    work[:at] + (child,) + work[at + 1 :], summary[:at] + (rows,) + summary[at + 1 :], live & rows.some
                 )
             )
 
 
-def _region(work: tuple[Part, ...], runs: tuple[Runs | None, ...]) -> tuple[tuple[Piece, ...], ...]:
-    out: list[tuple[Piece, ...]] = []
-    for part, tree in zip(work, runs):
-        if tree is None:
-            out.append(cast(tuple[Piece, ...], part))
-        else:
-            lo, hi = cast(IndexRange, part)
-            out.append((tree.pieces[lo],) if lo == hi else (tree.pieces[lo], tree.pieces[hi]))
-    return tuple(out)
+def _region(work: tuple[Part, ...], trees: dict[int, Runs]) -> Region:
+    return tuple(
+        Stretch(trees[k].pieces[part.first], trees[k].pieces[part.last]) if isinstance(part, PieceRange) else part
+        for k, part in enumerate(work)
+    )
 
 
 def _ids_yaml(values: tuple[Any, ...]) -> Any:
     return values[0] if len(values) == 1 else list(values)
 
 
-def condition(spec: InputSpec, piece: Piece, points: Any = None) -> Any:
-    """A piece as a ``when`` value in the table's own syntax; None when it is the whole domain."""
+def condition(spec: InputSpec, piece: Piece, points: tuple[Num, ...] = ()) -> Any:
+    """A piece as a ``when`` value in the table's own syntax; None when it is the whole domain.
+
+    Data, not text (``engine/table/wording.py`` writes it out); ``points`` are the
+    numeric column's, for a number's piece.
+    """
     if spec.type == "choice":
         if len(piece.values) == len(spec.options):
             return None
@@ -325,62 +382,69 @@ def condition(spec: InputSpec, piece: Piece, points: Any = None) -> Any:
     return iv.text()
 
 
-def interval(points: Any, piece: Piece) -> Interval:
+def interval(points: tuple[Num, ...], piece: Piece) -> Interval:
     """The numeric piece as one interval (from its first segment's start to its last's end)."""
     first, last = segment_bounds(points, piece.lo), segment_bounds(points, piece.hi)
     return Interval(first.lo, first.lo_closed, last.hi, last.hi_closed)
 
 
-def span(spec: InputSpec, pieces: tuple[Piece, ...]) -> Piece:
-    """Several pieces of one input as one (numeric pieces are adjacent)."""
-    if spec.type in ("integer", "number"):
-        return Piece(0, (), pieces[0].lo, pieces[-1].hi, pieces[0].witness)
-    return Piece(0, tuple(v for p in pieces for v in p.values), 0, 0, pieces[0].witness)
+def span(part: RegionPart) -> Piece:
+    """One input's part of a region as one piece (a number's from its first to its last segment)."""
+    if isinstance(part, Stretch):
+        return Piece(0, (), part.first.lo, part.last.hi, part.first.witness)
+    return Piece(0, tuple(v for p in part for v in p.values), 0, 0, part[0].witness)
 
 
-def region_when(table: CompiledTable, region: tuple[tuple[Piece, ...], ...]) -> dict[str, Any]:
+def region_when(table: CompiledTable, region: Region) -> dict[str, Any]:
     """A region as a rule-style ``when`` mapping, in input order (unrestricted inputs left out)."""
     out: dict[str, Any] = {}
-    for spec, column, pieces in zip(table.inputs, table.columns, region):
-        c = condition(spec, span(spec, pieces), column.points)
+    for spec, column, part in zip(table.inputs, table.columns, region):
+        c = condition(spec, span(part), column.points if isinstance(column, NumberColumn) else ())
         if c is not None:
             out[spec.id] = c
     return out
 
 
-def parts(table: CompiledTable, region: tuple[tuple[Piece, ...], ...]) -> RegionKey:
+def parts(region: Region) -> RegionKey:
     """A region in hashable form: per input its option set, or its segment range (numbers)."""
     return tuple(
-        (ps[0].lo, ps[-1].hi) if spec.type in ("integer", "number") else frozenset(v for p in ps for v in p.values)
-        for spec, ps in zip(table.inputs, region)
+        SegmentRange(part.first.lo, part.last.hi)
+        if isinstance(part, Stretch)
+        else frozenset(v for p in part for v in p.values)
+        for part in region
     )
 
 
 def merge_regions(
     table: CompiledTable, pieces: tuple[tuple[Piece, ...], ...], regions_in: Sequence[tuple[RegionKey, _Payload]]
-) -> list[tuple[dict[str, Any], _Payload]]:
+) -> list[Merged[_Payload]]:
     """Join regions (``parts``, payload) that differ on one input where one condition covers both.
 
     The search cuts the space in its own order, so one area (a gap, a changed
     result) can come out in several pieces; regions equal but on one input,
     whose parts there are options (any) or adjacent intervals, are one region.
     Still disjoint, still covering the same answers, just fewer and easier to
-    read. Each result keeps the payload of its first part; → (``when``, payload).
+    read. Each result keeps the payload of its first part.
     """
     numeric = [i.type in ("integer", "number") for i in table.inputs]
-    last = [ps[-1].hi if numeric[i] else None for i, ps in enumerate(pieces)]
-    everything = [None if numeric[i] else frozenset(v for p in ps for v in p.values) for i, ps in enumerate(pieces)]
-    whole = [(0, last[i]) if numeric[i] else everything[i] for i in range(len(pieces))]
+    whole: list[SegmentRange | frozenset[Any]] = [
+        SegmentRange(0, ps[-1].hi) if numeric[i] else frozenset(v for p in ps for v in p.values)
+        for i, ps in enumerate(pieces)
+    ]
     regions: list[tuple[_Cut, _Payload]] = [
-        (tuple(None if part == whole[i] else part for i, part in enumerate(ps_)), payload)
-        for ps_, payload in regions_in
+        (tuple(None if part == whole[i] else part for i, part in enumerate(key)), payload)
+        for key, payload in regions_in
     ]
 
-    def span_at(n: int, k: int) -> IndexRange:  # a number's part of region n: set on every member of a bucket
-        return cast(IndexRange, regions[n][0][k])
+    def span_at(n: int, k: int) -> SegmentRange:  # a number's part of region n: set on every member of a bucket
+        part = regions[n][0][k]
+        assert isinstance(part, SegmentRange)
+        return part
 
     def values_at(n: int, k: int) -> frozenset[Any]:  # a choice's or boolean's part of region n, likewise
-        return cast(frozenset[Any], regions[n][0][k])
+        part = regions[n][0][k]
+        assert isinstance(part, frozenset)
+        return part
 
     changed = True
     while changed and len(regions) > 1:
@@ -399,7 +463,7 @@ def merge_regions(
                     members.sort(key=lambda n: span_at(n, k))
                     runs = [[members[0]]]
                     for n in members[1:]:
-                        if span_at(n, k)[0] == span_at(runs[-1][-1], k)[1] + 1:
+                        if span_at(n, k).first == span_at(runs[-1][-1], k).last + 1:
                             runs[-1].append(n)
                         else:
                             runs.append([n])
@@ -409,13 +473,12 @@ def merge_regions(
                     if len(run_) < 2:
                         continue
                     cut, payload = regions[run_[0]]
-                    joined: IndexRange | frozenset[Any] | None
+                    joined: SegmentRange | frozenset[Any] | None
                     if numeric[k]:
-                        joined = (span_at(run_[0], k)[0], span_at(run_[-1], k)[1])
-                        joined = None if joined == (0, last[k]) else joined
+                        joined = SegmentRange(span_at(run_[0], k).first, span_at(run_[-1], k).last)
                     else:
                         joined = frozenset().union(*(values_at(n, k) for n in run_))
-                        joined = None if joined == everything[k] else joined
+                    joined = None if joined == whole[k] else joined
                     merged[min(run_)] = (cut[:k] + (joined,) + cut[k + 1 :], payload)
                     gone.update(run_)
             if gone:
@@ -425,70 +488,22 @@ def merge_regions(
                 ]
     out = []
     for cut, payload in regions:
-        region = []
+        region: list[RegionPart] = []
         for i, part in enumerate(cut):
             if part is None:
-                region.append(pieces[i])
-            elif numeric[i]:
-                lo, hi = cast(IndexRange, part)
-                region.append((Piece(0, (), lo, hi, None),))
+                region.append(Stretch(pieces[i][0], pieces[i][-1]) if numeric[i] else pieces[i])
+            elif isinstance(part, SegmentRange):
+                p = Piece(0, (), part.first, part.last, None)
+                region.append(Stretch(p, p))
             else:
                 region.append((Piece(0, tuple(v for p in pieces[i] for v in p.values if v in part), 0, 0, None),))
-        out.append((region_when(table, tuple(region)), payload))
+        out.append(Merged(region_when(table, tuple(region)), payload))
     return out
 
 
 def leaf_witness(table: CompiledTable, leaf: Leaf) -> dict[str, Any]:
     """One complete answer set inside the region (every input answered, in input order)."""
-    return {spec.id: pieces[0].witness for spec, pieces in zip(table.inputs, leaf.region)}
-
-
-def yaml_scalar(value: Any) -> str:
-    """A value as it would be written in a table (flow YAML), quoted only where needed."""
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return quote(value, flow=True)
-    if isinstance(value, list):
-        return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in value.items()) + "}"
-    return format_number(value)
-
-
-def describe_when(when: dict[str, Any]) -> str:
-    """``change: both, examples: "< 300"``; ``any answer`` for the whole space."""
-    if not when:
-        return "any answer"
-    parts = []
-    for key, value in when.items():
-        if isinstance(value, str) and value[:1] in "<>=[(":
-            parts.append(f'{key}: "{value}"')
-        else:
-            parts.append(f"{key}: {yaml_scalar(value)}")
-    return ", ".join(parts)
-
-
-def describe_answers(answers: dict[str, Any]) -> str:
-    """``change=both, freshness=static, citations=true, examples=300``."""
-    return ", ".join(f"{k}={yaml_scalar(v) if not isinstance(v, str) else v}" for k, v in answers.items())
-
-
-def describe_region(when: dict[str, Any]) -> str:
-    """A region for people: ``change=behaviour, examples in [300, 1000), budget=tight``."""
-    if not when:
-        return "every answer"
-    parts = []
-    for key, value in when.items():
-        if isinstance(value, dict):
-            inner = value["not"]
-            parts.append(f"{key} not in {yaml_scalar(inner if isinstance(inner, list) else [inner])}")
-        elif isinstance(value, list):
-            parts.append(f"{key} in {yaml_scalar(value)}")
-        elif isinstance(value, str) and value[:1] in "[(":
-            parts.append(f"{key} in {value}")
-        elif isinstance(value, str) and value[:1] in "<>=":
-            parts.append(f"{key} {value}")
-        else:
-            parts.append(f"{key}={yaml_scalar(value)}")
-    return ", ".join(parts)
+    return {
+        spec.id: part.first.witness if isinstance(part, Stretch) else part[0].witness
+        for spec, part in zip(table.inputs, leaf.region)
+    }

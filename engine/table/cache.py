@@ -43,12 +43,15 @@ from typing import Any
 
 from crossroads.engine.table.compiler import (
     EMPTY_SPAN,
+    ChoiceColumn,
     Column,
     CompiledTable,
     InputSpec,
+    NumberColumn,
     OptionSpec,
     OutcomeSpec,
     RuleSpec,
+    Span,
 )
 from crossroads.engine.table.policies import POLICIES
 
@@ -155,11 +158,11 @@ def _mask(m: int) -> str:
     return format(m, "x")
 
 
-def _accepts(spec: InputSpec, column: Column, rows: int) -> list[Any]:
+def _accepts(spec: InputSpec, column: ChoiceColumn, rows: int) -> list[Any]:
     """Per row of a choice/boolean column: None (every answer) or [0, accepted] / [1, refused] value indexes."""
     values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
     nbytes = (rows + 7) // 8
-    masks = [column.table[v].to_bytes(nbytes, "little") for v in values]  # type: ignore[index]  # bytes: O(1) a bit
+    masks = [column.table[v].to_bytes(nbytes, "little") for v in values]  # bytes: O(1) a bit
     out: list[Any] = []
     for row in range(rows):
         at, bit = row >> 3, 1 << (row & 7)
@@ -197,20 +200,19 @@ def to_json(t: CompiledTable) -> dict[str, Any]:
         ],
         "outcomes": [[o.id, o.title, o.summary, list(o.choose_when), list(o.tradeoffs)] for o in t.outcomes],
         "rules": [[r.id, r.then, r.because, [list(c) for c in r.conditions]] for r in t.rules],
-        "columns": [
-            {
-                "input": c.input,
-                "points": None if c.points is None else [_num(p) for p in c.points],
-                "rows": [None if s is None else list(s) for s in c.spans or ()]
-                if c.points is not None
-                else _accepts(i, c, rows),
-                "every": _mask(c.every),
-                "some": _mask(c.some),
-            }
-            for i, c in zip(t.inputs, t.columns)
-        ],
+        "columns": [_column_json(i, c, rows) for i, c in zip(t.inputs, t.columns)],
         "translations": t.translations,
     }
+
+
+def _column_json(spec: InputSpec, c: Column, rows: int) -> dict[str, Any]:
+    """A column as an entry holds it: a number's points and per-row spans, a choice's accepted values per row."""
+    if isinstance(c, NumberColumn):
+        points: list[Any] | None = [_num(p) for p in c.points]
+        per_row = [None if s is None else list(s) for s in c.spans]
+    else:
+        points, per_row = None, _accepts(spec, c, rows)
+    return {"input": c.input, "points": points, "rows": per_row, "every": _mask(c.every), "some": _mask(c.some)}
 
 
 class Invalid(ValueError):
@@ -290,7 +292,7 @@ def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
         points = tuple(_unnum(p) for p in _list(c["points"]))
         _check(None not in points and all(a < b for a, b in zip(points, points[1:])), "points")
         last = 2 * len(points)
-        spans: list[tuple[int, int] | None] = []
+        spans: list[Span | None] = []
         for s in per_row:
             if s is None:
                 spans.append(None)
@@ -298,7 +300,7 @@ def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
             a, b = _list(s, 2)
             _check(type(a) is int and type(b) is int and ((0 <= a <= b <= last) or (a, b) == EMPTY_SPAN), "span")
             spans.append((a, b))
-        return Column(spec.id, None, points, tuple(spans), every, some)
+        return NumberColumn(spec.id, points, tuple(spans), every, some)
     _check(c["points"] is None, "points")
     values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
     buffers = [bytearray((rows + 7) // 8) for _ in values]
@@ -313,7 +315,7 @@ def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
         for v in chosen:
             buffers[v][row >> 3] |= 1 << (row & 7)
     table = {value: int.from_bytes(buf, "little") for value, buf in zip(values, buffers)}
-    return Column(spec.id, table, None, None, every, some)
+    return ChoiceColumn(spec.id, table, every, some)
 
 
 def from_json(d: Any) -> CompiledTable:

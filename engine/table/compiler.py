@@ -73,46 +73,69 @@ class RuleSpec:
     conditions: tuple[tuple[str, str], ...]  # (input id, condition as written)
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    """The row index of one input; ``points`` is None for choice/boolean.
+Span = tuple[int, int]
+"""A numeric row's run of segments, first and last (inclusive); ``EMPTY_SPAN`` when its condition holds none."""
 
-    A numeric column keeps, per row, the one run of segments its condition
-    accepts (``spans[row] = (first, last)``; None: no condition on this input,
-    ``(1, 0)``: a condition no segment satisfies) — O(rows), never a full row
-    mask per segment (that grew with rows², issue 17). ``lookup`` reads the
+
+@dataclass(frozen=True, slots=True)
+class ChoiceColumn:
+    """The row index of a choice or boolean input: ``table[answer]`` is the rows accepting it.
+
+    Keyed by option id (choice) or by ``True``/``False`` (boolean), in the
+    input's order; ``every``/``some``: rows accepting every / at least one answer.
+    """
+
+    input: str
+    table: dict[Any, int]
+    every: int
+    some: int
+
+    def lookup(self, value: Any) -> int:
+        """The rows accepting ``value`` (0 for an answer not in the table)."""
+        return self.table.get(value, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberColumn:
+    """The row index of an integer or number input: segments cut at ``points``.
+
+    It keeps, per row, the one run of segments its condition accepts
+    (``spans[row] = (first, last)``; None: no condition on this input,
+    ``EMPTY_SPAN``: a condition no segment satisfies) — O(rows), never a full
+    row mask per segment (that grew with rows², issue 17). ``lookup`` reads the
     mask of a segment from a ``SegmentIndex`` built from the spans: checkpoint
     masks every ``step`` segments plus the start/stop events since.
     """
 
     input: str
-    table: dict[Any, int] | None
-    points: tuple[Num, ...] | None
-    spans: tuple[tuple[int, int] | None, ...] | None
+    points: tuple[Num, ...]
+    spans: tuple[Span | None, ...]
     every: int
     some: int
-    index: "SegmentIndex | None" = field(default=None, compare=False, repr=False)
-    _full: tuple[int, ...] | None = field(default=None, compare=False, repr=False)  # every segment's mask (step 1)
+    index: "SegmentIndex" = field(init=False, compare=False, repr=False)
+    _full: tuple[int, ...] | None = field(init=False, compare=False, repr=False)  # every segment's mask (step 1)
 
     def __post_init__(self) -> None:
-        if self.points is not None and self.index is None:
-            index = SegmentIndex(2 * len(self.points) + 1, self.spans or ())
-            object.__setattr__(self, "index", index)
-            object.__setattr__(self, "_full", index.full)
+        index = SegmentIndex(2 * len(self.points) + 1, self.spans)
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "_full", index.full)
 
     def lookup(self, value: Any) -> int:
+        """The rows accepting the number ``value``: one ``bisect``, then its segment's mask."""
         points = self.points
-        if points is None:
-            return self.table.get(value, 0)  # type: ignore[union-attr]
         i = bisect_left(points, value)
         s = 2 * i + 1 if i < len(points) and points[i] == value else 2 * i
         full = self._full
-        return full[s] if full is not None else self.index.mask(s)  # type: ignore[union-attr]
+        return full[s] if full is not None else self.index.mask(s)
 
     @property
-    def masks(self) -> "Masks | None":
+    def masks(self) -> "Masks":
         """Per segment, the rows accepting it: a read-only sequence computed on demand."""
-        return None if self.index is None else Masks(self.index)
+        return Masks(self.index)
+
+
+Column = ChoiceColumn | NumberColumn
+"""One input's row index; its type says which kind of input it indexes (dispatch with ``isinstance``)."""
 
 
 CHECKPOINT_BITS = 1 << 28
@@ -223,7 +246,7 @@ def _flatten(lists: list[list[int]]) -> tuple[array[int], array[int]]:
 
 
 class Masks(Sequence[int]):
-    """A read-only view of a numeric column's per-segment masks (``Column.masks``)."""
+    """A read-only view of a numeric column's per-segment masks (``NumberColumn.masks``)."""
 
     __slots__ = ("_index",)
 
@@ -359,20 +382,20 @@ def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Col
             for v in accepted:
                 table[v] |= bit
         masks = list(table.values())
-        return Column(spec.id, table, None, None, _and_all(masks, all_rows), or_all(masks))
+        return ChoiceColumn(spec.id, table, _and_all(masks, all_rows), or_all(masks))
     points = sorted({p for _, c in cells for p in (c.lo, c.hi) if p is not None})
     position = {p: i for i, p in enumerate(points)}
     k = len(points)
-    spans: list[tuple[int, int] | None] = [None] * (all_rows.bit_length())
+    spans: list[Span | None] = [None] * (all_rows.bit_length())
     for index, c in cells:
         start = 0 if c.lo is None else 2 * position[c.lo] + (1 if c.lo_closed else 2)
         end = 2 * k if c.hi is None else 2 * position[c.hi] + (1 if c.hi_closed else 0)
         spans[index] = (start, end) if start <= end else EMPTY_SPAN
     every, some = span_bounds(spans, [segment_witness(spec, points, s) is not None for s in range(2 * k + 1)])
-    return Column(spec.id, None, tuple(points), tuple(spans), every, some)
+    return NumberColumn(spec.id, tuple(points), tuple(spans), every, some)
 
 
-EMPTY_SPAN = (1, 0)
+EMPTY_SPAN: Span = (1, 0)
 """The span of a condition no segment satisfies."""
 
 
