@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, Any
-
 import click
 
-from crossroads.engine.table import pipeline as tables
-from crossroads.engine.table.compiler import CompiledTable, compile_table
-from crossroads.engine.errors import CrossroadsError, TableError
-from crossroads.engine.authoring.examples import coverage, missing_examples, run_examples
-from crossroads.engine.findings import Finding, has_errors
-from crossroads.engine.table.loader import MAX_BYTES, read_bytes
+from crossroads.engine.authoring.testing import FileReport, run_file
+from crossroads.engine.table.loader import MAX_BYTES
 
 from . import formats, testreport
 from .common import EXIT_FAIL, EXIT_OK, table_files
-from .testreport import FileReport
-from .terminal import counted, visible
-
-if TYPE_CHECKING:  # the models import pydantic; cli.main imports every command
-    from crossroads.engine.table.loader import Document
-    from crossroads.engine.table.model import Table
+from .terminal import visible
 
 
 @click.command("test")
@@ -83,7 +71,7 @@ def test_cmd(
     failure, an invalid table or coverage under PCT, 2 usage.
     """
     show_coverage = show_coverage or fail_under is not None
-    reports = [_run_file(name, show_coverage, generate, max_bytes, max_seconds) for name in table_files(paths)]
+    reports = [_run(name, show_coverage, generate, max_bytes, max_seconds) for name in table_files(paths)]
     if fmt == "json":
         click.echo(testreport.render_json(reports), nl=False)
     elif fmt == "junit":
@@ -101,70 +89,11 @@ def test_cmd(
     raise click.exceptions.Exit(EXIT_FAIL if failing else EXIT_OK)
 
 
-def _run_file(name: str, with_coverage: bool, generate: bool, max_bytes: int, max_seconds: float) -> FileReport:
-    started = time.perf_counter()
-    try:
-        data = read_bytes(name, max_bytes)
-    except TableError as exc:
-        return _invalid(name, exc.findings, 0, started)
-    loaded = tables.load(tables.Source(name, data), max_bytes)
-    errors = tables.blocking_errors(loaded)
-    if loaded.table is None or loaded.document is None or errors:  # a bad example is a failing test, below
-        return _invalid(name, errors, _example_count(loaded), started)
-    table, document = loaded.table, loaded.document
-    compiled = compile_table(table)
-    cov = None
-    if with_coverage or generate:
-        witnesses, complete, conflicting = _witnesses(compiled, max_seconds)
-        if generate and name.endswith(".json"):
-            click.echo(f"{name}: not generating examples: a JSON table stays JSON (add them by hand)", err=True)
-        elif generate:
-            runs = run_examples(table, compiled, document)
-            new = missing_examples(
-                compiled, coverage(compiled, runs, witnesses, complete=complete, conflicting=conflicting), witnesses
-            )
-            if new:
-                table, document, compiled = _write_examples(name, data, new, max_bytes)
-                click.echo(f"{name}: added {counted(len(new), 'example')} for uncovered rows", err=True)
-    runs = run_examples(table, compiled, document)
-    if with_coverage:
-        cov = coverage(compiled, runs, witnesses, complete=complete, conflicting=conflicting)
-    row_lines = {rule.id: document.position(("rules", n))[0] for n, rule in enumerate(table.rules)}
-    return FileReport(name, compiled, runs, cov, seconds=time.perf_counter() - started, row_lines=row_lines)
-
-
-def _witnesses(compiled: CompiledTable, max_seconds: float) -> tuple[dict[str, Any], bool, frozenset[str]]:
-    """The analysis' row witnesses, whether it completed within its budget, and the rows in conflicts."""
-    from crossroads.engine.analysis import rows as analysis
-
-    report = analysis.run(compiled, max_seconds=max_seconds)
-    conflicting = frozenset(r for f in report.findings if f.code == "conflict" for r in f.rules)
-    return dict(report.witnesses), report.complete, conflicting
-
-
-def _write_examples(
-    name: str, data: bytes, new: list[dict[str, Any]], max_bytes: int
-) -> tuple[Table, Document, CompiledTable]:
-    """Add the examples to the file (formatted, atomically) and load it again."""
-    from crossroads.engine.atomic import write_atomic
-    from crossroads.engine.authoring.formatter import format_table
-
-    text = format_table(data, name, max_bytes=max_bytes, append_examples=new)
-    encoded = text.encode("utf-8")
-    write_atomic(name, encoded)
-    loaded = tables.load(tables.Source(name, encoded), max(max_bytes, len(encoded)))
-    if (
-        loaded.table is None or loaded.document is None or has_errors(loaded.findings)
-    ):  # each example was checked by evaluation
-        raise CrossroadsError(f"{name}: the generated examples made the table invalid; please report this")
-    return loaded.table, loaded.document, compile_table(loaded.table)
-
-
-def _invalid(name: str, findings: tuple[Finding, ...], skipped: int, started: float) -> FileReport:
-    click.echo(formats.render_text(findings), err=True, nl=False)
-    return FileReport(name, None, findings=findings, skipped=skipped, seconds=time.perf_counter() - started)
-
-
-def _example_count(loaded: tables.Loaded) -> int:
-    examples = loaded.document.data.get("examples") if loaded.document is not None else None
-    return len(examples) if isinstance(examples, list) else 0
+def _run(name: str, with_coverage: bool, generate: bool, max_bytes: int, max_seconds: float) -> FileReport:
+    """``run_file``, with what it found for a person on stderr: an invalid table's errors, the notes."""
+    report = run_file(name, coverage=with_coverage, generate=generate, max_bytes=max_bytes, max_seconds=max_seconds)
+    if report.compiled is None:
+        click.echo(formats.render_text(report.findings), err=True, nl=False)
+    for note in report.notes:
+        click.echo(note, err=True)
+    return report

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
-from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.authoring.examples import (
-    Coverage,
     ExampleRun,
     coverage_json,
     describe_answers,
@@ -27,34 +24,12 @@ from crossroads.engine.authoring.examples import (
     describe_result,
     run_json,
 )
-from crossroads.engine.findings import Finding
+from crossroads.engine.authoring.testing import FileReport
 
 from .formats import text_line
 from .terminal import counted
 
 FORMATS = ("text", "json", "junit")
-
-
-@dataclass(frozen=True, slots=True)
-class FileReport:
-    """One table file's run; ``findings`` set (and ``runs`` empty) when it is invalid."""
-
-    file: str
-    compiled: CompiledTable | None
-    runs: tuple[ExampleRun, ...] = ()
-    coverage: Coverage | None = None
-    findings: tuple[Finding, ...] = ()
-    skipped: int = 0
-    seconds: float = 0.0
-    row_lines: Mapping[str, int] = field(default_factory=dict)  # rule id -> its line in the file
-
-    @property
-    def passed(self) -> int:
-        return sum(r.passed for r in self.runs)
-
-    @property
-    def failed(self) -> int:
-        return sum(not r.passed for r in self.runs)
 
 
 def totals(reports: Sequence[FileReport]) -> tuple[int, int, int]:
