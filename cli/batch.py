@@ -5,36 +5,15 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Any, Iterator
+from typing import Any
 
 import click
 
-from crossroads.engine.errors import AnswerError, HitPolicyViolation
-from crossroads.engine.decision.evaluate import evaluate
+from crossroads.engine.outputs.jsonlines import MAX_LINE as MAX_LINE  # re-exported (the line limit)
+from crossroads.engine.outputs.jsonlines import ErrorLine, evaluate_lines
 
-from . import render
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, compiled_table, die, table_options
 from .terminal import counted
-
-MAX_LINE = 1024 * 1024  # a batch line longer than this is an error, not a memory spike
-
-
-def _batch_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
-    """(line number, text) per non-blank line; text None for a line over ``MAX_LINE`` bytes."""
-    number = 0
-    while True:
-        chunk = stream.readline(MAX_LINE + 1)
-        if not chunk:
-            return
-        number += 1
-        if len(chunk) > MAX_LINE and not chunk.endswith(b"\n"):
-            while chunk and not chunk.endswith(b"\n"):  # drain the rest of the long line
-                chunk = stream.readline(MAX_LINE)
-            yield number, None
-            continue
-        text = chunk.decode("utf-8", "replace").rstrip("\r\n")
-        if text.strip(" \t"):  # a blank line (a file's trailing newline, a separator) is no answer set
-            yield number, text
 
 
 @click.command("batch")
@@ -102,24 +81,11 @@ def batch_cmd(
 
 
 def _json_lines(compiled: Any, stream: Any, out: Any) -> int:
-    """Evaluate each line of ``stream`` with the Python engine, one JSON line out each; the number that failed."""
-    from crossroads.engine.table import answers
-
-    inputs = compiled.input_index
+    """Write one JSON line per answer set of ``stream`` (``engine/outputs/jsonlines.py``); the number that failed."""
     failed = 0
-    for number, text in _batch_lines(stream):
-        try:
-            if text is None:
-                raise ValueError(f"line longer than {MAX_LINE} bytes")
-            raw = answers.loads(text)
-            if not isinstance(raw, dict):
-                raise ValueError("expected a JSON object of input id to answer")
-            result = evaluate(compiled, answers.parse_answers(inputs, raw))
-            line = render.dumps(result.to_json())
-        except (ValueError, AnswerError, HitPolicyViolation) as exc:
-            failed += 1
-            line = render.dumps({"line": number, "error": str(exc)})
-        out.write(line + "\n")
+    for line in evaluate_lines(compiled, stream):
+        failed += isinstance(line, ErrorLine)
+        out.write(line.text + "\n")
     out.flush()
     return failed
 

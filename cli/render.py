@@ -8,7 +8,6 @@ JSON output is data: it is never translated.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Any
@@ -17,6 +16,7 @@ import click
 
 from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.decision.evaluate import Result
+from crossroads.engine.decision.evaluate import dumps as dumps  # the result JSON's one serializer
 from crossroads.engine.outputs.i18n import Catalog, messages
 
 from .terminal import wrap
@@ -35,10 +35,6 @@ def use_colour(stream: Any = None) -> bool:
 
 def _style(text: str, colour: bool, **kw: Any) -> str:
     return click.style(text, **kw) if colour else text
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
 
 
 def _bullets(items: tuple[str, ...]) -> list[str]:

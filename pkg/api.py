@@ -18,8 +18,8 @@ from typing import Any
 from crossroads.engine.table import pipeline as tables
 from crossroads.engine.table.answers import parse_answers
 from crossroads.engine.table.compiler import CompiledTable, InputSpec, OutcomeSpec
-from crossroads.engine.errors import AnswerError, CrossroadsError, HitPolicyViolation
-from crossroads.engine.decision.evaluate import Decision, Result, decide, evaluate
+from crossroads.engine.errors import AnswerError, CrossroadsError
+from crossroads.engine.decision.evaluate import Decision, Result, decide, evaluate, evaluate_or_error
 from crossroads.engine.findings import Finding
 from crossroads.engine.table.loader import MAX_BYTES
 
@@ -77,7 +77,7 @@ class Table:
     def parse(self, answers: Mapping[str, object]) -> dict[str, Any]:
         """Answers parsed for this table (option ids, booleans, exact numbers); raise ``AnswerError``."""
         if not isinstance(answers, Mapping):
-            raise AnswerError(f"answers must be a mapping of input id to answer, not {type(answers).__name__}")
+            raise _not_a_mapping(answers)
         return parse_answers(self._inputs, answers)
 
     def evaluate(self, answers: Mapping[str, object]) -> Result:
@@ -97,11 +97,8 @@ class Table:
     def evaluate_many(self, answer_sets: Iterable[Mapping[str, object]]) -> Iterator[Result | CrossroadsError]:
         """One item per answer set, in order, as ``batch`` does: a ``Result``, or the error (an
         ``AnswerError`` or ``HitPolicyViolation``) for that set — one bad set never stops the rest."""
-        for answers in answer_sets:
-            try:
-                yield self.evaluate(answers)
-            except (AnswerError, HitPolicyViolation) as exc:
-                yield exc
+        for answers in answer_sets:  # the per-set step of ``batch`` (``engine/outputs/jsonlines.py``)
+            yield evaluate_or_error(self.compiled, answers) if isinstance(answers, Mapping) else _not_a_mapping(answers)
 
     def lint(self, max_seconds: float = 60.0) -> list[Finding]:
         """Every finding ``crossroads lint`` gives for this table (the row analysis within ``max_seconds``)."""
@@ -129,6 +126,10 @@ class Table:
         from crossroads.engine.outputs.overview import overview
 
         return overview(self.compiled)
+
+
+def _not_a_mapping(answers: object) -> AnswerError:
+    return AnswerError(f"answers must be a mapping of input id to answer, not {type(answers).__name__}")
 
 
 def _table(source: tables.Source, *, cache: bool, max_bytes: int) -> Table:

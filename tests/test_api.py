@@ -112,3 +112,43 @@ def test_outputs_are_one_call() -> None:
         ("knowledge-needs-retrieval", "rag"),
         ("too-few-examples", "rag"),
     ]
+
+
+CLASH = """\
+format: crossroads/1
+id: clash
+version: 1.0.0
+title: Clash
+hit_policy: unique
+inputs:
+  - {id: n, prompt: How many?, type: integer}
+outcomes:
+  - {id: few, title: Few}
+  - {id: five, title: Five}
+rules:
+  - {id: few, when: {n: "< 10"}, then: few}
+  - {id: five, when: {n: "== 5"}, then: five}
+"""
+
+
+@pytest.mark.parametrize(
+    "answers, expected",
+    [
+        ({"n": 3}, "few"),
+        ({"n": "3"}, "few"),  # the forms a batch line accepts
+        ({"n": True}, "n: expected a whole number, got true"),
+        ({"m": 1}, "unknown input 'm'; inputs: n"),
+        ([("n", 3)], "answers must be a mapping of input id to answer, not list"),
+        ({"n": 5}, crossroads.HitPolicyViolation),
+    ],
+)
+def test_evaluate_many_yields_each_result_or_its_error(answers: object, expected: object) -> None:
+    table = crossroads.loads(CLASH)
+    (item, after) = table.evaluate_many([answers, {"n": 4}])  # type: ignore[list-item]
+    assert isinstance(after, crossroads.Result) and after.outcome == "few"  # one bad set never stops the rest
+    if expected == "few":
+        assert isinstance(item, crossroads.Result) and item.outcome == "few"
+    elif isinstance(expected, str):
+        assert isinstance(item, crossroads.AnswerError) and str(item) == expected
+    else:
+        assert isinstance(item, expected)  # type: ignore[arg-type]

@@ -15,9 +15,12 @@ one result (e.g. whether the rows cover every completion), the result stays
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Mapping, NamedTuple
 
+from crossroads.engine.errors import AnswerError, HitPolicyViolation
+from crossroads.engine.table.answers import parse_answers
 from crossroads.engine.table.answers import to_json as answer_json
 from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.table.policies import (
@@ -32,7 +35,19 @@ from crossroads.engine.table.policies import (
     violation,
 )
 
-__all__ = ["DECIDED", "NO_MATCH", "UNDECIDED", "Decision", "Result", "TableRef", "decide", "evaluate", "row_masks"]
+__all__ = [
+    "DECIDED",
+    "NO_MATCH",
+    "UNDECIDED",
+    "Decision",
+    "Result",
+    "TableRef",
+    "decide",
+    "dumps",
+    "evaluate",
+    "evaluate_or_error",
+    "row_masks",
+]
 
 _MISSING = object()
 
@@ -129,6 +144,22 @@ class Result:
             "error_possible": self.error_possible,
             "table": {"id": self.table.id, "version": self.table.version},
         }
+
+
+def dumps(obj: Any) -> str:
+    """A JSON value on one line as the result contract writes it (``evaluate --format json``, each
+    ``batch`` line): non-ASCII text kept as is. Pass ``Result.to_json()`` or a batch error object."""
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def evaluate_or_error(table: CompiledTable, raw: Mapping[str, object]) -> Result | AnswerError | HitPolicyViolation:
+    """One answer set from data (a ``batch`` line, an item of ``Table.evaluate_many``): parsed by
+    ``answers.parse_answers`` and evaluated. Its error comes back as the value instead of being
+    raised, so that one bad set never stops the sets after it."""
+    try:
+        return evaluate(table, parse_answers(table.input_index, raw))
+    except (AnswerError, HitPolicyViolation) as exc:
+        return exc
 
 
 def evaluate(table: CompiledTable, answers: Mapping[str, Any]) -> Result:
