@@ -10,7 +10,7 @@ import click
 
 from crossroads.engine.outputs import i18n
 from crossroads.engine.table import pipeline as tables
-from crossroads.engine.errors import AnswerError, NotJSON, TableError, TableNotFound
+from crossroads.engine.errors import TableNotFound
 from crossroads.engine.decision.evaluate import DECIDED
 from crossroads.engine.table.loader import MAX_BYTES
 
@@ -73,35 +73,12 @@ def compiled_table(table: str | None, no_cache: bool, max_bytes: int) -> Any:
 
 
 def read_answers_file(path: str, max_bytes: int) -> dict[str, Any]:
-    """``--answers FILE|-``: a JSON or YAML mapping."""
-    name = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read(max_bytes + 1)
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise AnswerError(f"{name}: cannot read answers: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise AnswerError(f"{name}: answers file is larger than {max_bytes} bytes")
+    """``--answers FILE|-``: a JSON or YAML mapping (``answers.read_file``; ``-`` is standard input)."""
     from crossroads.engine.table import answers
 
-    try:
-        value = answers.loads(data)
-    except NotJSON:  # not JSON: try YAML (depth-limited; numbers, duplicates and hidden line breaks as in tables)
-        from crossroads.engine.table.loader import load_bytes
-
-        try:
-            value = load_bytes(data, name, max_bytes).data
-        except TableError as exc:
-            f = exc.findings[0]
-            raise AnswerError(f"{name}:{f.line}:{f.column}: {f.message}") from None
-    except AnswerError as exc:
-        raise AnswerError(f"{name}: {exc}") from None
-    if not isinstance(value, dict):
-        raise AnswerError(f"{name}: answers must be a mapping of input id to answer")
-    return value
+    if path == "-":
+        return answers.read_stream(sys.stdin.buffer, "<stdin>", max_bytes)
+    return answers.read_file(path, max_bytes)
 
 
 def read_answers(compiled: Any, pairs: tuple[str, ...], answers_file: str | None, max_bytes: int) -> dict[str, Any]:

@@ -6,7 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from crossroads.engine.table.answers import loads, parse_answers, parse_pairs, parse_text, parse_value, to_json
+from crossroads.engine.table.answers import (
+    document,
+    loads,
+    parse_answers,
+    parse_pairs,
+    parse_text,
+    parse_value,
+    read_file,
+    read_stream,
+    to_json,
+)
 from crossroads.engine.table.compiler import InputSpec, OptionSpec
 from crossroads.engine.errors import AnswerError
 
@@ -217,3 +227,51 @@ def test_numbers_beyond_the_limits_are_bad_answers(value) -> None:
 def test_an_input_answered_twice_on_the_command_line_is_an_error() -> None:
     with pytest.raises(AnswerError, match="change: answered twice \\('knowledge' after an earlier answer\\)"):
         parse_pairs(INPUTS, ["change=Low Risk", "citations=no", "change=knowledge"])
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b'{"examples": 12.50, "change": "knowledge"}', {"examples": Decimal("12.50"), "change": "knowledge"}),
+        (b"examples: 12\ncitations: no\n", {"examples": 12, "citations": "no"}),  # YAML when not JSON
+        (b"{}", {}),
+    ],
+)
+def test_an_answers_document_is_json_else_yaml(data: bytes, expected: dict[str, object]) -> None:
+    assert document(data, "a.yaml", 1000) == expected
+    assert parse_answers(INPUTS, document(b"citations: no\n", "a.yaml", 1000)) == {"citations": False}
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b'{"a": 1, "a": 2}', "a.yaml: duplicate key 'a'"),
+        (b"a: 1\na: 2\n", "a.yaml:2:1: duplicate key 'a'"),
+        (b"a: [1", "a.yaml:2:1: YAML syntax error"),
+        (b"- 1\n", "a.yaml:1:1: top level must be a mapping, not a list"),
+        (b"null", "a.yaml: answers must be a mapping of input id to answer"),
+        (b'["x"]', "a.yaml: answers must be a mapping of input id to answer"),
+    ],
+)
+def test_a_bad_answers_document_is_one_line_naming_the_file(data: bytes, message: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        document(data, "a.yaml", 1000)
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+
+
+def test_reading_answers_is_bounded_and_names_the_source(tmp_path) -> None:  # noqa: ANN001
+    import io
+
+    path = tmp_path / "a.json"
+    path.write_bytes(b'{"examples": 3}')
+    assert read_file(str(path), 15) == {"examples": 3}
+    assert read_stream(io.BytesIO(b'{"examples": 3}'), "<stdin>", 15) == {"examples": 3}
+    for call, message in [
+        (lambda: read_file(str(path), 14), f"{path}: answers file is larger than 14 bytes"),
+        (lambda: read_stream(io.BytesIO(b"x" * 15), "<stdin>", 14), "<stdin>: answers file is larger than 14 bytes"),
+        (lambda: read_file(str(tmp_path / "nope"), 14), f"{tmp_path / 'nope'}: cannot read answers: No such file"),
+        (lambda: read_file(str(tmp_path), 14), f"{tmp_path}: cannot read answers: Is a directory"),
+    ]:
+        with pytest.raises(AnswerError) as caught:
+            call()
+        assert str(caught.value).startswith(message)

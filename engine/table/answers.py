@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from collections.abc import Callable
-from typing import Any, Mapping
+from typing import Any, BinaryIO, Mapping
 
 from crossroads.engine.table import numbers
 from crossroads.engine.table.compiler import InputSpec, OptionSpec
 from crossroads.engine.table.conditions import exact, format_number
-from crossroads.engine.errors import AnswerError, NotJSON
+from crossroads.engine.errors import AnswerError, NotJSON, TableError
 
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
@@ -242,3 +242,48 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise AnswerError(f"duplicate key {_show(key)}")
         out[key] = value
     return out
+
+
+def read_file(path: str, max_bytes: int) -> dict[str, Any]:
+    """A JSON or YAML answers file (``--answers FILE``) as a raw mapping, for ``parse_answers``.
+
+    Reads at most ``max_bytes`` (a larger file is an error, not a slow load); anything ``open``
+    reads will do (a FIFO, ``/dev/fd/N`` from a shell's process substitution). See ``document``.
+    """
+    try:
+        with open(path, "rb") as fh:
+            return read_stream(fh, path, max_bytes)
+    except OSError as exc:
+        raise AnswerError(f"{path}: cannot read answers: {exc.strerror or exc}") from None
+
+
+def read_stream(stream: BinaryIO, name: str, max_bytes: int) -> dict[str, Any]:
+    """``read_file`` for an open binary stream (standard input) that errors call ``name``."""
+    try:
+        data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise AnswerError(f"{name}: cannot read answers: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise AnswerError(f"{name}: answers file is larger than {max_bytes} bytes")
+    return document(data, name, max_bytes)
+
+
+def document(data: bytes, name: str, max_bytes: int) -> dict[str, Any]:
+    """An answers document: JSON (``loads``), else YAML read as tables are (depth-limited; exact
+    numbers, duplicate keys and hidden line breaks refused). It must be a mapping. Every error is
+    an ``AnswerError`` of one line starting with ``name`` (and ``:line:column`` for YAML)."""
+    try:
+        value = loads(data)
+    except NotJSON:
+        from crossroads.engine.table.loader import load_bytes  # the YAML parser: only YAML answers pay for it
+
+        try:
+            value = load_bytes(data, name, max_bytes).data
+        except TableError as exc:
+            f = exc.findings[0]
+            raise AnswerError(f"{name}:{f.line}:{f.column}: {f.message}") from None
+    except AnswerError as exc:
+        raise AnswerError(f"{name}: {exc}") from None
+    if not isinstance(value, dict):
+        raise AnswerError(f"{name}: answers must be a mapping of input id to answer")
+    return value
