@@ -51,7 +51,14 @@ from functools import cache
 
 from crossroads.engine.table import numbers
 from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts
-from crossroads.engine.table.compiler import ChoiceColumn, Column, CompiledTable, InputSpec, NumberColumn, segment_bounds
+from crossroads.engine.table.compiler import (
+    ChoiceColumn,
+    Column,
+    CompiledTable,
+    InputSpec,
+    NumberColumn,
+    segment_bounds,
+)
 from crossroads.engine.table.conditions import Num, format_number
 from crossroads.engine.errors import DataError, NotExpressible
 
@@ -396,7 +403,8 @@ def _significant(n: Num) -> int:
 
 def number_type(spec: InputSpec, column: Column, dialect: str = "duckdb") -> NumberType:
     """The exact SQL type for a numeric input: room for every number of its conditions and bounds."""
-    literals = [*(column.points if isinstance(column, NumberColumn) else ()), *(b for b in (spec.minimum, spec.maximum) if b is not None)]
+    points = column.points if isinstance(column, NumberColumn) else ()
+    literals = [*points, *(b for b in (spec.minimum, spec.maximum) if b is not None)]
     scale = max((_scale(n) for n in literals), default=0)
     digits = max((_integer_digits(n) for n in literals), default=1)
     if scale + digits > PRECISION:
