@@ -281,6 +281,10 @@ def document(data: bytes, name: str, max_bytes: int) -> dict[str, Any]:
             value = load_bytes(data, name, max_bytes).data
         except TableError as exc:
             f = exc.findings[0]
+            if f.code == "empty":  # the loader words it for a table
+                raise AnswerError(f"{name}: answers file is empty: expected a mapping of input id to answer") from None
+            if f.code == "not-a-mapping":
+                raise AnswerError(f"{name}: answers must be a mapping of input id to answer") from None
             raise AnswerError(f"{name}:{f.line}:{f.column}: {f.message}") from None
     except AnswerError as exc:
         raise AnswerError(f"{name}: {exc}") from None
