@@ -66,7 +66,9 @@ def decide(t: ScanTable, answers: Mapping[str, Any]) -> tuple[str, str | None, s
                 return "decided", row.then, row.id
             matches.append(row)
     if not matches:
-        return ("decided", t.default, None) if t.default is not None else ("no-match", None, None)
+        if t.default is None:
+            return "no-match", None, None
+        return "decided", None if t.hit_policy == "collect" else t.default, None  # collect: a list, no one outcome
     if t.hit_policy == "unique":
         if len(matches) > 1:
             raise ValueError("more than one row matches: " + ", ".join(r.id for r in matches))

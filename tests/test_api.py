@@ -54,7 +54,7 @@ def test_bad_answers_raise_answer_error(answers: dict, message: str, call: str) 
 def test_complete_answers_decide_as_the_cli() -> None:
     table = crossroads.load(BUNDLED)
     answers = {"change": "behaviour", "freshness": "static", "citations": False, "examples": "1000", "budget": "tight"}
-    assert table.decide(answers) == ("decided", "fine-tune", "behaviour-static-enough-data")
+    assert table.decide(answers) == ("decided", "fine-tune", "behaviour-static-enough-data", ("fine-tune",))
     assert table.decide_parsed(table.parse(answers)) == table.decide(answers)
     assert table.parse({"examples": Decimal("1000.0")}) == {"examples": 1000}
 

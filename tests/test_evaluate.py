@@ -53,7 +53,7 @@ OVERLAP = """\
 )
 def test_first_and_priority(policy, answers, outcome, rule) -> None:
     t = table(policy, OVERLAP)
-    assert decide(t, answers) == ("decided", outcome, rule)
+    assert decide(t, answers) == ("decided", outcome, rule, (outcome,))
     r = evaluate(t, answers)
     assert (r.status, r.outcome, r.rule, r.outcomes) == ("decided", outcome, rule, (outcome,))
 
@@ -68,8 +68,8 @@ def test_collect_lists_every_match_in_row_order() -> None:
 
 def test_unique_violation_names_both_rows() -> None:
     t = table("unique", OVERLAP)
-    assert decide(t, {"size": 5, "kind": "c"}) == ("no-match", None, None)
-    assert decide(t, {"size": 5, "kind": "b"}) == ("decided", "mid", "r3")
+    assert decide(t, {"size": 5, "kind": "c"}) == ("no-match", None, None, ())
+    assert decide(t, {"size": 5, "kind": "b"}) == ("decided", "mid", "r3", ("mid",))
     for call in (decide, evaluate):
         with pytest.raises(HitPolicyViolation) as exc:
             call(t, {"size": 60, "kind": "b"})
@@ -85,7 +85,7 @@ def test_any_agreeing_rows_decide_and_disagreeing_ones_raise() -> None:
   - {id: r4, when: {kind: a, size: ">= 90"}, then: mid}
 """
     t = table("any", rows)
-    assert decide(t, {"size": 60, "kind": "c"}) == ("decided", "low", "r1")
+    assert decide(t, {"size": 60, "kind": "c"}) == ("decided", "low", "r1", ("low",))
     with pytest.raises(HitPolicyViolation):
         decide(t, {"size": 95, "kind": "a"})
 
@@ -99,7 +99,7 @@ def test_default_applies_when_nothing_matches(policy) -> None:
         assert r.outcome is None and r.outcomes == ("low",)
     else:
         assert r.outcome == "low" and r.outcomes == ("low",)
-        assert decide(t, {"size": 1, "kind": "b"}) == ("decided", "low", None)
+        assert decide(t, {"size": 1, "kind": "b"}) == ("decided", "low", None, ("low",))
 
 
 def test_no_match_without_default() -> None:
@@ -171,7 +171,7 @@ def test_an_open_interval_between_integers_matches_no_integer() -> None:
 
 def test_rule_without_when_matches_everything() -> None:
     t = table("unique", "  - {id: all, when: {}, then: mid}\n")
-    assert decide(t, {"size": 0, "kind": "c"}) == ("decided", "mid", "all")
+    assert decide(t, {"size": 0, "kind": "c"}) == ("decided", "mid", "all", ("mid",))
     assert evaluate(t, {}).status == "decided"
 
 
@@ -189,3 +189,21 @@ def test_partial_answers_say_when_some_completions_break_the_hit_policy(compile_
     assert result.to_json()["error_possible"] is True
     assert "the table's hit policy breaks" in result_text(table, result)
     assert evaluate(table, {"x": 9}).error_possible is False
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"size": 1, "kind": "c"}, ("decided", None, None, ("mid",))),  # no row: the default, as a list
+        ({"size": 60, "kind": "a"}, ("decided", None, None, ("low", "high"))),  # every match, table order
+    ],
+)
+def test_collect_decides_as_evaluate_does(answers: dict[str, object], expected: tuple[object, ...]) -> None:
+    """``decide`` and ``evaluate`` agree under collect, with and without matches (the default was an outcome)."""
+    t = table(
+        "collect",
+        '  - {id: r1, when: {size: "> 50"}, then: low}\n  - {id: r2, when: {kind: a}, then: high}\n',
+        default="mid",
+    )
+    r = evaluate(t, answers)
+    assert tuple(decide(t, answers)) == (r.status, r.outcome, r.rule, r.outcomes) == expected

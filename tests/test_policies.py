@@ -42,23 +42,27 @@ from oracle import Oracle
 from strategies import GeneratedTable, tables
 
 
-def expected_decision(table: CompiledTable, mask: int) -> tuple[str, str | None, str | None] | HitPolicyViolation:
-    """What the policy module says ``decide`` returns for answers matched by exactly ``mask``."""
+def expected_decision(table: CompiledTable, mask: int) -> tuple[Any, ...] | HitPolicyViolation:
+    """What the policy module says ``decide`` returns for answers matched by exactly ``mask``:
+    ``Result``'s status, outcome, rule and outcomes."""
     result, row = result_of(table, mask)
     if result == ERROR:
         error = violation(table, mask)
         assert error is not None, "ERROR and violation() must agree"
         return error
     if result == NO_MATCH:
-        return (NO_MATCH, None, None)
-    if not mask:  # the default; decide names it even for collect (evaluate: outcomes=[default], outcome None)
-        return (DECIDED, table.outcomes[table.default].id, None)  # type: ignore[index]
-    if isinstance(result, tuple):  # collect: decided, no single outcome or rule
-        return (DECIDED, None, None)
-    return (DECIDED, table.outcomes[result].id, table.rules[row].id if row is not None else None)
+        return (NO_MATCH, None, None, ())
+    collects = table.hit_policy == "collect"
+    if not mask:  # the default: the one outcome, or under collect the list of it
+        default = table.outcomes[table.default].id  # type: ignore[index]
+        return (DECIDED, None if collects else default, None, (default,))
+    if isinstance(result, tuple):  # collect: decided, the list, no single outcome or rule
+        return (DECIDED, None, None, tuple(table.outcomes[o].id for o in result))
+    outcome = table.outcomes[result].id
+    return (DECIDED, outcome, table.rules[row].id if row is not None else None, (outcome,))
 
 
-def decided(table: CompiledTable, answers: dict[str, Any]) -> tuple[str, str | None, str | None] | HitPolicyViolation:
+def decided(table: CompiledTable, answers: dict[str, Any]) -> tuple[Any, ...] | HitPolicyViolation:
     try:
         return tuple(decide(table, answers))  # type: ignore[return-value]
     except HitPolicyViolation as exc:
@@ -98,6 +102,7 @@ def test_decide_and_evaluate_equal_the_policy_module_on_random_answers(t: Genera
         assert same(exc, want)
         return
     assert not isinstance(want, HitPolicyViolation)
+    assert tuple(decide(table, answers)) == (r.status, r.outcome, r.rule, r.outcomes)  # one contract, two paths
     result, row = result_of(table, mask)
     if result == NO_MATCH:
         assert (r.status, r.outcome, r.outcomes) == (NO_MATCH, None, ())

@@ -29,6 +29,7 @@ from crossroads.engine.table.policies import (
     NO_MATCH,
     UNDECIDED,
     VARIES,
+    Status,
     bits,
     policy_of,
     row_masks,
@@ -53,9 +54,14 @@ _MISSING = object()
 
 
 class Decision(NamedTuple):
-    status: str
+    """``decide``'s answer, in ``Result``'s terms: ``outcome`` is None under ``collect`` (as in
+    ``Result``), ``outcomes`` every outcome decided (the matches' in table order under ``collect``,
+    else the one outcome; the default's when no row matches)."""
+
+    status: Status
     outcome: str | None
     rule: str | None
+    outcomes: tuple[str, ...] = ()
 
 
 def decide(table: CompiledTable, answers: Mapping[str, Any]) -> Decision:
@@ -70,12 +76,13 @@ def decide(table: CompiledTable, answers: Mapping[str, Any]) -> Decision:
         value = answers.get(column.input, _MISSING)
         if value is _MISSING:
             r = evaluate(table, answers)
-            return Decision(r.status, r.outcome, r.rule)
+            return Decision(r.status, r.outcome, r.rule, r.outcomes)
         mask &= column.lookup(value)
     if not mask:
         if table.default is None:
             return Decision(NO_MATCH, None, None)
-        return Decision(DECIDED, table.outcomes[table.default].id, None)
+        default = table.outcomes[table.default].id
+        return Decision(DECIDED, None if table.hit_policy == "collect" else default, None, (default,))
     policy = table.hit_policy
     rules = table.rules
     if policy == "first":
@@ -95,8 +102,10 @@ def decide(table: CompiledTable, answers: Mapping[str, Any]) -> Decision:
         if mask & ~table.outcome_rows[row.then]:
             raise violation(table, mask)  # type: ignore[misc]
     else:  # collect
-        return Decision(DECIDED, None, None)
-    return Decision(DECIDED, table.outcomes[row.then].id, row.id)
+        ids = table.outcomes
+        return Decision(DECIDED, None, None, tuple(ids[rules[r].then].id for r in bits(mask)))
+    outcome = table.outcomes[row.then].id
+    return Decision(DECIDED, outcome, row.id, (outcome,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +121,7 @@ class Result:
     """Everything ``evaluate --format json`` shows (see the README for each field); ``to_json`` is
     that object, the one definition the CLI, ``batch`` and the Python API share."""
 
-    status: str
+    status: Status
     outcome: str | None
     outcomes: tuple[str, ...]
     matches: tuple[tuple[str, str], ...]  # (rule id, outcome id), table order

@@ -25,7 +25,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from crossroads.engine.errors import HitPolicyViolation
 
@@ -35,8 +35,11 @@ if TYPE_CHECKING:
 PolicyName = Literal["unique", "first", "priority", "any", "collect"]
 """The hit policies a table may name (``hit_policy``)."""
 
-DECIDED, UNDECIDED = "decided", "undecided"
-NO_MATCH = "no-match"  # a status, and the result of answers no row matches in a table without a default
+Status = Literal["decided", "undecided", "no-match"]
+"""A result's ``status`` (the JSON field): decided, not yet decided (partial answers), or no row matches."""
+DECIDED: Final = "decided"
+UNDECIDED: Final = "undecided"
+NO_MATCH: Final = "no-match"  # a status, and the result of answers no row matches in a table without a default
 ERROR = "error"  # the result of answers that break the hit policy (unique, any)
 VARIES = -1  # as a deciding row: the deciding row differs between the answer sets considered
 
