@@ -199,7 +199,8 @@ def _exact(
     ids = [o.id for o in table.outcomes]
     results = found.results
     collect = policy_of(table).collects
-    status, outcome, outs = UNDECIDED, None, ()
+    status: Status = UNDECIDED
+    outcome, outs = None, ()
     if results == {NO_MATCH}:  # the result NO_MATCH is this very status
         status = NO_MATCH
     elif len(results) == 1 and ERROR not in results:
@@ -243,7 +244,8 @@ def _approximate(
     collect = policy_of(table).collects
     default = table.default
 
-    status, outcome, row = UNDECIDED, None, None
+    status: Status = UNDECIDED
+    outcome, row = None, None
     collected: tuple[int, ...] = ()
     if possible:
         bound = policy_of(table).bounds(table, definite, possible)
