@@ -24,16 +24,25 @@ def die(message: str, code: int) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
+max_bytes_option = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_BYTES,
+    show_default=True,
+    help="Refuse table files larger than this.",
+)
+
+
+def max_seconds_option(default: float, help: str) -> Any:
+    """``--max-seconds``: the time budget of an exact analysis (its default and what it bounds vary)."""
+    return click.option(
+        "--max-seconds", type=click.FloatRange(min=0, min_open=True), default=default, show_default=True, help=help
+    )
+
+
 def table_options(f: Any) -> Any:
     f = click.option("--no-cache", is_flag=True, help="Do not read or write the compiled-table cache.")(f)
-    f = click.option(
-        "--max-bytes",
-        type=click.IntRange(min=1),
-        default=MAX_BYTES,
-        show_default=True,
-        help="Refuse table files larger than this.",
-    )(f)
-    return f
+    return max_bytes_option(f)
 
 
 def lang_option(f: Any) -> Any:

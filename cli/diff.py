@@ -11,9 +11,9 @@ import click
 
 from crossroads.engine.table.wording import describe_answers, describe_region
 from crossroads.engine.table import pipeline as tables
-from crossroads.engine.table.loader import MAX_BYTES, read_bytes
+from crossroads.engine.table.loader import read_bytes
 
-from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, die
+from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, die, max_bytes_option, max_seconds_option
 from .terminal import visible
 
 
@@ -158,20 +158,8 @@ def _bump_words(bump: str) -> str:
 @click.option("--base", "rev", metavar="GIT_REV", help="Compare OLD as it is now against its version at GIT_REV.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--check-version", is_flag=True, help="Exit 1 when the version bump is smaller than the changes need.")
-@click.option(
-    "--max-seconds",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Time budget of the comparison.",
-)
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=MAX_BYTES,
-    show_default=True,
-    help="Refuse table files larger than this.",
-)
+@max_seconds_option(60.0, "Time budget of the comparison.")
+@max_bytes_option
 def diff_cmd(
     old: str, new: str | None, rev: str | None, fmt: str, check_version: bool, max_seconds: float, max_bytes: int
 ) -> None:

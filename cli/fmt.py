@@ -9,10 +9,10 @@ import click
 from crossroads.engine.atomic import rewrite_refusal, write_atomic
 from crossroads.engine.errors import FormatError, TableError, WriteError
 from crossroads.engine.authoring.formatter import format_table
-from crossroads.engine.table.loader import MAX_BYTES, read_bytes
+from crossroads.engine.table.loader import read_bytes
 
 from . import formats
-from .common import EXIT_FAIL, EXIT_OK, table_files
+from .common import EXIT_FAIL, EXIT_OK, max_bytes_option, table_files
 from .terminal import counted
 
 
@@ -20,13 +20,7 @@ from .terminal import counted
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...")
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change (exit 1 if any).")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=MAX_BYTES,
-    show_default=True,
-    help="Refuse table files larger than this.",
-)
+@max_bytes_option
 @click.option(
     "--force", is_flag=True, help="Rewrite read-only files and files with other hard links too (splitting the links)."
 )

@@ -10,10 +10,9 @@ from crossroads import __version__
 from crossroads.engine.analysis.rows import DEFAULT_MAX_SECONDS
 from crossroads.engine.findings import has_errors
 from crossroads.engine.analysis.lint import lint_paths
-from crossroads.engine.table.loader import MAX_BYTES
 
 from . import formats
-from .common import EXIT_FAIL, EXIT_OK, table_files
+from .common import EXIT_FAIL, EXIT_OK, max_bytes_option, max_seconds_option, table_files
 from .terminal import counted
 
 
@@ -27,19 +26,9 @@ from .terminal import counted
     help="Output format [default: text; github when GITHUB_ACTIONS=true].",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=MAX_BYTES,
-    show_default=True,
-    help="Refuse table files larger than this.",
-)
-@click.option(
-    "--max-seconds",
-    type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_MAX_SECONDS,
-    show_default=True,
-    help="Time budget of the row analysis per file; past it, an analysis-incomplete warning.",
+@max_bytes_option
+@max_seconds_option(
+    DEFAULT_MAX_SECONDS, "Time budget of the row analysis per file; past it, an analysis-incomplete warning."
 )
 def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: int, max_seconds: float) -> None:
     """Check tables: YAML safety, schema, references, conditions, examples,

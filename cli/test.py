@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 
 from crossroads.engine.authoring.testing import FileReport, run_file
-from crossroads.engine.table.loader import MAX_BYTES
 
 from . import formats, testreport
-from .common import EXIT_FAIL, EXIT_OK, table_files
+from .common import EXIT_FAIL, EXIT_OK, max_bytes_option, max_seconds_option, table_files
 from .terminal import visible
 
 
@@ -40,20 +39,8 @@ from .terminal import visible
     show_default=True,
     help="Report format; json and junit put the closing line on stderr.",
 )
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=MAX_BYTES,
-    show_default=True,
-    help="Refuse table files larger than this.",
-)
-@click.option(
-    "--max-seconds",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Time budget of the row analysis behind --coverage/--generate, per file.",
-)
+@max_bytes_option
+@max_seconds_option(60.0, "Time budget of the row analysis behind --coverage/--generate, per file.")
 def test_cmd(
     paths: tuple[str, ...],
     show_coverage: bool,
