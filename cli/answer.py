@@ -107,6 +107,8 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
             click.echo(render._style(visible(spec.prompt), colour, bold=True))
             if spec.help:
                 click.echo(visible(f"  {spec.help}"))
+            if spec.type == "string":
+                click.echo(visible(f"  {catalog['empty_line_text']}"))
             numbered = _numbered(spec)
             for n, option in enumerate(spec.options, 1):
                 label = f" — {option.label}" if option.label != option.id else ""

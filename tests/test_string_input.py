@@ -220,8 +220,8 @@ def test_batch_compares_strings_exactly_and_reports_bad_lines() -> None:
 def test_ask_takes_a_free_text_line_as_typed_and_an_empty_line_as_the_empty_string() -> None:
     r = run("ask", str(COUNTRY), input="\n3\n")
     assert r.exit_code == 0, r.output
-    assert "any text (an empty line is the empty string)" in r.output
-    assert r.output.rstrip().splitlines()[-1].startswith("Rest of the world") or "Rest of the world" in r.output
+    assert "[any text] > " in r.output and "empty line to answer the empty string" in r.output
+    assert "Rest of the world" in r.output
     r = run("ask", str(COUNTRY), input=" NL\n3\n")
     assert "Rest of the world" in r.output  # " NL" is not "NL"
     r = run("ask", str(COUNTRY), input="NL\n")
@@ -236,3 +236,80 @@ def test_lint_reports_the_other_class_gap_with_a_witness_that_evaluates_to_no_ma
     assert 'no row matches country: {not: [NL, BE, LU]}, weight: "<= 20" (e.g. country=other, weight=19)' in r.output
     t = compile_yaml(path.read_text())
     assert evaluate(t, {"country": "other", "weight": 19}).status == "no-match"
+
+
+# -- diff, fmt, show, test --generate ---------------------------------------------------------
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_diff_names_the_strings_whose_result_changes_and_asks_for_a_major_bump(tmp_path: Path) -> None:
+    old = _write(tmp_path, "old.yaml", COUNTRY.read_text())
+    new_text = COUNTRY.read_text().replace("[BE, LU]", "[BE, LU, DE]").replace("1.0.0", "1.1.0")
+    new = _write(tmp_path, "new.yaml", new_text)
+    r = run("diff", str(old), str(new))
+    assert "country=DE, weight <= 20: world → benelux" in r.stdout
+    assert "country=DE, weight > 20: heavy → benelux" in r.stdout
+    assert "major required" in r.stdout
+    assert "option" not in r.stdout  # naming a new string is no option change
+    t_old, t_new = compile_yaml(old.read_text()), compile_yaml(new_text)
+    for weight, before, after in ((19, "world", "benelux"), (21, "heavy", "benelux")):
+        answers = {"country": "DE", "weight": weight}
+        assert (evaluate(t_old, answers).outcome, evaluate(t_new, answers).outcome) == (before, after)
+
+
+def test_diff_of_the_other_class_is_written_as_a_negation(tmp_path: Path) -> None:
+    old = _write(tmp_path, "old.yaml", table("{country: NL}"))
+    new = _write(tmp_path, "new.yaml", table("{country: {not: BE}}").replace("1.0.0", "2.0.0"))
+    r = run("diff", str(old), str(new), "--format", "json")
+    data = json.loads(r.stdout)
+    assert [(c["region"], c["example"], c["old"], c["new"]) for c in data["changes"]] == [
+        ("country: {not: [NL, BE]}", {"country": "other"}, "b", "a")
+    ]
+    t_old, t_new = compile_yaml(old.read_text()), compile_yaml(new.read_text())
+    for change in data["changes"]:
+        answers = change["example"]
+        assert evaluate(t_old, answers).outcome != evaluate(t_new, answers).outcome
+
+
+def test_fmt_places_a_string_input_like_any_other_and_keeps_its_strings(tmp_path: Path) -> None:
+    messy = (
+        HEAD + "inputs:\n  - type: string\n    id: country\n    prompt: Country?\n"
+        "outcomes: [{id: a, title: A}, {id: b, title: B}]\n"
+        "rules:\n  - {then: a, id: r1, when: {country: [' NL', \"it's\", '']}}\n  - {id: r2, then: b}\n"
+    )
+    path = _write(tmp_path, "t.yaml", messy)
+    r = run("fmt", str(path))
+    assert r.exit_code == 0, r.output
+    out = path.read_text()
+    assert "  - id: country\n    prompt: Country?\n    type: string\n" in out
+    before, after = compile_yaml(messy), compile_yaml(out)
+    assert before.columns == after.columns
+
+
+def test_show_lists_the_question_and_the_rows_conditions() -> None:
+    r = run("show", str(COUNTRY))
+    assert "Destination country code  [country]" in r.stdout
+    assert "Answer: any text" in r.stdout
+    assert "near: country: [BE, LU]" in r.stdout
+    assert "heavy-abroad: country: not NL" in r.stdout
+
+
+def test_generate_uses_the_other_witness_and_every_example_passes(tmp_path: Path) -> None:
+    text = (
+        HEAD + "inputs: [{id: country, prompt: Country?, type: string}]\n"
+        "outcomes: [{id: a, title: A}, {id: b, title: B}, {id: c, title: C}]\n"
+        "rules:\n  - {id: r1, when: {country: [\"it's\", '']}, then: a}\n"
+        "  - {id: r2, when: {country: {not: other}}, then: b}\n  - {id: r3, then: c}\n"
+    )
+    path = _write(tmp_path, "t.yaml", text)
+    r = run("test", "--generate", str(path))
+    assert r.exit_code == 0, r.output
+    out = path.read_text()
+    assert "{country: other-2}" in out and "{country: other}" in out and '{country: ""}' in out
+    r = run("test", "--coverage", str(path))
+    assert r.exit_code == 0 and "100.0%" in r.stdout
