@@ -82,7 +82,9 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
     """Answer TABLE's questions one at a time, then print the recommendation.
 
     Options are numbered: type the number or the id (options whose ids
-    are themselves menu numbers are listed unnumbered). Stops as soon as the
+    are themselves menu numbers are listed unnumbered). A free-text question
+    takes the line as typed (spaces kept; an empty line is the empty
+    string). Stops as soon as the
     outcome is decided. Exit 0 decided, 3 no matching row, 130 on Ctrl-C,
     1 on end of input.
     """
@@ -105,6 +107,8 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
             click.echo(render._style(visible(spec.prompt), colour, bold=True))
             if spec.help:
                 click.echo(visible(f"  {spec.help}"))
+            if spec.type == "string":
+                click.echo(visible(f"  {catalog['empty_line_text']}"))
             numbered = _numbered(spec)
             for n, option in enumerate(spec.options, 1):
                 label = f" — {option.label}" if option.label != option.id else ""
@@ -115,7 +119,7 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
                 if line is None:
                     click.echo("", err=True)
                     die(catalog["end_of_input"], EXIT_FAIL)
-                text = line.strip()
+                text = line if spec.type == "string" else line.strip()  # free text: as typed, "" included
                 if numbered and text.isdigit() and 1 <= int(text) <= len(spec.options):
                     text = spec.options[int(text) - 1].id
                 try:

@@ -241,7 +241,7 @@ CODES: dict[str, CodeInfo] = {
         "error",
         "A condition does not fit its input's type or grammar.",
         "A condition that cannot be read has no meaning; guessing one would make rows decide what nobody wrote.",
-        'Write the condition form of the input\'s type: an option id, a list or {not: ...} for a choice; true/false; a number, "< N", ">= N" or an interval such as "[1, 5)".',
+        'Write the condition form of the input\'s type: an option id, a list or {not: ...} for a choice; true/false; a number, "< N", ">= N" or an interval such as "[1, 5)"; a string, a list of strings or {not: ...} for a string input, quoted where YAML would read a number or a boolean (country: "12", not country: 12).',
         'when: {examples: "between 3 and 5"}',
     ),
     "bad-example": _code(

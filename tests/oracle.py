@@ -17,7 +17,8 @@ that property tests can compare the two on random tables:
    ``(a, b)`` holds an integer iff it holds ``floor(a) + 1``, ``(-inf, b)``
    holds ``ceil(b) - 1`` and ``(a, inf)`` holds ``floor(a) + 1``, so we take
    ``floor(p) - 1 .. ceil(p) + 1`` around every point ``p`` (``p`` itself
-   when it is an integer).
+   when it is an integer). For a string input: every string a row (or a region)
+   names, and one string nobody names (``unnamed``), standing for all others.
 2. **Naive matching.** A cell is checked with ``conditions.parse`` and plain
    set membership or ``Interval.contains``; a row matches when every cell
    holds. Nothing here reads the compiler's masks.
@@ -94,12 +95,26 @@ def accepts(c: cond.Condition | None, value: Value) -> bool:
         return value in c.values
     if isinstance(c, cond.BoolIs):
         return value is c.value
+    if isinstance(c, cond.StringSet):
+        return isinstance(value, str) and (value in c.values) != c.negated
     return c.contains(value)
 
 
-def _bound_points(c: cond.Condition) -> Iterator[cond.Num]:
+def _bound_points(c: cond.Condition) -> Iterator[Any]:
+    """A condition's numeric bounds, or the strings it names (a string input's "points")."""
     if isinstance(c, cond.Interval):
         yield from (p for p in (c.lo, c.hi) if p is not None)
+    if isinstance(c, cond.StringSet):
+        yield from sorted(c.values)
+
+
+def unnamed(named: Iterable[str]) -> str:
+    """A string none of ``named`` is (chosen apart from the engine's own witness rule)."""
+    taken = set(named)
+    n = 0
+    while f"\u2063unnamed{n}" in taken:
+        n += 1
+    return f"\u2063unnamed{n}"
 
 
 def _around(p: cond.Num) -> set[int]:
@@ -172,6 +187,11 @@ class Oracle:
             return spec.options
         if spec.type == "boolean":
             return (True, False)
+        if spec.type == "string":
+            named = sorted(
+                {p for r in self.rows if spec.id in r.when for p in _bound_points(r.when[spec.id])} | set(extra)
+            )
+            return (*named, unnamed(named))
         points = [p for r in self.rows if spec.id in r.when for p in _bound_points(r.when[spec.id])]
         points += [p for p in (spec.minimum, spec.maximum) if p is not None]
         points += list(extra)
@@ -438,6 +458,12 @@ def merged_condition(oracle: Oracle, spec: InputInfo, members: list[cond.Conditi
     if spec.type == "boolean":
         (value,) = union
         return value
+    if spec.type == "string":
+        named = reps[:-1]
+        if reps[-1] in union:  # every string no row names: a negation of the named ones left out
+            rest = [v for v in named if v not in union]
+            return {"not": rest}
+        return [v for v in named if v in union]
     # numeric: the hull of the members' non-empty parts, clipped to the domain
     parts = [c for c in members if isinstance(c, cond.Interval) and any(c.contains(v) for v in reps)]
     assert parts, "an empty union is no condition"

@@ -8,7 +8,8 @@ text values worth trying: every equivalence class of the table (the oracle's
 representatives), the same numbers written differently, values on and beyond
 the bounds, malformed ones and NULL; ``rows`` puts them in rows, and
 ``table_and_rows`` draws a random valid table with its rows. ``INJECTION`` is
-a table whose option ids try to be SQL. ``require`` skips a test module
+a table whose option ids try to be SQL; ``INJECTION_STRINGS`` one whose string
+conditions do. ``require`` skips a test module
 without its optional dependency, or fails it under ``CI=true``.
 """
 
@@ -92,6 +93,8 @@ def valid_cells(spec: InputInfo, oracle: Oracle) -> list[str]:
         return list(spec.options)
     if spec.type == "boolean":
         return ["true", "false"]
+    if spec.type == "string":  # every named string and one nobody names
+        return list(oracle.representatives(spec))
     return [text(v) for v in oracle.representatives(spec)]
 
 
@@ -103,6 +106,10 @@ def cells(spec: InputInfo, oracle: Oracle) -> list[str | None]:
         out += ["nope", *(o.upper() for o in spec.options), spec.options[0] + " "]
     elif spec.type == "boolean":
         out += ["TRUE", " False ", "yes", "1", "t"]
+    elif spec.type == "string":  # case and spaces count; text that tries to be SQL is just text
+        named = [v for v in valid[:-1] if v]
+        out += [v.swapcase() for v in named] + [f" {v}" for v in named] + [f"{v} " for v in named]
+        out += ["'; DROP TABLE x; --", "a\\'b", "\\", "ünï ✓", "%", "_"]
     else:
         numbers = [Decimal(v) for v in valid]
         for n in numbers:
@@ -172,4 +179,24 @@ outcomes:
 rules:
   - {{id: r1, when: {{pick: {json.dumps(INJECTION_IDS[0])}}}, then: first}}
   - {{id: r2, when: {{pick: {{not: {json.dumps(INJECTION_IDS[0])}}}}}, then: other}}
+"""
+
+
+# The same strings as free text: a string input's conditions are SQL string literals too.
+INJECTION_STRINGS = f"""\
+format: crossroads/1
+id: injection-strings
+version: 1.0.0
+title: Quotes
+hit_policy: first
+inputs:
+  - {{id: pick, prompt: Which?, type: string}}
+outcomes:
+  - {{id: first, title: First}}
+  - {{id: listed, title: Listed}}
+  - {{id: other, title: Other}}
+rules:
+  - {{id: r1, when: {{pick: {json.dumps(INJECTION_IDS[0])}}}, then: first}}
+  - {{id: r2, when: {{pick: {json.dumps(INJECTION_IDS[1:], ensure_ascii=False)}}}, then: listed}}
+  - {{id: r3, when: {{pick: {{not: {json.dumps(INJECTION_IDS[:3])}}}}}, then: other}}
 """

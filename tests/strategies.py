@@ -55,8 +55,28 @@ OPTION_IDS = (
     'say "hi"',
     "ünï",  # need quotes
 )
+STRINGS = (
+    "NL",
+    "nl",
+    "BE",
+    "",  # the empty string is a value
+    " NL",
+    "NL ",  # spaces count
+    "a b",
+    "other",
+    "other-2",  # the witness of "every other string" must skip these
+    "12",
+    "true",
+    "null",
+    "it's",
+    'say "hi"',
+    "back\\slash",
+    "ünï",
+    "日本",
+)
+"""The pool a string input's conditions name: case and space variants, quotes, unicode, YAML look-alikes."""
 POLICIES = ("unique", "first", "priority", "any", "collect")
-INPUT_TYPES = ("choice", "boolean", "integer", "number")
+INPUT_TYPES = ("choice", "boolean", "integer", "number", "string")
 COMPARISONS = ("<", "<=", ">", ">=", "==")
 
 
@@ -113,10 +133,19 @@ def choice_conditions(options: tuple[str, ...]) -> st.SearchStrategy[Any]:
     return st.one_of(one, several, one.map(lambda o: {"not": o}), several.map(lambda os: {"not": os}))
 
 
+def string_conditions() -> st.SearchStrategy[Any]:
+    """A string, a list of strings (any of), ``{not: string}`` or ``{not: [strings]}``."""
+    one = st.sampled_from(STRINGS)
+    several = st.lists(one, min_size=1, max_size=4, unique=True)
+    return st.one_of(one, several, one.map(lambda v: {"not": v}), several.map(lambda vs: {"not": vs}))
+
+
 def conditions(spec: dict[str, Any]) -> st.SearchStrategy[Any]:
     """A ``when`` value for the input ``spec`` (a generated input mapping)."""
     if spec["type"] == "choice":
         return choice_conditions(tuple(o["id"] for o in spec["options"]))
+    if spec["type"] == "string":
+        return string_conditions()
     if spec["type"] == "boolean":
         return st.booleans()
     return numeric_conditions()

@@ -279,9 +279,10 @@ def test_lookup_equals_a_row_scan_at_any_checkpoint_step(generated: Any, budget:
             truth = oracle.row_mask(info, value)
             assert column.lookup(value) == rebuilt.lookup(value) == truth, (info.id, value)
         assert type(column) is type(rebuilt)
-        assert isinstance(
-            column, compiler.NumberColumn if info.type in ("integer", "number") else compiler.ChoiceColumn
-        )
+        kinds = {"integer": compiler.NumberColumn, "number": compiler.NumberColumn, "string": compiler.TextColumn}
+        assert isinstance(column, kinds.get(info.type, compiler.ChoiceColumn))
+        if isinstance(column, compiler.TextColumn):
+            assert list(column.table) == list(rebuilt.table) and column.other == rebuilt.other
         if isinstance(column, compiler.NumberColumn):
             assert list(column.masks) == [column.masks[s] for s in range(len(column.masks))] == list(rebuilt.masks)
         assert (column.every, column.some) == (rebuilt.every, rebuilt.some)

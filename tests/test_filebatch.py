@@ -325,3 +325,32 @@ def test_output_is_private_while_duckdb_writes_it(
     assert len(seen) == 1 and seen[0][1] == 0o700 and seen[0][0].endswith(".tmp"), seen
     assert out.stat().st_mode & 0o777 == 0o600 and len(read_csv(out)) == 5
     assert sorted(os.listdir(tmp_path)) == ["answers.csv", "out.csv"]
+
+
+def test_a_string_input_reads_text_exactly_from_csv_and_parquet(tmp_path: Path) -> None:
+    """Free text: case and spaces count; an empty CSV cell is NULL (an error); Parquet's "" is the empty string;
+    an INTEGER column for a string input is an error."""
+    country = Path(__file__).parent / "fixtures" / "strings" / "country.yaml"
+    csv = tmp_path / "in.csv"
+    csv.write_text('country,weight\nNL,1\nnl,30\n" BE",1\n,1\n"it\'s ""x""",25\n')
+    result = invoke("batch", str(country), "--input", str(csv), "--output", str(tmp_path / "out.csv"))
+    assert result.exit_code == 1 and "(1 with an error)" in result.output, result.output
+    got = duckdb.execute(
+        f"SELECT outcome, error FROM read_csv('{tmp_path / 'out.csv'}', all_varchar = true)"
+    ).fetchall()
+    assert [g[0] for g in got] == ["domestic", "heavy", "world", None, "heavy"]
+    assert got[3][1].startswith("country: null is not an answer")
+    parquet = tmp_path / "in.parquet"
+    duckdb.execute(
+        "COPY (SELECT * FROM (VALUES ('', 1), ('', 25), ('LU', 1)) AS t(country, weight))"
+        f" TO '{parquet}' (FORMAT parquet)"
+    )
+    result = invoke("batch", str(country), "--input", str(parquet), "--output", str(tmp_path / "out.parquet"))
+    assert result.exit_code == 0, result.output
+    got = duckdb.execute(f"SELECT outcome, error FROM read_parquet('{tmp_path / 'out.parquet'}')").fetchall()
+    assert got == [("world", None), ("heavy", None), ("benelux", None)]
+    typed = tmp_path / "typed.parquet"
+    duckdb.execute(f"COPY (SELECT 31::BIGINT AS country, 1 AS weight) TO '{typed}' (FORMAT parquet)")
+    result = invoke("batch", str(country), "--input", str(typed), "--output", str(tmp_path / "typed-out.parquet"))
+    got = duckdb.execute(f"SELECT outcome, error FROM read_parquet('{tmp_path / 'typed-out.parquet'}')").fetchall()
+    assert got[0][0] is None and got[0][1].startswith("country: expected a string (any text), got an integer column")

@@ -281,6 +281,10 @@ def _candidates(spec: Any, column: Any) -> tuple[list[Any], list[Any]]:
         return list(spec.option_ids), ["no-such-option", 1]
     if spec.type == "boolean":
         return [True, False, "false"], ["maybe", None]
+    if spec.type == "string":  # every named string, a case/space variant of one, and strings nobody names
+        named = list(column.table)
+        variants = [v.lower() if v != v.lower() else v.upper() for v in named[:1]] + [" " + v for v in named[:1]]
+        return [*named, *variants, "", "unnamed ✓", 'q"uote\\'], [12, True, None]
     near: set[Decimal] = {Decimal(0)}
     for p in (*column.points, *(b for b in (spec.minimum, spec.maximum) if b is not None)):
         d = Decimal(p)
@@ -707,3 +711,27 @@ def test_number_grammar_as_python(driver: Any, pages: dict[str, Path]) -> None:
         assert ("error" in js) == ("error" in py), raw
         if "error" not in py:
             assert js == py, raw
+
+
+def test_a_free_text_question_is_a_text_field_compared_exactly(driver: Any, tmp_path: Path) -> None:
+    """``type: string``: a native text field; case and spaces count; the fragment restores the text."""
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "country.html"
+    source = (FIXTURES / "strings" / "country.yaml").read_text()
+    page.write_text(render_page(compile_yaml(source), generator_version="test"), encoding="utf-8")
+    open_page(driver, page)
+    field = driver.find_element(By.CSS_SELECTOR, 'input[name="country"]')
+    assert field.get_attribute("type") == "text"
+    _type(driver, "country", "NL")
+    assert _result(driver).startswith("RECOMMENDATION\nDomestic")  # decided before the weight
+    _type(driver, "country", "nl")
+    _type(driver, "weight", "30")
+    assert _result(driver).startswith("RECOMMENDATION\nHeavy freight")
+    _type(driver, "country", "BE")
+    assert _result(driver).startswith("RECOMMENDATION\nBenelux")
+    assert driver.current_url.endswith("#country=BE&weight=30")
+    open_page(driver, page, "#country=it%27s+%22x%22&weight=1")
+    assert driver.find_element(By.CSS_SELECTOR, 'input[name="country"]').get_attribute("value") == 'it\'s "x"'
+    assert _result(driver).startswith("RECOMMENDATION\nRest of the world")
+    assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]

@@ -17,12 +17,14 @@ from typing import Any
 
 import pytest
 from conftest import compile_yaml
+from crossroads.engine.decision.evaluate import evaluate
 from crossroads.engine.table import pipeline as tables
 from hypothesis import given, settings
 from oracle import Oracle
 from sqlparity import (
     INJECTION,
     INJECTION_IDS,
+    INJECTION_STRINGS,
     comparable,
     expected,
     require,
@@ -120,3 +122,10 @@ def test_readme_recipe_keeps_every_column_and_reads_typed_ones(spark: SparkSessi
     assert got[1][:3] == ("c2", None, None) and got[1][3].startswith("examples: null is not an answer")
     typed = df.selectExpr("*", *sql.expressions(BUNDLED, "spark", types=dict(df.dtypes)).values())  # the faster form
     assert [(r.customer, r.outcome, r.rule, r.error) for r in typed.orderBy("customer").collect()] == got
+
+
+def test_string_conditions_that_look_like_sql_are_exact_text_in_spark(spark: Any) -> None:
+    table = compile_yaml(INJECTION_STRINGS)
+    picks = [*INJECTION_IDS, "x", "", "IT'S", "back\\\\slash"]
+    got = run_spark(spark, table, [{"pick": p} for p in picks])
+    assert [g[0] for g in got] == [evaluate(table, {"pick": p}).outcome for p in picks]

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import compile_yaml
+from crossroads.engine.decision.evaluate import evaluate
 from crossroads.engine.table import pipeline as tables
 from crossroads.engine.errors import DataError, NotExpressible
 from hypothesis import given
@@ -27,6 +28,7 @@ from oracle import Oracle
 from sqlparity import (
     INJECTION,
     INJECTION_IDS,
+    INJECTION_STRINGS,
     comparable,
     expected,
     require,
@@ -285,6 +287,16 @@ def test_option_ids_that_look_like_sql_are_data(run: Any) -> None:
     got = run(table, data)
     assert [g[0] for g in got] == ["first"] + ["other"] * (len(INJECTION_IDS) - 1) + [None]
     assert got[-1][2].startswith("pick: unknown option; expected one of: '; DROP TABLE x; --, it's")
+
+
+@pytest.mark.parametrize("run", [run_duckdb, run_sqlite], ids=["duckdb", "sqlite"])
+def test_string_conditions_that_look_like_sql_are_exact_text(run: Any) -> None:
+    table = compile_yaml(INJECTION_STRINGS)
+    picks = [*INJECTION_IDS, "x", "", "IT'S", "back\\\\slash", "back/slash"]
+    got = run(table, [{"pick": p} for p in picks] + [{"pick": None}])
+    assert [g[0] for g in got[:-1]] == [evaluate(table, {"pick": p}).outcome for p in picks]
+    assert [g[0] for g in got[: len(INJECTION_IDS)]] == ["first"] + ["listed"] * (len(INJECTION_IDS) - 1)
+    assert got[-1][2].startswith("pick: null is not an answer")
 
 
 def test_option_id_cannot_end_the_statement_in_duckdb() -> None:

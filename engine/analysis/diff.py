@@ -29,6 +29,7 @@ from crossroads.engine.table.compiler import (
     InputSpec,
     InputType,
     NumberColumn,
+    TextColumn,
     Span,
     compile_table,
 )
@@ -266,6 +267,9 @@ def _shifted(column: Column, factor: int, others: int) -> Column:
     every, some = column.every * factor | others, column.some * factor | others
     if isinstance(column, ChoiceColumn):
         return ChoiceColumn(column.input, {k: v * factor | others for k, v in column.table.items()}, every, some)
+    if isinstance(column, TextColumn):
+        table = {k: v * factor | others for k, v in column.table.items()}
+        return TextColumn(column.input, table, column.other * factor | others, every, some)
     before = factor.bit_length() - 1
     after = max(others.bit_length() - before - len(column.spans), 0)
     return NumberColumn(column.input, column.points, (None,) * before + column.spans + (None,) * after, every, some)
@@ -281,6 +285,10 @@ def _shared(a: tuple[InputSpec, Column], b: tuple[InputSpec, Column], n_old: int
         spec = InputSpec(sb.id, sb.type, sb.prompt, sb.help, common)
         every = some = 0
         return spec, ChoiceColumn(sb.id, table, every, some)
+    if isinstance(ca, TextColumn) and isinstance(cb, TextColumn):  # both free text: the strings either names
+        named = list(dict.fromkeys([*ca.table, *cb.table]))
+        texts = {v: ca.lookup(v) | cb.lookup(v) * shift for v in named}
+        return sb, TextColumn(sb.id, texts, ca.other | cb.other * shift, 0, 0)
     assert isinstance(ca, NumberColumn) and isinstance(cb, NumberColumn)  # both numeric (``_joint``)
     lo = max((x for x in (sa.minimum, sb.minimum) if x is not None), default=None)
     hi = min((x for x in (sa.maximum, sb.maximum) if x is not None), default=None)

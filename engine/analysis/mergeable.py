@@ -170,4 +170,4 @@ def _merged_condition(table: CompiledTable, pieces: Any, acc: Any, k: int, group
     for r in group:
         union |= acc[r][k]
     values = tuple(v for j, p in enumerate(ps) if union >> j & 1 for v in p.values)
-    return space.condition(spec, Piece(0, values, 0, 0, values[0]))
+    return space.condition(spec, Piece(0, values, 0, 0, values[0]), named=space.named_strings(column))

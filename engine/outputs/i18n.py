@@ -106,6 +106,8 @@ def accepts(catalog: Catalog, spec: InputSpec) -> str:
         return catalog.format("accepts_choice", options=", ".join(spec.option_ids))
     if spec.type == "boolean":
         return catalog["accepts_boolean"]
+    if spec.type == "string":
+        return catalog["accepts_string"]
     kind = catalog["whole_number" if spec.type == "integer" else "number"]
     lo, hi = spec.minimum, spec.maximum
     if lo is not None and hi is not None:

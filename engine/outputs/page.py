@@ -33,6 +33,7 @@ from crossroads.engine.table.compiler import (
     CHECKPOINT_BITS,
     CHECKPOINT_BITS_PER_ROW,
     ChoiceColumn,
+    TextColumn,
     Column,
     CompiledTable,
     InputSpec,
@@ -74,6 +75,11 @@ def _input_data(spec: InputSpec, column: Column) -> dict[str, Any]:
             out["options"] = list(spec.option_ids)
         values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
         out["masks"] = [_hex(column.table[v]) for v in values]
+    elif isinstance(column, TextColumn):
+        # The strings rows name, each with its rows, and the rows of every other string (TextColumn.lookup).
+        out["strings"] = list(column.table)
+        out["masks"] = [_hex(m) for m in column.table.values()]
+        out["other"] = _hex(column.other)
     else:
         # Linear in the rows (issue 17): per row its run of segments, flat (first, last; -1, -1: no
         # condition), and per segment whether the domain has an answer there; page.js builds the masks
@@ -152,6 +158,15 @@ def _question(spec: InputSpec, catalog: Catalog, content_lang: str) -> str:
         )
         body = f'<div class="choices">{radios}</div>'
         fieldset_attrs = f' aria-describedby="{q}-help"' if spec.help else ""
+    elif spec.type == "string":  # free text, exactly as typed; an empty box is unanswered
+        hint = accepts(catalog, spec)
+        described += [f"{q}-hint"]
+        body = (
+            f'<input type="text" id="{q}" name="{_e(spec.id)}" autocomplete="off" spellcheck="false"'
+            f' aria-labelledby="{q}-legend" aria-describedby="{" ".join(described)}">'
+            f'<span class="hint" id="{q}-hint">{_e(hint[:1].upper() + hint[1:])}</span>'
+        )
+        fieldset_attrs = ""
     else:
         bounds = "".join(
             f' {name}="{_e(format_number(v))}"'

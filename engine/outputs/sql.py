@@ -57,6 +57,7 @@ from crossroads.engine.table.compiler import (
     CompiledTable,
     InputSpec,
     NumberColumn,
+    TextColumn,
     segment_bounds,
 )
 from crossroads.engine.table.conditions import Num, format_number
@@ -267,6 +268,16 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
         return _Reader(
             spec, _case([missing, (bad, _text(f"{spec.id}: unknown option; expected {accepts(spec)}"))]), text, None
         )
+    if spec.type == "string":  # free text, compared exactly as stored: no trimming, no case folding
+        if kind in ("integer", "boolean"):  # a typed column holds no text (as a JSON number is no string answer)
+            typed = (
+                exp.Not(this=is_null.copy()),
+                _text(
+                    f"{spec.id}: expected {accepts(spec)}, got {'an integer' if kind == 'integer' else 'a boolean'} column"
+                ),
+            )
+            return _Reader(spec, _case([missing, typed]), text, None)
+        return _Reader(spec, _case([missing]), text, None)
     if spec.type == "boolean":
         if kind == "boolean":
             return _Reader(spec, _case([missing]), source.copy(), None)
@@ -444,6 +455,24 @@ def _type(name: str) -> exp.DataType:
 # -- rows ---------------------------------------------------------------------------
 
 
+def _text_cell(reader: _Reader, column: TextColumn, bit: int) -> exp.Expression | None:
+    """A string input's condition for one row: ``= 'NL'`` / ``IN (...)`` for the strings it names, or,
+    when it accepts every other string (``TextColumn.other``), ``NOT IN`` the named strings it refuses."""
+    if column.other & bit:
+        refused = [v for v, mask in column.table.items() if not mask & bit]
+        if not refused:
+            return None
+        if len(refused) == 1:
+            return exp.NEQ(this=reader.value.copy(), expression=_text(refused[0]))
+        return exp.Not(this=exp.In(this=reader.value.copy(), expressions=[_text(v) for v in refused]))
+    accepted = [v for v, mask in column.table.items() if mask & bit]
+    if not accepted:
+        return exp.false()
+    if len(accepted) == 1:
+        return exp.EQ(this=reader.value.copy(), expression=_text(accepted[0]))
+    return exp.In(this=reader.value.copy(), expressions=[_text(v) for v in accepted])
+
+
 def _row_match(table: CompiledTable, row: int, readers: list[_Reader]) -> exp.Expression:
     """Whether row ``row`` matches, read from the compiled index (the same masks ``decide`` ANDs)."""
     conditions = [c for reader, column in zip(readers, table.columns) if (c := _cell(reader, column, row)) is not None]
@@ -464,6 +493,8 @@ def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
         if len(accepted) == 1:
             return exp.EQ(this=reader.value.copy(), expression=_text(accepted[0]))
         return exp.In(this=reader.value.copy(), expressions=[_text(v) for v in accepted])
+    if isinstance(column, TextColumn):
+        return _text_cell(reader, column, bit)
     span = column.spans[row]  # the row's own run of segments: O(1), not a scan of every mask
     if span is None or span == (0, 2 * len(column.points)):
         return None

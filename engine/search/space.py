@@ -3,7 +3,7 @@
 Enumerating answer sets explodes (ten inputs of ten options are 10¹⁰ of them),
 but rows only ever distinguish answers through their conditions. So, per input,
 the domain is cut into *pieces* that every row treats alike: a choice option, a
-boolean, or a run of the compiler's numeric segments that holds at least one
+boolean, a string some row names or the class of every other string (``OTHER``), or a run of the compiler's numeric segments that holds at least one
 answer of the domain (integers only for integer inputs, within the bounds).
 The search then walks the product of pieces depth first with the bitmask of
 *live* rows (rows that accept every piece chosen so far), and at every node
@@ -36,6 +36,8 @@ from crossroads.engine.table.compiler import (
     CompiledTable,
     InputSpec,
     NumberColumn,
+    TextColumn,
+    other_witness,
     segment_bounds,
     segment_witness,
 )
@@ -43,10 +45,23 @@ from crossroads.engine.table.conditions import Interval, Num
 
 
 @dataclass(frozen=True, slots=True)
+class OtherStrings:
+    """The value of a string input's piece "every string no row names" (``OTHER``): never a string,
+    so it cannot collide with one; the piece's witness is ``compiler.other_witness``."""
+
+    def __repr__(self) -> str:
+        return "OTHER"
+
+
+OTHER = OtherStrings()
+
+
+@dataclass(frozen=True, slots=True)
 class Piece:
     """Answers to one input that the live rows treat alike.
 
-    ``values`` are the option ids (choice) or booleans covered; numeric pieces
+    ``values`` are the option ids (choice), booleans or strings covered (``OTHER`` for a string
+    input's class of every string no row names); numeric pieces
     cover the compiler's segments ``lo..hi`` (inclusive) instead. ``witness`` is
     one answer of the domain inside the piece.
     """
@@ -194,6 +209,9 @@ def input_pieces(spec: InputSpec, column: Column) -> tuple[Piece, ...]:
     if isinstance(column, ChoiceColumn):
         values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
         return tuple(Piece(column.table[v], (v,), 0, 0, v) for v in values)
+    if isinstance(column, TextColumn):
+        named = tuple(Piece(m, (v,), 0, 0, v) for v, m in column.table.items())
+        return named + (Piece(column.other, (OTHER,), 0, 0, other_witness(column.table)),)
     points = column.points
     pieces: list[Piece] = []
     start = 0
@@ -357,11 +375,12 @@ def _ids_yaml(values: tuple[Any, ...]) -> Any:
     return values[0] if len(values) == 1 else list(values)
 
 
-def condition(spec: InputSpec, piece: Piece, points: tuple[Num, ...] = ()) -> Any:
+def condition(spec: InputSpec, piece: Piece, points: tuple[Num, ...] = (), named: tuple[str, ...] = ()) -> Any:
     """A piece as a ``when`` value in the table's own syntax; None when it is the whole domain.
 
     Data, not text (``engine/table/wording.py`` writes it out); ``points`` are the
-    numeric column's, for a number's piece.
+    numeric column's, for a number's piece; ``named`` the strings a string input's rows
+    name (``TextColumn.table``), for a string's piece.
     """
     if spec.type == "choice":
         if len(piece.values) == len(spec.options):
@@ -374,12 +393,29 @@ def condition(spec: InputSpec, piece: Piece, points: tuple[Num, ...] = ()) -> An
         return _ids_yaml(values)
     if spec.type == "boolean":
         return None if len(piece.values) == 2 else piece.values[0]
+    if spec.type == "string":
+        return _string_condition(piece.values, named)
     iv = interval(points, piece)
     if iv.lo is None and iv.hi is None:
         return None
     if iv.lo is not None and iv.lo == iv.hi:
         return iv.lo
     return iv.text()
+
+
+def _string_condition(values: tuple[Any, ...], named: tuple[str, ...]) -> Any:
+    """A string input's piece (named strings, maybe ``OTHER``) as a condition: a string, a list of
+    them, or, with every other string, ``{not: <the named strings left out>}``; None: every string."""
+    chosen = set(values)
+    if OTHER in chosen:
+        rest = tuple(v for v in named if v not in chosen)
+        return {"not": _ids_yaml(rest)} if rest else None
+    return _ids_yaml(tuple(v for v in named if v in chosen))
+
+
+def named_strings(column: Column) -> tuple[str, ...]:
+    """The strings a string input's rows name (empty for any other column)."""
+    return tuple(column.table) if isinstance(column, TextColumn) else ()
 
 
 def interval(points: tuple[Num, ...], piece: Piece) -> Interval:
@@ -399,7 +435,9 @@ def region_when(table: CompiledTable, region: Region) -> dict[str, Any]:
     """A region as a rule-style ``when`` mapping, in input order (unrestricted inputs left out)."""
     out: dict[str, Any] = {}
     for spec, column, part in zip(table.inputs, table.columns, region):
-        c = condition(spec, span(part), column.points if isinstance(column, NumberColumn) else ())
+        c = condition(
+            spec, span(part), column.points if isinstance(column, NumberColumn) else (), named_strings(column)
+        )
         if c is not None:
             out[spec.id] = c
     return out

@@ -6,6 +6,10 @@ Two entry points share one set of rules per input type:
 * ``parse_value`` for a JSON/YAML mapping (``--answers``, a ``batch`` line, an
   example): an option id, ``true``/``false``, a number or a decimal string.
 
+A string input takes any text exactly as given, in both: no trimming, no case
+folding, the empty string included; in a mapping only a JSON/YAML string is
+text (a number, a boolean or null for it is an error naming the input).
+
 An input left out is unanswered; an explicit null is an error (leave the key
 out instead). Numbers stay exact (``int`` or ``Decimal``). Every error names
 the input and what it accepts, in one line.
@@ -41,6 +45,8 @@ def accepts(spec: InputSpec) -> str:
         return "one of: " + ", ".join(spec.option_ids)
     if spec.type == "boolean":
         return "true or false (yes/no)"
+    if spec.type == "string":
+        return "a string (any text)"
     kind = "a whole number" if spec.type == "integer" else "a number"
     if spec.minimum is not None and spec.maximum is not None:
         return f"{kind} from {format_number(spec.minimum)} to {format_number(spec.maximum)}"
@@ -83,7 +89,9 @@ def _number(spec: InputSpec, text: str) -> Any:
 
 
 def parse_text(spec: InputSpec, text: str) -> Any:
-    """An answer typed on the command line."""
+    """An answer typed on the command line (a string input's: the text verbatim)."""
+    if spec.type == "string":
+        return text
     if spec.type == "choice":
         return _option(spec, text)
     if spec.type == "boolean":
@@ -126,6 +134,10 @@ def parse_value(spec: InputSpec, value: Any) -> Any:
             return value
         if isinstance(value, str):
             raise AnswerError(f"{spec.id}: unknown option {_show(value)}; expected {accepts(spec)}", spec.id)
+        raise _bad(spec, _show(value))
+    if spec.type == "string":
+        if isinstance(value, str):
+            return value
         raise _bad(spec, _show(value))
     if spec.type == "boolean":
         if value is True or value is False:

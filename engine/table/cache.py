@@ -52,6 +52,8 @@ from crossroads.engine.table.compiler import (
     OutcomeSpec,
     RuleSpec,
     Span,
+    TextColumn,
+    text_column,
 )
 from crossroads.engine.table.policies import POLICIES
 
@@ -68,7 +70,7 @@ _IDENTITY_MODULES = (
     "tables.py",
 )
 _POLICIES = frozenset(POLICIES)
-_TYPES = ("choice", "boolean", "integer", "number")
+_TYPES = ("choice", "boolean", "integer", "number", "string")
 _SLUG = re.compile(r"[a-z][a-z0-9_-]{0,63}")  # the schema's ids (tables, inputs, outcomes, rules)
 _OPTION = re.compile(r"[^\x00-\x1f\x7f-\x9f]{1,200}")  # the schema's option ids
 
@@ -207,12 +209,45 @@ def to_json(t: CompiledTable) -> dict[str, Any]:
 
 def _column_json(spec: InputSpec, c: Column, rows: int) -> dict[str, Any]:
     """A column as an entry holds it: a number's points and per-row spans, a choice's accepted values per row."""
+    if isinstance(c, TextColumn):
+        return {
+            "input": c.input,
+            "points": None,
+            "rows": _text_rows(c, rows),
+            "every": _mask(c.every),
+            "some": _mask(c.some),
+            "strings": list(c.table),
+        }
     if isinstance(c, NumberColumn):
         points: list[Any] | None = [_num(p) for p in c.points]
         per_row = [None if s is None else list(s) for s in c.spans]
     else:
         points, per_row = None, _accepts(spec, c, rows)
     return {"input": c.input, "points": points, "rows": per_row, "every": _mask(c.every), "some": _mask(c.some)}
+
+
+def _text_rows(c: TextColumn, rows: int) -> list[Any]:
+    """Per row of a string column: None (no condition), or [negated, indexes into the named strings].
+
+    A row accepting the other class is negated (it names the strings it refuses), else it names the
+    strings it accepts; ``text_column`` rebuilds the same column from these."""
+    strings = list(c.table)
+    nbytes = (rows + 7) // 8
+    masks = [c.table[s].to_bytes(nbytes, "little") for s in strings]
+    other = c.other.to_bytes(nbytes, "little")
+    out: list[Any] = []
+    for row in range(rows):
+        at, bit = row >> 3, 1 << (row & 7)
+        accepted = [k for k, m in enumerate(masks) if m[at] & bit]
+        if other[at] & bit:
+            out.append(
+                None
+                if len(accepted) == len(strings)
+                else [1, [k for k in range(len(strings)) if not masks[k][at] & bit]]
+            )
+        else:
+            out.append([0, accepted])
+    return out
 
 
 class Invalid(ValueError):
@@ -282,10 +317,8 @@ def _input(i: Any) -> InputSpec:
 
 
 def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
-    _check(
-        isinstance(c, dict) and set(c) == {"input", "points", "rows", "every", "some"} and c["input"] == spec.id,
-        "column",
-    )
+    keys = {"input", "points", "rows", "every", "some"} | ({"strings"} if spec.type == "string" else set())
+    _check(isinstance(c, dict) and set(c) == keys and c["input"] == spec.id, "column")
     per_row = _list(c["rows"], rows)
     every, some = _hexmask(c["every"], all_rows), _hexmask(c["some"], all_rows)
     if spec.type in ("integer", "number"):
@@ -302,6 +335,18 @@ def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
             spans.append((a, b))
         return NumberColumn(spec.id, points, tuple(spans), every, some)
     _check(c["points"] is None, "points")
+    if spec.type == "string":
+        strings = [_text(s) for s in _list(c["strings"])]
+        _check(len(set(strings)) == len(strings), "strings")
+        cells = []
+        for row, accepts in enumerate(per_row):
+            if accepts is not None:
+                negated, listed = _list(accepts, 2)
+                _check(negated in (0, 1), "accepts")
+                cells.append((row, [strings[_index(k, len(strings))] for k in _list(listed)], bool(negated)))
+        column = text_column(spec.id, cells, all_rows)
+        _check(list(column.table) == strings and (column.every, column.some) == (every, some), "strings")
+        return column
     values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
     buffers = [bytearray((rows + 7) // 8) for _ in values]
     for row, accepts in enumerate(per_row):

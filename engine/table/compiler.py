@@ -4,6 +4,8 @@ For every input we map each possible answer to the bitmask of rows that accept
 it (bit ``i`` is row ``i``, so "first match" is the lowest set bit):
 
 * choice and boolean inputs: a dict from the answer to its mask;
+* string inputs: a dict from every string some row names to its mask, and the
+  mask of every other string (``TextColumn.other``);
 * integer and number inputs: the sorted distinct bounds of all conditions
   (``points``) cut the line into segments ``(-inf, p0), {p0}, (p0, p1), {p1},
   ...``; ``masks[s]`` is the rows accepting segment ``s``, found with one
@@ -30,7 +32,7 @@ from crossroads.engine.table import numbers
 from crossroads.engine.table.conditions import Interval, Num
 from crossroads.engine.table.policies import PolicyName
 
-InputType = Literal["choice", "boolean", "integer", "number"]
+InputType = Literal["choice", "boolean", "integer", "number", "string"]
 """The input types a table may declare (``inputs[].type``)."""
 
 
@@ -134,7 +136,42 @@ class NumberColumn:
         return Masks(self.index)
 
 
-Column = ChoiceColumn | NumberColumn
+@dataclass(frozen=True, slots=True)
+class TextColumn:
+    """The row index of a string input: free text is the strings rows name, and everything else.
+
+    ``table[s]`` is the rows accepting the string ``s``, for every string some
+    row names (keys in the order rows first name them); ``other`` is the rows
+    accepting every string no row names: rows with no condition on the input
+    and rows of ``{not: ...}``. So the input's domain, for the analysis, is the
+    keys of ``table`` plus one class "every other string" (``other_witness``).
+    ``every``/``some``: rows accepting every / at least one string.
+    """
+
+    input: str
+    table: dict[str, int]
+    other: int
+    every: int
+    some: int
+
+    def lookup(self, value: Any) -> int:
+        """The rows accepting the string ``value`` (compared exactly)."""
+        return self.table.get(value, self.other)
+
+
+def other_witness(named: Iterable[str]) -> str:
+    """The string that stands for "every other string" of a string input: the first of
+    ``other``, ``other-2``, ``other-3``, ... that no row names (deterministic, readable)."""
+    taken = set(named)
+    if "other" not in taken:
+        return "other"
+    n = 2
+    while f"other-{n}" in taken:
+        n += 1
+    return f"other-{n}"
+
+
+Column = ChoiceColumn | NumberColumn | TextColumn
 """One input's row index; its type says which kind of input it indexes (dispatch with ``isinstance``)."""
 
 
@@ -383,6 +420,8 @@ def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Col
                 table[v] |= bit
         masks = list(table.values())
         return ChoiceColumn(spec.id, table, _and_all(masks, all_rows), or_all(masks))
+    if spec.type == "string":
+        return text_column(spec.id, [(index, c.values, c.negated) for index, c in cells], all_rows)
     points = sorted({p for _, c in cells for p in (c.lo, c.hi) if p is not None})
     position = {p: i for i, p in enumerate(points)}
     k = len(points)
@@ -393,6 +432,32 @@ def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Col
         spans[index] = (start, end) if start <= end else EMPTY_SPAN
     every, some = span_bounds(spans, [segment_witness(spec, points, s) is not None for s in range(2 * k + 1)])
     return NumberColumn(spec.id, tuple(points), tuple(spans), every, some)
+
+
+def text_column(input_id: str, cells: Iterable[tuple[int, Iterable[str], bool]], all_rows: int) -> TextColumn:
+    """A string input's column from its rows' conditions ``(row, strings, negated)`` (rows left out:
+    no condition). Named strings are keyed in the order rows first name them (each row's sorted), so
+    the column is the same in every process (a frozenset's order is not)."""
+    cells = [(index, tuple(sorted(values)), negated) for index, values, negated in cells]
+    constrained = negated_rows = 0
+    for index, _, negated in cells:
+        constrained |= 1 << index
+        if negated:
+            negated_rows |= 1 << index
+    other = (all_rows & ~constrained) | negated_rows
+    table: dict[str, int] = {}
+    for _, values, _ in cells:
+        for v in values:
+            table.setdefault(v, other)
+    for index, values, negated in cells:
+        bit = 1 << index
+        for v in values:
+            if negated:
+                table[v] &= ~bit
+            else:
+                table[v] |= bit
+    masks = [*table.values(), other]
+    return TextColumn(input_id, table, other, _and_all(masks, all_rows), or_all(masks))
 
 
 EMPTY_SPAN: Span = (1, 0)

@@ -6,7 +6,9 @@ A condition is one of three shapes, chosen by the input's type:
   input's options, so ``{not: x}`` is just a smaller set;
 * ``BoolIs`` (boolean);
 * ``Interval`` (integer/number): one interval with exact ``Decimal``/``int``
-  bounds; a bare number is the point interval ``[n, n]``.
+  bounds; a bare number is the point interval ``[n, n]``;
+* ``StringSet`` (string): the strings named, or (``negated``) every string but
+  those; free text has no option list to resolve ``{not: x}`` against.
 
 Numbers are decimal literals compared exactly; there is no binary floating
 point anywhere on this path. ``parse`` returns an error message string instead
@@ -29,6 +31,7 @@ __all__ = [
     "Interval",
     "Num",
     "OptionSet",
+    "StringSet",
     "exact",
     "format_number",
     "parse",
@@ -90,7 +93,20 @@ class Interval:
         )
 
 
-Condition = Union[OptionSet, BoolIs, Interval]
+@dataclass(frozen=True, slots=True)
+class StringSet:
+    """A string input's condition: ``values`` exactly (case and spaces count), or every other string
+    when ``negated`` (``{not: ...}``). The strings a table names split free text into those strings
+    and one class of every other string (see ``compiler.TextColumn``)."""
+
+    values: frozenset[str]
+    negated: bool
+
+    def accepts(self, value: str) -> bool:
+        return (value in self.values) != self.negated
+
+
+Condition = Union[OptionSet, BoolIs, Interval, StringSet]
 
 
 def parse(input_type: str, raw: Any, options: tuple[str, ...] = ()) -> Condition | str:
@@ -101,7 +117,28 @@ def parse(input_type: str, raw: Any, options: tuple[str, ...] = ()) -> Condition
         if isinstance(raw, bool):
             return BoolIs(raw)
         return f"a boolean input takes true or false, not {_show(raw)}"
+    if input_type == "string":
+        return _parse_string(raw)
     return _parse_numeric(raw)
+
+
+def _parse_string(raw: Any) -> StringSet | str:
+    """A string, a list of strings (any of) or ``{not: <string or list>}``. YAML reads ``12``,
+    ``true`` or ``1.0`` unquoted as a number or a boolean, never as the text: an error saying to quote it."""
+    negate = False
+    if isinstance(raw, dict) or hasattr(raw, "not_"):
+        raw = raw["not"] if isinstance(raw, dict) else raw.not_
+        negate = True
+    values = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else None
+    if values is None or not all(isinstance(v, str) for v in values):
+        scalars = [raw] if values is None else values
+        bad = next((v for v in scalars if isinstance(v, (bool, int, Decimal))), None)
+        if bad is not None:
+            return f'{_show(bad)} is not a string: YAML reads it unquoted as {"a boolean" if isinstance(bad, bool) else "a number"}; quote it to mean the text: "{text_of(bad)}"'
+        return f"a string input takes a string, a list of strings or {{not: ...}}, not {_show(raw)}"
+    if not values:
+        return "an empty list matches nothing: name at least one string"
+    return StringSet(frozenset(values), negate)
 
 
 def _parse_choice(raw: Any, options: tuple[str, ...]) -> OptionSet | str:

@@ -100,7 +100,13 @@ class NumberInput(_InputBase):
     maximum: Number | None = None
 
 
-Input = Annotated[Union[ChoiceInput, BooleanInput, IntegerInput, NumberInput], Field(discriminator="type")]
+class StringInput(_InputBase):
+    """Free text, compared exactly (case and spaces count; the empty string is a value)."""
+
+    type: Literal["string"]
+
+
+Input = Annotated[Union[ChoiceInput, BooleanInput, IntegerInput, NumberInput, StringInput], Field(discriminator="type")]
 
 
 def _not_reserved(value: str) -> str:

@@ -101,6 +101,8 @@
         every: big(i.every), some: big(i.some), classes: null,
         points: i.points ? i.points.map(decimal) : null,
         min: i.min === null ? null : decimal(i.min), max: i.max === null ? null : decimal(i.max),
+        strings: i.strings ? new Map(i.strings.map(function (v, k) { return [v, k]; })) : null,
+        other: i.other ? big(i.other) : null,
       };
       if (inp.points) inp.index = segmentIndex(2 * inp.points.length + 1, i.spans, i.inside);
       return inp;
@@ -121,6 +123,10 @@
       if (inp.type === "choice") {
         if (typeof v === "string" && inp.options.indexOf(v) >= 0) return inp.options.indexOf(v);
         if (typeof v === "string") throw new AnswerError(inp.id + ": unknown option " + show(v) + "; expected " + inp.accepts);
+        throw bad(inp, show(v));
+      }
+      if (inp.type === "string") { // free text: exactly as given (case, spaces, "" included)
+        if (typeof v === "string") return v;
         throw bad(inp, show(v));
       }
       if (inp.type === "boolean") {
@@ -195,7 +201,7 @@
       if (inp.classes) return inp.classes;
       var seen = new Set(), out = [];
       var add = function (m) { if (!seen.has(m)) { seen.add(m); out.push(m); } };
-      if (!inp.points) inp.masks.forEach(add);
+      if (!inp.points) { inp.masks.forEach(add); if (inp.strings) add(inp.other); } // a string's named ones, then every other
       else {
         var ix = inp.index, running = ix.checkpoints[0];
         for (var s = 0; s < ix.segments; s++) {
@@ -218,6 +224,7 @@
     function lookup(inp, value) { // Column.lookup
       if (inp.type === "choice") return inp.masks[value];
       if (inp.type === "boolean") return inp.masks[value ? 0 : 1];
+      if (inp.type === "string") { var at = inp.strings.get(value); return at === undefined ? inp.other : inp.masks[at]; }
       var lo = 0, hi = inp.points.length;
       while (lo < hi) { var mid = (lo + hi) >> 1; if (compare(inp.points[mid], value) < 0) lo = mid + 1; else hi = mid; }
       return inp.index.mask(lo < inp.points.length && compare(inp.points[lo], value) === 0 ? 2 * lo + 1 : 2 * lo);
