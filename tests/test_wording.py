@@ -67,6 +67,11 @@ def test_describe_region(when: dict[str, Any], text: str) -> None:
         ({}, ""),
         ({"change": "both", "citations": True, "examples": 300}, "change=both, citations=true, examples=300"),
         ({"change": "yes", "ratio": Decimal("0.5")}, "change=yes, ratio=0.5"),  # option ids bare, as ``-a`` takes them
+        ({"country": ""}, 'country=""'),  # free text: quoted where bare text would be ambiguous
+        ({"country": " NL", "city": "a b"}, 'country=" NL", city="a b"'),
+        ({"country": "a, b=c"}, 'country="a, b=c"'),
+        ({"country": 'say "hi"'}, 'country="say \\"hi\\""'),
+        ({"country": "Zürich"}, "country=Zürich"),
     ],
 )
 def test_describe_answers(answers: dict[str, Any], text: str) -> None:

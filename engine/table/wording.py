@@ -11,6 +11,8 @@ them: flow YAML, quoted only where a plain scalar would read back differently
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,9 +48,23 @@ def describe_when(when: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
+_BARE = re.compile(r"[^\s,=\"'\\]+")  # text that reads back unchanged in a list of k=v pairs
+
+
 def describe_answers(answers: Mapping[str, Any]) -> str:
-    """Complete answers as ``-a`` pairs: ``change=both, citations=true, examples=300`` (option ids bare)."""
-    return ", ".join(f"{k}={yaml_scalar(v) if not isinstance(v, str) else v}" for k, v in answers.items())
+    """Complete answers as ``-a`` pairs: ``change=both, citations=true, examples=300``.
+
+    Option ids and strings stay bare where that is unambiguous; any other text (the empty string,
+    spaces, a comma, an equals sign, quotes) is a JSON string, so ``country=""`` and
+    ``country=" NL"`` say exactly which answer is meant.
+    """
+    return ", ".join(f"{k}={_answer_text(v)}" for k, v in answers.items())
+
+
+def _answer_text(value: Any) -> str:
+    if not isinstance(value, str):
+        return yaml_scalar(value)
+    return value if _BARE.fullmatch(value) else json.dumps(value, ensure_ascii=False)
 
 
 def describe_region(when: Mapping[str, Any]) -> str:
