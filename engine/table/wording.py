@@ -12,6 +12,7 @@ them: flow YAML, quoted only where a plain scalar would read back differently
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from crossroads.engine.table.numbers import format_number
@@ -30,6 +31,8 @@ def yaml_scalar(value: Any) -> str:
         return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, date):  # a date answer: YYYY-MM-DD, plain (the core schema reads it back as that text)
+        return value.isoformat()
     return format_number(value)
 
 
