@@ -57,7 +57,12 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
             "hit_policy: 'sometimes' is not one of: unique, first, priority, any, collect",
             "sometimes",
         ),
-        ("9:11", "error schema", "inputs[0].type: 'text' is not one of: choice, boolean, integer, number, date", "text"),
+        (
+            "9:11",
+            "error schema",
+            "inputs[0].type: 'text' is not one of: choice, boolean, integer, number, date",
+            "text",
+        ),
         ("13:14", "error schema", "inputs[1].minimum: expected an integer, not a number", "0.5"),
         ("17:14", "error schema", "inputs[2].options: must not be empty", "[]"),
         ("19:32", "error schema", "outcomes[0].summary: expected a string, not null", "null"),
