@@ -280,7 +280,7 @@ def test_lookup_equals_a_row_scan_at_any_checkpoint_step(generated: Any, budget:
             assert column.lookup(value) == rebuilt.lookup(value) == truth, (info.id, value)
         assert type(column) is type(rebuilt)
         assert isinstance(
-            column, compiler.NumberColumn if info.type in ("integer", "number") else compiler.ChoiceColumn
+            column, compiler.NumberColumn if info.type in ("integer", "number", "date") else compiler.ChoiceColumn
         )
         if isinstance(column, compiler.NumberColumn):
             assert list(column.masks) == [column.masks[s] for s in range(len(column.masks))] == list(rebuilt.masks)

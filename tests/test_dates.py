@@ -330,3 +330,104 @@ def test_cli_lint_and_test() -> None:
     assert run("lint", str(DUE))[0] == 0
     code, out = run("test", str(DUE))
     assert code == 0 and "3 passed" in out
+
+
+GAP = """format: crossroads/1
+id: gap
+version: 1.0.0
+title: Gap
+hit_policy: unique
+inputs:
+  - id: due
+    prompt: Due?
+    type: date
+outcomes:
+  - id: a
+    title: A
+  - id: b
+    title: B
+rules:
+  - id: r1
+    when: {due: "< 2025-01-01"}
+    then: a
+  - id: r2
+    when: {due: "[2025-01-01, 2025-02-01)"}
+    then: b
+  - id: r3
+    when: {due: "(2025-01-15, 2025-03-01]"}
+    then: b
+  - id: r4
+    when: {due: "[2025-01-01, 2025-01-31]"}
+    then: a
+"""
+
+
+def test_lint_words_dates(tmp_path: Path) -> None:
+    f = tmp_path / "gap.yaml"
+    f.write_text(GAP)
+    code, out = run("lint", str(f))
+    assert code == 1
+    assert 'error gap: no row matches due: "> 2025-03-01" (e.g. due=2025-03-02)' in out
+    assert 'mergeable: rows r1, r4 (→ a) differ only in due and can be one row with due: "<= 2025-01-31"' in out
+    assert "conflict: rows r2 and r4 both match due=2025-01-01 (r2 → b, r4 → a)" in out
+    code, out = run("lint", "--format", "json", str(f))
+    examples = [x["example"] for x in json.loads(out)["findings"] if x["example"]]
+    assert {"due": "2025-03-02"} in examples and {"due": "2025-01-01"} in examples
+    code, out = run("lint", "--format", "sarif", str(f))
+    assert '"2025-03-02"' in out
+
+
+def test_ask_words_dates() -> None:
+    code, out = run("ask", str(DUE), input="2025-1-5\n2025-02-10\nno\n")
+    assert code == 0 and out.rstrip().endswith("A gentle reminder")
+    assert "[a date YYYY-MM-DD from 2020-01-01 to 2030-12-31] > Not an answer to this question: '2025-1-5'" in out
+    code, out = run("ask", "--lang", "zh", str(DUE), input="2025-02-10\nno\n")
+    assert "[2020-01-01 到 2030-12-31 之间的日期（YYYY-MM-DD）]" in out
+
+
+def test_show_words_dates() -> None:
+    code, out = run("show", "--format", "json", str(DUE))
+    due = json.loads(out)["questions"][0]
+    assert (due["type"], due["minimum"], due["maximum"]) == ("date", "2020-01-01", "2030-12-31")
+    code, out = run("show", str(DUE))
+    assert "leap-day: due: 2028-02-29" in out and "first-quarter: due: [2025-01-01, 2025-04-01)" in out
+
+
+def test_fmt_keeps_dates_as_written(tmp_path: Path) -> None:
+    f = tmp_path / "due.yaml"
+    f.write_text(DUE.read_text().replace("when: {due: 2028-02-29}", "when: {due:    2028-02-29}"))
+    assert run("fmt", str(f))[0] == 0
+    assert f.read_text() == DUE.read_text()  # plain dates stay plain, quoted ones quoted
+
+
+def test_generate_writes_plain_dates(tmp_path: Path) -> None:
+    f = tmp_path / "gap.yaml"
+    f.write_text(GAP.replace("hit_policy: unique", "hit_policy: first"))
+    code, out = run("test", "--generate", str(f))
+    assert code == 0, out
+    assert f.read_text().endswith(
+        "examples:\n"
+        "  - answers: {due: 2024-12-31}\n    expect: {outcome: a, rule: r1}\n"
+        "  - answers: {due: 2025-01-01}\n    expect: {outcome: b, rule: r2}\n"
+        "  - answers: {due: 2025-02-01}\n    expect: {outcome: b, rule: r3}\n"
+    )
+    assert run("test", str(f)) == (0, f"{f}: 3 examples: 3 passed, 0 failed\n3 passed, 0 failed\n")
+
+
+def test_diff_words_dates(tmp_path: Path) -> None:
+    new = tmp_path / "due2.yaml"
+    new.write_text(
+        DUE.read_text()
+        .replace("version: 1.0.0", "version: 2.0.0")
+        .replace('maximum: "2030-12-31"', 'maximum: "2029-12-31"')
+        .replace('"[2025-01-01, 2025-04-01)"', '"[2025-01-01, 2025-04-15)"')
+    )
+    code, out = run("diff", str(DUE), str(new))
+    assert "due in [2025-04-01, 2025-04-15), paid=false: none → gentle" in out
+    assert "e.g. due=2025-04-01, paid=false" in out
+    assert "Removed: ranges due: maximum 2030-12-31 → 2029-12-31" in out
+    code, out = run("diff", "--format", "json", str(DUE), str(new))
+    data = json.loads(out)
+    assert data["changes"][0]["example"] == {"due": "2025-04-01", "paid": False}
+    assert data["removed"]["ranges"] == ["due: maximum 2030-12-31 → 2029-12-31"]
+    assert data["version"]["required"] == "major"

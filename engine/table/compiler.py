@@ -335,6 +335,14 @@ def _day_or_none(text: Any) -> int | None:
     return None if d is None else dates.day(d)
 
 
+def bound_value(spec: InputSpec, n: Num | None) -> Any:
+    """An input's ``minimum``/``maximum`` in the form its answers take: a ``datetime.date`` for a
+    date input (whose bounds are day numbers inside), else the number itself (None stays None)."""
+    if n is None or spec.type != "date":
+        return n
+    return dates.from_day(int(n))
+
+
 def compile_table(table: Any) -> CompiledTable:
     """Compile a validated ``model.Table`` (references and conditions already checked)."""
     inputs = tuple(input_spec(i) for i in table.inputs)
