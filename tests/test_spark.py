@@ -21,6 +21,7 @@ from crossroads.engine.table import pipeline as tables
 from hypothesis import given, settings
 from oracle import Oracle
 from sqlparity import (
+    DATE_TABLE,
     INJECTION,
     INJECTION_IDS,
     comparable,
@@ -120,3 +121,27 @@ def test_readme_recipe_keeps_every_column_and_reads_typed_ones(spark: SparkSessi
     assert got[1][:3] == ("c2", None, None) and got[1][3].startswith("examples: null is not an answer")
     typed = df.selectExpr("*", *sql.expressions(BUNDLED, "spark", types=dict(df.dtypes)).values())  # the faster form
     assert [(r.customer, r.outcome, r.rule, r.error) for r in typed.orderBy("customer").collect()] == got
+
+
+def test_dates_in_spark(spark: SparkSession) -> None:
+    """The date grammar (test_dates.GRAMMAR) and date comparisons as in the engine; a DateType column too."""
+    from datetime import date
+
+    from pyspark.sql.types import DateType
+    from test_dates import GRAMMAR
+
+    table = compile_yaml(DATE_TABLE)
+    data = [{"due": text, "signed": "2024-02-29"} for text, _ in GRAMMAR]
+    data += [
+        {"due": d, "signed": s}
+        for d in ("2024-02-29", "2024-03-01", "2025-01-01", "2025-01-02")
+        for s in ("2024-02-28", "2024-02-29")
+    ]
+    assert_parity(table, data, run_spark(spark, table, data))
+    frame = spark.createDataFrame(
+        [(date(2024, 2, 28), date(2024, 2, 29)), (date(1, 1, 1), date(2024, 2, 28))],
+        StructType([StructField("due", DateType()), StructField("signed", DateType())]),
+    )
+    got = [tuple(r) for r in frame.selectExpr(*sql.expressions(table, "spark").values()).collect()]
+    assert got[0] == ("early", "r1", None)
+    assert got[1][:2] == (None, None) and got[1][2].startswith("signed: out of range")
