@@ -398,6 +398,9 @@ def test_fmt_keeps_dates_as_written(tmp_path: Path) -> None:
     f.write_text(DUE.read_text().replace("when: {due: 2028-02-29}", "when: {due:    2028-02-29}"))
     assert run("fmt", str(f))[0] == 0
     assert f.read_text() == DUE.read_text()  # plain dates stay plain, quoted ones quoted
+    f.write_text(DUE.read_text().replace("title: No reminder", "title: No reminder\n    summary: 2025-01-01"))
+    assert run("fmt", str(f))[0] == 0
+    assert 'summary: "2025-01-01"' in f.read_text()  # a date-like text elsewhere keeps YAML 1.1 readers' quotes
 
 
 def test_generate_writes_plain_dates(tmp_path: Path) -> None:
@@ -431,3 +434,19 @@ def test_diff_words_dates(tmp_path: Path) -> None:
     assert data["changes"][0]["example"] == {"due": "2025-04-01", "paid": False}
     assert data["removed"]["ranges"] == ["due: maximum 2030-12-31 → 2029-12-31"]
     assert data["version"]["required"] == "major"
+
+
+def test_batch_lines_and_the_library() -> None:
+    code, out = run(
+        "batch", str(DUE), input='{"due": "2025-01-05", "paid": false}\n{"due": "2025-02-30"}\n{"due": 20250105}\n'
+    )
+    first, second, third = (json.loads(line) for line in out.splitlines())
+    assert first["answers"] == {"due": "2025-01-05", "paid": False}
+    assert first["conditions"] == [{"input": "due", "condition": "[2025-01-01, 2025-04-01)", "answer": "2025-01-05"}]
+    assert second["error"] == "due: expected a date YYYY-MM-DD from 2020-01-01 to 2030-12-31, got '2025-02-30'"
+    assert third["error"].endswith("got 20250105") and code == 1
+    import crossroads
+
+    table = crossroads.load(str(DUE))
+    assert table.evaluate({"due": "2028-02-29", "paid": False}).outcome == "final"
+    assert table.decide({"due": "2028-02-29", "paid": False}).rule == "leap-day"

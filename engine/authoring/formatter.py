@@ -654,7 +654,7 @@ def _key_text(key: ys.Scalar, flow: bool = False) -> str:
 
 def _scalar_text(node: ys.Scalar, path: tuple[Any, ...], plan: _Plan, flow: bool) -> str:
     value = node.value
-    if isinstance(value, str) and node.style == "" and _PLAIN_DATE.fullmatch(value):
+    if isinstance(value, str) and node.style == "" and _PLAIN_DATE.fullmatch(value) and _date_slot(path):
         return value  # a date as written (a date input's condition, bound or answer)
     if isinstance(value, str):
         return quote(value, flow, double=value.lstrip().startswith(_CONDITION_START) and plan.kind(path).condition)
@@ -709,6 +709,16 @@ def _synthetic(value: Any) -> ys.Node:
     if isinstance(value, str) and _PLAIN_DATE.fullmatch(value):
         return ys.Scalar(value, value, "", None, None)  # a date, plain as a person writes it (_scalar_text)
     return ys.Scalar(value, str(value), '"', None, None)
+
+
+def _date_slot(path: tuple[Any, ...]) -> bool:
+    """Where a date input's value can stand: a ``when`` value, a ``minimum``/``maximum``, an example
+    answer (elsewhere a date-like text keeps the quotes a YYYY-MM-DD reader of YAML 1.1 needs)."""
+    return (
+        (len(path) == 4 and path[0] == "rules" and path[2] == "when")
+        or (len(path) == 3 and path[0] == "inputs" and path[2] in ("minimum", "maximum"))
+        or (len(path) == 4 and path[0] == "examples" and path[2] == "answers")
+    )
 
 
 def _synthetic_key(key: str) -> ys.Scalar:
