@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, Iterable
@@ -48,8 +49,9 @@ def render_json(findings: Iterable[Finding]) -> str:
 
 
 def _exact(value: Any) -> Any:
-    """``json.dumps`` fallback: example answers hold exact decimals (a number when a float is exact)."""
-    if isinstance(value, Decimal):
+    """``json.dumps`` fallback: example answers hold exact decimals (a number when a float is exact)
+    and dates (``YYYY-MM-DD``)."""
+    if isinstance(value, (Decimal, date)):
         return to_json(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 

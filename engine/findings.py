@@ -211,9 +211,9 @@ CODES: dict[str, CodeInfo] = {
     ),
     "bad-bounds": _code(
         "error",
-        "An input's minimum/maximum are not finite or are reversed.",
+        "An input's minimum/maximum are not finite (not dates, for a date input) or are reversed.",
         "Reversed or infinite bounds leave an input with no valid answer, or an unbounded one in disguise.",
-        "Make minimum <= maximum, both finite numbers (integers for an integer input), or leave one out.",
+        "Make minimum <= maximum, both finite numbers (integers for an integer input, days YYYY-MM-DD for a date input), or leave one out.",
         "- {id: examples, prompt: How many?, type: integer, minimum: 10, maximum: 1}",
     ),
     "unknown-outcome": _code(
@@ -241,7 +241,7 @@ CODES: dict[str, CodeInfo] = {
         "error",
         "A condition does not fit its input's type or grammar.",
         "A condition that cannot be read has no meaning; guessing one would make rows decide what nobody wrote.",
-        'Write the condition form of the input\'s type: an option id, a list or {not: ...} for a choice; true/false; a number, "< N", ">= N" or an interval such as "[1, 5)"; a string, a list of strings or {not: ...} for a string input, quoted where YAML would read a number or a boolean (country: "12", not country: 12).',
+        'Write the condition form of the input\'s type: an option id, a list or {not: ...} for a choice; true/false; a number, "< N", ">= N" or an interval such as "[1, 5)"; a string, a list of strings or {not: ...} for a string input, quoted where YAML would read a number or a boolean (country: "12", not country: 12); the same forms as a number over days YYYY-MM-DD for a date (no times).',
         'when: {examples: "between 3 and 5"}',
     ),
     "bad-example": _code(

@@ -19,6 +19,9 @@ that property tests can compare the two on random tables:
    ``floor(p) - 1 .. ceil(p) + 1`` around every point ``p`` (``p`` itself
    when it is an integer). For a string input: every string a row (or a region)
    names, and one string nobody names (``unnamed``), standing for all others.
+   when it is an integer). A date input is an integer input over day numbers
+   (``date.toordinal``, from the standard library, not the engine), inside
+   0001-01-01..9999-12-31; its representatives are ``datetime.date`` values.
 2. **Naive matching.** A cell is checked with ``conditions.parse`` and plain
    set membership or ``Interval.contains``; a row matches when every cell
    holds. Nothing here reads the compiler's masks.
@@ -35,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from itertools import combinations, pairwise
 from typing import Any
@@ -46,7 +50,13 @@ NO_MATCH = "<no match>"
 VIOLATION = "<hit policy violated>"
 """Results that are not an outcome id (angle brackets: never a slug)."""
 
-Value = Any  # str option id, bool, int or Decimal
+Value = Any  # str option id, bool, int or Decimal, datetime.date
+
+LAST_DAY = date.max.toordinal()
+
+
+def _day_of(text: Any) -> int:
+    return date.fromisoformat(text.strip(" ")).toordinal()
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,10 @@ class InputInfo:
     maximum: cond.Num | None
 
     def in_domain(self, value: Value) -> bool:
+        if isinstance(value, date):
+            value = value.toordinal()
+        if self.type == "date" and not (isinstance(value, int) and 1 <= value <= LAST_DAY):
+            return False
         if self.type == "integer" and not isinstance(value, int):
             return False
         return (self.minimum is None or value >= self.minimum) and (self.maximum is None or value <= self.maximum)
@@ -97,6 +111,8 @@ def accepts(c: cond.Condition | None, value: Value) -> bool:
         return value is c.value
     if isinstance(c, cond.StringSet):
         return isinstance(value, str) and (value in c.values) != c.negated
+    if isinstance(value, date):
+        return c.contains(value.toordinal())
     return c.contains(value)
 
 
@@ -127,7 +143,7 @@ def _numeric_candidates(spec: InputInfo, points: Iterable[cond.Num]) -> list[con
     ps = sorted(set(points))
     if not ps:
         return [0]
-    if spec.type == "integer":
+    if spec.type in ("integer", "date"):
         out: set[cond.Num] = set()
         for p in ps:
             out |= _around(p)
@@ -148,8 +164,8 @@ class Oracle:
                 i["id"],
                 i["type"],
                 tuple(o["id"] for o in i.get("options", ())),
-                cond.exact(i["minimum"]) if "minimum" in i else None,
-                cond.exact(i["maximum"]) if "maximum" in i else None,
+                (_day_of if i["type"] == "date" else cond.exact)(i["minimum"]) if "minimum" in i else None,
+                (_day_of if i["type"] == "date" else cond.exact)(i["maximum"]) if "maximum" in i else None,
             )
             for i in data["inputs"]
         )
@@ -195,6 +211,9 @@ class Oracle:
         points = [p for r in self.rows if spec.id in r.when for p in _bound_points(r.when[spec.id])]
         points += [p for p in (spec.minimum, spec.maximum) if p is not None]
         points += list(extra)
+        if spec.type == "date":
+            days = [v for v in _numeric_candidates(spec, points or [date(2000, 1, 1).toordinal()]) if spec.in_domain(v)]
+            return tuple(date.fromordinal(v) for v in days)
         return tuple(v for v in _numeric_candidates(spec, points) if spec.in_domain(v))
 
     def row_mask(self, spec: InputInfo, value: Value) -> int:
@@ -465,17 +484,21 @@ def merged_condition(oracle: Oracle, spec: InputInfo, members: list[cond.Conditi
             return {"not": rest}
         return [v for v in named if v in union]
     # numeric: the hull of the members' non-empty parts, clipped to the domain
-    parts = [c for c in members if isinstance(c, cond.Interval) and any(c.contains(v) for v in reps)]
+    parts = [c for c in members if isinstance(c, cond.Interval) and any(accepts(c, v) for v in reps)]
     assert parts, "an empty union is no condition"
     lo_part = min(parts, key=lambda c: (c.lo is not None, c.lo if c.lo is not None else 0, not c.lo_closed))
     hi_part = max(parts, key=lambda c: (c.hi is None, c.hi if c.hi is not None else 0, c.hi_closed))
     hull = cond.Interval(lo_part.lo, lo_part.lo_closed, hi_part.hi, hi_part.hi_closed)
-    assert {v for v in reps if hull.contains(v)} == union, f"{spec.id}: the union of {members} is not one interval"
-    return when_value(hull)
+    assert {v for v in reps if accepts(hull, v)} == union, f"{spec.id}: the union of {members} is not one interval"
+    return when_value(hull, spec.type)
 
 
-def when_value(iv: cond.Interval) -> Any:
-    """An interval as a YAML ``when`` value: a bare number for a point, else a comparison or interval string."""
+def when_value(iv: cond.Interval, kind: str = "number") -> Any:
+    """An interval as a YAML ``when`` value: a bare number for a point, else a comparison or interval string
+    (for a date input, day numbers written ``YYYY-MM-DD``)."""
+    if kind == "date":
+        show = lambda n: date.fromordinal(n).isoformat()  # noqa: E731
+        return show(iv.lo) if iv.lo is not None and iv.lo == iv.hi else iv.text(show)
     if iv.lo is not None and iv.lo == iv.hi:
         return iv.lo
     return iv.text()

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -84,6 +85,8 @@ def comparable(got: tuple[Any, Any, Any]) -> tuple[Any, Any, str | None]:
 
 
 def text(n: Any) -> str:
+    if isinstance(n, date):
+        return n.isoformat()
     return str(n) if isinstance(n, int) else format(Decimal(n), "f")
 
 
@@ -110,6 +113,16 @@ def cells(spec: InputInfo, oracle: Oracle) -> list[str | None]:
         named = [v for v in valid[:-1] if v]
         out += [v.swapcase() for v in named] + [f" {v}" for v in named] + [f"{v} " for v in named]
         out += ["'; DROP TABLE x; --", "a\\'b", "\\", "ünï ✓", "%", "_"]
+    elif spec.type == "date":  # bounds are day numbers (the oracle's); cells are texts
+        out += [f" {v} " for v in valid]
+        for bound, step in ((spec.minimum, -1), (spec.maximum, 1)):
+            if bound is not None:
+                out += [
+                    date.fromordinal(b).isoformat() for b in (bound, bound + step) if 1 <= b <= date.max.toordinal()
+                ]
+        out += ["2025-1-5", "2025-02-30", "2024-02-29", "2023-02-29", "1900-02-29", "2000-02-29", "0000-01-01"]
+        out += ["2025-04-31", "2025-13-01", "2025-01-05T00:00", "2025-01-05 00:00:00", "20250105", "2025/01/05"]
+        out += ["2025-01-05\n", "\t2025-01-05", "+2025-01-05", "abc"]
     else:
         numbers = [Decimal(v) for v in valid]
         for n in numbers:
@@ -146,7 +159,7 @@ def rows(
 def text_or_bool(value: Any) -> str:
     if value is True or value is False:
         return "true" if value else "false"
-    return value if isinstance(value, str) else text(value)
+    return value if isinstance(value, str) else text(value)  # a date: YYYY-MM-DD
 
 
 @st.composite
@@ -199,4 +212,23 @@ rules:
   - {{id: r1, when: {{pick: {json.dumps(INJECTION_IDS[0])}}}, then: first}}
   - {{id: r2, when: {{pick: {json.dumps(INJECTION_IDS[1:], ensure_ascii=False)}}}, then: listed}}
   - {{id: r3, when: {{pick: {{not: {json.dumps(INJECTION_IDS[:3])}}}}}, then: other}}
+"""
+
+# Dates on the edges: a leap day, the first and last day of the domain, a bound on each input.
+DATE_TABLE = """\
+format: crossroads/1
+id: dates
+version: 1.0.0
+title: Dates
+hit_policy: first
+inputs:
+  - {id: due, prompt: Due?, type: date}
+  - {id: signed, prompt: Signed?, type: date, minimum: 2024-02-29, maximum: "9999-12-31"}
+outcomes:
+  - {id: early, title: Early}
+  - {id: late, title: Late}
+rules:
+  - {id: r1, when: {due: "< 2024-03-01", signed: 2024-02-29}, then: early}
+  - {id: r2, when: {due: "[2024-03-01, 2025-01-01)"}, then: late}
+  - {id: r3, when: {due: "(2025-01-01, 9999-12-31]"}, then: early}
 """

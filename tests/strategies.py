@@ -17,6 +17,12 @@ inputs conditions no integer satisfies (``"(2, 3)"``, ``2.5``), and an
 integer minimum of 0 meets conditions like ``"< 0"``: rows that are valid but
 unreachable.
 
+Date inputs draw their bounds and conditions from ``DATES``: month ends,
+leap days (``2024-02-29``, and the days around it) and the ends of the
+domain (``0001-01-01``, ``9999-12-31``), so that neighbouring days, empty
+open intervals between consecutive days and bounds at the domain's edge all
+come up; dates are written unquoted (the loader keeps them strings) or quoted.
+
 Every generated table validates without errors (``tests/test_strategies.py``
 proves it, and that ``text`` loads back to ``data``); warnings such as
 ``unused-input`` are allowed, because real tables have them too.
@@ -36,6 +42,20 @@ INTS = (-1, 0, 1, 2, 3, 5)
 DECIMALS = (Decimal("-0.5"), Decimal("0.1"), Decimal("0.5"), Decimal("2.5"))
 NUMBERS = INTS + DECIMALS
 """The pool every bound and condition number is drawn from (ints and exact decimals)."""
+
+DATES = (
+    "0001-01-01",
+    "0001-01-02",
+    "2024-02-28",
+    "2024-02-29",
+    "2024-03-01",
+    "2025-01-31",
+    "2025-02-01",
+    "2025-12-31",
+    "9999-12-30",
+    "9999-12-31",
+)
+"""The pool every date bound and condition is drawn from (``YYYY-MM-DD``: ordered as text)."""
 
 INPUT_IDS = ("q1", "q_2", "q-3", "q4")
 OUTCOME_IDS = ("approve", "review", "reject")
@@ -76,7 +96,7 @@ STRINGS = (
 )
 """The pool a string input's conditions name: case and space variants, quotes, unicode, YAML look-alikes."""
 POLICIES = ("unique", "first", "priority", "any", "collect")
-INPUT_TYPES = ("choice", "boolean", "integer", "number", "string")
+INPUT_TYPES = ("choice", "boolean", "integer", "number", "string", "date")
 COMPARISONS = ("<", "<=", ">", ">=", "==")
 
 
@@ -126,6 +146,23 @@ def numeric_conditions() -> st.SearchStrategy[Any]:
     return st.one_of(numbers, comparison, interval_condition())
 
 
+@st.composite
+def date_interval_condition(draw: st.DrawFn) -> str:
+    """A date interval, never reversed or empty (``"(2024-02-28, 2024-02-29)"`` holds no day yet is valid)."""
+    a, b = sorted(draw(st.lists(st.sampled_from(DATES), min_size=2, max_size=2)))
+    left, right = draw(st.sampled_from("[(")), draw(st.sampled_from("])"))
+    if a == b:
+        left, right = "[", "]"
+    return f"{left}{a}, {b}{right}"
+
+
+def date_conditions() -> st.SearchStrategy[Any]:
+    """Every date form: a bare date (that day), ``">= D"``-style comparisons, intervals."""
+    days = st.sampled_from(DATES)
+    comparison = st.builds(lambda op, d: f"{op} {d}", st.sampled_from(COMPARISONS), days)
+    return st.one_of(days, comparison, date_interval_condition())
+
+
 def choice_conditions(options: tuple[str, ...]) -> st.SearchStrategy[Any]:
     """An option id, a list of ids, ``{not: id}`` or ``{not: [ids]}`` (possibly every option: matches nothing)."""
     one = st.sampled_from(options)
@@ -148,6 +185,8 @@ def conditions(spec: dict[str, Any]) -> st.SearchStrategy[Any]:
         return string_conditions()
     if spec["type"] == "boolean":
         return st.booleans()
+    if spec["type"] == "date":
+        return date_conditions()
     return numeric_conditions()
 
 
@@ -166,6 +205,11 @@ def inputs(draw: st.DrawFn, input_id: str, input_type: str | None = None) -> dic
         spec["options"] = [{"id": o, "label": f"Option {o}"} if draw(st.booleans()) else {"id": o} for o in ids]
     elif kind in ("integer", "number"):
         spec.update(draw(bounds(kind)))
+    elif kind == "date":
+        lo, hi = draw(st.none() | st.sampled_from(DATES)), draw(st.none() | st.sampled_from(DATES))
+        if lo is not None and hi is not None and lo > hi:
+            lo, hi = hi, lo
+        spec.update({k: v for k, v in (("minimum", lo), ("maximum", hi)) if v is not None})
     return spec
 
 
@@ -226,6 +270,7 @@ def tables(**kwargs: Any) -> st.SearchStrategy[GeneratedTable]:
 # -- YAML -----------------------------------------------------------------------
 
 _PLAIN = re.compile(r"[a-z][a-z0-9_-]*\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # plain in YAML 1.2: the loader reads it back as text
 _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
@@ -236,8 +281,8 @@ def scalar(value: Any) -> str:
     if isinstance(value, (int, Decimal)):
         return number_text(value)
     if isinstance(value, str):
-        if _PLAIN.match(value) and value not in _RESERVED:
-            return value
+        if (_PLAIN.match(value) and value not in _RESERVED) or (_DATE.match(value) and int(value[-1]) % 2):
+            return value  # half the dates unquoted, half quoted
         return json.dumps(value, ensure_ascii=False)
     raise TypeError(f"not a table scalar: {value!r}")
 

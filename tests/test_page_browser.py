@@ -285,6 +285,17 @@ def _candidates(spec: Any, column: Any) -> tuple[list[Any], list[Any]]:
         named = list(column.table)
         variants = [v.lower() if v != v.lower() else v.upper() for v in named[:1]] + [" " + v for v in named[:1]]
         return [*named, *variants, "", "unnamed ✓", 'q"uote\\'], [12, True, None]
+    if spec.type == "date":  # the days at and next to every point and bound, as YYYY-MM-DD texts
+        from datetime import date
+
+        lo, hi = spec.minimum or 1, spec.maximum or date.max.toordinal()
+        days = {date(2000, 1, 1).toordinal()}
+        for p in (*column.points, *(b for b in (spec.minimum, spec.maximum) if b is not None)):
+            days |= {p - 1, p, p + 1}
+        valid = [date.fromordinal(d).isoformat() for d in sorted(days) if lo <= d <= hi]
+        outside = [date.fromordinal(d).isoformat() for d in sorted(days) if 1 <= d <= date.max.toordinal()]
+        invalid = [d for d in outside if d not in valid]
+        return valid, invalid + ["2025-1-5", "2025-02-30", "2025-01-05T00:00", 20250105, True]
     near: set[Decimal] = {Decimal(0)}
     for p in (*column.points, *(b for b in (spec.minimum, spec.maximum) if b is not None)):
         d = Decimal(p)
@@ -695,6 +706,67 @@ def test_checkpoints_and_events_agree_with_python(
 
 
 # -- the number grammar (engine/table/numbers.py), as Python reads it ------------------------
+
+
+DATE_TABLE = """
+format: crossroads/1
+id: dates
+version: 1.0.0
+title: Dates
+hit_policy: first
+inputs:
+  - {id: d, prompt: D?, type: date}
+  - {id: m, prompt: M?, type: date, minimum: 2024-02-29, maximum: "2025-12-31"}
+outcomes: [{id: early, title: Early}, {id: late, title: Late}]
+rules:
+  - {id: r1, when: {d: "< 2024-02-29"}, then: early}
+  - {id: r2, when: {d: "[2024-02-29, 2024-03-01]", m: "> 2025-01-31"}, then: late}
+  - {id: r3, when: {d: 9999-12-31}, then: late}
+  - {id: r4, then: early}
+"""
+
+
+def test_date_grammar_as_python(driver: Any, pages: dict[str, Path]) -> None:
+    """The page's date grammar and bounds (page.js) agree with dates.py on every string of test_dates.GRAMMAR."""
+    from test_dates import GRAMMAR
+
+    table = compile_yaml(DATE_TABLE)
+    if not driver.execute_script("return !!(window.crossroads && window.crossroads.engine)"):
+        open_page(driver, pages["en"])
+    answer_sets: list[Any] = [{"d": text} for text, _ in GRAMMAR] + [{"m": text} for text, _ in GRAMMAR]
+    answer_sets += [{"d": v} for v in (20240229, True, 2.5, ["2024-02-29"])]
+    answer_sets += [{"m": v} for v in ("2024-02-28", "2024-02-29", "2025-12-31", "2026-01-01")]
+    answer_sets += [
+        {"d": d, "m": m}
+        for d in ("2024-02-28", "2024-02-29", "2024-03-01", "2024-03-02", "9999-12-31")
+        for m in ("2025-01-31", "2025-02-01")
+    ]
+    got = js_results(driver, evaluator_data(table), json.dumps(answer_sets))
+    for raw, js in zip(answer_sets, got):
+        assert js == python_result(table, json.loads(json.dumps(raw), parse_float=Decimal)), raw  # as JSON reads it
+
+
+def test_walk_date_picker(driver: Any, tmp_path: Path) -> None:
+    """A date input is the browser's own date picker (min/max from the input), and drives the result."""
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "dates.html"
+    page.write_text(render_page(compile_yaml(DATE_TABLE), "en", generator_version="test"), encoding="utf-8")
+    open_page(driver, page)
+    field = driver.find_element(By.ID, "q-m")
+    assert (field.get_attribute("type"), field.get_attribute("min"), field.get_attribute("max")) == (
+        "date",
+        "2024-02-29",
+        "2025-12-31",
+    )
+    for name, value in (("d", "2024-03-01"), ("m", "2025-02-01")):
+        driver.execute_script(
+            "const f = document.getElementById(arguments[0]); f.value = arguments[1];"
+            "f.dispatchEvent(new Event('input', {bubbles: true})); f.dispatchEvent(new Event('change', {bubbles: true}));",
+            f"q-{name}",
+            value,
+        )
+    assert _recommended(driver) == ["late"]
 
 
 def test_number_grammar_as_python(driver: Any, pages: dict[str, Path]) -> None:

@@ -103,6 +103,7 @@ BASE: dict[str, Any] = {
         {"id": "f", "prompt": "F?", "type": "boolean"},
         {"id": "i", "prompt": "I?", "type": "integer", "minimum": 0, "maximum": 10},
         {"id": "n", "prompt": "N?", "type": "number", "minimum": Decimal("-0.5"), "maximum": 3},
+        {"id": "d", "prompt": "D?", "type": "date", "minimum": "2024-02-29", "maximum": "2030-12-31"},
     ],
     "outcomes": [
         {"id": "a", "title": "A", "summary": "s", "choose_when": ["w"], "tradeoffs": ["t"]},
@@ -110,7 +111,7 @@ BASE: dict[str, Any] = {
     ],
     "rules": [
         {"id": "r1", "when": {"c": "x", "f": True, "i": ">= 3", "n": Decimal("0.1")}, "then": "a", "because": "why"},
-        {"id": "r2", "when": {"c": ["x", "Low Risk"], "i": 4, "n": "[0, 1)"}, "then": "b"},
+        {"id": "r2", "when": {"c": ["x", "Low Risk"], "i": 4, "n": "[0, 1)", "d": "2025-01-05"}, "then": "b"},
         {"id": "r3", "when": {"c": {"not": "x"}}, "then": "a"},
         {"id": "r4", "when": {"c": {"not": ["x"]}}, "then": "b"},
         {"id": "r5", "when": {}, "then": "b"},
@@ -148,6 +149,13 @@ EDGES = [
     ("bool-bound", _with(("inputs", 3, "minimum"), True)),
     ("string-bound", _with(("inputs", 3, "minimum"), "1")),
     ("bounds-on-choice", _with(("inputs", 0, "minimum"), 1)),
+    ("date-number-bound", _with(("inputs", 4, "minimum"), 20240229)),
+    ("date-decimal-bound", _with(("inputs", 4, "maximum"), Decimal("2030.5"))),
+    ("date-bool-bound", _with(("inputs", 4, "minimum"), True)),
+    ("date-malformed-bound", _with(("inputs", 4, "minimum"), "2025-1-5")),  # the grammar's: bad-bounds
+    ("date-options", _with(("inputs", 4, "options"), [{"id": "x"}])),
+    ("date-number-condition", _with(("rules", 1, "when", "d"), 5)),
+    ("date-string-bound-on-number", _with(("inputs", 3, "maximum"), "2030-12-31")),
     ("bounds-on-boolean", _with(("inputs", 1, "maximum"), 1)),
     ("options-on-number", _with(("inputs", 3, "options"), [{"id": "x"}])),
     ("choice-without-options", _with(("inputs", 0, "options"), drop=True)),

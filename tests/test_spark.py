@@ -22,6 +22,7 @@ from crossroads.engine.table import pipeline as tables
 from hypothesis import given, settings
 from oracle import Oracle
 from sqlparity import (
+    DATE_TABLE,
     INJECTION,
     INJECTION_IDS,
     INJECTION_STRINGS,
@@ -129,3 +130,27 @@ def test_string_conditions_that_look_like_sql_are_exact_text_in_spark(spark: Any
     picks = [*INJECTION_IDS, "x", "", "IT'S", "back\\\\slash"]
     got = run_spark(spark, table, [{"pick": p} for p in picks])
     assert [g[0] for g in got] == [evaluate(table, {"pick": p}).outcome for p in picks]
+
+
+def test_dates_in_spark(spark: SparkSession) -> None:
+    """The date grammar (test_dates.GRAMMAR) and date comparisons as in the engine; a DateType column too."""
+    from datetime import date
+
+    from pyspark.sql.types import DateType
+    from test_dates import GRAMMAR
+
+    table = compile_yaml(DATE_TABLE)
+    data = [{"due": text, "signed": "2024-02-29"} for text, _ in GRAMMAR]
+    data += [
+        {"due": d, "signed": s}
+        for d in ("2024-02-29", "2024-03-01", "2025-01-01", "2025-01-02")
+        for s in ("2024-02-28", "2024-02-29")
+    ]
+    assert_parity(table, data, run_spark(spark, table, data))
+    frame = spark.createDataFrame(
+        [(date(2024, 2, 28), date(2024, 2, 29)), (date(1, 1, 1), date(2024, 2, 28))],
+        StructType([StructField("due", DateType()), StructField("signed", DateType())]),
+    )
+    got = [tuple(r) for r in frame.selectExpr(*sql.expressions(table, "spark").values()).collect()]
+    assert got[0] == ("early", "r1", None)
+    assert got[1][:2] == (None, None) and got[1][2].startswith("signed: out of range")

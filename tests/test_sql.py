@@ -26,6 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from oracle import Oracle
 from sqlparity import (
+    DATE_TABLE,
     INJECTION,
     INJECTION_IDS,
     INJECTION_STRINGS,
@@ -364,3 +365,88 @@ def test_a_thousand_rows_run_in_a_file_batch(tmp_path: Any) -> None:
     summary = filebatch.run(table, str(tmp_path / "in.csv"), str(tmp_path / "out.csv"))
     assert (summary.rows, summary.errors) == (3, 0)
     assert (tmp_path / "out.csv").read_text().splitlines()[1:] == ["0.5,high,r0,", "999.5,low,r999,", "1000,,,"]
+
+
+# -- dates (engine/table/dates.py) -----------------------------------------------------
+
+
+def test_date_grammar_in_sql() -> None:
+    """Every string of test_dates.GRAMMAR is a date in DuckDB and SQLite exactly when it is one in Python."""
+    from test_dates import GRAMMAR
+
+    table = compile_yaml(DATE_TABLE)
+    data = [{"due": text, "signed": "2024-02-29"} for text, _ in GRAMMAR]
+    for engine, got in (("duckdb", run_duckdb(table, data)), ("sqlite", run_sqlite(table, data))):
+        assert_parity(table, data, got, engine)
+        assert [e is None for _, _, e in got] == [d is not None for _, d in GRAMMAR], engine
+
+
+@pytest.mark.parametrize(
+    "due, outcome, error",
+    [
+        ("2024-02-29", "early", None),
+        ("0001-01-01", "early", None),
+        ("2024-03-01", "late", None),
+        (" 2024-12-31 ", "late", None),
+        ("2025-01-01", None, None),  # no row: no default
+        ("9999-12-31", "early", None),
+        ("2025-02-29", None, "due: not a day of the calendar; expected a date YYYY-MM-DD"),
+        ("2025-1-5", None, "due: not a date; expected a date YYYY-MM-DD"),
+        ("2025-01-05T00:00", None, "due: not a date"),
+        ("", None, "due: not a date"),
+    ],
+)
+def test_dates_compare_as_days(due: str, outcome: str | None, error: str | None) -> None:
+    table = compile_yaml(DATE_TABLE)
+    for got in (
+        run_duckdb(table, [{"due": due, "signed": "2024-02-29"}]),
+        run_sqlite(table, [{"due": due, "signed": "2024-02-29"}]),
+    ):
+        ((o, _, e),) = got
+        assert o == outcome and (e is None if error is None else e.startswith(error)), got
+
+
+def test_date_bounds_and_date_columns() -> None:
+    """A DATE column is read as its YYYY-MM-DD text; the bounds hold (0001-01-01 and 9999-12-31 included)."""
+    from datetime import date
+
+    table = compile_yaml(DATE_TABLE)
+    data = [
+        {"due": date(2024, 2, 28), "signed": date(2024, 2, 29)},
+        {"due": date(2024, 2, 28), "signed": date(2024, 2, 28)},
+        {"due": date(1, 1, 1), "signed": date(9999, 12, 31)},
+        {"due": date(9999, 12, 31), "signed": None},
+    ]
+    types = {"due": "DATE", "signed": "DATE"}
+    for typed in (False, True):
+        got = run_duckdb(table, data, types, typed=typed)
+        assert [o for o, _, _ in got] == ["early", None, None, None]
+        assert got[1][2] == "signed: out of range; expected a date YYYY-MM-DD from 2024-02-29 to 9999-12-31"
+        assert got[2][2] is None and got[3][2].startswith("signed: null is not an answer")
+
+
+def test_dates_in_a_csv_and_a_parquet_batch(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+    from crossroads.cli.main import cli
+
+    (tmp_path / "t.yaml").write_text(DATE_TABLE)
+    (tmp_path / "in.csv").write_text("due,signed\n2024-02-29,2024-02-29\n2024-06-01,2025-01-01\n2024-6-1,2025-01-01\n")
+    result = CliRunner().invoke(
+        cli,
+        ["batch", str(tmp_path / "t.yaml"), "--input", str(tmp_path / "in.csv"), "--output", str(tmp_path / "o.csv")],
+    )
+    assert result.exit_code == 1 and "3 rows" in result.output and "(1 with an error)" in result.output, result.output
+    lines = (tmp_path / "o.csv").read_text().splitlines()
+    assert lines[1:3] == ["2024-02-29,2024-02-29,early,r1,", "2024-06-01,2025-01-01,late,r2,"]
+    assert lines[3].startswith("2024-6-1,2025-01-01,,,due: not a date")
+    source = tmp_path / "in.parquet"
+    duckdb.execute(
+        f"COPY (SELECT * FROM (VALUES (DATE '2024-02-29', DATE '2024-02-29'), (DATE '2030-01-01', DATE '2024-01-01'))"
+        f" AS t(due, signed)) TO '{source}' (FORMAT parquet)"
+    )
+    result = CliRunner().invoke(
+        cli, ["batch", str(tmp_path / "t.yaml"), "--input", str(source), "--output", str(tmp_path / "o.parquet")]
+    )
+    assert result.exit_code == 1 and "(1 with an error)" in result.output, result.output  # a row with an error: exit 1
+    got = duckdb.execute(f"SELECT due, outcome, rule, error FROM read_parquet('{tmp_path / 'o.parquet'}')").fetchall()
+    assert got[0][1:3] == ("early", "r1") and got[1][3].startswith("signed: out of range")

@@ -60,7 +60,7 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         (
             "9:11",
             "error schema",
-            "inputs[0].type: 'text' is not one of: choice, boolean, integer, number, string",
+            "inputs[0].type: 'text' is not one of: choice, boolean, integer, number, string, date",
             "text",
         ),
         ("13:14", "error schema", "inputs[1].minimum: expected an integer, not a number", "0.5"),

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from crossroads.engine.search import space
+from crossroads.engine.table import dates
 from crossroads.engine.table.compiler import (
     ChoiceColumn,
     Column,
     CompiledTable,
+    DateColumn,
     InputSpec,
     InputType,
     NumberColumn,
@@ -198,7 +200,7 @@ def _structure(old: CompiledTable, new: CompiledTable) -> tuple[dict[str, list[s
         if a.type != b.type and not {a.type, b.type} <= {"integer", "number"}:
             removed["inputs"].append(a.id)  # a different kind of question
             added["inputs"].append(b.id)
-        elif a.type in ("integer", "number"):
+        elif a.type in ("integer", "number", "date"):  # a date's bounds, as a number's
             _ranges(a, b, added["ranges"], removed["ranges"])
     return added, removed
 
@@ -217,14 +219,16 @@ def _ranges(a: InputSpec, b: InputSpec, added: list[str], removed: list[str]) ->
         before, after = getattr(a, bound), getattr(b, bound)
         if before == after:
             continue
-        shown = f"{a.id}: {bound} {_num(before)} → {_num(after)}"
+        shown = f"{a.id}: {bound} {_num(before, a.type)} → {_num(after, a.type)}"
         if after is not None and (before is None or narrower(before, after)):
             removed.append(shown)
         else:
             added.append(shown)
 
 
-def _num(value: Any) -> str:
+def _num(value: Any, kind: str = "number") -> str:
+    if value is not None and kind == "date":  # a day number inside: YYYY-MM-DD
+        return dates.format_day(int(value))
     return "none" if value is None else format_number(value)
 
 
@@ -272,7 +276,8 @@ def _shifted(column: Column, factor: int, others: int) -> Column:
         return TextColumn(column.input, table, column.other * factor | others, every, some)
     before = factor.bit_length() - 1
     after = max(others.bit_length() - before - len(column.spans), 0)
-    return NumberColumn(column.input, column.points, (None,) * before + column.spans + (None,) * after, every, some)
+    spans = (None,) * before + column.spans + (None,) * after
+    return type(column)(column.input, column.points, spans, every, some)  # a DateColumn stays one
 
 
 def _shared(a: tuple[InputSpec, Column], b: tuple[InputSpec, Column], n_old: int) -> tuple[InputSpec, Column]:
@@ -292,11 +297,11 @@ def _shared(a: tuple[InputSpec, Column], b: tuple[InputSpec, Column], n_old: int
     assert isinstance(ca, NumberColumn) and isinstance(cb, NumberColumn)  # both numeric (``_joint``)
     lo = max((x for x in (sa.minimum, sb.minimum) if x is not None), default=None)
     hi = min((x for x in (sa.maximum, sb.maximum) if x is not None), default=None)
-    kind: InputType = "integer" if "integer" in (sa.type, sb.type) else "number"
+    kind: InputType = "date" if sa.type == "date" else "integer" if "integer" in (sa.type, sb.type) else "number"
     spec = InputSpec(sb.id, kind, sb.prompt, sb.help, (), lo, hi)
     points = tuple(sorted(set(ca.points) | set(cb.points)))
     spans = _moved(ca, points) + _moved(cb, points)
-    return spec, NumberColumn(sb.id, points, spans, 0, 0)
+    return spec, (DateColumn if kind == "date" else NumberColumn)(sb.id, points, spans, 0, 0)
 
 
 def _moved(column: NumberColumn, points: tuple[Any, ...]) -> tuple[Span | None, ...]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from crossroads.engine.search import space
-from crossroads.engine.table.compiler import CompiledTable, NumberColumn
+from crossroads.engine.table.compiler import NUMERIC_TYPES, CompiledTable, NumberColumn
 from crossroads.engine.findings import MAX_LISTED, Finding
 from crossroads.engine.table.policies import HitPolicy, bits, policy_of
 from crossroads.engine.table.wording import describe_when
@@ -27,7 +27,7 @@ def accepted(table: CompiledTable, pieces: Any) -> list[list[Any]]:
     n = len(table.rules)
     out: list[list[Any]] = [[None] * len(pieces) for _ in range(n)]
     for i, ps in enumerate(pieces):
-        numeric = table.inputs[i].type in ("integer", "number")
+        numeric = table.inputs[i].type in NUMERIC_TYPES
         if numeric:  # a row's condition is one interval: a contiguous run of pieces
             start: dict[int, int] = {}
             prev = 0

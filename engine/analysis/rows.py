@@ -30,7 +30,7 @@ from typing import Any, Iterator
 
 from crossroads.engine.search import space
 from crossroads.engine.table.answers import accepts
-from crossroads.engine.table.compiler import CompiledTable, or_all
+from crossroads.engine.table.compiler import NUMERIC_TYPES, CompiledTable, or_all
 from crossroads.engine.findings import MAX_LISTED, Finding
 from crossroads.engine.analysis.mergeable import mergeable
 from crossroads.engine.table.policies import HitPolicy, bits, policy_of, result_of
@@ -307,7 +307,7 @@ class _Overlaps:
     def __init__(self, table: CompiledTable, pieces: Any):
         self.table = table
         self.pieces = pieces
-        self.runs = [space.Runs(ps) if i.type in ("integer", "number") else None for i, ps in zip(table.inputs, pieces)]
+        self.runs = [space.Runs(ps) if i.type in NUMERIC_TYPES else None for i, ps in zip(table.inputs, pieces)]
 
     def cover(self, row: int) -> int:
         bit = 1 << row

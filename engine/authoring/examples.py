@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -195,7 +196,10 @@ def missing_examples(
         else:
             expect = {"outcome": result.outcome, "rule": rule}
         out.append(
-            {"answers": {k: answers[k] for k in (i.id for i in compiled.inputs) if k in answers}, "expect": expect}
+            {
+                "answers": {k: _as_written(answers[k]) for k in (i.id for i in compiled.inputs) if k in answers},
+                "expect": expect,
+            }
         )
     return out
 
@@ -235,6 +239,11 @@ def describe_result(run: ExampleRun, compiled: CompiledTable) -> str:
     return str(r.outcome)
 
 
+def _as_written(value: Any) -> Any:
+    """A parsed answer as a table's data holds it: a date as its ``YYYY-MM-DD`` text, the rest as is."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def describe_answers(answers: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={_answer_text(v)}" for k, v in answers.items()) or "(none)"
 
@@ -244,7 +253,7 @@ def _answer_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
         return format_number(value)
-    return str(value)
+    return _as_written(value) if isinstance(value, date) else str(value)
 
 
 def run_json(run: ExampleRun, compiled: CompiledTable) -> dict[str, Any]:

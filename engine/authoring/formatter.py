@@ -18,7 +18,9 @@ in canonical form:
   the string (``"yes"``, ``"2024-01-01"``): double quotes, single quotes when
   the text holds ``"`` or ``\\``; numeric conditions (``">= 300"``) are always
   quoted, as the format reference writes them; numbers keep their literal
-  (``1.50``); folded and literal blocks keep their lines, re-indented;
+  (``1.50``), and a date written plain (``2025-01-05``, which the YAML 1.2
+  core schema reads as text) stays plain, as written;
+  folded and literal blocks keep their lines, re-indented;
 * comments stay with the node they precede (or follow, on its line), so they
   move with it when keys are reordered; a comment indented under the end of a
   list stays at the end of that list; comments inside a mapping that becomes
@@ -47,6 +49,7 @@ or drops them; owning the few dozen lines of printing makes placement a rule.
 from __future__ import annotations
 
 import gc
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from collections.abc import Mapping as MappingT
@@ -57,6 +60,7 @@ from decimal import Decimal
 from typing import Any
 
 from crossroads.engine.authoring import yamlsource as ys
+from crossroads.engine.table import dates
 from crossroads.engine.table.conditions import format_number
 from crossroads.engine.errors import FormatError, TableError
 from crossroads.engine.table.loader import MAX_BYTES, decode, load_bytes, load_text
@@ -119,6 +123,7 @@ BLOCK = (
 
 CONDITION = ("rules", ANY, "when", ANY)
 _CONDITION_START = tuple("<>=[(")
+_PLAIN_DATE = re.compile(dates.DATE)
 
 INDENT = 2
 _MAX_KEY = 1000  # YAML allows implicit keys of at most 1024 characters
@@ -649,6 +654,8 @@ def _key_text(key: ys.Scalar, flow: bool = False) -> str:
 
 def _scalar_text(node: ys.Scalar, path: tuple[Any, ...], plan: _Plan, flow: bool) -> str:
     value = node.value
+    if isinstance(value, str) and node.style == "" and _PLAIN_DATE.fullmatch(value) and _date_slot(path):
+        return value  # a date as written (a date input's condition, bound or answer)
     if isinstance(value, str):
         return quote(value, flow, double=value.lstrip().startswith(_CONDITION_START) and plan.kind(path).condition)
     if value is True or value is False:
@@ -699,7 +706,19 @@ def _synthetic(value: Any) -> ys.Node:
     if isinstance(value, (int, Decimal)):
         text = format_number(value) if isinstance(value, Decimal) else str(value)
         return ys.Scalar(value, text, "", None, None)
+    if isinstance(value, str) and _PLAIN_DATE.fullmatch(value):
+        return ys.Scalar(value, value, "", None, None)  # a date, plain as a person writes it (_scalar_text)
     return ys.Scalar(value, str(value), '"', None, None)
+
+
+def _date_slot(path: tuple[Any, ...]) -> bool:
+    """Where a date input's value can stand: a ``when`` value, a ``minimum``/``maximum``, an example
+    answer (elsewhere a date-like text keeps the quotes a YYYY-MM-DD reader of YAML 1.1 needs)."""
+    return (
+        (len(path) == 4 and path[0] == "rules" and path[2] == "when")
+        or (len(path) == 3 and path[0] == "inputs" and path[2] in ("minimum", "maximum"))
+        or (len(path) == 4 and path[0] == "examples" and path[2] == "answers")
+    )
 
 
 def _synthetic_key(key: str) -> ys.Scalar:

@@ -108,6 +108,19 @@ def accepts(catalog: Catalog, spec: InputSpec) -> str:
         return catalog["accepts_boolean"]
     if spec.type == "string":
         return catalog["accepts_string"]
+    if spec.type == "date":  # bounds are day numbers inside: shown as YYYY-MM-DD
+        from crossroads.engine.table import dates
+
+        kind = catalog["date"]
+        first = None if spec.minimum is None else dates.format_day(int(spec.minimum))
+        last = None if spec.maximum is None else dates.format_day(int(spec.maximum))
+        if first is not None and last is not None:
+            return catalog.format("range_both", kind=kind, min=first, max=last)
+        if first is not None:
+            return catalog.format("date_range_min", kind=kind, min=first)
+        if last is not None:
+            return catalog.format("date_range_max", kind=kind, max=last)
+        return kind
     kind = catalog["whole_number" if spec.type == "integer" else "number"]
     lo, hi = spec.minimum, spec.maximum
     if lo is not None and hi is not None:

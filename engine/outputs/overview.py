@@ -8,10 +8,11 @@ the compiled table (or a localized view of it, which has the same fields).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from crossroads.engine.table.answers import accepts
-from crossroads.engine.table.compiler import CompiledTable
+from crossroads.engine.table.compiler import CompiledTable, bound_value
 from crossroads.engine.table.conditions import format_number
 
 
@@ -34,8 +35,8 @@ def overview(table: CompiledTable) -> dict[str, Any]:
                 "help": spec.help,
                 "type": spec.type,
                 "options": [{"id": o.id, "label": o.label, "help": o.help} for o in spec.options],
-                "minimum": _number(spec.minimum),
-                "maximum": _number(spec.maximum),
+                "minimum": _number(bound_value(spec, spec.minimum)),
+                "maximum": _number(bound_value(spec, spec.maximum)),
                 "accepts": accepts(spec),
             }
             for spec in table.inputs
@@ -60,7 +61,9 @@ def overview(table: CompiledTable) -> dict[str, Any]:
 
 
 def _number(value: Any) -> Any:
-    """Bounds as JSON: integers stay numbers, decimals become exact strings."""
+    """Bounds as JSON: integers stay numbers, decimals become exact strings, dates ``YYYY-MM-DD``."""
     if value is None or isinstance(value, int):
         return value
+    if isinstance(value, date):
+        return value.isoformat()
     return format_number(value)

@@ -29,6 +29,7 @@ from importlib import resources
 from typing import Any
 
 from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts as accepts_en
+from crossroads.engine.table import dates
 from crossroads.engine.table.compiler import (
     CHECKPOINT_BITS,
     CHECKPOINT_BITS_PER_ROW,
@@ -61,13 +62,20 @@ def _num(n: Any) -> str | None:
     return None if n is None else format_number(n)
 
 
+def _bound(spec: InputSpec, n: Any) -> str | None:
+    """A point or bound as page.js reads it: an exact decimal string, a date input's ``YYYY-MM-DD``."""
+    if n is not None and spec.type == "date":
+        return dates.format_day(int(n))
+    return _num(n)
+
+
 def _input_data(spec: InputSpec, column: Column) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": spec.id,
         "type": spec.type,
         "accepts": accepts_en(spec),
-        "min": _num(spec.minimum),
-        "max": _num(spec.maximum),
+        "min": _bound(spec, spec.minimum),
+        "max": _bound(spec, spec.maximum),
     }
     out["every"], out["some"] = _hex(column.every), _hex(column.some)
     if isinstance(column, ChoiceColumn):
@@ -84,7 +92,7 @@ def _input_data(spec: InputSpec, column: Column) -> dict[str, Any]:
         # Linear in the rows (issue 17): per row its run of segments, flat (first, last; -1, -1: no
         # condition), and per segment whether the domain has an answer there; page.js builds the masks
         # from them as Column does (checkpoints and events), never one full mask per segment.
-        out["points"] = [format_number(p) for p in column.points]
+        out["points"] = [_bound(spec, p) for p in column.points]
         out["spans"] = [x for span in column.spans for x in (span if span is not None else (-1, -1))]
         out["inside"] = "".join(
             "1" if segment_witness(spec, column.points, s) is not None else "0"
@@ -165,6 +173,21 @@ def _question(spec: InputSpec, catalog: Catalog, content_lang: str) -> str:
             f'<input type="text" id="{q}" name="{_e(spec.id)}" autocomplete="off" spellcheck="false"'
             f' aria-labelledby="{q}-legend" aria-describedby="{" ".join(described)}">'
             f'<span class="hint" id="{q}-hint">{_e(hint[:1].upper() + hint[1:])}</span>'
+        )
+        fieldset_attrs = ""
+    elif spec.type == "date":  # the browser's own date picker; min/max as YYYY-MM-DD
+        bounds = "".join(
+            f' {name}="{_bound(spec, v)}"'
+            for name, v in (("min", spec.minimum), ("max", spec.maximum))
+            if v is not None
+        )
+        hint = accepts(catalog, spec)
+        described += [f"{q}-hint", f"{q}-error"]
+        body = (
+            f'<input type="date" id="{q}" name="{_e(spec.id)}"{bounds} autocomplete="off"'
+            f' aria-labelledby="{q}-legend" aria-describedby="{" ".join(described)}">'
+            f'<span class="hint" id="{q}-hint">{_e(hint[:1].upper() + hint[1:])}</span>'
+            f'<p class="error" id="{q}-error" hidden>{_e(catalog.format("expected", accepts=hint))}</p>'
         )
         fieldset_attrs = ""
     else:

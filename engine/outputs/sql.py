@@ -29,6 +29,13 @@ decimal place the table's numbers use (at least 18 for number inputs, fewer
 only when the integer part of a condition needs the room), and a value with
 more decimal places or more integer digits than that type holds is an
 error, never a rounded answer.
+A date is read as text too (a ``DATE`` column's text is its ``YYYY-MM-DD``):
+spaces around ignored, it must be ``YYYY-MM-DD`` and a real day of 0001-9999
+(checked digit by digit in SQL, the grammar of ``dates.py``), and is then
+compared as ``DATE`` (``CAST(t AS DATE)``, exact: no times, no time zones);
+anything else is an error, as a bad number is. SQLite has no ``DATE`` type:
+there the checked ``YYYY-MM-DD`` text itself is compared, which orders days
+correctly because every such text has the same width.
 SQLite has no decimal type: there numbers are doubles, exact for values of at
 most 15 significant digits, and longer ones are errors; SQLite needs a
 ``REGEXP`` function and has no arrays (``collect`` gives JSON array text).
@@ -44,12 +51,12 @@ and ``filebatch``, and those only by the commands that need them.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from crossroads.engine.table import numbers
+from crossroads.engine.table import dates, numbers
 from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts
 from crossroads.engine.table.compiler import (
     ChoiceColumn,
@@ -220,6 +227,7 @@ class _Reader:
     error: exp.Expression
     value: exp.Expression
     number: NumberType | None
+    dialect: str = ""  # a date input's: how its literals are written (``_day``)
 
 
 def _sources(table: CompiledTable, dialect: str, columns: Mapping[str, str]) -> dict[str, exp.Expression]:
@@ -287,6 +295,8 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
         bad = exp.Not(this=exp.In(this=word.copy(), expressions=[_text(b) for b in TRUE_WORDS + FALSE_WORDS]))
         is_true = exp.In(this=word, expressions=[_text(b) for b in TRUE_WORDS])
         return _Reader(spec, _case([missing, (bad, _text(f"{spec.id}: expected {accepts(spec)}"))]), is_true, None)
+    if spec.type == "date":
+        return _date_reader(spec, text, missing, dialect)
     number = number_type(spec, column, dialect)
     integer = spec.type == "integer"
     if integer and kind == "integer" and number.significant is None:  # SQLite: via text, to count digits
@@ -328,6 +338,50 @@ def _reader(spec: InputSpec, column: Column, source: exp.Expression, dialect: st
     if out_of_range:
         branches.append((_or(out_of_range), _text(f"{spec.id}: out of range; expected {accepts(spec)}")))
     return _Reader(spec, _case(branches), value, number)
+
+
+_DATE = f"^{dates.DATE}$"
+_DAYS_IN_MONTH = (
+    "CASE WHEN :m IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN :m IN (4, 6, 9, 11) THEN 30"
+    " WHEN MOD(:y, 4) = 0 AND (MOD(:y, 100) <> 0 OR MOD(:y, 400) = 0) THEN 29 ELSE 28 END"
+)
+
+
+def _date_reader(
+    spec: InputSpec, text: exp.Expression, missing: tuple[exp.Expression, exp.Expression], dialect: str
+) -> _Reader:
+    """A date input: ``YYYY-MM-DD`` text (spaces around ignored), a real day (years 0001-9999, the
+    month's length by the Gregorian leap rule, all in integer arithmetic: no dialect's own date parser
+    decides what is a date), compared as ``DATE`` (SQLite: as the text, of fixed width)."""
+    trimmed = _fill("TRIM(BOTH ' ' FROM :t)", t=text)
+    syntax = _fill(f"(REGEXP_LIKE(:t, '{_DATE}') AND NOT REGEXP_LIKE(:t, '[^-0-9]'))", t=trimmed)
+
+    def part(start: int, length: int) -> exp.Expression:  # TRY_CAST: DuckDB may evaluate it on any row
+        return exp.TryCast(this=_fill(f"SUBSTRING(:t, {start}, {length})", t=trimmed), to=_type("INT"), safe=True)
+
+    y, m, d = part(1, 4), part(6, 2), part(9, 2)
+    real = _fill(f"(:y >= 1 AND :m BETWEEN 1 AND 12 AND :d >= 1 AND :d <= {_DAYS_IN_MONTH})", y=y, m=m, d=d)
+    # TRY_CAST, as for numbers: DuckDB may evaluate it on rows whose CASE branch does not need it
+    value = trimmed if dialect == "sqlite" else exp.TryCast(this=trimmed.copy(), to=_type("DATE"), safe=True)
+    branches = [
+        missing,
+        (exp.Not(this=syntax), _text(f"{spec.id}: not a date; expected {accepts(spec)}")),
+        (exp.Not(this=real), _text(f"{spec.id}: not a day of the calendar; expected {accepts(spec)}")),
+    ]
+    out_of_range: list[exp.Expression] = []
+    if spec.minimum is not None:
+        out_of_range.append(exp.LT(this=value.copy(), expression=_day(spec.minimum, dialect)))
+    if spec.maximum is not None:
+        out_of_range.append(exp.GT(this=value.copy(), expression=_day(spec.maximum, dialect)))
+    if out_of_range:
+        branches.append((_or(out_of_range), _text(f"{spec.id}: out of range; expected {accepts(spec)}")))
+    return _Reader(spec, _case(branches), value, None, dialect)
+
+
+def _day(n: Num, dialect: str) -> exp.Expression:
+    """A day number as a literal of the date input's type: ``CAST('2025-01-01' AS DATE)`` (SQLite: the text)."""
+    literal = _text(dates.format_day(int(n)))
+    return literal if dialect == "sqlite" else exp.Cast(this=literal, to=_type("DATE"))
 
 
 def _integer_fits(t: exp.Expression, number: NumberType) -> exp.Expression:
@@ -503,15 +557,20 @@ def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
     lo = segment_bounds(column.points, span[0])
     hi = segment_bounds(column.points, span[1])
     number = reader.number
-    assert number is not None
+    literal: Callable[[Num], exp.Expression]
+    if reader.spec.type == "date":  # day numbers, written as the date reader's literals
+        literal = lambda n: _day(n, reader.dialect)  # noqa: E731
+    else:
+        assert number is not None
+        literal = lambda n: _number(n, number)  # noqa: E731
     parts: list[exp.Expression] = []
     compare: type[exp.Binary]
     if lo.lo is not None:
         compare = exp.GTE if lo.lo_closed else exp.GT
-        parts.append(compare(this=reader.value.copy(), expression=_number(lo.lo, number)))
+        parts.append(compare(this=reader.value.copy(), expression=literal(lo.lo)))
     if hi.hi is not None:
         compare = exp.LTE if hi.hi_closed else exp.LT
-        parts.append(compare(this=reader.value.copy(), expression=_number(hi.hi, number)))
+        parts.append(compare(this=reader.value.copy(), expression=literal(hi.hi)))
     return _and(parts)
 
 

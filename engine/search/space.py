@@ -33,6 +33,7 @@ from typing import Any, Callable, Container, Generic, Iterator, NamedTuple, Type
 from crossroads.engine.table.compiler import (
     ChoiceColumn,
     Column,
+    NUMERIC_TYPES,
     CompiledTable,
     InputSpec,
     NumberColumn,
@@ -41,6 +42,7 @@ from crossroads.engine.table.compiler import (
     segment_bounds,
     segment_witness,
 )
+from crossroads.engine.table import dates
 from crossroads.engine.table.conditions import Interval, Num
 
 
@@ -314,9 +316,7 @@ def walk(
     node is a ``PieceRange``; ``Leaf.region`` shows it as a ``Stretch`` of its
     first and last piece, which is all a region needs.
     """
-    trees = {
-        k: Runs(ps) for k, (spec, ps) in enumerate(zip(table.inputs, pieces)) if spec.type in ("integer", "number")
-    }
+    trees = {k: Runs(ps) for k, (spec, ps) in enumerate(zip(table.inputs, pieces)) if spec.type in NUMERIC_TYPES}
     start = tuple(PieceRange(0, len(ps) - 1) if k in trees else ps for k, ps in enumerate(pieces))
     summary = tuple(
         trees[k].union_every(0, len(ps) - 1) if k in trees else _union_every(ps) for k, ps in enumerate(pieces)
@@ -398,6 +398,10 @@ def condition(spec: InputSpec, piece: Piece, points: tuple[Num, ...] = (), named
     iv = interval(points, piece)
     if iv.lo is None and iv.hi is None:
         return None
+    if spec.type == "date":  # day numbers inside, YYYY-MM-DD in the syntax (a bare date: that day)
+        if iv.lo is not None and iv.lo == iv.hi:
+            return dates.format_day(int(iv.lo))
+        return iv.text(lambda n: dates.format_day(int(n)))
     if iv.lo is not None and iv.lo == iv.hi:
         return iv.lo
     return iv.text()
@@ -464,7 +468,7 @@ def merge_regions(
     Still disjoint, still covering the same answers, just fewer and easier to
     read. Each result keeps the payload of its first part.
     """
-    numeric = [i.type in ("integer", "number") for i in table.inputs]
+    numeric = [i.type in NUMERIC_TYPES for i in table.inputs]
     whole: list[SegmentRange | frozenset[Any]] = [
         SegmentRange(0, ps[-1].hi) if numeric[i] else frozenset(v for p in ps for v in p.values)
         for i, ps in enumerate(pieces)

@@ -4,25 +4,28 @@ Two entry points share one set of rules per input type:
 
 * ``parse_text`` for ``-a ID=VALUE`` (everything is a string there);
 * ``parse_value`` for a JSON/YAML mapping (``--answers``, a ``batch`` line, an
-  example): an option id, ``true``/``false``, a number or a decimal string.
+  example): an option id, ``true``/``false``, a number or a decimal string, a
+  date string ``YYYY-MM-DD`` (``engine/table/dates.py``).
 
 A string input takes any text exactly as given, in both: no trimming, no case
 folding, the empty string included; in a mapping only a JSON/YAML string is
 text (a number, a boolean or null for it is an error naming the input).
 
 An input left out is unanswered; an explicit null is an error (leave the key
-out instead). Numbers stay exact (``int`` or ``Decimal``). Every error names
+out instead). Numbers stay exact (``int`` or ``Decimal``); a date is a
+``datetime.date`` (never a time, never a time zone). Every error names
 the input and what it accepts, in one line.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from decimal import Decimal
 from collections.abc import Callable
 from typing import Any, BinaryIO, Mapping
 
-from crossroads.engine.table import numbers
+from crossroads.engine.table import dates, numbers
 from crossroads.engine.table.compiler import InputSpec, OptionSpec
 from crossroads.engine.table.conditions import exact, format_number
 from crossroads.engine.errors import AnswerError, NotJSON, TableError
@@ -47,6 +50,16 @@ def accepts(spec: InputSpec) -> str:
         return "true or false (yes/no)"
     if spec.type == "string":
         return "a string (any text)"
+    if spec.type == "date":
+        lo = None if spec.minimum is None else dates.format_day(int(spec.minimum))
+        hi = None if spec.maximum is None else dates.format_day(int(spec.maximum))
+        if lo is not None and hi is not None:
+            return f"{dates.FORM} from {lo} to {hi}"
+        if lo is not None:
+            return f"{dates.FORM} on or after {lo}"
+        if hi is not None:
+            return f"{dates.FORM} on or before {hi}"
+        return dates.FORM
     kind = "a whole number" if spec.type == "integer" else "a number"
     if spec.minimum is not None and spec.maximum is not None:
         return f"{kind} from {format_number(spec.minimum)} to {format_number(spec.maximum)}"
@@ -64,6 +77,8 @@ def _bad(spec: InputSpec, got: str) -> AnswerError:
 def _show(value: Any) -> str:
     if value is True or value is False:
         return "true" if value else "false"
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
     if isinstance(value, int):
@@ -79,6 +94,16 @@ def _in_bounds(spec: InputSpec, n: Any) -> Any:
     if (spec.minimum is not None and n < spec.minimum) or (spec.maximum is not None and n > spec.maximum):
         raise AnswerError(f"{spec.id}: {_show(n)} is out of range: expected {accepts(spec)}", spec.id)
     return n
+
+
+def _date(spec: InputSpec, text: str) -> date:
+    d = dates.parse_date(text)
+    if d is None:
+        raise _bad(spec, _show(text))
+    n = dates.day(d)
+    if (spec.minimum is not None and n < spec.minimum) or (spec.maximum is not None and n > spec.maximum):
+        raise AnswerError(f"{spec.id}: {_show(d)} is out of range: expected {accepts(spec)}", spec.id)
+    return d
 
 
 def _number(spec: InputSpec, text: str) -> Any:
@@ -99,6 +124,8 @@ def parse_text(spec: InputSpec, text: str) -> Any:
         if value is None:
             raise _bad(spec, _show(text))
         return value
+    if spec.type == "date":
+        return _date(spec, text)
     return _number(spec, text)
 
 
@@ -146,6 +173,12 @@ def parse_value(spec: InputSpec, value: Any) -> Any:
         if word is None:
             raise _bad(spec, _show(value))
         return word
+    if spec.type == "date":
+        if isinstance(value, str):
+            return _date(spec, value)
+        if isinstance(value, date) and not isinstance(value, datetime):  # from Python: a day, never a time
+            return _date(spec, value.isoformat())
+        raise _bad(spec, _show(value))
     if isinstance(value, bool):
         raise _bad(spec, _show(value))
     if isinstance(value, str):
@@ -197,7 +230,10 @@ def parse_pairs(inputs: Mapping[str, InputSpec], pairs: list[str]) -> dict[str, 
 
 
 def to_json(value: Any) -> Any:
-    """An answer as JSON: exact decimals stay numbers when a float writes them back exactly."""
+    """An answer as JSON: exact decimals stay numbers when a float writes them back exactly; a date
+    is its ``YYYY-MM-DD`` text (the one conversion of a date answer on the way out)."""
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, Decimal):
         as_float = float(value)
         return as_float if Decimal(repr(as_float)) == value else format_number(value)

@@ -41,11 +41,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from crossroads.engine.table import dates
 from crossroads.engine.table.compiler import (
     EMPTY_SPAN,
+    NUMERIC_TYPES,
     ChoiceColumn,
     Column,
     CompiledTable,
+    DateColumn,
     InputSpec,
     NumberColumn,
     OptionSpec,
@@ -63,6 +66,7 @@ _IDENTITY_MODULES = (
     "cache.py",
     "compiler.py",
     "conditions.py",
+    "dates.py",
     "loader.py",
     "model.py",
     "validate.py",
@@ -70,7 +74,7 @@ _IDENTITY_MODULES = (
     "tables.py",
 )
 _POLICIES = frozenset(POLICIES)
-_TYPES = ("choice", "boolean", "integer", "number", "string")
+_TYPES = ("choice", "boolean", "integer", "number", "string", "date")
 _SLUG = re.compile(r"[a-z][a-z0-9_-]{0,63}")  # the schema's ids (tables, inputs, outcomes, rules)
 _OPTION = re.compile(r"[^\x00-\x1f\x7f-\x9f]{1,200}")  # the schema's option ids
 
@@ -321,7 +325,7 @@ def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
     _check(isinstance(c, dict) and set(c) == keys and c["input"] == spec.id, "column")
     per_row = _list(c["rows"], rows)
     every, some = _hexmask(c["every"], all_rows), _hexmask(c["some"], all_rows)
-    if spec.type in ("integer", "number"):
+    if spec.type in NUMERIC_TYPES:
         points = tuple(_unnum(p) for p in _list(c["points"]))
         _check(None not in points and all(a < b for a, b in zip(points, points[1:])), "points")
         last = 2 * len(points)
@@ -333,6 +337,10 @@ def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
             a, b = _list(s, 2)
             _check(type(a) is int and type(b) is int and ((0 <= a <= b <= last) or (a, b) == EMPTY_SPAN), "span")
             spans.append((a, b))
+        if spec.type == "date":  # day numbers: whole, within 0001-01-01 .. 9999-12-31
+            bounds = [*points, *(b for b in (spec.minimum, spec.maximum) if b is not None)]
+            _check(all(type(p) is int and dates.FIRST_DAY <= p <= dates.LAST_DAY for p in bounds), "days")
+            return DateColumn(spec.id, points, tuple(spans), every, some)
         return NumberColumn(spec.id, points, tuple(spans), every, some)
     _check(c["points"] is None, "points")
     if spec.type == "string":

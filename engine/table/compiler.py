@@ -6,7 +6,7 @@ it (bit ``i`` is row ``i``, so "first match" is the lowest set bit):
 * choice and boolean inputs: a dict from the answer to its mask;
 * string inputs: a dict from every string some row names to its mask, and the
   mask of every other string (``TextColumn.other``);
-* integer and number inputs: the sorted distinct bounds of all conditions
+* integer, number and date inputs (a date as its day number, ``dates.day``): the sorted distinct bounds of all conditions
   (``points``) cut the line into segments ``(-inf, p0), {p0}, (p0, p1), {p1},
   ...``; ``masks[s]`` is the rows accepting segment ``s``, found with one
   ``bisect``.
@@ -24,16 +24,20 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable, Iterator, Literal, Mapping
 
 from crossroads.engine.table import conditions as cond
-from crossroads.engine.table import numbers
+from crossroads.engine.table import dates, numbers
 from crossroads.engine.table.conditions import Interval, Num
 from crossroads.engine.table.policies import PolicyName
 
-InputType = Literal["choice", "boolean", "integer", "number", "string"]
+InputType = Literal["choice", "boolean", "integer", "number", "string", "date"]
 """The input types a table may declare (``inputs[].type``)."""
+
+NUMERIC_TYPES: tuple[InputType, ...] = ("integer", "number", "date")
+"""The input types indexed by a ``NumberColumn`` (a date by its day number): one interval per condition."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,7 @@ class InputSpec:
     prompt: str
     help: str | None = None
     options: tuple[OptionSpec, ...] = ()
-    minimum: Num | None = None
+    minimum: Num | None = None  # a date input's: its day number (``dates.day``)
     maximum: Num | None = None
 
     @property
@@ -169,6 +173,20 @@ def other_witness(named: Iterable[str]) -> str:
     while f"other-{n}" in taken:
         n += 1
     return f"other-{n}"
+
+
+class DateColumn(NumberColumn):
+    """The row index of a date input: a ``NumberColumn`` over day numbers (``dates.day``).
+
+    Answers arrive as ``datetime.date`` (``answers.py``); ``lookup`` turns one
+    into its day number, the one conversion on the way in. A subclass, so that
+    every ``isinstance(column, NumberColumn)`` treats it as the number it is
+    inside, and other tables' lookups stay as they were.
+    """
+
+    def lookup(self, value: Any) -> int:
+        """The rows accepting the date ``value``."""
+        return NumberColumn.lookup(self, value.toordinal())
 
 
 Column = ChoiceColumn | NumberColumn | TextColumn
@@ -335,6 +353,8 @@ def input_spec(model_input: Any) -> InputSpec:
     )
     lo = getattr(model_input, "minimum", None)
     hi = getattr(model_input, "maximum", None)
+    if model_input.type == "date":  # a bound that is no date (validation's bad-bounds) is left out
+        lo, hi = _day_or_none(lo), _day_or_none(hi)
     return InputSpec(
         model_input.id,
         model_input.type,
@@ -344,6 +364,19 @@ def input_spec(model_input: Any) -> InputSpec:
         cond.exact(lo) if lo is not None else None,
         cond.exact(hi) if hi is not None else None,
     )
+
+
+def _day_or_none(text: Any) -> int | None:
+    d = dates.parse_date(text) if isinstance(text, str) else None
+    return None if d is None else dates.day(d)
+
+
+def bound_value(spec: InputSpec, n: Num | None) -> Any:
+    """An input's ``minimum``/``maximum`` in the form its answers take: a ``datetime.date`` for a
+    date input (whose bounds are day numbers inside), else the number itself (None stays None)."""
+    if n is None or spec.type != "date":
+        return n
+    return dates.from_day(int(n))
 
 
 def compile_table(table: Any) -> CompiledTable:
@@ -431,7 +464,8 @@ def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Col
         end = 2 * k if c.hi is None else 2 * position[c.hi] + (1 if c.hi_closed else 0)
         spans[index] = (start, end) if start <= end else EMPTY_SPAN
     every, some = span_bounds(spans, [segment_witness(spec, points, s) is not None for s in range(2 * k + 1)])
-    return NumberColumn(spec.id, tuple(points), tuple(spans), every, some)
+    kind = DateColumn if spec.type == "date" else NumberColumn
+    return kind(spec.id, tuple(points), tuple(spans), every, some)
 
 
 def text_column(input_id: str, cells: Iterable[tuple[int, Iterable[str], bool]], all_rows: int) -> TextColumn:
@@ -517,13 +551,19 @@ def segment_bounds(points: tuple[Num, ...] | list[Num], s: int) -> Interval:
     return Interval(lo, False, hi, False)
 
 
-def segment_witness(spec: InputSpec, points: tuple[Num, ...] | list[Num], s: int) -> Num | None:
+def segment_witness(spec: InputSpec, points: tuple[Num, ...] | list[Num], s: int) -> Any:
     """An answer inside segment ``s`` and the input's domain, or None if there is none."""
     return witness(spec, segment_bounds(points, s))
 
 
-def witness(spec: InputSpec, iv: Interval) -> Num | None:
-    """An answer of ``spec``'s domain inside ``iv`` (None when empty); small and readable."""
+def witness(spec: InputSpec, iv: Interval) -> Any:
+    """An answer of ``spec``'s domain inside ``iv`` (None when empty); small and readable.
+
+    A number (``Num``) for integer and number inputs; for a date input (``iv`` in day
+    numbers) a ``datetime.date``: the one conversion of a day on the way out.
+    """
+    if spec.type == "date":
+        return _date_witness(spec, iv)
     lo, lo_closed, hi, hi_closed = iv.lo, iv.lo_closed, iv.hi, iv.hi_closed
     if spec.minimum is not None and (lo is None or spec.minimum > lo or (spec.minimum == lo and lo_closed)):
         lo, lo_closed = spec.minimum, True
@@ -554,6 +594,28 @@ def witness(spec: InputSpec, iv: Interval) -> Num | None:
     if hi is not None:
         return hi if hi_closed else numbers.subtract(hi, 1)
     return 0
+
+
+REFERENCE_DAY = dates.day(date(2000, 1, 1))
+"""A date input's witness when nothing bounds it: a round, readable day."""
+
+
+def _date_witness(spec: InputSpec, iv: Interval) -> date | None:
+    """A day of ``spec``'s domain (its bounds, and 0001-01-01 to 9999-12-31) inside ``iv`` (day
+    numbers): the first day above a lower bound, else the last below an upper one, else ``REFERENCE_DAY``."""
+    lo = dates.FIRST_DAY if spec.minimum is None else max(int(spec.minimum), dates.FIRST_DAY)
+    hi = dates.LAST_DAY if spec.maximum is None else min(int(spec.maximum), dates.LAST_DAY)
+    if iv.lo is not None:
+        lo = max(lo, _ceil(iv.lo) + (0 if iv.lo_closed or iv.lo != _ceil(iv.lo) else 1))
+    if iv.hi is not None:
+        hi = min(hi, _floor(iv.hi) - (0 if iv.hi_closed or iv.hi != _floor(iv.hi) else 1))
+    if lo > hi:
+        return None
+    if iv.lo is not None or spec.minimum is not None:
+        return dates.from_day(lo)
+    if iv.hi is not None or spec.maximum is not None:
+        return dates.from_day(hi)
+    return dates.from_day(REFERENCE_DAY)
 
 
 def _ceil(n: Num) -> int:

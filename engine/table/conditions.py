@@ -9,6 +9,9 @@ A condition is one of three shapes, chosen by the input's type:
   bounds; a bare number is the point interval ``[n, n]``;
 * ``StringSet`` (string): the strings named, or (``negated``) every string but
   those; free text has no option list to resolve ``{not: x}`` against.
+* ``Interval`` (date) too, in the number forms over ``YYYY-MM-DD`` dates
+  (``engine/table/dates.py``), its bounds day numbers (``dates.day``): a bare
+  date is that day.
 
 Numbers are decimal literals compared exactly; there is no binary floating
 point anywhere on this path. ``parse`` returns an error message string instead
@@ -20,9 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any, Callable, Union
 
-from crossroads.engine.table import numbers
+from crossroads.engine.table import dates, numbers
 from crossroads.engine.table.numbers import NUMBER, Num, exact, format_number, parse_number
 
 __all__ = [
@@ -41,6 +44,11 @@ __all__ = [
 
 _COMPARISON = re.compile(rf"\s*(<=|>=|==|<|>)\s*({NUMBER})\s*")
 _INTERVAL = re.compile(rf"\s*([\[(])\s*({NUMBER})\s*,\s*({NUMBER})\s*([\])])\s*")
+# Dates: the number forms with a looser operand (any run up to a separator), so that a malformed
+# date in a well-formed comparison or interval is reported as a bad date, not as an unreadable condition.
+_DATE_OPERAND = r"[^\s,\[\]()<>=]+(?:[ T][^\s,\[\]()<>=]+)?"
+_DATE_COMPARISON = re.compile(rf"\s*(<=|>=|==|<|>)\s*({_DATE_OPERAND})\s*")
+_DATE_INTERVAL = re.compile(rf"\s*([\[(])\s*({_DATE_OPERAND})\s*,\s*({_DATE_OPERAND})\s*([\])])\s*")
 
 
 def _bound(text: str) -> Num | str:
@@ -77,15 +85,15 @@ class Interval:
             return False
         return True
 
-    def text(self) -> str:
-        """The condition in table syntax."""
+    def text(self, format_number: Callable[[Any], str] = format_number) -> str:
+        """The condition in table syntax (bounds written by ``format_number``: ``dates.format_day`` for a date)."""
         lo, hi = self.lo, self.hi
         if lo is not None and hi is not None and lo == hi:
             return format_number(lo)
         if lo is None and hi is None:
             return "any"
         if lo is None:
-            return f"{'<=' if self.hi_closed else '<'} {format_number(hi)}"  # type: ignore[arg-type]
+            return f"{'<=' if self.hi_closed else '<'} {format_number(hi)}"
         if hi is None:
             return f"{'>=' if self.lo_closed else '>'} {format_number(lo)}"
         return (
@@ -119,6 +127,8 @@ def parse(input_type: str, raw: Any, options: tuple[str, ...] = ()) -> Condition
         return f"a boolean input takes true or false, not {_show(raw)}"
     if input_type == "string":
         return _parse_string(raw)
+    if input_type == "date":
+        return _parse_date(raw)
     return _parse_numeric(raw)
 
 
@@ -197,6 +207,50 @@ def _parse_numeric(raw: Any) -> Interval | str:
     if n is not None:
         return f'"{raw}" is a string; write the number unquoted ({raw.strip()}) or as "== {raw.strip()}"'
     return f'cannot read condition "{raw}": expected a number, "< N", "<= N", "> N", ">= N", "== N" or an interval such as "[a, b)"'
+
+
+def _day(text: str) -> int | str:
+    """A date written in a condition as its day number, or the message saying why it is no date."""
+    d = dates.parse_date(text)
+    return dates.problem(text) if d is None else dates.day(d)
+
+
+def _parse_date(raw: Any) -> Interval | str:
+    """A date input's condition: the number forms (``_parse_numeric``) with ``YYYY-MM-DD`` operands."""
+    if not isinstance(raw, str):
+        return f'a date input takes a date YYYY-MM-DD, a comparison such as ">= 2025-01-01" or an interval such as "[2025-01-01, 2025-04-01)", not {_show(raw)}'
+    if dates.parse_date(raw) is not None:
+        n = dates.day(dates.parse_date(raw))  # type: ignore[arg-type]
+        return Interval(n, True, n, True)
+    m = _DATE_COMPARISON.fullmatch(raw)
+    if m:
+        op, bound = m.group(1), _day(m.group(2))
+        if isinstance(bound, str):
+            return bound
+        return {
+            "<": Interval(None, False, bound, False),
+            "<=": Interval(None, False, bound, True),
+            ">": Interval(bound, False, None, False),
+            ">=": Interval(bound, True, None, False),
+            "==": Interval(bound, True, bound, True),
+        }[op]
+    m = _DATE_INTERVAL.fullmatch(raw)
+    if m:
+        lo, hi = _day(m.group(2)), _day(m.group(3))
+        if isinstance(lo, str):
+            return lo
+        if isinstance(hi, str):
+            return hi
+        lo_closed, hi_closed = m.group(1) == "[", m.group(4) == "]"
+        a, b = dates.format_day(lo), dates.format_day(hi)
+        if lo > hi:
+            return f'interval "{raw}" has reversed bounds ({a} > {b})'
+        if lo == hi and not (lo_closed and hi_closed):
+            return f'interval "{raw}" is empty; write "[{a}, {b}]" or {a} for a single day'
+        return Interval(lo, lo_closed, hi, hi_closed)
+    if re.fullmatch(r"\s*[^\s<>=\[(]\S*(?: \S+)?\s*", raw):
+        return dates.problem(raw)
+    return f'cannot read condition "{raw}": expected a date YYYY-MM-DD, "< D", "<= D", "> D", ">= D", "== D" or an interval such as "[2025-01-01, 2025-04-01)"'
 
 
 def text_of(raw: Any) -> str:

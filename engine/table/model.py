@@ -106,7 +106,18 @@ class StringInput(_InputBase):
     type: Literal["string"]
 
 
-Input = Annotated[Union[ChoiceInput, BooleanInput, IntegerInput, NumberInput, StringInput], Field(discriminator="type")]
+class DateInput(_InputBase):
+    """A day, ``YYYY-MM-DD`` (``engine/table/dates.py``); the bounds are date texts, checked by
+    ``validate.check_bounds`` with the one date grammar (a bad one is a positioned ``bad-bounds``)."""
+
+    type: Literal["date"]
+    minimum: StrictStr | None = None
+    maximum: StrictStr | None = None
+
+
+Input = Annotated[
+    Union[ChoiceInput, BooleanInput, IntegerInput, NumberInput, StringInput, DateInput], Field(discriminator="type")
+]
 
 
 def _not_reserved(value: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Iterator
 from pydantic import ValidationError
 
 from crossroads.engine.table import conditions as cond
+from crossroads.engine.table import dates
 from crossroads.engine.table.answers import parse_answers
 from crossroads.engine.table.compiler import input_spec
 from crossroads.engine.errors import AnswerError
@@ -43,7 +44,9 @@ def _pydantic_findings(exc: ValidationError, doc: Document) -> list[Finding]:
     out = []
     for err in exc.errors():
         path = tuple(
-            p for p in err["loc"] if isinstance(p, (str, int)) and p not in ("choice", "boolean", "integer", "number")
+            p
+            for p in err["loc"]
+            if isinstance(p, (str, int)) and p not in ("choice", "boolean", "integer", "number", "date")
         )
         line, column = doc.position(path)
         out.append(Finding("schema", "error", f"{where(path) or 'table'}: {err['msg']}", doc.file, line, column))
@@ -89,6 +92,9 @@ def check_duplicate_ids(table: Table, doc: Document) -> Iterator[Finding]:
 
 def check_bounds(table: Table, doc: Document) -> Iterator[Finding]:
     for n, spec in enumerate(table.inputs):
+        if spec.type == "date":
+            yield from _date_bounds(n, spec, doc)
+            continue
         lo, hi = getattr(spec, "minimum", None), getattr(spec, "maximum", None)
         for name, value in (("minimum", lo), ("maximum", hi)):
             if isinstance(value, Decimal) and not value.is_finite():
@@ -102,6 +108,33 @@ def check_bounds(table: Table, doc: Document) -> Iterator[Finding]:
                 ("inputs", n, "maximum"),
                 f"input '{spec.id}': minimum {lo} is greater than maximum {hi}",
             )
+
+
+def _date_bounds(n: int, spec: Any, doc: Document) -> Iterator[Finding]:
+    """A date input's minimum/maximum: dates in the one grammar (``dates.py``), in order."""
+    days: dict[str, int] = {}
+    for name in ("minimum", "maximum"):
+        text = getattr(spec, name)
+        if text is None:
+            continue
+        d = dates.parse_date(text)
+        if d is None:
+            yield _error(doc, "bad-bounds", ("inputs", n, name), f"input '{spec.id}': {name} {dates.problem(text)}")
+        else:
+            days[name] = dates.day(d)
+    if len(days) == 2 and days["minimum"] > days["maximum"]:
+        yield _error(
+            doc,
+            "bad-bounds",
+            ("inputs", n, "maximum"),
+            f"input '{spec.id}': minimum {spec.minimum.strip(' ')} is after maximum {spec.maximum.strip(' ')}",
+        )
+
+
+def _bad_date_bound(spec: Any) -> bool:
+    return spec.type == "date" and any(
+        isinstance(getattr(spec, b), str) and dates.parse_date(getattr(spec, b)) is None for b in ("minimum", "maximum")
+    )
 
 
 def _finite(value: Any) -> bool:
@@ -177,7 +210,11 @@ def check_examples(table: Table, doc: Document) -> Iterator[Finding]:
     rules = {r.id: r for r in table.rules}
     collect = policy_of(table).collects
     # An input with a non-finite bound (already bad-bounds) cannot range-check answers: skip it.
-    unbounded = {i.id for i in table.inputs if not all(_finite(getattr(i, b, None)) for b in ("minimum", "maximum"))}
+    unbounded = {
+        i.id
+        for i in table.inputs
+        if not all(_finite(getattr(i, b, None)) for b in ("minimum", "maximum")) or _bad_date_bound(i)
+    }
     for n, example in enumerate(table.examples):
         base = ("examples", n)
         for key, value in example.answers.items():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from crossroads.engine.table.numbers import format_number
@@ -32,6 +33,8 @@ def yaml_scalar(value: Any) -> str:
         return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, date):  # a date answer: YYYY-MM-DD, plain (the core schema reads it back as that text)
+        return value.isoformat()
     return format_number(value)
 
 

@@ -25,6 +25,21 @@
     return d;
   }
 
+  // The date grammar of engine/table/dates.py: YYYY-MM-DD, years 0001-9999, a real day of the
+  // proleptic Gregorian calendar, ASCII spaces around. A date is held as that canonical text:
+  // fixed width, so comparing two as strings is comparing the days (no Date object, no time zone).
+  var DATE = /^ *([0-9]{4})-([0-9]{2})-([0-9]{2}) *$/;
+  function parseDate(text) { // dates.parse_date: the canonical text, or null
+    var m = DATE.exec(text);
+    if (!m) return null;
+    var y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+    var leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    var days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+    if (y < 1 || !days || d < 1 || d > days) return null;
+    return m[1] + "-" + m[2] + "-" + m[3];
+  }
+  function compareDays(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
   function stripped(d) { // the coefficient without trailing zeros, for comparisons
     var c = d.coef.replace(/0+$/, "");
     return { c: c, e: d.exp + BigInt(d.coef.length - c.length) };
@@ -96,6 +111,14 @@
     var big = function (h) { return BigInt("0x" + h); };
     var all = big(data.all), outcomeRows = data.outcomeRows.map(big), nRows = data.rules.length;
     var inputs = data.inputs.map(function (i) {
+      if (i.type === "date") { // points and bounds as YYYY-MM-DD texts, compared as strings
+        var day = {
+          id: i.id, type: i.type, accepts: i.accepts, options: [], masks: null,
+          every: big(i.every), some: big(i.some), classes: null, points: i.points, min: i.min, max: i.max,
+        };
+        day.index = segmentIndex(2 * day.points.length + 1, i.spans, i.inside);
+        return day;
+      }
       var inp = {
         id: i.id, type: i.type, accepts: i.accepts, options: i.options || [], masks: i.masks ? i.masks.map(big) : null,
         every: big(i.every), some: big(i.some), classes: null,
@@ -135,6 +158,13 @@
         if (word !== null && data.booleanWords[0].indexOf(word) >= 0) return true;
         if (word !== null && data.booleanWords[1].indexOf(word) >= 0) return false;
         throw bad(inp, show(v));
+      }
+      if (inp.type === "date") {
+        var day = typeof v === "string" ? parseDate(v) : null;
+        if (day === null) throw bad(inp, show(v));
+        if ((inp.min !== null && day < inp.min) || (inp.max !== null && day > inp.max))
+          throw new AnswerError(inp.id + ": " + day + " is out of range: expected " + inp.accepts);
+        return day;
       }
       if (typeof v === "string") {
         var d = (inp.type === "integer" ? INTEGER : DECIMAL).test(v) ? decimal(v) : null;
@@ -225,9 +255,9 @@
       if (inp.type === "choice") return inp.masks[value];
       if (inp.type === "boolean") return inp.masks[value ? 0 : 1];
       if (inp.type === "string") { var at = inp.strings.get(value); return at === undefined ? inp.other : inp.masks[at]; }
-      var lo = 0, hi = inp.points.length;
-      while (lo < hi) { var mid = (lo + hi) >> 1; if (compare(inp.points[mid], value) < 0) lo = mid + 1; else hi = mid; }
-      return inp.index.mask(lo < inp.points.length && compare(inp.points[lo], value) === 0 ? 2 * lo + 1 : 2 * lo);
+      var cmp = inp.type === "date" ? compareDays : compare, lo = 0, hi = inp.points.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (cmp(inp.points[mid], value) < 0) lo = mid + 1; else hi = mid; }
+      return inp.index.mask(lo < inp.points.length && cmp(inp.points[lo], value) === 0 ? 2 * lo + 1 : 2 * lo);
     }
 
     function rows(mask) { // set bits, lowest first: one pass over the binary digits, not a shift per row
@@ -470,7 +500,7 @@
     table.inputs.forEach(function (inp) {
       var field = controls.get(inp.id);
       if (!field || !field.length) return;
-      if (inp.type === "integer" || inp.type === "number") {
+      if (inp.type === "integer" || inp.type === "number" || inp.type === "date") {
         var text = field[0].value;
         if (field[0].validity && field[0].validity.badInput) errors[inp.id] = true;
         else if (text !== "") {
