@@ -279,7 +279,12 @@ def test_lookup_equals_a_row_scan_at_any_checkpoint_step(generated: Any, budget:
             truth = oracle.row_mask(info, value)
             assert column.lookup(value) == rebuilt.lookup(value) == truth, (info.id, value)
         assert type(column) is type(rebuilt)
-        kinds = {"integer": compiler.NumberColumn, "number": compiler.NumberColumn, "date": compiler.NumberColumn, "string": compiler.TextColumn}
+        kinds = {
+            "integer": compiler.NumberColumn,
+            "number": compiler.NumberColumn,
+            "date": compiler.NumberColumn,
+            "string": compiler.TextColumn,
+        }
         assert isinstance(column, kinds.get(info.type, compiler.ChoiceColumn))
         if isinstance(column, compiler.TextColumn):
             assert list(column.table) == list(rebuilt.table) and column.other == rebuilt.other

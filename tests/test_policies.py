@@ -198,7 +198,14 @@ def test_the_registry_holds_every_policy_the_schema_allows() -> None:
 def test_input_types_are_the_models() -> None:
     kinds = {
         get_args(cls.model_fields["type"].annotation)[0]
-        for cls in (model.ChoiceInput, model.BooleanInput, model.IntegerInput, model.NumberInput, model.StringInput, model.DateInput)
+        for cls in (
+            model.ChoiceInput,
+            model.BooleanInput,
+            model.IntegerInput,
+            model.NumberInput,
+            model.StringInput,
+            model.DateInput,
+        )
     }
     assert kinds == set(get_args(InputType))
 
