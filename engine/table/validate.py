@@ -224,13 +224,13 @@ def check_examples(table: Table, doc: Document) -> Iterator[Finding]:
                     at,
                     f"examples[{n}]: a list of outcomes is only for collect tables; expect one outcome id",
                 )
-            for k, value in enumerate(expect):
-                if value not in outcomes:
+            for k, expected in enumerate(expect):
+                if not isinstance(expected, str) or expected not in outcomes:
                     yield _error(
                         doc,
                         "unknown-outcome",
                         at + (k,),
-                        f"examples[{n}]: expected outcome '{value}' is not an outcome",
+                        f"examples[{n}]: expected outcome '{expected}' is not an outcome",
                     )
         elif expect != "undecided":
             if expect not in outcomes:
