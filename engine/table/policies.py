@@ -183,6 +183,8 @@ class HitPolicy(ABC):
     """Ranks results by priority: the outcomes' order, or with outputs the choice outputs' options."""
     takes_aggregate: ClassVar[bool] = False
     """A top-level ``aggregate`` may fold its results (``collect`` only, as in DMN)."""
+    folds: ClassVar[bool] = False
+    """Collects, then folds the list to one number (an aggregate): two matches need not both matter."""
 
     # -- complete answers ------------------------------------------------------
     @abstractmethod
@@ -592,6 +594,7 @@ class Aggregated(Collect):
 
     how: AggregateName
     takes_aggregate = False
+    folds = True
 
     def result(self, table: CompiledTable, live: int) -> tuple[Any, int | None]:
         if self.how == "count":
