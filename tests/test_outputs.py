@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -305,3 +306,87 @@ def test_fmt_places_outputs_after_inputs_and_keeps_values() -> None:
     out = format_text(text, "s.yaml")
     assert out.index("outputs:") > out.index("inputs:") and out.index("outputs:") < out.index("outcomes:")
     assert "4.90" in out
+
+
+def _cli(args: list[str], stdin: str | None = None) -> Any:
+    from click.testing import CliRunner
+    from crossroads.cli.main import cli
+
+    return CliRunner().invoke(cli, args, input=stdin)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["show", str(SHIPPING)], "show does not support outputs yet"),
+        (["show", str(SHIPPING), "--format", "json"], "show does not support outputs yet"),
+        (["diff", str(SHIPPING), str(SHIPPING)], "diff does not support outputs yet"),
+        (["test", str(SHIPPING)], "test does not support outputs yet"),
+        (["test", str(SHIPPING), "--coverage"], "test does not support outputs yet"),
+    ],
+)
+def test_commands_without_value_support_refuse_cleanly(args: list[str], words: str) -> None:
+    """What does not support outputs yet says so on one line, with exit 1, never a traceback."""
+    r = _cli(args)
+    assert r.exit_code == 1, r.output
+    assert words in r.output and "Traceback" not in r.output
+    assert not isinstance(r.exception, Exception) or isinstance(r.exception, SystemExit)
+
+
+def test_test_generate_refuses_and_writes_nothing(tmp_path: Any) -> None:
+    path = tmp_path / "shipping.yaml"
+    path.write_text(SHIPPING.read_text())
+    r = _cli(["test", str(path), "--generate"])
+    assert r.exit_code == 1 and "test does not support outputs yet" in r.output
+    assert path.read_text() == SHIPPING.read_text()
+
+
+@pytest.mark.parametrize(
+    "expect",
+    [
+        "{values: {fee: 49.5, carrier: express}}",
+        "{values: {fee: 49.5, carrier: express}, rule: heavy-abroad}",
+        "standard-delivery",
+        "undecided",
+    ],
+)
+def test_lint_refuses_examples_of_a_table_with_outputs(tmp_path: Any, expect: str) -> None:
+    """Expects are not run on value tables yet: every example is a bad-example error, not a crash or a pass."""
+    path = tmp_path / "shipping.yaml"
+    path.write_text(
+        SHIPPING.read_text() + f"examples:\n  - answers: {{weight: 30, destination: eu}}\n    expect: {expect}\n"
+    )
+    r = _cli(["lint", str(path)])
+    assert r.exit_code == 1 and "bad-example" in r.output and "no example support yet" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_lint_refuses_an_expect_by_values_without_outputs(tmp_path: Any) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "format: crossroads/1\nid: t\nversion: 1.0.0\ntitle: T\nhit_policy: first\n"
+        "inputs: [{id: n, prompt: N?, type: integer}]\noutcomes: [{id: a, title: A}]\n"
+        "rules: [{id: r1, then: a}]\nexamples:\n  - answers: {n: 1}\n    expect: {values: {fee: 1}}\n"
+    )
+    r = _cli(["lint", str(path)])
+    assert r.exit_code == 1 and "expect by values needs outputs" in r.output and "Traceback" not in r.output
+
+
+def test_batch_json_lines_gives_values() -> None:
+    r = _cli(["batch", str(SHIPPING)], stdin='{"weight": 30, "destination": "eu"}\n{"weight": 3}\n')
+    assert r.exit_code == 0
+    lines = [json.loads(x) for x in r.output.splitlines()]
+    assert lines[0]["values"] == {"fee": 49.5, "carrier": "express"} and lines[0]["outcome"] is None
+    assert lines[1]["values"] == {"fee": 4.9, "carrier": "standard"} and lines[1]["outcome"] == "standard-delivery"
+
+
+def test_file_batch_refuses_outputs(tmp_path: Any) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text("weight,destination\n30,eu\n")
+    r = _cli(["batch", str(SHIPPING), "--input", str(data), "--output", str(tmp_path / "out.csv")])
+    assert r.exit_code == 1 and "do not support outputs yet" in r.output
+
+
+def test_ask_decides_with_values() -> None:
+    r = _cli(["ask", str(SHIPPING)], stdin="30\neu\n")
+    assert r.exit_code == 0 and "Delivery fee: 49.5" in r.output and "Carrier: express" in r.output
