@@ -280,6 +280,28 @@ def test_row_witnesses_on_output_tables(t: GeneratedTable) -> None:
             assert result.rule == row, (row, answers)
 
 
+def test_any_with_outputs_keeps_table_order_in_merges() -> None:
+    """Under ``any`` an outcome and equal values inline agree, yet the first match's result is shown:
+    merging r1 into r3's place would turn r2's inline result into the outcome (found by the thorough run)."""
+    data = {
+        "format": "crossroads/1",
+        "id": "generated",
+        "version": "1.0.0",
+        "title": "Generated table",
+        "hit_policy": "any",
+        "inputs": [{"id": "q1", "prompt": "What is q1?", "type": "integer"}],
+        "outputs": [{"id": "fee", "type": "choice", "options": [{"id": "red"}]}],
+        "outcomes": [{"id": "approve", "title": "Approve", "values": {"fee": "red"}}],
+        "rules": [
+            {"id": "r1", "when": {"q1": -1}, "then": "approve"},
+            {"id": "r2", "then": {"fee": "red"}},
+            {"id": "r3", "then": "approve"},
+        ],
+    }
+    found = check_analysis(data, to_yaml(data))
+    assert not found["mergeable"]
+
+
 # -- hand-written tables ---------------------------------------------------------------
 
 HEAD = """\

@@ -128,9 +128,10 @@ def _components(table: CompiledTable, acc: Any, k: int, members: list[int], poli
             union |= acc[r][k]
     out = []
     for comp in comps:
-        # first, collect (and priority by outputs: a class keeps table order): the merged row at the
-        # first member's place must not reorder
-        if policy.positional or (policy.by_priority and table.priority_rows):
+        # first, collect, and every single-hit policy in a table with outputs (any: agreeing rows with
+        # other results, an outcome and equal values inline, give the first one's; priority: a class
+        # keeps table order): the merged row at the first member's place must not reorder
+        if policy.positional or (table.results and not policy.collects):
             comp = _positionally_safe(table, acc, sorted(comp))
         if len(comp) > 1 and (not numeric or _contiguous(acc, k, comp)):
             out.append(sorted(comp))
