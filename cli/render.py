@@ -71,7 +71,49 @@ def _still_open(table: CompiledTable, result: Result) -> tuple[str, ...]:
     return open_questions(table, result.answers) or result.missing
 
 
+def _values_lines(table: CompiledTable, values: Any, indent: str = "") -> list[str]:
+    """One line per output, ``Title: value``, in the outputs' order."""
+    from crossroads.engine.table.values import text
+
+    titles = {o.id: o.title for o in table.outputs}
+    return [f"{indent}{titles[k]}: {text(v)}" for k, v in values.items()]
+
+
+def _inline(table: CompiledTable, values: Any) -> str:
+    from crossroads.engine.table.values import text
+
+    titles = {o.id: o.title for o in table.outputs}
+    return ", ".join(f"{titles[k]}: {text(v)}" for k, v in values.items())
+
+
+def values_text(table: CompiledTable, result: Result, colour: bool = False, catalog: Catalog = ENGLISH) -> str:
+    """``result_text`` for a table with outputs: the values with the outputs' titles."""
+    lines: list[str] = []
+    if result.status == "decided" and isinstance(result.values, tuple):  # collect, output-order
+        lines = [_style(catalog["collected"], colour, bold=True)]
+        lines += [f"  • {_inline(table, v)}" for v in result.values]
+    elif result.status == "decided":
+        if result.outcome is not None:
+            lines = outcome_block(table, result.outcome, _because(table, result), colour, catalog) + [""]
+        lines += _values_lines(table, result.values)
+        because = _because(table, result)
+        if result.outcome is None and because:
+            lines += ["", _style(catalog["why"], colour, bold=True), *wrap(because, 2)]
+    elif result.status == "no-match":
+        lines = [catalog["no_match"]]
+    else:
+        lines = [catalog["placeholder"], "", catalog["unanswered"]]
+        prompts = {i.id: i.prompt for i in table.inputs}
+        lines += [line for i in _still_open(table, result) for line in wrap(f"{i}: {prompts[i]}", 4, first="  - ")]
+        lines += ["", catalog["possible"]] + [f"  - {_inline(table, p)}" for p in result.possible]
+        if result.error_possible:
+            lines += ["", *wrap(catalog["possible_error"])]
+    return "\n".join(lines) + "\n"
+
+
 def result_text(table: CompiledTable, result: Result, colour: bool = False, catalog: Catalog = ENGLISH) -> str:
+    if table.outputs:
+        return values_text(table, result, colour, catalog)
     lines: list[str] = []
     if result.status == "decided" and result.outcome is not None:
         lines = outcome_block(table, result.outcome, _because(table, result), colour, catalog)

@@ -265,6 +265,56 @@ CODES: dict[str, CodeInfo] = {
         "Remove the outcome, or point the row that should lead to it there.",
         "outcomes:\n  - {id: prompt-engineering, title: Just prompt}   # no rule's then",
     ),
+    # outputs
+    "unknown-output": _code(
+        "error",
+        "A values mapping names no output, or the table declares no outputs.",
+        "A value for an output the table does not return is never seen: the row says more than it decides.",
+        "Use one of the ids under `outputs`, or add the output.",
+        "outputs: [{id: fee, type: number}]\nrules:\n  - {id: r1, then: {fees: 4.9}}   # typo for fee",
+    ),
+    "missing-value": _code(
+        "error",
+        "A values mapping (a then, an outcome's values, a default) leaves an output out.",
+        "Every result gives every output a value: a missing one would make the result's shape depend on the row.",
+        "Give the output a value in that mapping.",
+        "outputs: [{id: fee, type: number}, {id: carrier, type: choice}]\nrules:\n  - {id: r1, then: {fee: 4.9}}",
+    ),
+    "bad-value": _code(
+        "error",
+        "A value does not fit its output's type.",
+        "A fee of 'cheap' or a date of 2025-02-30 cannot be summed, compared or stored in its column.",
+        "Write a value of the output's type: an exact number (integer: whole), true/false, text, a YYYY-MM-DD date, or one of a choice output's option ids.",
+        'outputs: [{id: fee, type: number}]\nrules:\n  - {id: r1, then: {fee: "4,90"}}',
+    ),
+    "missing-values": _code(
+        "error",
+        "An outcome has no values in a table with outputs.",
+        "Rows that name the outcome would return no values where every other row returns them.",
+        "Give the outcome `values:` with every output, or write the row's values inline.",
+        "outputs: [{id: fee, type: number}]\noutcomes:\n  - {id: standard, title: Standard}   # no values",
+    ),
+    "bad-output-id": _code(
+        "error",
+        "An output id equals an input id, or is outcome, rule or error.",
+        "Outputs become columns beside the inputs and the result's outcome, rule and error (SQL, file batch): one name would mean two things.",
+        "Rename the output.",
+        "inputs: [{id: fee, prompt: Fee?, type: number}]\noutputs: [{id: fee, type: number}]",
+    ),
+    "no-priority-output": _code(
+        "error",
+        "priority or output-order in a table with outputs, and no choice output with options.",
+        "With outputs, priority is the order of the choice outputs' options (as in DMN): without one there is no order to rank by.",
+        "Give a choice output `options` in priority order, or use another hit policy.",
+        "hit_policy: priority\noutputs: [{id: fee, type: number}]",
+    ),
+    "bad-aggregate": _code(
+        "error",
+        "aggregate without hit_policy collect, or on a table without exactly one output (numeric for sum, min, max).",
+        "An aggregate folds the matches' one output into a number: it needs every match (collect) and one number to fold.",
+        "Use hit_policy: collect with exactly one number or integer output (count: any one output).",
+        "hit_policy: collect\naggregate: sum\noutputs: [{id: carrier, type: choice}]",
+    ),
     # translations
     "unknown-translation": _code(
         "error",

@@ -19,7 +19,7 @@ from crossroads.engine.table import pipeline as tables
 from crossroads.engine.table.answers import parse_answers
 from crossroads.engine.table.compiler import CompiledTable, InputSpec, OutcomeSpec
 from crossroads.engine.errors import AnswerError, CrossroadsError
-from crossroads.engine.decision.evaluate import Decision, Result, decide, evaluate, evaluate_or_error
+from crossroads.engine.decision.evaluate import Decision, Result, ValuesDecision, decide, evaluate, evaluate_or_error
 from crossroads.engine.findings import Finding
 from crossroads.engine.table.loader import MAX_BYTES
 
@@ -85,11 +85,11 @@ class Table:
         json``); raise ``AnswerError`` for a bad answer, ``HitPolicyViolation`` where the policy breaks."""
         return evaluate(self.compiled, self.parse(answers))
 
-    def decide(self, answers: Mapping[str, object]) -> Decision:
+    def decide(self, answers: Mapping[str, object]) -> Decision | ValuesDecision:
         """The decision alone: the fast path for complete answers, validated as ``evaluate`` is."""
         return decide(self.compiled, self.parse(answers))
 
-    def decide_parsed(self, answers: Mapping[str, Any]) -> Decision:
+    def decide_parsed(self, answers: Mapping[str, Any]) -> Decision | ValuesDecision:
         """``decide`` without validation, for answers ``parse`` returned: a wrong type or an unknown
         option here gives a wrong decision, not an error. Only for hot loops over parsed answers."""
         return decide(self.compiled, answers)

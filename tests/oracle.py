@@ -157,8 +157,17 @@ class Oracle:
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.policy: str = data["hit_policy"]
-        self.outcomes: tuple[str, ...] = tuple(o["id"] for o in data["outcomes"])
-        self.default: str | None = data.get("default")
+        self.aggregate: str | None = data.get("aggregate")
+        self.outcomes: tuple[str, ...] = tuple(o["id"] for o in data.get("outcomes", ()))
+        # A table with outputs: every result is (outcome id or None, values in output order),
+        # named outcomes first, then the inline mappings interned by value (Decimal("0.10") ==
+        # Decimal("0.1") and hashes alike: plain equality is the exact comparison).
+        self.outputs: tuple[Mapping[str, Any], ...] = tuple(data.get("outputs", ()))
+        self.results: list[tuple[str | None, tuple[Any, ...]]] = [
+            (o["id"], self._values(o["values"])) for o in data.get("outcomes", ()) if self.outputs
+        ]
+        raw_default = data.get("default")
+        self.default: Any = raw_default if not self.outputs or raw_default is None else self._result(raw_default)
         self.inputs: tuple[InputInfo, ...] = tuple(
             InputInfo(
                 i["id"],
@@ -173,13 +182,90 @@ class Oracle:
         self.rows: tuple[Row, ...] = tuple(
             Row(
                 r["id"],
-                self.outcomes.index(r["then"]),
+                self._result(r["then"]) if self.outputs else self.outcomes.index(r["then"]),
                 {k: parse_condition(by_id[k], v) for k, v in (r.get("when") or {}).items()},
             )
             for r in data["rules"]
         )
         self.index = {r.id: n for n, r in enumerate(self.rows)}
         self._classes: dict[int, dict[str, Value]] | None = None  # computed once, on first use
+
+    def _values(self, raw: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(raw[o["id"]] for o in self.outputs)
+
+    def _result(self, then: Any) -> int:
+        """The index of a ``then`` (or default) among ``results``: an outcome id or a values mapping."""
+        if isinstance(then, str):
+            return self.outcomes.index(then)
+        key = (None, self._values(then))
+        if key not in self.results:
+            self.results.append(key)
+        return self.results.index(key)
+
+    def rank(self, result: int) -> tuple[int, ...]:
+        """A result's priority (smaller first): lexicographic over the choice outputs with options."""
+        values = self.results[result][1]
+        return tuple(
+            [x["id"] for x in o["options"]].index(values[n])
+            for n, o in enumerate(self.outputs)
+            if o["type"] == "choice" and "options" in o
+        )
+
+    def agree(self, a: int, b: int) -> bool:
+        """The issue's agreement: equal values and, where both name an outcome, the same one."""
+        (oa, va), (ob, vb) = self.results[a], self.results[b]
+        return va == vb and (oa is None or ob is None or oa == ob)
+
+    def shown(self, result: int) -> tuple[str | None, dict[str, Any]]:
+        """A result as a decision shows it: (outcome id or None, values by output id)."""
+        outcome, values = self.results[result]
+        return outcome, {o["id"]: v for o, v in zip(self.outputs, values)}
+
+    def _value_result(self, mask: int) -> Any:
+        """``result`` for a table with outputs, from the issue's text (not the engine's classes)."""
+        rows = [n for n in range(len(self.rows)) if mask >> n & 1]
+        if self.aggregate == "count":
+            return ("total", len(rows))
+        if not rows:
+            if self.default is None:
+                return NO_MATCH
+            if self.aggregate is not None:
+                return ("total", self.results[self.default][1][0])
+            return (
+                (self.results[self.default],)
+                if self.policy in ("collect", "output-order")
+                else self.results[self.default]
+            )
+        got = [self.rows[n].outcome for n in rows]
+        if self.aggregate is not None:
+            numbers = [self.results[g][1][0] for g in got]
+            if self.aggregate == "min":
+                return ("total", min(numbers))
+            if self.aggregate == "max":
+                return ("total", max(numbers))
+            total: Any = 0
+            for x in numbers:
+                total = total + x
+            return ("total", total)
+        if self.policy == "collect":
+            return tuple(self.results[g] for g in got)
+        if self.policy == "output-order":
+            return tuple(self.results[g] for g in sorted(got, key=self.rank))  # stable: table order
+        if self.policy == "unique":
+            return VIOLATION if len(rows) > 1 else self.results[got[0]]
+        if self.policy == "any":
+            ok = all(self.agree(a, b) for a, b in combinations(got, 2))
+            return self.results[got[0]] if ok else VIOLATION
+        if self.policy == "first":
+            return self.results[got[0]]
+        best = min(self.rank(g) for g in got)  # priority: the first row of the best class
+        return self.results[next(g for g in got if self.rank(g) == best)]
+
+    def _shadows(self, m: int, n: int) -> bool:
+        """Priority with outputs: row ``m`` keeps row ``n`` from deciding when both match (a better
+        class, or an earlier row of its class with another result)."""
+        rm, rn = self.rank(self.rows[m].outcome), self.rank(self.rows[n].outcome)
+        return rm < rn or (rm == rn and m < n and self.rows[m].outcome != self.rows[n].outcome)
 
     # -- the answer space ----------------------------------------------------
 
@@ -249,6 +335,8 @@ class Oracle:
 
     def result(self, mask: int) -> Any:
         """The table's result when exactly the rows in ``mask`` match (hashable, comparable)."""
+        if self.outputs:
+            return self._value_result(mask)
         rows = [self.rows[n] for n in range(len(self.rows)) if mask >> n & 1]
         if not rows:
             if self.default is None:
@@ -271,6 +359,8 @@ class Oracle:
             return False
         if self.policy == "first":
             return mask & ((1 << n) - 1) == 0
+        if self.policy == "priority" and self.outputs:
+            return not any(self._shadows(m, n) for m in range(len(self.rows)) if mask >> m & 1)
         if self.policy == "priority":
             return all(self.rows[m].outcome >= self.rows[n].outcome for m in range(len(self.rows)) if mask >> m & 1)
         return True
@@ -281,8 +371,11 @@ class Oracle:
         rows = [n for n in range(len(self.rows)) if mask >> n & 1]
         if not rows or self.result(mask) == VIOLATION:
             return 0
-        if self.policy == "collect":
+        if self.policy in ("collect", "output-order"):
             return mask
+        if self.policy == "priority" and self.outputs:
+            best_rank = min(self.rank(self.rows[n].outcome) for n in rows)
+            return 1 << next(n for n in rows if self.rank(self.rows[n].outcome) == best_rank)
         if self.policy == "priority":
             best = min(self.rows[n].outcome for n in rows)
             return 1 << next(n for n in rows if self.rows[n].outcome == best)
@@ -302,7 +395,11 @@ class Oracle:
         out = set()
         for mask in self.classes():
             for a, b in combinations([n for n in range(len(self.rows)) if mask >> n & 1], 2):
-                if self.policy == "unique" or self.rows[a].outcome != self.rows[b].outcome:
+                if self.policy == "unique":
+                    out.add((self.rows[a].id, self.rows[b].id))
+                elif self.outputs and not self.agree(self.rows[a].outcome, self.rows[b].outcome):
+                    out.add((self.rows[a].id, self.rows[b].id))
+                elif not self.outputs and self.rows[a].outcome != self.rows[b].outcome:
                     out.add((self.rows[a].id, self.rows[b].id))
         return out
 
@@ -333,7 +430,10 @@ class Oracle:
         cover = [self.index[b] for b in by]
         if self.policy == "first" and any(c >= n for c in cover):
             return False
-        if self.policy == "priority" and any(self.rows[c].outcome >= self.rows[n].outcome for c in cover):
+        if self.policy == "priority" and self.outputs:
+            if not all(self._shadows(c, n) for c in cover):
+                return False
+        elif self.policy == "priority" and any(self.rows[c].outcome >= self.rows[n].outcome for c in cover):
             return False
         cover_mask = sum(1 << c for c in cover) if self.policy in ("first", "priority") else 0
         return all(mask & cover_mask for mask in self.classes() if mask >> n & 1)

@@ -306,3 +306,119 @@ def to_yaml(data: dict[str, Any]) -> str:
         else:
             lines.append(f"{key}: {flow(value)}")
     return "\n".join(lines) + "\n"
+
+
+# -- tables with outputs (values) --------------------------------------------------
+
+OUTPUT_IDS = ("fee", "carrier", "o-3")
+OUTPUT_TYPES = ("number", "integer", "boolean", "choice", "string", "date")
+OUTPUT_POLICIES = (
+    ("unique", None),
+    ("first", None),
+    ("priority", None),
+    ("any", None),
+    ("collect", None),
+    ("output-order", None),
+    ("collect", "sum"),
+    ("collect", "min"),
+    ("collect", "max"),
+    ("collect", "count"),
+)
+"""(hit_policy, aggregate) pairs a table with outputs may take."""
+STRINGS = ("", "a", "A", " a", "it's")
+DATES = ("2025-01-01", "2025-03-31", "0001-01-01")
+OUTPUT_NUMBERS = NUMBERS + (Decimal("0.10"), Decimal("2.50"))
+"""Output numbers: ``0.10`` and ``0.1`` are one value (exact decimals), so rows agree across spellings."""
+
+
+@st.composite
+def output_specs(draw: st.DrawFn, output_id: str, output_type: str) -> dict[str, Any]:
+    """One output; a choice output has options (drawn) or none (free option ids)."""
+    spec: dict[str, Any] = {"id": output_id, "type": output_type}
+    if draw(st.booleans()):
+        spec["title"] = f"Output {output_id}"
+    if output_type == "choice":
+        ids = draw(st.lists(st.sampled_from(OPTION_IDS), min_size=1, max_size=3, unique=True))
+        spec["options"] = [{"id": o, "label": f"Option {o}"} if draw(st.booleans()) else {"id": o} for o in ids]
+    return spec
+
+
+def output_values(spec: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """A value of the output ``spec`` as written, from small pools (so that rows share values)."""
+    kind = spec["type"]
+    if kind == "number":
+        return st.sampled_from(OUTPUT_NUMBERS)
+    if kind == "integer":
+        return st.sampled_from(INTS)
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "string":
+        return st.sampled_from(STRINGS)
+    if kind == "date":
+        return st.sampled_from(DATES)
+    return st.sampled_from([o["id"] for o in spec["options"]])
+
+
+def value_mappings(specs: list[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """A mapping giving every output a value (an inline ``then``, an outcome's ``values``, a default)."""
+    return st.fixed_dictionaries({s["id"]: output_values(s) for s in specs})
+
+
+@st.composite
+def output_table_data(
+    draw: st.DrawFn,
+    *,
+    policy: tuple[str, str | None] | None = None,
+    max_inputs: int = 3,
+    max_rules: int = 7,
+    default: bool | None = None,
+) -> dict[str, Any]:
+    """A valid table with ``outputs`` (issue 19): rows give values inline or name outcomes that carry
+    ``values``; the default is an outcome id or a mapping; ``policy`` fixes (hit_policy, aggregate).
+
+    Priority and output-order get a choice output with options (their priority); an aggregate gets
+    exactly one output, numeric for sum/min/max.
+    """
+    hit_policy, aggregate = policy or draw(st.sampled_from(OUTPUT_POLICIES))
+    if aggregate is not None:
+        kinds = [draw(st.sampled_from(("number", "integer") if aggregate != "count" else OUTPUT_TYPES))]
+    else:
+        kinds = draw(st.lists(st.sampled_from(OUTPUT_TYPES), min_size=1, max_size=3))
+        if hit_policy in ("priority", "output-order") and "choice" not in kinds:
+            kinds[draw(st.integers(0, len(kinds) - 1))] = "choice"
+    outs = [draw(output_specs(OUTPUT_IDS[n], k)) for n, k in enumerate(kinds)]
+    n_inputs = draw(st.integers(1, max_inputs))
+    specs = [draw(inputs(INPUT_IDS[n])) for n in range(n_inputs)]
+    n_outcomes = draw(st.integers(0, len(OUTCOME_IDS)))
+    outcomes = [
+        {"id": o, "title": o.capitalize(), "values": draw(value_mappings(outs))} for o in OUTCOME_IDS[:n_outcomes]
+    ]
+    names = [o["id"] for o in outcomes]
+    then = value_mappings(outs) | st.sampled_from(names) if names else value_mappings(outs)
+    data: dict[str, Any] = {
+        "format": "crossroads/1",
+        "id": "generated",
+        "version": "1.0.0",
+        "title": "Generated table",
+        "hit_policy": hit_policy,
+    }
+    if aggregate is not None:
+        data["aggregate"] = aggregate
+    if default if default is not None else draw(st.booleans()):
+        data["default"] = draw(then)
+    data["inputs"] = specs
+    data["outputs"] = outs
+    if outcomes:
+        data["outcomes"] = outcomes
+    rows = []
+    for k in range(draw(st.integers(1, max_rules))):
+        row = draw(rules(f"r{k + 1}", specs, ["x"]))
+        row["then"] = draw(then)
+        rows.append(row)
+    data["rules"] = rows
+    return data
+
+
+def output_tables(**kwargs: Any) -> st.SearchStrategy[GeneratedTable]:
+    """``output_table_data(**kwargs)`` with its YAML text."""
+    return output_table_data(**kwargs).map(lambda d: GeneratedTable(d, to_yaml(d)))

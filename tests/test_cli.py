@@ -57,6 +57,7 @@ def test_evaluate_json_has_every_result_field() -> None:
         "status": "decided",
         "outcome": "fine-tune",
         "outcomes": ["fine-tune"],
+        "values": None,  # a table without outputs (issue 19)
         "matches": [{"rule": "behaviour-static-enough-data", "outcome": "fine-tune"}],
         "rule": "behaviour-static-enough-data",
         "because": data["because"],

@@ -18,7 +18,7 @@ from crossroads.engine.decision.evaluate import evaluate
 from hypothesis import given
 from hypothesis import strategies as st
 from oracle import NO_MATCH, VIOLATION, Oracle
-from strategies import GeneratedTable, tables
+from strategies import GeneratedTable, output_tables, tables
 
 
 def _completion_results(oracle: Oracle, fixed: dict[str, Any]) -> set[Any]:
@@ -95,3 +95,46 @@ def test_past_the_budget_it_falls_back_and_says_so(monkeypatch: pytest.MonkeyPat
     r = evaluate(compile_yaml(FIRST_JOINT), {})
     assert r.exact is False
     assert r.status == "undecided" and set(r.possible) == {"yes", "no"}  # sound, not decisive
+
+
+def _possible_values(oracle: Oracle, results: set[Any]) -> set[tuple[Any, ...]]:
+    """Every result some completion gives, as ``possible`` lists it in a table with outputs (values only)."""
+    out: set[tuple[Any, ...]] = set()
+    for res in results - {VIOLATION, NO_MATCH}:
+        if res[0] == "total":
+            out.add((res[1],))
+        elif oracle.policy in ("collect", "output-order"):
+            out.update(values for _, values in res)
+        else:
+            out.add(res[1])
+    return out
+
+
+@given(t=output_tables(max_inputs=3), data=st.data())
+def test_partial_evaluation_equals_enumeration_on_output_tables(t: GeneratedTable, data: st.DataObject) -> None:
+    """Partial answers to a table with outputs: status, values and ``possible`` (as values) by enumeration."""
+    oracle = Oracle(t.data)
+    table = compile_yaml(t.text)
+    fixed = oracle.draw_partial(data, max_completions=4000)
+    results = _completion_results(oracle, fixed)
+    try:
+        r = evaluate(table, fixed)
+    except HitPolicyViolation:
+        assert results == {VIOLATION}
+        return
+    assert r.exact
+    assert {tuple(p.values()) for p in r.possible} == _possible_values(oracle, results)
+    if results == {NO_MATCH}:
+        assert r.status == "no-match" and r.values is None
+    elif len(results) == 1 and VIOLATION not in results:
+        (only,) = results
+        assert r.status == "decided"
+        if only[0] == "total":
+            assert tuple(r.values.values()) == (only[1],)
+        elif oracle.policy in ("collect", "output-order"):
+            assert [tuple(m.values()) for m in r.values] == [v for _, v in only]
+            assert r.outcomes == tuple(o for o, _ in only if o is not None)
+        else:
+            assert (r.outcome, tuple(r.values.values())) == only
+    else:
+        assert r.status == "undecided" and r.outcome is None and r.rule is None and r.values is None

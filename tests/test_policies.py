@@ -39,7 +39,7 @@ from crossroads.engine.table.schema import schema as load_schema
 from hypothesis import given
 from hypothesis import strategies as st
 from oracle import Oracle
-from strategies import GeneratedTable, tables
+from strategies import GeneratedTable, output_tables, tables
 
 
 def expected_decision(table: CompiledTable, mask: int) -> tuple[Any, ...] | HitPolicyViolation:
@@ -272,3 +272,87 @@ def test_nothing_else_in_the_engine_dispatches_on_policy_names() -> None:
 def test_the_scan_sees_a_dispatch() -> None:
     assert _policy_comparisons('def f(t):\n    if t.hit_policy in ("unique", "any"):\n        pass\n') == [("f", 2)]
     assert _policy_comparisons('x = "first"\n') == []
+
+
+# -- tables with outputs (issue 19): the same contract over value results ---------------
+
+
+def expected_values_decision(table: CompiledTable, mask: int) -> tuple[Any, ...] | HitPolicyViolation:
+    """``expected_decision`` for a table with outputs: ``ValuesDecision``'s five fields."""
+    from crossroads.engine.decision.evaluate import present
+
+    result, row = result_of(table, mask)
+    if result == ERROR:
+        error = violation(table, mask)
+        assert error is not None, "ERROR and violation() must agree"
+        return error
+    if result == NO_MATCH:
+        return (NO_MATCH, None, None, (), None)
+    outcome, outcomes, values = present(table, result)
+    rule = table.rules[row].id if row is not None and not policy_of(table).collects else None
+    return (DECIDED, outcome, rule, outcomes, values)
+
+
+@given(t=output_tables(), data=st.data())
+def test_decide_and_evaluate_equal_the_policy_module_on_output_tables(t: GeneratedTable, data: st.DataObject) -> None:
+    oracle = Oracle(t.data)
+    table = compile_yaml(t.text)
+    for mask, raw in oracle.classes().items():
+        answers = parse_answers(table.input_index, raw)
+        assert row_masks(table, answers)[0] == mask
+        want = expected_values_decision(table, mask)
+        got = decided(table, answers)
+        assert same(got, want), (raw, got, want)
+        try:
+            r = evaluate(table, answers)
+        except HitPolicyViolation as exc:
+            assert same(exc, want)
+            continue
+        assert (r.status, r.outcome, r.rule, r.outcomes, r.values) == want
+
+
+@given(t=output_tables(max_inputs=3), data=st.data())
+def test_partial_bounds_and_fixed_hold_on_output_tables(t: GeneratedTable, data: st.DataObject) -> None:
+    oracle = Oracle(t.data)
+    table = compile_yaml(t.text)
+    policy = policy_of(table)
+    fixed = oracle.draw_partial(data, max_completions=2000)
+    definite, possible, _ = row_masks(table, parse_answers(table.input_index, fixed))
+    done = _completions(oracle, table, fixed)
+    results = {res for res, _ in done}
+    if violation(table, definite) is not None:
+        assert results == {ERROR}
+        return
+    if possible:
+        bound = policy.bounds(table, definite, possible)
+        if bound.result is not None:
+            assert results == {bound.result}
+            if bound.row is not None:
+                assert {row for _, row in done} == {bound.row}
+    if definite:
+        got = policy.fixed(table, possible, definite)
+        if got is not None:
+            result, row = got
+            assert results == {result}
+            if row not in (None, VARIES):
+                assert {r for _, r in done} == {row}
+
+
+@given(output_tables(max_rules=6), st.data())
+def test_violation_is_the_error_result_and_monotone_on_output_tables(t: GeneratedTable, data: st.DataObject) -> None:
+    table = compile_yaml(t.text)
+    policy = policy_of(table)
+    live = data.draw(st.integers(1, table.all_rows))
+    more = live | data.draw(st.integers(0, table.all_rows))
+    broken = policy.violation(table, live) is not None
+    assert broken == (policy.result(table, live)[0] == ERROR)
+    if broken:
+        assert policy.violation(table, more) is not None
+    result, row = policy.result(table, live)
+    if result != ERROR and not policy.collects:
+        assert row is not None and live >> row & 1 and table.rules[row].then == result
+        assert policy.rule_rows(table, live) == 1 << row
+        assert policy.deciders(table, live) >> row & 1
+    for r in bits(live):
+        if policy.shadowers(table, r) & live:
+            assert not policy.deciders(table, live) >> r & 1

@@ -54,7 +54,7 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         (
             "5:13",
             "error schema",
-            "hit_policy: 'sometimes' is not one of: unique, first, priority, any, collect",
+            "hit_policy: 'sometimes' is not one of: unique, first, priority, any, collect, output-order",
             "sometimes",
         ),
         (

@@ -126,6 +126,11 @@ def bump(old: str, new: str) -> str:
 
 def diff(old_model: Any, new_model: Any, *, max_seconds: float = 60.0) -> Diff:
     """Compare two validated tables (``model.Table``)."""
+    if old_model.outputs or new_model.outputs:  # TODO(issue 19): values as results (fee: 4.9 → 5.9)
+        from crossroads.engine.errors import NotExpressible
+
+        table = new_model if new_model.outputs else old_model
+        raise NotExpressible(f"table '{table.id}' has outputs: diff does not support outputs yet")
     old, new = compile_table(old_model), compile_table(new_model)
     added, removed = _structure(old, new)
     joint, n_old = _joint(old, new)

@@ -17,7 +17,7 @@ from typing import Any
 from crossroads.engine.search import space
 from crossroads.engine.table.compiler import NUMERIC_TYPES, CompiledTable, NumberColumn
 from crossroads.engine.findings import MAX_LISTED, Finding
-from crossroads.engine.table.policies import HitPolicy, bits, policy_of
+from crossroads.engine.table.policies import HitPolicy, bits, policy_of, result_label
 from crossroads.engine.table.wording import describe_when
 from crossroads.engine.search.space import Piece, PieceRange
 
@@ -85,7 +85,7 @@ def mergeable(table: CompiledTable, pieces: Any) -> list[Finding]:
         ids = [table.rules[r].id for r in g]
         shown = "no condition on " + spec.id if merged is None else describe_when({spec.id: merged})
         message = (
-            f"rows {', '.join(ids)} (→ {table.outcomes[table.rules[g[0]].then].id}) differ only in "
+            f"rows {', '.join(ids)} (→ {result_label(table, table.rules[g[0]].then)}) differ only in "
             f"{spec.id} and can be one row with {shown}"
         )
         if n == MAX_LISTED - 1 and len(groups) > MAX_LISTED:
@@ -128,7 +128,10 @@ def _components(table: CompiledTable, acc: Any, k: int, members: list[int], poli
             union |= acc[r][k]
     out = []
     for comp in comps:
-        if policy.positional:  # first, collect: the merged row at the first member's place must not reorder
+        # first, collect, and every single-hit policy in a table with outputs (any: agreeing rows with
+        # other results, an outcome and equal values inline, give the first one's; priority: a class
+        # keeps table order): the merged row at the first member's place must not reorder
+        if policy.positional or (table.results and not policy.collects):
             comp = _positionally_safe(table, acc, sorted(comp))
         if len(comp) > 1 and (not numeric or _contiguous(acc, k, comp)):
             out.append(sorted(comp))

@@ -33,7 +33,7 @@ from crossroads.engine.table.answers import accepts
 from crossroads.engine.table.compiler import NUMERIC_TYPES, CompiledTable, or_all
 from crossroads.engine.findings import MAX_LISTED, Finding
 from crossroads.engine.analysis.mergeable import mergeable
-from crossroads.engine.table.policies import HitPolicy, bits, policy_of, result_of
+from crossroads.engine.table.policies import HitPolicy, bits, policy_of, result_label, result_of
 from crossroads.engine.table.wording import describe_answers, describe_when
 from crossroads.engine.search.space import Budget, Exhausted, Leaf
 
@@ -71,7 +71,8 @@ class _Search:
         self.t = table
         self.s = state
         self.policy: HitPolicy = policy_of(table)
-        self.default = table.default
+        # None: answers no row matches are a gap (no default; ``count`` decides them with 0)
+        self.default = table.default if table.aggregate != "count" else -1
 
     def result(self, live: int) -> Any:
         """The result for answers matched by exactly ``live`` (comparable values)."""
@@ -123,8 +124,8 @@ class _Search:
                 s.witnessed |= 1 << r
         if policy.conflicts and _popcount(live) > 1:
             self._conflicts(live, example)  # type: ignore[arg-type]
-        if policy.collects and _popcount(live) > 1:
-            s.mattering |= live  # removing any one shortens the list
+        if policy.collects and not policy.folds and _popcount(live) > 1:
+            s.mattering |= live  # removing any one shortens the list (an aggregate: checked below)
             return
         here = self.result(live)
         sensitive = policy.sensitive(t, live)
@@ -219,13 +220,12 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
         findings.append(_unreachable(table, pieces, r, covers.get(r)))
     for a, b, example in state.conflicts:
         ra, rb = rules[a], rules[b]
-        o = table.outcomes
         findings.append(
             Finding(
                 "conflict",
                 "error",
                 f"rows {ra.id} and {rb.id} both match {describe_answers(example)} "
-                f"({ra.id} → {o[ra.then].id}, {rb.id} → {o[rb.then].id})",
+                f"({ra.id} → {result_label(table, ra.then)}, {rb.id} → {result_label(table, rb.then)})",
                 rules=(ra.id, rb.id),
                 example=example,
             )
@@ -289,8 +289,8 @@ def _cover(table: CompiledTable, pieces: Any, row: int, budget: Budget) -> int:
         return live & (over | bit), False
 
     for leaf in space.walk(table, mine, table.all_rows, budget, hook):
-        if leaf.constant and leaf.live:
-            d = policy.deciders(table, leaf.live)
+        if leaf.constant and leaf.live & over:  # the shadower deciding there (not a row agreeing with ``row``)
+            d = policy.deciders(table, leaf.live & over)
             cover |= d & -d
     return cover & ~bit
 
@@ -340,11 +340,13 @@ def _unreachable(table: CompiledTable, pieces: Any, r: int, cover: int | None) -
     if policy_of(table).ranks_by == "row":
         message = f"row {rule.id} is never reached: every answer it matches is decided earlier by {', '.join(ids)}"
     else:
-        shown = ", ".join(f"{table.rules[c].id} → {table.outcomes[table.rules[c].then].id}" for c in bits(cover))
-        message = (
-            f"row {rule.id} never decides: every answer it matches also matches a row with a "
-            f"higher-priority outcome ({shown})"
+        shown = ", ".join(f"{table.rules[c].id} → {result_label(table, table.rules[c].then)}" for c in bits(cover))
+        ranked = (
+            "higher-priority values or an earlier row of equal priority"
+            if table.priority_rows
+            else "higher-priority outcome"
         )
+        message = f"row {rule.id} never decides: every answer it matches also matches a row with a {ranked} ({shown})"
     return Finding("unreachable", "error", message, rules=(rule.id, *ids))
 
 
@@ -361,7 +363,7 @@ def _gaps(gaps: Sequence[tuple[dict[str, Any], dict[str, Any]]], dropped: int) -
 
 def _redundant(table: CompiledTable, r: int, state: _State) -> Finding:
     rule = table.rules[r]
-    outcome = table.outcomes[rule.then].id
+    outcome = result_label(table, rule.then)
     others = _ids(table, state.fallback.get(r, 0) & ~(1 << r))
     carriers = others + (["the default"] if state.fallback_default >> r & 1 else [])
     by = f" ({', '.join(carriers)} give{'s' if len(carriers) == 1 else ''} the same result)" if carriers else ""

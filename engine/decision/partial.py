@@ -59,7 +59,7 @@ def completions(
     def hook(live: int, guaranteed: int) -> tuple[int, bool]:
         return live, fixed(live, guaranteed) is not None
 
-    everything = set(range(len(table.outcomes)))
+    everything = set(range(len(table.outcome_rows)))  # every result (outcomes, or results with outputs)
     seen: set[int] = set()
     results: set[Any] = set()
     rows: set[int | None] = set()

@@ -18,6 +18,10 @@ from crossroads.engine.table.conditions import format_number
 
 def overview(table: CompiledTable) -> dict[str, Any]:
     """JSON-ready: ``table``, ``questions`` (in order) and ``outcomes`` (in order, with their ``rows``)."""
+    if table.outputs:  # TODO(issue 19): values per outcome and per row; refuse rather than misname results
+        from crossroads.engine.errors import NotExpressible
+
+        raise NotExpressible(f"table '{table.id}' has outputs: show does not support outputs yet")
     default = table.outcomes[table.default].id if table.default is not None else None
     return {
         "table": {

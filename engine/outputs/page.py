@@ -28,6 +28,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from crossroads.engine.errors import NotExpressible
 from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts as accepts_en
 from crossroads.engine.table import dates
 from crossroads.engine.table.compiler import (
@@ -228,6 +229,8 @@ def _option_card(outcome: Any, catalog: Catalog) -> str:
 
 def render_page(table: CompiledTable, lang: str = "en", *, generator_version: str = "") -> str:
     """The guide page of ``table`` with its interface in ``lang`` (unknown → English)."""
+    if table.outputs:  # the page's evaluator knows no values yet: refuse rather than show wrong results
+        raise NotExpressible(f"table '{table.id}' has outputs: the guide page does not support outputs yet")
     catalog = messages(lang)
     view = localize(table, catalog.lang)
     shown = view.table

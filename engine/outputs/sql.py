@@ -145,6 +145,8 @@ def select_trees(
     """The three aliased sqlglot expressions (for callers that wrap them, as the file batch does)."""
     if dialect not in DIALECTS:
         raise DataError(f"unknown SQL dialect '{dialect}' (dialects: {', '.join(DIALECTS)})")
+    if table.outputs:  # one column per output is not written yet: refuse rather than drop the values
+        raise NotExpressible(f"table '{table.id}' has outputs: SQL and file batch do not support outputs yet")
     sources = _sources(table, dialect, columns or {})
     kinds = {i.id: _kind((types or {}).get(i.id), dialect) for i in table.inputs}
     readers = [

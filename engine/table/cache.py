@@ -472,6 +472,8 @@ def read(key: str, max_bytes: int = 64 << 20) -> CompiledTable | None:
 
 
 def write(key: str, table: CompiledTable) -> None:
+    if table.outputs:  # entries do not hold outputs and results yet: such a table is compiled each time (a miss)
+        return
     directory = cache_dir()
     try:
         key_secret = secret(create=True)

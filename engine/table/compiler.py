@@ -31,7 +31,8 @@ from typing import Any, Iterable, Iterator, Literal, Mapping
 from crossroads.engine.table import conditions as cond
 from crossroads.engine.table import dates, numbers
 from crossroads.engine.table.conditions import Interval, Num
-from crossroads.engine.table.policies import PolicyName
+from crossroads.engine.table.policies import POLICIES, PolicyName, agree
+from crossroads.engine.table import values as vals
 
 InputType = Literal["choice", "boolean", "integer", "number", "string", "date"]
 """The input types a table may declare (``inputs[].type``)."""
@@ -72,9 +73,36 @@ class OutcomeSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class OutputSpec:
+    """One declared output: ``options`` are a choice output's (their order is its priority), else empty."""
+
+    id: str
+    type: str
+    title: str
+    options: tuple[OptionSpec, ...] = ()
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultSpec:
+    """One distinct result a row or the default gives, in a table with ``outputs``.
+
+    ``outcome``: the named outcome's index (None: values given inline); ``values``: every output's
+    canonical value (``engine/table/values.py``). Results are interned: rows giving equal values
+    inline share one, and ``CompiledTable.results[:len(outcomes)]`` are the named outcomes.
+    """
+
+    outcome: int | None
+    values: vals.Values
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSpec:
     id: str
-    then: int  # index into outcomes
+    then: int  # index into outcomes (a table with outputs: into results, whose first ones are the outcomes)
     because: str | None
     conditions: tuple[tuple[str, str], ...]  # (input id, condition as written)
 
@@ -337,9 +365,17 @@ class CompiledTable:
     rules: tuple[RuleSpec, ...]
     columns: tuple[Column, ...]
     all_rows: int
-    outcome_rows: tuple[int, ...]  # per outcome: mask of rows yielding it
+    outcome_rows: tuple[int, ...]  # per outcome (per result, in a table with outputs): mask of rows yielding it
     # language → the table's content translation as plain JSON data (engine/table/translations.py)
     translations: Mapping[str, Any] = field(default_factory=dict)
+    # A table with outputs (all empty without): the outputs, every distinct result (row.then and
+    # default index it), the priority classes of rows in priority order (priority, output-order) and,
+    # per result, the rows agreeing with it (``policies.agree``).
+    outputs: tuple[OutputSpec, ...] = ()
+    results: tuple[ResultSpec, ...] = ()
+    priority_rows: tuple[int, ...] = ()
+    agree_rows: tuple[int, ...] = ()
+    aggregate: str | None = None
 
     @property
     def input_index(self) -> dict[str, InputSpec]:
@@ -379,9 +415,64 @@ def bound_value(spec: InputSpec, n: Num | None) -> Any:
     return dates.from_day(int(n))
 
 
+def output_spec(model_output: Any) -> OutputSpec:
+    """The engine's plain view of a validated model output."""
+    options = tuple(
+        OptionSpec(o.id, o.label if o.label is not None else o.id, o.help) for o in model_output.options or ()
+    )
+    return OutputSpec(model_output.id, model_output.type, model_output.text, options)
+
+
+def canonical_values(outputs: tuple[OutputSpec, ...], raw: Mapping[str, Any]) -> vals.Values:
+    """A validated values mapping in canonical form, in the outputs' order."""
+    out = []
+    for spec in outputs:
+        out.append((spec.id, vals.check(spec.type, spec.option_ids, raw[spec.id])))  # validation ran first
+    return tuple(out)
+
+
+class _Results:
+    """Interns the results of a table with outputs: named outcomes first, then inline values."""
+
+    def __init__(self, table: Any, outputs: tuple[OutputSpec, ...]):
+        self.outputs = outputs
+        self.specs: list[ResultSpec] = [
+            ResultSpec(n, canonical_values(outputs, o.values)) for n, o in enumerate(table.outcomes)
+        ]
+        self.outcome_ids = [o.id for o in table.outcomes]
+        self.inline: dict[vals.Values, int] = {}
+
+    def index(self, then: Any) -> int:
+        if isinstance(then, str):
+            return self.outcome_ids.index(then)
+        key = canonical_values(self.outputs, then)
+        hit = self.inline.get(key)
+        if hit is None:
+            hit = self.inline[key] = len(self.specs)
+            self.specs.append(ResultSpec(None, key))
+        return hit
+
+
+def priority_classes(outputs: tuple[OutputSpec, ...], results: tuple[ResultSpec, ...], rules: Any) -> tuple[int, ...]:
+    """Masks of rows by priority class, best first: lexicographic over the choice outputs with
+    options (declaration order, each by its options order); rows in one class keep table order."""
+    ranked = [(n, {o: k for k, o in enumerate(spec.option_ids)}) for n, spec in enumerate(outputs) if spec.options]
+
+    def key(result: ResultSpec) -> tuple[int, ...]:
+        return tuple(order[result.values[n][1]] for n, order in ranked)  # type: ignore[index]
+
+    masks: dict[tuple[int, ...], int] = {}
+    for index, rule in enumerate(rules):
+        k = key(results[rule.then])
+        masks[k] = masks.get(k, 0) | 1 << index
+    return tuple(masks[k] for k in sorted(masks))
+
+
 def compile_table(table: Any) -> CompiledTable:
     """Compile a validated ``model.Table`` (references and conditions already checked)."""
     inputs = tuple(input_spec(i) for i in table.inputs)
+    outputs = tuple(output_spec(o) for o in table.outputs)
+    interned = _Results(table, outputs) if outputs else None
     outcome_ids = [o.id for o in table.outcomes]
     outcomes = tuple(OutcomeSpec(o.id, o.title, o.summary, o.choose_when, o.tradeoffs) for o in table.outcomes)
     n = len(table.rules)
@@ -402,12 +493,24 @@ def compile_table(table: Any) -> CompiledTable:
                 hit = seen[key] = (c, cond.text_of(raw))
             parsed[input_id].append((index, hit[0]))
             texts.append((input_id, hit[1]))
-        rules.append(RuleSpec(rule.id, outcome_ids.index(rule.then), rule.because, tuple(texts)))
-    outcome_rows = [0] * len(outcomes)
+        then = interned.index(rule.then) if interned is not None else outcome_ids.index(rule.then)
+        rules.append(RuleSpec(rule.id, then, rule.because, tuple(texts)))
+    if interned is not None:
+        default = interned.index(table.default) if table.default is not None else None
+        results = tuple(interned.specs)
+    else:
+        default = outcome_ids.index(table.default) if table.default is not None else None
+        results = ()
+    outcome_rows = [0] * (len(results) or len(outcomes))
     for index, r in enumerate(rules):
         outcome_rows[r.then] |= 1 << index
     columns = tuple(_column(spec, parsed[spec.id], all_rows) for spec in inputs)
-    default = outcome_ids.index(table.default) if table.default is not None else None
+    priority_rows: tuple[int, ...] = ()
+    agree_rows: tuple[int, ...] = ()
+    if results:
+        if POLICIES[table.hit_policy].by_priority:
+            priority_rows = priority_classes(outputs, results, rules)
+        agree_rows = agreeing_rows(results, outcome_rows)
     return CompiledTable(
         table.id,
         table.version,
@@ -425,7 +528,17 @@ def compile_table(table: Any) -> CompiledTable:
             lang: t.model_dump(mode="json", exclude_none=True)
             for lang, t in (getattr(table, "translations", None) or {}).items()
         },
+        outputs,
+        results,
+        priority_rows,
+        agree_rows,
+        getattr(table, "aggregate", None),
     )
+
+
+def agreeing_rows(results: tuple[ResultSpec, ...], result_rows: list[int] | tuple[int, ...]) -> tuple[int, ...]:
+    """Per result, the rows whose result agrees with it (``policies.agree``): what ``any`` allows together."""
+    return tuple(or_all(rows for other, rows in zip(results, result_rows) if agree(spec, other)) for spec in results)
 
 
 def _hashable(raw: Any) -> Any:

@@ -126,12 +126,40 @@ def _not_reserved(value: str) -> str:
     return value
 
 
+OutputValue = Union[StrictBool, StrictInt, Dec, StrictStr]
+"""One output's value as written: its type is checked against the output's by validation (``bad-value``)."""
+Values = dict[StrictStr, OutputValue]
+"""Output id → value: an inline ``then``, an outcome's ``values``, a mapping ``default``."""
+OUTPUT_TYPES = ("string", "number", "integer", "boolean", "date", "choice")
+AGGREGATES = ("sum", "min", "max", "count")
+
+
+class Output(_Model):
+    """One typed value a decision returns (``outputs``); a choice output's ``options`` order is its priority."""
+
+    id: Slug
+    type: Literal["string", "number", "integer", "boolean", "date", "choice"]
+    title: Text | None = None
+    options: Annotated[tuple[Option, ...], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _options_only_for_choice(self) -> "Output":
+        if self.options is not None and self.type != "choice":
+            raise ValueError("only a choice output has options")
+        return self
+
+    @property
+    def text(self) -> str:
+        return self.title if self.title is not None else self.id
+
+
 class Outcome(_Model):
     id: Annotated[Slug, AfterValidator(_not_reserved)]
     title: Text
     summary: StrictStr | None = None
     choose_when: StrList = ()
     tradeoffs: StrList = ()
+    values: Values | None = None
 
 
 class Not(_Model):
@@ -144,7 +172,7 @@ Condition = Union[StrictBool, StrictInt, Dec, StrictStr, NonEmptyStrList, Not]
 class Rule(_Model):
     id: Slug
     when: dict[StrictStr, Condition] | None = None
-    then: Slug
+    then: Union[Slug, Values]
     because: StrictStr | None = None
 
 
@@ -153,7 +181,14 @@ class PinnedExpect(_Model):
     rule: Slug
 
 
-Expect = Union[Slug, tuple[Slug, ...], PinnedExpect]
+class ValuesExpect(_Model):
+    """An expected result given as values (a table with ``outputs``); ``rule`` pins the deciding row."""
+
+    values: Values
+    rule: Slug | None = None
+
+
+Expect = Union[Slug, tuple[Slug, ...], PinnedExpect, ValuesExpect, tuple[Values, ...]]
 AnswerValue = Union[StrictBool, StrictInt, Dec, StrictStr]
 
 
@@ -180,6 +215,11 @@ class OutcomeTranslation(_Model):
     tradeoffs: StrList | None = None
 
 
+class OutputTranslation(_Model):
+    title: Text | None = None
+    options: dict[StrictStr, StrictStr] | None = None
+
+
 class RuleTranslation(_Model):
     because: StrictStr | None = None
 
@@ -195,6 +235,7 @@ class Translation(_Model):
     summary: StrictStr | None = None
     inputs: dict[StrictStr, InputTranslation] | None = None
     outcomes: dict[StrictStr, OutcomeTranslation] | None = None
+    outputs: dict[StrictStr, OutputTranslation] | None = None
     rules: dict[StrictStr, RuleTranslation] | None = None
 
 
@@ -204,10 +245,19 @@ class Table(_Model):
     version: Annotated[str, Strict(), StringConstraints(pattern=SEMVER_PATTERN)]
     title: Text
     summary: StrictStr | None = None
-    hit_policy: Literal["unique", "first", "priority", "any", "collect"]
-    default: Slug | None = None
+    hit_policy: Literal["unique", "first", "priority", "any", "collect", "output-order"]
+    aggregate: Literal["sum", "min", "max", "count"] | None = None
+    default: Union[Slug, Values, None] = None
     inputs: Annotated[tuple[Input, ...], Field(min_length=1)]
-    outcomes: Annotated[tuple[Outcome, ...], Field(min_length=1)]
+    outputs: Annotated[tuple[Output, ...], Field(min_length=1)] = ()
+    outcomes: Annotated[tuple[Outcome, ...], Field(min_length=1)] = ()
     rules: Annotated[tuple[Rule, ...], Field(min_length=1)]
     examples: tuple[Example, ...] = ()
     translations: dict[Language, Translation] | None = None
+
+    @model_validator(mode="after")
+    def _outcomes_or_outputs(self) -> "Table":
+        # The schema's anyOf: a table returns named outcomes, typed values, or both.
+        if not self.outcomes and not self.outputs:
+            raise ValueError("a table needs 'outcomes', 'outputs' or both")
+        return self

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 from crossroads.engine.errors import HitPolicyViolation
 
 if TYPE_CHECKING:
-    from crossroads.engine.table.compiler import CompiledTable
+    from crossroads.engine.table.compiler import CompiledTable, ResultSpec
 
-PolicyName = Literal["unique", "first", "priority", "any", "collect"]
+PolicyName = Literal["unique", "first", "priority", "any", "collect", "output-order"]
 """The hit policies a table may name (``hit_policy``)."""
 
 Status = Literal["decided", "undecided", "no-match"]
@@ -44,6 +44,14 @@ ERROR = "error"  # the result of answers that break the hit policy (unique, any)
 VARIES = -1  # as a deciding row: the deciding row differs between the answer sets considered
 
 _MISSING = object()
+
+
+def or_rows(rows: Iterator[int]) -> int:
+    """The mask of the row indexes ``rows``."""
+    out = 0
+    for r in rows:
+        out |= 1 << r
+    return out
 
 
 def bits(mask: int) -> Iterator[int]:
@@ -78,6 +86,39 @@ def _best(table: CompiledTable, mask: int) -> tuple[int, int]:
         if mask & rows:
             return o, acc
     raise ValueError("no row in mask")
+
+
+def agree(a: ResultSpec, b: ResultSpec) -> bool:
+    """Whether two results may come together under ``any`` (and do not conflict for the analysis):
+    their values are equal (exact decimals) and, where both name an outcome, it is the same one.
+
+    Not transitive (values given inline agree with two outcomes of equal values that do not agree
+    with each other): a set of matches agrees when every pair of it does (``CompiledTable.agree_rows``).
+    """
+    return a.values == b.values and (a.outcome is None or b.outcome is None or a.outcome == b.outcome)
+
+
+def _classes(table: CompiledTable) -> tuple[int, ...]:
+    """The priority classes of rows, best first: per outcome without outputs, else by the choice outputs."""
+    return table.priority_rows or table.outcome_rows
+
+
+def _best_class(classes: tuple[int, ...], mask: int) -> int:
+    """The index of the best class holding a row of ``mask`` (non-empty)."""
+    for c, rows in enumerate(classes):
+        if mask & rows:
+            return c
+    raise ValueError("no row in mask")
+
+
+def _results_of(table: CompiledTable, mask: int) -> set[int]:
+    return {table.rules[r].then for r in bits(mask)}
+
+
+def _disagreeing(table: CompiledTable, mask: int) -> bool:
+    """Some two rows of ``mask`` disagree (every pair is checked: agreement is not transitive)."""
+    agree_rows, rules = table.agree_rows, table.rules
+    return any(mask & ~agree_rows[rules[r].then] for r in bits(mask))
 
 
 def row_masks(table: CompiledTable, answers: Mapping[str, Any]) -> tuple[int, int, tuple[str, ...]]:
@@ -138,6 +179,12 @@ class HitPolicy(ABC):
     """Two rows matching the same answers give another result than one row (merging overlapping rows changes it)."""
     positional: ClassVar[bool] = False
     """Where a row stands can change the result (moving a row is not neutral)."""
+    by_priority: ClassVar[bool] = False
+    """Ranks results by priority: the outcomes' order, or with outputs the choice outputs' options."""
+    takes_aggregate: ClassVar[bool] = False
+    """A top-level ``aggregate`` may fold its results (``collect`` only, as in DMN)."""
+    folds: ClassVar[bool] = False
+    """Collects, then folds the list to one number (an aggregate): two matches need not both matter."""
 
     # -- complete answers ------------------------------------------------------
     @abstractmethod
@@ -304,12 +351,27 @@ class Priority(HitPolicy):
 
     name = "priority"
     ranks_by = "outcome"
+    by_priority = True
 
     def result(self, table: CompiledTable, live: int) -> tuple[Any, int | None]:
+        if table.priority_rows:
+            d = lowest(live & table.priority_rows[_best_class(table.priority_rows, live)])
+            return table.rules[d].then, d
         best = outcomes_in(table, live)[0]
         return best, lowest(live & table.outcome_rows[best])
 
     def fixed(self, table: CompiledTable, live: int, guaranteed: int) -> tuple[Any, int | None] | None:
+        if table.priority_rows:  # classes by the outputs: a class may hold rows of several results
+            classes = table.priority_rows
+            b = _best_class(classes, guaranteed)
+            if _best_class(classes, live) < b:
+                return None
+            g = lowest(guaranteed & classes[b])
+            contenders = live & classes[b] & ((2 << g) - 1)  # the class's lowest live row is one of these
+            d = lowest(contenders)
+            if len(_results_of(table, contenders)) > 1:
+                return None
+            return table.rules[d].then, (d if guaranteed >> d & 1 else VARIES)
         best = outcomes_in(table, guaranteed)[0]
         if outcomes_in(table, live)[0] < best:
             return None
@@ -319,6 +381,18 @@ class Priority(HitPolicy):
     def bounds(self, table: CompiledTable, definite: int, possible: int) -> Bound:
         if not definite:
             return Bound(None, None, possible)
+        if table.priority_rows:
+            classes = table.priority_rows
+            b = _best_class(classes, definite)
+            g = lowest(definite & classes[b])
+            candidates = possible & classes[b] & ((2 << g) - 1)
+            for c in range(b):
+                candidates |= possible & classes[c]
+            outs = _results_of(table, candidates)
+            if len(outs) == 1:
+                first = lowest(candidates)
+                return Bound(outs.pop(), first if (definite >> first) & 1 else None, candidates)
+            return Bound(None, None, candidates)
         best = min(_outcome_set(table, definite))
         candidates = 0
         for o in range(best + 1):  # rows with a worse outcome than a sure match never decide
@@ -331,6 +405,15 @@ class Priority(HitPolicy):
     def deciders(self, table: CompiledTable, live: int) -> int:
         if not live:
             return 0
+        if table.priority_rows:  # the class's first rows giving the result of its lowest one
+            hit = live & table.priority_rows[_best_class(table.priority_rows, live)]
+            then = table.rules[lowest(hit)].then
+            out = 0
+            for r in bits(hit):
+                if table.rules[r].then != then:
+                    break
+                out |= 1 << r
+            return out
         return live & table.outcome_rows[outcomes_in(table, live)[0]]
 
     def rule_rows(self, table: CompiledTable, live: int) -> int:
@@ -344,10 +427,20 @@ class Priority(HitPolicy):
     def could_decide(self, table: CompiledTable, live: int, guaranteed: int) -> int:
         if not guaranteed:
             return live
+        if table.priority_rows:
+            classes = table.priority_rows
+            b = _best_class(classes, guaranteed)
+            g = lowest(guaranteed & classes[b])
+            then = table.rules[g].then
+            keep = classes[b] & ((2 << g) - 1)
+            keep |= or_rows(r for r in bits(classes[b] & live & ~keep) if table.rules[r].then == then)
+            for c in range(b):
+                keep |= classes[c]
+            return live & keep
         return live & _best(table, guaranteed)[1]
 
     def prune(self, table: CompiledTable, live: int, guaranteed: int, mattering: int) -> int:
-        if not guaranteed:
+        if not guaranteed or table.priority_rows:  # classes by the outputs: no pruning (sound)
             return live
         best, up_to = _best(table, guaranteed)
         tops = guaranteed & table.outcome_rows[best]
@@ -356,6 +449,14 @@ class Priority(HitPolicy):
         return live
 
     def shadowers(self, table: CompiledTable, row: int) -> int:
+        if table.priority_rows:
+            classes = table.priority_rows
+            c = _best_class(classes, 1 << row)
+            then = table.rules[row].then
+            better = or_rows(r for r in bits(classes[c] & ((1 << row) - 1)) if table.rules[r].then != then)
+            for k in range(c):
+                better |= classes[k]
+            return better
         better = 0
         for o in range(table.rules[row].then):
             better |= table.outcome_rows[o]
@@ -372,15 +473,30 @@ class AnyPolicy(HitPolicy):
     conflicts = True
 
     def result(self, table: CompiledTable, live: int) -> tuple[Any, int | None]:
+        if table.agree_rows:
+            if _disagreeing(table, live):
+                return ERROR, None
+            d = lowest(live)
+            return table.rules[d].then, d
         outs = outcomes_in(table, live)
         return (outs[0], lowest(live)) if len(outs) == 1 else (ERROR, None)
 
     def violation(self, table: CompiledTable, live: int) -> str | None:
+        if table.agree_rows:
+            return "matching rows disagree" if _disagreeing(table, live) else None
         if live and live & ~table.outcome_rows[table.rules[lowest(live)].then]:
             return "matching rows disagree"
         return None
 
     def fixed(self, table: CompiledTable, live: int, guaranteed: int) -> tuple[Any, int | None] | None:
+        if table.agree_rows:
+            if _disagreeing(table, guaranteed):
+                return ERROR, None
+            outs_of = _results_of(table, live)
+            if len(outs_of) == 1 and not _disagreeing(table, live):
+                d = lowest(live)
+                return outs_of.pop(), (d if guaranteed >> d & 1 else VARIES)
+            return None
         outs = outcomes_in(table, live)
         if len(outs) > 1:
             return (ERROR, None) if len(outcomes_in(table, guaranteed)) > 1 else None
@@ -388,8 +504,11 @@ class AnyPolicy(HitPolicy):
         return outs[0], (d if guaranteed >> d & 1 else VARIES)
 
     def bounds(self, table: CompiledTable, definite: int, possible: int) -> Bound:
+        if table.agree_rows and definite and possible == definite and not _disagreeing(table, definite):
+            d = lowest(definite)  # every row matches: they agree, the first is the rule
+            return Bound(table.rules[d].then, d, possible)
         if definite:
-            outs = _outcome_set(table, possible)
+            outs = _outcome_set(table, possible)  # one result: no two rows can disagree
             if len(outs) == 1:
                 p = lowest(possible)
                 return Bound(outs.pop(), p if p == lowest(definite) else None, possible)
@@ -399,11 +518,13 @@ class AnyPolicy(HitPolicy):
         return live & -live if self.result(table, live)[0] != ERROR else 0
 
     def sensitive(self, table: CompiledTable, live: int) -> int:
-        if live.bit_count() == 1:
+        if live.bit_count() == 1 or table.agree_rows:
             return live
         return live if len(outcomes_in(table, live)) == 2 else 0
 
     def clashing(self, table: CompiledTable, row: int, live: int) -> int:
+        if table.agree_rows:
+            return live & ~table.agree_rows[table.rules[row].then]
         return live & ~table.outcome_rows[table.rules[row].then]
 
 
@@ -415,6 +536,7 @@ class Collect(HitPolicy):
 
     name = "collect"
     collects = True
+    takes_aggregate = True
     counts_overlaps = True
     positional = True
 
@@ -430,32 +552,127 @@ class Collect(HitPolicy):
         return Bound(None, None, possible)
 
 
+@dataclass(frozen=True)
+class OutputOrder(HitPolicy):
+    """Every matching row counts, sorted by output priority (DMN's O); rows of one class keep table order."""
+
+    __slots__ = ()
+
+    name = "output-order"
+    collects = True
+    counts_overlaps = True
+    positional = True
+    by_priority = True
+
+    def fixed(self, table: CompiledTable, live: int, guaranteed: int) -> tuple[Any, int | None] | None:
+        return None  # as collect: only a region where every live row matches fixes the list
+
+    def result(self, table: CompiledTable, live: int) -> tuple[Any, int | None]:
+        return tuple(table.rules[r].then for rows in _classes(table) for r in bits(live & rows)), None
+
+    def bounds(self, table: CompiledTable, definite: int, possible: int) -> Bound:
+        if possible == definite:
+            return Bound(self.result(table, definite)[0], None, possible)
+        return Bound(None, None, possible)
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    """The result of an aggregated ``collect``: the one output's sum, least or greatest value, or the count."""
+
+    value: Any
+
+
+AggregateName = Literal["sum", "min", "max", "count"]
+
+
+@dataclass(frozen=True)
+class Aggregated(Collect):
+    """``collect`` with ``aggregate`` (DMN's C+, C<, C>, C#): the matches' one output folded to a number."""
+
+    __slots__ = ("how",)
+
+    how: AggregateName
+    takes_aggregate = False
+    folds = True
+
+    def result(self, table: CompiledTable, live: int) -> tuple[Any, int | None]:
+        if self.how == "count":
+            return Total(live.bit_count()), None
+        return Total(fold(self.how, [table.results[table.rules[r].then].values[0][1] for r in bits(live)])), None
+
+    def bounds(self, table: CompiledTable, definite: int, possible: int) -> Bound:
+        if possible == definite:
+            return Bound(self.result(table, definite)[0], None, possible)
+        return Bound(None, None, possible)
+
+
+def fold(how: str, numbers_: list[Any]) -> Any:
+    """``sum``, ``min`` or ``max`` of exact numbers (non-empty), exactly."""
+    from crossroads.engine.table import numbers
+
+    if how == "min":
+        return min(numbers_)
+    if how == "max":
+        return max(numbers_)
+    total: Any = 0
+    for n in numbers_:
+        total = numbers.add(total, n)
+    return total
+
+
 POLICIES: Mapping[PolicyName, HitPolicy] = MappingProxyType(
-    {p.name: p for p in (Unique(), First(), Priority(), AnyPolicy(), Collect())}
+    {p.name: p for p in (Unique(), First(), Priority(), AnyPolicy(), Collect(), OutputOrder())}
 )
 """Every hit policy by name (the schema's order)."""
+AGGREGATED: Mapping[AggregateName, HitPolicy] = MappingProxyType(
+    {how: Aggregated(how) for how in ("sum", "min", "max", "count")}
+)
+"""``collect`` with each ``aggregate``."""
 
 
 def policy_of(table: Any) -> HitPolicy:
     """The hit policy of ``table`` (anything with a valid ``hit_policy``: a compiled table or a model)."""
+    how = getattr(table, "aggregate", None)
+    if how is not None:
+        return AGGREGATED[how]
     return POLICIES[table.hit_policy]
 
 
 def result_of(table: CompiledTable, live: int) -> tuple[Any, int | None]:
-    """(result, deciding row) for answers matched by exactly ``live``, the default included."""
+    """(result, deciding row) for answers matched by exactly ``live``, the default included.
+
+    With no match the default stands in: ``(default,)`` under collect and output-order; an
+    aggregate of its one value (``count``: 0, with or without a default)."""
+    policy = policy_of(table)
     if not live:
+        if isinstance(policy, Aggregated):
+            if policy.how == "count":
+                return Total(0), None
+            if table.default is None:
+                return NO_MATCH, None
+            return Total(table.results[table.default].values[0][1]), None
         if table.default is None:
             return NO_MATCH, None
-        return ((table.default,) if POLICIES[table.hit_policy].collects else table.default), None
-    return POLICIES[table.hit_policy].result(table, live)
+        return ((table.default,) if policy.collects else table.default), None
+    return policy.result(table, live)
+
+
+def result_label(table: CompiledTable, index: int) -> str:
+    """How messages name result ``index``: its outcome id, or its values given inline."""
+    if index < len(table.outcomes):
+        return table.outcomes[index].id
+    from crossroads.engine.table import values
+
+    return values.label(table.results[index].values)
 
 
 def violation(table: CompiledTable, live: int) -> HitPolicyViolation | None:
     """The error for answers matched by every row of ``live``, when they break the policy."""
-    reason = POLICIES[table.hit_policy].violation(table, live)
+    reason = policy_of(table).violation(table, live)
     if reason is None:
         return None
     rows = list(bits(live))
     ids = tuple(table.rules[r].id for r in rows)
-    detail = ", ".join(f"{table.rules[r].id} → {table.outcomes[table.rules[r].then].id}" for r in rows)
+    detail = ", ".join(f"{table.rules[r].id} → {result_label(table, table.rules[r].then)}" for r in rows)
     return HitPolicyViolation(f"hit policy '{table.hit_policy}' violated: {reason} ({detail})", ids)
