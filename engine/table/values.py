@@ -27,7 +27,6 @@ Values = tuple[tuple[str, Value], ...]
 NUMERIC = ("number", "integer")
 
 
-
 def date_error(text: str) -> str | None:
     """Why ``text`` is not a strict ``YYYY-MM-DD`` date of years 0001–9999 (None: it is one), by the
     one date grammar (``engine/table/dates.py``); a value is exact, so no spaces around it either."""
