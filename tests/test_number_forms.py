@@ -271,3 +271,96 @@ def test_a_bad_form_in_a_table_is_a_positioned_bad_condition() -> None:
     assert (
         finding.code == "bad-condition" and finding.line == 13 and 'cannot read condition "about 5"' in finding.message
     )
+
+
+# --- analysis, diff, fmt ---------------------------------------------------------------------------
+
+HEADER = "format: crossroads/1\nid: t\nversion: {version}\ntitle: T\nhit_policy: first\n"
+AGE = "inputs:\n  - {{id: age, type: integer, prompt: Age?, minimum: 0, maximum: 120}}\n  - {{id: vip, type: boolean, prompt: VIP?}}\n"
+
+
+def _table(rules: str, version: str = "1.0.0", default: str = "") -> str:
+    return (
+        HEADER.format(version=version)
+        + AGE.format()
+        + "outcomes: [{id: a, title: A}, {id: b, title: B}]\n"
+        + default
+        + "rules:\n"
+        + rules
+    )
+
+
+def _run(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from crossroads.cli.main import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_diff_of_a_row_whose_condition_becomes_a_union(tmp_path: Any) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(_table('  - {id: r1, when: {age: ">= 18"}, then: a}\n  - {id: r2, then: b}\n'))
+    new.write_text(
+        _table(
+            '  - {id: r1, when: {age: [">= 18", "< 5"], vip: false}, then: a}\n  - {id: r2, then: b}\n'.replace(
+                "{not: true}", "false"
+            ),
+            "2.0.0",
+        )
+    )
+    data = json.loads(_run("diff", str(old), str(new), "--format", "json").stdout)
+    changes = {(c["region"], c["old"], c["new"]) for c in data["changes"]}
+    assert changes == {('age: "< 5", vip: false', "b", "a"), ('age: ">= 18", vip: true', "a", "b")}
+    for c in data["changes"]:  # every example is re-checked by evaluation
+        for path, want in ((old, c["old"]), (new, c["new"])):
+            answers = [f"{k}={str(v).lower()}" for k, v in c["example"].items()]
+            r = _run("evaluate", str(path), *[x for a in answers for x in ("-a", a)], "--format", "json")
+            assert json.loads(r.stdout)["outcome"] == want
+
+
+def test_diff_when_a_point_is_taken_out(tmp_path: Any) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(_table('  - {id: r1, when: {age: ">= 18"}, then: a}\n'))
+    new.write_text(_table('  - {id: r1, when: {age: {not: [30, "< 18"]}}, then: a}\n', "2.0.0"))
+    data = json.loads(_run("diff", str(old), str(new), "--format", "json").stdout)
+    assert [(c["region"], c["example"]["age"], c["old"], c["new"]) for c in data["changes"]] == [
+        ("age: 30", 30, "a", None)
+    ]
+
+
+def test_equal_union_rows_merge_on_another_input_but_a_union_is_not_merged_on_its_own() -> None:
+    from crossroads.engine.analysis.rows import analyse
+
+    text = _table(
+        '  - {id: r1, when: {age: [">= 60", "< 18"], vip: true}, then: a}\n'
+        '  - {id: r2, when: {age: [">= 60", "< 18"], vip: false}, then: a}\n'
+        "  - {id: r3, when: {age: [20, 22], vip: true}, then: b}\n"
+        '  - {id: r4, when: {age: "[23, 25]", vip: true}, then: b}\n'
+    )
+    findings = [f for f in analyse(compile_yaml(text)) if f.code == "mergeable"]
+    assert [(f.rules, f.message.split("can be one row with ")[1]) for f in findings] == [
+        (("r1", "r2"), "no condition on vip")
+    ]
+
+
+def test_fmt_keeps_the_forms_exactly_as_written() -> None:
+    from crossroads.engine.authoring.formatter import format_text
+
+    rules = (
+        '  - id: r1\n    when: {age: [1.50, 2, "( 5,10]", "!=  3"]}\n    then: a\n'
+        '  - id: r2\n    when: {age: {not: [1.0, ">= 7"]}}\n    then: a\n'
+        "  - id: r3\n    when: {age: {not: 4}, vip: true}\n    then: b\n"
+    )
+    text = (
+        _table(rules)
+        .replace(
+            "inputs:\n  - {id: age, type: integer, prompt: Age?, minimum: 0, maximum: 120}\n  - {id: vip, type: boolean, prompt: VIP?}\n",
+            "inputs:\n  - id: age\n    prompt: Age?\n    type: number\n  - id: vip\n    prompt: VIP?\n    type: boolean\n",
+        )
+        .replace(
+            "outcomes: [{id: a, title: A}, {id: b, title: B}]\n",
+            "outcomes:\n  - id: a\n    title: A\n  - id: b\n    title: B\n",
+        )
+    )
+    assert format_text(text) == text
