@@ -555,7 +555,7 @@ def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
     if span is None or span == (0, 2 * len(column.points)):
         return None
     if isinstance(span, Runs):  # a union condition: any of its runs (never adjacent, so none is the whole line)
-        return _or([_run(reader, column, run) for run in span.parts])
+        return exp.Paren(this=_or([_run(reader, column, run) for run in span.parts]))
     return _run(reader, column, span)
 
 
