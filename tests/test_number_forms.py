@@ -364,3 +364,46 @@ def test_fmt_keeps_the_forms_exactly_as_written() -> None:
         )
     )
     assert format_text(text) == text
+
+
+# --- lint: a list of two bare values reads like an interval --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind, when, warned",
+    [
+        ("integer", "[1, 2]", True),
+        ("number", "[2.5, 1]", True),
+        ("date", "[2025-01-01, 2025-03-31]", True),
+        ("date", '[2025-01-01, "2025-03-31"]', True),  # quoted or not, a bare date is one value
+        ("integer", '"[1, 2]"', False),  # the interval
+        ("integer", "[1, 2, 3]", False),
+        ("integer", '[1, "== 2"]', False),  # a condition string: a list on purpose
+        ("integer", '["== 1", "== 2"]', False),
+        ("integer", "{not: [1, 2]}", False),  # inside {not: ...} the list is plainly a list
+        ("integer", "[1]", False),
+        ("date", '[2025-01-01, ">= 2025-03-31"]', False),
+    ],
+)
+def test_two_value_list_warning(kind: str, when: str, warned: bool, tmp_path: Any) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        HEADER.format(version="1.0.0")
+        + f"inputs:\n  - {{id: v, type: {kind}, prompt: V?}}\n"
+        + "outcomes: [{id: a, title: A}]\ndefault: a\nrules:\n"
+        + f"  - {{id: r1, when: {{v: {when}}}, then: a}}\n"
+    )
+    r = _run("lint", str(path), "--format", "json")
+    findings = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "two-value-list"]
+    if not warned:
+        assert findings == []
+        return
+    (f,) = findings
+    assert (f["severity"], f["line"], f["column"]) == ("warning", 11, 24)
+    assert "is a list of two values" in f["message"] and "quote it" in f["message"]
+    assert r.exit_code == 0
+
+
+def test_two_value_list_is_explained() -> None:
+    r = _run("explain", "two-value-list")
+    assert r.exit_code == 0 and "two-value-list (warning)" in r.stdout and '"[1, 2]"' in r.stdout

@@ -28,6 +28,7 @@ VALIDATION_CODES = {
     "bad-example",
     "unused-input",
     "unused-outcome",
+    "two-value-list",
 }
 
 # fixture: [(line:col, "severity code", message, source text at line:col)], in lint's order
@@ -207,6 +208,14 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
             "warning unused-outcome",
             "outcome 'never' is never the result: no rule or default yields it",
             "never",
+        ),
+    ],
+    "two-value-list.yaml": [
+        (
+            "12:41",
+            "warning two-value-list",
+            'rule \'meant-an-interval\', age: [0, 17] is a list of two values (0 or 17), not an interval; if every value from 0 to 17 was meant, quote it: "[0, 17]" (two values: ["== 0", "== 17"])',
+            "[0, 17]",
         ),
     ],
     "several.yaml": [
