@@ -258,6 +258,13 @@ CODES: dict[str, CodeInfo] = {
         "Remove the input, or add the rows that depend on it.",
         "inputs:\n  - {id: team-size, prompt: How big is your team?, type: integer}   # in no when",
     ),
+    "two-value-list": _code(
+        "warning",
+        "A number, integer or date condition is a list of exactly two values, such as [1, 2].",
+        'A list means any of its values (1 or 2), but [1, 2] reads like the interval "[1, 2]" (every value from 1 to 2): one quote apart, and the row decides far less, or more, than its author meant.',
+        'For the interval, quote it: "[1, 2]". For the two values, write them as conditions: ["== 1", "== 2"] (the same set, and no warning).',
+        'when: {age: [18, 65]}   # 18 or 65; "[18, 65]" is every age from 18 to 65',
+    ),
     "unused-outcome": _code(
         "warning",
         "No rule or default yields this outcome.",

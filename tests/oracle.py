@@ -120,6 +120,8 @@ def _bound_points(c: cond.Condition) -> Iterator[Any]:
     """A condition's numeric bounds, or the strings it names (a string input's "points")."""
     if isinstance(c, cond.Interval):
         yield from (p for p in (c.lo, c.hi) if p is not None)
+    if isinstance(c, cond.IntervalSet):  # a union (``!=``, a list, ``{not: ...}``): every part's bounds
+        yield from (p for part in c.parts for p in (part.lo, part.hi) if p is not None)
     if isinstance(c, cond.StringSet):
         yield from sorted(c.values)
 
@@ -584,7 +586,12 @@ def merged_condition(oracle: Oracle, spec: InputInfo, members: list[cond.Conditi
             return {"not": rest}
         return [v for v in named if v in union]
     # numeric: the hull of the members' non-empty parts, clipped to the domain
-    parts = [c for c in members if isinstance(c, cond.Interval) and any(accepts(c, v) for v in reps)]
+    parts = [
+        part
+        for c in members
+        for part in (c.parts if isinstance(c, cond.IntervalSet) else (c,) if isinstance(c, cond.Interval) else ())
+        if any(accepts(part, v) for v in reps)
+    ]
     assert parts, "an empty union is no condition"
     lo_part = min(parts, key=lambda c: (c.lo is not None, c.lo if c.lo is not None else 0, not c.lo_closed))
     hi_part = max(parts, key=lambda c: (c.hi is None, c.hi if c.hi is not None else 0, c.hi_closed))

@@ -141,9 +141,33 @@ def interval_condition(draw: st.DrawFn) -> str:
 
 
 def numeric_conditions() -> st.SearchStrategy[Any]:
-    """Every numeric form: a bare number, ``"<= N"``-style comparisons, intervals."""
+    """Every numeric form: a bare number, ``"<= N"``-style comparisons, intervals, and the richer
+    forms (``richer``)."""
     comparison = st.builds(lambda op, n: f"{op} {number_text(n)}", st.sampled_from(COMPARISONS), numbers)
-    return st.one_of(numbers, comparison, interval_condition())
+    return richer(st.one_of(numbers, comparison, interval_condition()), numbers.map(lambda n: f"!= {number_text(n)}"))
+
+
+def richer(one: st.SearchStrategy[Any], unequal: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """A single condition (``one``, mostly), ``"!= N"`` (``unequal``), a list of 1-4 of them (any of:
+    bare values and condition strings mixed, touching, overlapping, nested in the list's order) or
+    ``{not: <one or a list>}``. A ``{not: ...}`` that excludes every value is a validation error,
+    so it is left out (``_satisfiable``)."""
+    single = st.one_of(one, unequal)
+    listed = st.lists(single, min_size=1, max_size=4)
+    negated = st.one_of(single, listed).map(lambda x: {"not": x}).filter(_satisfiable)
+    return st.one_of(one, one, one, unequal, listed, negated)
+
+
+def _satisfiable(raw: dict[str, Any]) -> bool:
+    from crossroads.engine.table import conditions
+
+    inner = raw["not"]
+    kind = "date" if any(isinstance(v, str) and re.search(r"\d{4}-\d\d-\d\d", v) for v in _listed(inner)) else "number"
+    return not isinstance(conditions.parse(kind, {"not": tuple(inner) if isinstance(inner, list) else inner}), str)
+
+
+def _listed(x: Any) -> list[Any]:
+    return x if isinstance(x, list) else [x]
 
 
 @st.composite
@@ -157,10 +181,10 @@ def date_interval_condition(draw: st.DrawFn) -> str:
 
 
 def date_conditions() -> st.SearchStrategy[Any]:
-    """Every date form: a bare date (that day), ``">= D"``-style comparisons, intervals."""
+    """Every date form: a bare date (that day), ``">= D"``-style comparisons, intervals, and the richer forms."""
     days = st.sampled_from(DATES)
     comparison = st.builds(lambda op, d: f"{op} {d}", st.sampled_from(COMPARISONS), days)
-    return st.one_of(days, comparison, date_interval_condition())
+    return richer(st.one_of(days, comparison, date_interval_condition()), days.map(lambda d: f"!= {d}"))
 
 
 def choice_conditions(options: tuple[str, ...]) -> st.SearchStrategy[Any]:

@@ -114,7 +114,8 @@ def test_date_conditions(raw: str, expected: Interval) -> None:
         ("soon or later", 'cannot read condition "soon or later": expected a date YYYY-MM-DD'),
         (20250105, "a date input takes a date YYYY-MM-DD"),
         (True, "a date input takes a date YYYY-MM-DD"),
-        (("2025-01-01",), "a date input takes a date YYYY-MM-DD"),
+        (("2025-01-01", ("2025-01-02",)), "a list holds dates and condition strings"),
+        ((), "an empty list matches nothing"),
     ],
 )
 def test_bad_date_conditions(raw: object, message: str) -> None:

@@ -705,6 +705,46 @@ def test_checkpoints_and_events_agree_with_python(
         assert got[0]["exact"] is False  # past the limit, both give the sound bound
 
 
+UNIONS = "\n".join(
+    [
+        "format: crossroads/1\nid: un\nversion: 1.0.0\ntitle: Un\nhit_policy: first\ndefault: other",
+        "inputs: [{id: x, prompt: X?, type: integer}, {id: d, prompt: D?, type: date}]",
+        "outcomes: [{id: even, title: Even}, {id: odd, title: Odd}, {id: other, title: Other}]",
+        "rules:",
+    ]
+    # rows of several runs each, stopping and starting again between checkpoints
+    + [
+        f"  - {{id: r{i}, when: {{x: [{i}, {i + 3}, '({i + 5}, {i + 8}]']}}, then: {'odd' if i % 2 else 'even'}}}"
+        for i in range(0, 30, 2)
+    ]
+    + [
+        f"  - {{id: n{i}, when: {{x: {{not: '[{i}, {i + 20}]'}}, d: '!= 2025-01-0{i % 9 + 1}'}}, then: odd}}"
+        for i in range(0, 30, 7)
+    ]
+    + ["  - {id: e, when: {x: '!= 3', d: [2025-01-05, '>= 2025-02-01']}, then: even}"]
+)
+
+
+@pytest.mark.parametrize(
+    "checkpoints", [None, [1, 0], [40, 0]], ids=["every-segment", "one-checkpoint", "some-checkpoints"]
+)
+def test_union_rows_agree_with_python(driver: Any, pages: dict[str, Path], checkpoints: Any) -> None:
+    """``!=``, lists and ``{not: ...}``: a row of several runs (``runs``) stops and starts again; page.js
+    applies its events in order at any checkpoint step, and decides as Python does."""
+    table = compile_yaml(UNIONS)
+    data = evaluator_data(table)
+    assert data["inputs"][0]["runs"]
+    if checkpoints:
+        data["checkpointBits"] = checkpoints
+    answer_sets = [{}, {"x": 3}, {"d": "2025-01-05"}] + [
+        {"x": x, "d": d} for x in range(-2, 55, 1) for d in ("2025-01-01", "2025-01-05", "2025-02-01")
+    ]
+    open_page(driver, pages["en"])
+    got = js_results(driver, data, json.dumps(answer_sets))
+    for raw, js in zip(answer_sets, got):
+        assert js == python_result(table, raw), raw
+
+
 # -- the number grammar (engine/table/numbers.py), as Python reads it ------------------------
 
 

@@ -154,3 +154,17 @@ def test_dates_in_spark(spark: SparkSession) -> None:
     got = [tuple(r) for r in frame.selectExpr(*sql.expressions(table, "spark").values()).collect()]
     assert got[0] == ("early", "r1", None)
     assert got[1][:2] == (None, None) and got[1][2].startswith("signed: out of range")
+
+
+def test_union_conditions_in_spark(spark: SparkSession) -> None:
+    """``!=``, lists and ``{not: ...}`` (several runs a row), as in the engine (test_sql.UNION_TABLE)."""
+    from test_sql import UNION_TABLE
+
+    table = compile_yaml(UNION_TABLE)
+    data = [
+        {"age": a, "day": d, "kind": k}
+        for a in ("0", "18", "20", "25", "30", "31", "50", "60")
+        for d in ("2024-12-31", "2025-02-01", "2025-04-01")
+        for k in ("x", "y")
+    ]
+    assert_parity(table, data, run_spark(spark, table, data))

@@ -450,3 +450,31 @@ def test_dates_in_a_csv_and_a_parquet_batch(tmp_path: Any) -> None:
     assert result.exit_code == 1 and "(1 with an error)" in result.output, result.output  # a row with an error: exit 1
     got = duckdb.execute(f"SELECT due, outcome, rule, error FROM read_parquet('{tmp_path / 'o.parquet'}')").fetchall()
     assert got[0][1:3] == ("early", "r1") and got[1][3].startswith("signed: out of range")
+
+
+UNION_TABLE = """format: crossroads/1
+id: unions
+version: 1.0.0
+title: Unions
+hit_policy: first
+inputs:
+  - {id: age, type: integer, prompt: Age?, minimum: 0, maximum: 120}
+  - {id: day, type: date, prompt: Day?}
+  - {id: kind, type: choice, prompt: Kind?, options: [{id: x}, {id: y}]}
+outcomes: [{id: a, title: A}, {id: b, title: B}, {id: c, title: C}, {id: d, title: D}]
+rules:
+  - {id: r1, when: {age: [">= 60", "< 18"], kind: x}, then: a}
+  - {id: r2, when: {age: [20, 22, "(30, 40]"], day: {not: "[2025-01-01, 2025-04-01)"}}, then: b}
+  - {id: r3, when: {age: "!= 50", day: [2025-02-01, "2025-03-01"], kind: y}, then: c}
+  - {id: r4, when: {age: {not: [50, "[25, 27]"]}}, then: d}
+"""
+
+
+def test_union_conditions_parity() -> None:
+    """``!=``, lists and ``{not: ...}`` (several runs a row) beside other conditions: an OR kept inside its AND."""
+    table = compile_yaml(UNION_TABLE)
+    ages = ["0", "17", "18", "20", "21", "22", "25", "27", "28", "30", "31", "40", "41", "50", "59", "60", "120", "121"]
+    days = ["2024-12-31", "2025-01-01", "2025-02-01", "2025-03-01", "2025-03-31", "2025-04-01"]
+    data = [{"age": a, "day": d, "kind": k} for a in ages for d in days for k in ("x", "y")]
+    assert_parity(table, data, run_duckdb(table, data), "duckdb")
+    assert_parity(table, data, run_sqlite(table, data), "sqlite")

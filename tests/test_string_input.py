@@ -57,7 +57,7 @@ def run(*args: str, input: str | None = None) -> Any:
             "{country: true}",
             'a boolean is not a string: YAML reads it unquoted as a boolean; quote it to mean the text: "true"',
         ),
-        ("{country: [NL, 1.5]}", "rules[0].when.country"),  # a list of strings: the schema says so
+        ("{country: [NL, 1.5]}", "the number 1.5 is not a string: YAML reads it unquoted as a number"),
         ("{country: []}", "not a condition"),  # as for a choice input
         ("{country: {not: []}}", "not a condition"),
         ("{country: {not: {not: NL}}}", "rules[0].when.country"),  # not does not nest

@@ -28,6 +28,7 @@ VALIDATION_CODES = {
     "bad-example",
     "unused-input",
     "unused-outcome",
+    "two-value-list",
 }
 
 # fixture: [(line:col, "severity code", message, source text at line:col)], in lint's order
@@ -164,13 +165,13 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
         (
             "26:30",
             "error bad-condition",
-            'rule \'nonsense\', n: cannot read condition "about 5": expected a number, "< N", "<= N", "> N", ">= N", "== N" or an interval such as "[a, b)"',
+            'rule \'nonsense\', n: cannot read condition "about 5": expected a number, "< N", "<= N", "> N", ">= N", "== N", "!= N" or an interval such as "[a, b)"',
             '"about 5"',
         ),
         (
             "27:36",
             "error bad-condition",
-            'rule \'list-on-number\', n: a numeric input takes a number, a comparison such as ">= 10" or an interval such as "[1, 5)", not a list',
+            'rule \'list-on-number\', n: cannot read condition "a": expected a number, "< N", "<= N", "> N", ">= N", "== N", "!= N" or an interval such as "[a, b)"',
             "[a]",
         ),
         ("28:32", "error bad-condition", "rule 'not-finite', n: numbers must be finite, not Infinity", ".inf"),
@@ -207,6 +208,14 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
             "warning unused-outcome",
             "outcome 'never' is never the result: no rule or default yields it",
             "never",
+        ),
+    ],
+    "two-value-list.yaml": [
+        (
+            "12:41",
+            "warning two-value-list",
+            'rule \'meant-an-interval\', age: [0, 17] is a list of two values (0 or 17), not an interval; if every value from 0 to 17 was meant, quote it: "[0, 17]" (two values: ["== 0", "== 17"])',
+            "[0, 17]",
         ),
     ],
     "several.yaml": [
@@ -310,8 +319,19 @@ def test_warnings_do_not_stop_evaluation() -> None:
         ('{n: "[1, 2"}', "cannot read condition"),
         ('{n: "== 0x10"}', "cannot read condition"),
         ("{n: true}", "a numeric input takes a number"),
-        ('{n: {not: "3"}}', "a numeric input takes a number"),
-        ("{n: {not: 3}}", "schema"),
+        ('{n: {not: "3"}}', '"3" is a string; write the number unquoted'),
+        ("{n: {not: 3}}", None),  # != 3
+        ('{n: "!= 3"}', None),
+        ('{n: [1, 2, "(5, 10]"]}', None),
+        ('{n: [">= 60", "< 18"]}', None),
+        ('{n: {not: [1, "> 5"]}}', None),
+        ("{n: [1, abc]}", "cannot read condition"),
+        ("{n: [1, true]}", "schema"),  # a boolean in a list: the schema says so
+        ("{n: []}", "schema"),  # an empty list, as for a choice input
+        ("{n: [[1, 2]]}", "schema"),  # a list inside a list
+        ("{n: {not: {not: 3}}}", "schema"),  # not does not nest
+        ('{n: {not: [">= 5", "< 6"]}}', "matches nothing"),
+        ('{n: "!= 1e400"}', None),
     ],
 )
 def test_numeric_condition_grammar(when: str, message: str | None) -> None:

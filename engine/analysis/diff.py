@@ -32,6 +32,8 @@ from crossroads.engine.table.compiler import (
     InputType,
     NumberColumn,
     TextColumn,
+    RowSpan,
+    Runs,
     Span,
     compile_table,
 )
@@ -309,7 +311,7 @@ def _shared(a: tuple[InputSpec, Column], b: tuple[InputSpec, Column], n_old: int
     return spec, (DateColumn if kind == "date" else NumberColumn)(sb.id, points, spans, 0, 0)
 
 
-def _moved(column: NumberColumn, points: tuple[Any, ...]) -> tuple[Span | None, ...]:
+def _moved(column: NumberColumn, points: tuple[Any, ...]) -> tuple[RowSpan | None, ...]:
     """The column's row spans as segments of the joint ``points`` (a superset of its own)."""
     own = column.points
     at = {p: 2 * i + 1 for i, p in enumerate(points)}  # a point's own segment in the joint line
@@ -325,7 +327,14 @@ def _moved(column: NumberColumn, points: tuple[Any, ...]) -> tuple[Span | None, 
             return at[own[s // 2]]
         return last if s // 2 == len(own) else at[own[s // 2]] - 1
 
-    return tuple(span if span is None or span[0] > span[1] else (start(span[0]), end(span[1])) for span in column.spans)
+    def move(span: Span) -> Span:
+        return span if span[0] > span[1] else (start(span[0]), end(span[1]))
+
+    # a union row (``Runs``) moves run by run: a gap of its own segments stays a gap of joint ones
+    return tuple(
+        None if span is None else Runs(tuple(map(move, span.parts))) if isinstance(span, Runs) else move(span)
+        for span in column.spans
+    )
 
 
 def _texts(old: Any, new: Any) -> list[TextChange]:

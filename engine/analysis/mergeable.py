@@ -12,6 +12,7 @@ and ``positional``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from crossroads.engine.search import space
@@ -22,8 +23,22 @@ from crossroads.engine.table.wording import describe_when
 from crossroads.engine.search.space import Piece, PieceRange
 
 
+@dataclass(frozen=True, slots=True)
+class PieceRuns:
+    """A number's part of a row that is several runs of pieces (a union condition: ``!=``, a list,
+    ``{not: ...}``). Compared as data like a ``PieceRange`` (equal rows still merge on another
+    input), but never merged on its own input: one row could not say the union of such rows."""
+
+    runs: tuple[PieceRange, ...]
+
+
+def _ranges(x: Any) -> tuple[PieceRange, ...]:
+    return x.runs if isinstance(x, PieceRuns) else (x,)
+
+
 def accepted(table: CompiledTable, pieces: Any) -> list[list[Any]]:
-    """Per row, per input: what it accepts, as comparable data (option bitmask or ``PieceRange``); None: nothing."""
+    """Per row, per input: what it accepts, as comparable data (option bitmask, ``PieceRange`` or
+    ``PieceRuns``); None: nothing."""
     n = len(table.rules)
     out: list[list[Any]] = [[None] * len(pieces) for _ in range(n)]
     for i, ps in enumerate(pieces):
@@ -36,7 +51,9 @@ def accepted(table: CompiledTable, pieces: Any) -> list[list[Any]]:
                     start[r] = j
                 nxt = ps[j + 1].mask if j + 1 < len(ps) else 0
                 for r in bits(p.mask & ~nxt):
-                    out[r][i] = PieceRange(start[r], j)
+                    run = PieceRange(start[r], j)
+                    before = out[r][i]  # a union row starts again after a gap: one more run
+                    out[r][i] = run if before is None else PieceRuns((*_ranges(before), run))
                 prev = p.mask
         else:
             acc = [0] * n
@@ -52,8 +69,8 @@ def overlap(a: list[Any], b: list[Any]) -> bool:
     for x, y in zip(a, b):
         if x is None or y is None:
             return False
-        if isinstance(x, tuple):
-            if x[1] < y[0] or y[1] < x[0]:
+        if isinstance(x, (tuple, PieceRuns)):
+            if not any(not (a[1] < b[0] or b[1] < a[0]) for a in _ranges(x) for b in _ranges(y)):
                 return False
         elif not x & y:
             return False
@@ -99,10 +116,13 @@ def _components(table: CompiledTable, acc: Any, k: int, members: list[int], poli
     """Split rows equal but on input ``k`` into maximal groups whose merge is exact."""
     seen: dict[Any, int] = {}
     rows = []
+    members = [r for r in members if not isinstance(acc[r][k], PieceRuns)]  # a union row: not merged here
     for r in members:  # identical rows are duplicates (unreachable/redundant), not a merge
         if acc[r][k] not in seen:
             seen[acc[r][k]] = r
             rows.append(r)
+    if not rows:
+        return []
     disjoint_needed = policy.counts_overlaps  # unique, collect: an overlap is a conflict or a second list entry
     numeric = isinstance(acc[rows[0]][k], tuple)
     if numeric:

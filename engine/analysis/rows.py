@@ -314,7 +314,7 @@ class _Overlaps:
         near = self.table.all_rows
         for ps, tree in zip(self.pieces, self.runs):
             if tree is not None:
-                first, last = tree.run(bit, 0, len(ps) - 1)
+                first, last = tree.hull(bit, 0, len(ps) - 1)  # a union row's runs and their gaps: a larger cover
                 near &= tree.union_every(first, last).some
             else:
                 near &= or_all(p.mask for p in ps if p.mask & bit)

@@ -39,6 +39,9 @@ from crossroads.engine.table.compiler import (
     Column,
     CompiledTable,
     InputSpec,
+    RowSpan,
+    Runs,
+    Span,
     segment_witness,
 )
 from crossroads.engine.table.conditions import format_number
@@ -53,6 +56,13 @@ UI_KEYS = ("placeholder", "why", "choose_when", "tradeoffs", "recommendation", "
 def asset(name: str) -> str:
     """``assets/page.css`` / ``assets/page.js`` (package data)."""
     return resources.files("crossroads.engine.outputs").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _first_run(span: RowSpan | None) -> Span:
+    """A row's span as the page reads it: its one run, a union's first (``runs`` holds the rest), -1, -1 for none."""
+    if span is None:
+        return (-1, -1)
+    return span.parts[0] if isinstance(span, Runs) else span
 
 
 def _hex(mask: int) -> str:
@@ -94,7 +104,16 @@ def _input_data(spec: InputSpec, column: Column) -> dict[str, Any]:
         # condition), and per segment whether the domain has an answer there; page.js builds the masks
         # from them as Column does (checkpoints and events), never one full mask per segment.
         out["points"] = [_bound(spec, p) for p in column.points]
-        out["spans"] = [x for span in column.spans for x in (span if span is not None else (-1, -1))]
+        out["spans"] = [x for span in column.spans for x in _first_run(span)]
+        runs = [
+            x
+            for row, span in enumerate(column.spans)
+            if isinstance(span, Runs)
+            for a, b in span.parts[1:]
+            for x in (row, a, b)
+        ]
+        if runs:  # a union condition's further runs (row, first, last): only where a table has one
+            out["runs"] = runs
         out["inside"] = "".join(
             "1" if segment_witness(spec, column.points, s) is not None else "0"
             for s in range(2 * len(column.points) + 1)

@@ -64,6 +64,8 @@ from crossroads.engine.table.compiler import (
     CompiledTable,
     InputSpec,
     NumberColumn,
+    Runs,
+    Span,
     TextColumn,
     segment_bounds,
 )
@@ -554,6 +556,13 @@ def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
     span = column.spans[row]  # the row's own run of segments: O(1), not a scan of every mask
     if span is None or span == (0, 2 * len(column.points)):
         return None
+    if isinstance(span, Runs):  # a union condition: any of its runs (never adjacent, so none is the whole line)
+        return exp.Paren(this=_or([_run(reader, column, run) for run in span.parts]))
+    return _run(reader, column, span)
+
+
+def _run(reader: _Reader, column: NumberColumn, span: Span) -> exp.Expression:
+    """The predicate of one run of a numeric column's segments (``EMPTY_SPAN``: false; the whole line: true)."""
     if span[0] > span[1]:
         return exp.false()
     lo = segment_bounds(column.points, span[0])

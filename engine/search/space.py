@@ -243,8 +243,8 @@ class Runs:
     """A number's pieces in a segment tree: sub-runs answered in O(log n), not O(n).
 
     A row's condition on a number is one interval, so the pieces it accepts
-    are one contiguous run; where that run starts and ends inside a region is
-    a descent of the OR tree. Wide tables cut numbers into thousands of pieces,
+    are one contiguous run, or (a union) a few; where a run starts and ends
+    inside a region is a descent of the OR tree (and of the AND tree). Wide tables cut numbers into thousands of pieces,
     and this keeps a split as cheap as on a choice.
     """
 
@@ -283,10 +283,25 @@ class Runs:
             every &= self.ands[k]
         return Rows(union, every)
 
-    def run(self, bit: int, lo: int, hi: int) -> PieceRange:
+    def hull(self, bit: int, lo: int, hi: int) -> PieceRange:
         """First and last piece in ``lo..hi`` that the row ``bit`` accepts (it accepts some)."""
         nodes = self._nodes(lo, hi)
         return PieceRange(self._descend(bit, nodes, 0), self._descend(bit, nodes[::-1], 1))
+
+    def run(self, bit: int, lo: int, hi: int) -> PieceRange:
+        """The first run of pieces in ``lo..hi`` that the row ``bit`` accepts (it accepts some): from
+        its first accepted piece to the last before one it refuses. One interval is one run; a union
+        condition (``!=``, a list, ``{not: ...}``) may have several, split off one at a time."""
+        nodes = self._nodes(lo, hi)
+        first, last = self._descend(bit, nodes, 0), self._descend(bit, nodes[::-1], 1)
+        inner = self._nodes(first, last)
+        ands = self.ands
+        k = next((k for k in inner if not ands[k] & bit), None)
+        if k is None:
+            return PieceRange(first, last)
+        while k < self.size:  # the first refused piece after ``first``: the run ends before it
+            k = 2 * k if not ands[2 * k] & bit else 2 * k + 1
+        return PieceRange(first, k - self.size - 1)
 
     def _descend(self, bit: int, nodes: list[int], right: int) -> int:
         ors = self.ors

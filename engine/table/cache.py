@@ -54,7 +54,8 @@ from crossroads.engine.table.compiler import (
     OptionSpec,
     OutcomeSpec,
     RuleSpec,
-    Span,
+    RowSpan,
+    Runs,
     TextColumn,
     text_column,
 )
@@ -224,7 +225,9 @@ def _column_json(spec: InputSpec, c: Column, rows: int) -> dict[str, Any]:
         }
     if isinstance(c, NumberColumn):
         points: list[Any] | None = [_num(p) for p in c.points]
-        per_row = [None if s is None else list(s) for s in c.spans]
+        per_row = [
+            None if s is None else [list(r) for r in s.parts] if isinstance(s, Runs) else list(s) for s in c.spans
+        ]
     else:
         points, per_row = None, _accepts(spec, c, rows)
     return {"input": c.input, "points": points, "rows": per_row, "every": _mask(c.every), "some": _mask(c.some)}
@@ -329,10 +332,19 @@ def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
         points = tuple(_unnum(p) for p in _list(c["points"]))
         _check(None not in points and all(a < b for a, b in zip(points, points[1:])), "points")
         last = 2 * len(points)
-        spans: list[Span | None] = []
+        spans: list[RowSpan | None] = []
         for s in per_row:
             if s is None:
                 spans.append(None)
+                continue
+            if (
+                isinstance(s, list) and s and isinstance(s[0], list)
+            ):  # several runs (``Runs``): in order, never adjacent
+                parts = [tuple(_list(r, 2)) for r in s]
+                _check(len(parts) >= 2 and all(type(x) is int for r in parts for x in r), "runs")
+                _check(all(0 <= a <= b <= last for a, b in parts), "runs")
+                _check(all(p[1] + 1 < q[0] for p, q in zip(parts, parts[1:])), "runs")
+                spans.append(Runs(tuple((a, b) for a, b in parts)))
                 continue
             a, b = _list(s, 2)
             _check(type(a) is int and type(b) is int and ((0 <= a <= b <= last) or (a, b) == EMPTY_SPAN), "span")

@@ -30,7 +30,7 @@ from typing import Any, Iterable, Iterator, Literal, Mapping
 
 from crossroads.engine.table import conditions as cond
 from crossroads.engine.table import dates, numbers
-from crossroads.engine.table.conditions import Interval, Num
+from crossroads.engine.table.conditions import Interval, IntervalSet, Num
 from crossroads.engine.table.policies import POLICIES, PolicyName, agree
 from crossroads.engine.table import values as vals
 
@@ -38,7 +38,8 @@ InputType = Literal["choice", "boolean", "integer", "number", "string", "date"]
 """The input types a table may declare (``inputs[].type``)."""
 
 NUMERIC_TYPES: tuple[InputType, ...] = ("integer", "number", "date")
-"""The input types indexed by a ``NumberColumn`` (a date by its day number): one interval per condition."""
+"""The input types indexed by a ``NumberColumn`` (a date by its day number): one interval per condition,
+or an ``IntervalSet`` (a union) kept per row as ``Runs``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,27 @@ Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
+class Runs:
+    """A numeric row's several runs of segments (an ``IntervalSet`` condition: ``!=``, a list, ``{not: ...}``).
+
+    ``parts``: at least two spans, in order, never adjacent (at least one segment lies between
+    two runs: ``run[i][1] + 1 < run[i + 1][0]``), so that at a segment boundary a row only starts
+    or only stops. Only such rows carry one; every other row keeps its one ``Span``.
+    """
+
+    parts: tuple[Span, ...]
+
+
+RowSpan = Span | Runs
+"""What a numeric column keeps per constrained row: one run, or several (``Runs``)."""
+
+
+def runs_of(span: RowSpan) -> tuple[Span, ...]:
+    """A row's runs as a tuple (one for a ``Span``, the empty span included)."""
+    return span.parts if isinstance(span, Runs) else (span,)
+
+
+@dataclass(frozen=True, slots=True)
 class ChoiceColumn:
     """The row index of a choice or boolean input: ``table[answer]`` is the rows accepting it.
 
@@ -135,7 +157,8 @@ class NumberColumn:
 
     It keeps, per row, the one run of segments its condition accepts
     (``spans[row] = (first, last)``; None: no condition on this input,
-    ``EMPTY_SPAN``: a condition no segment satisfies) — O(rows), never a full
+    ``EMPTY_SPAN``: a condition no segment satisfies; ``Runs``: several runs,
+    for a union condition) — O(rows), never a full
     row mask per segment (that grew with rows², issue 17). ``lookup`` reads the
     mask of a segment from a ``SegmentIndex`` built from the spans: checkpoint
     masks every ``step`` segments plus the start/stop events since.
@@ -143,7 +166,7 @@ class NumberColumn:
 
     input: str
     points: tuple[Num, ...]
-    spans: tuple[Span | None, ...]
+    spans: tuple[RowSpan | None, ...]
     every: int
     some: int
     index: "SegmentIndex" = field(init=False, compare=False, repr=False)
@@ -252,12 +275,27 @@ class SegmentIndex:
     segment ``s``, ``removes[...]`` the rows whose span ended at ``s - 1``.
     ``checkpoints[j]`` is the mask of segment ``j × step``; the mask of ``s`` is
     its checkpoint with the events of the segments after it up to ``s``
-    applied (a row has one span, so the order of the events does not matter).
+    applied. With one span a row, the order of the events does not matter; a
+    row of several ``Runs`` can stop and start again between two checkpoints, so
+    then (``multi``) the events are reduced in order to each row's last one
+    (runs are never adjacent: one segment never both stops and starts a row).
     ``step`` keeps the checkpoints within ``CHECKPOINT_BITS``; at step 1 every
     mask is a checkpoint (``full``) and a lookup is one index.
     """
 
-    __slots__ = ("segments", "rows", "free", "adds", "add_at", "removes", "remove_at", "step", "checkpoints", "full")
+    __slots__ = (
+        "segments",
+        "rows",
+        "free",
+        "adds",
+        "add_at",
+        "removes",
+        "remove_at",
+        "step",
+        "checkpoints",
+        "full",
+        "multi",
+    )
 
     def __init__(self, segments: int, spans: Any):
         n = len(spans)
@@ -265,13 +303,20 @@ class SegmentIndex:
         starts: list[list[int]] = [[] for _ in range(segments + 1)]
         stops: list[list[int]] = [[] for _ in range(segments + 1)]
         free = 0
+        multi = False
         for row, span in enumerate(spans):
             if span is None:
                 free |= 1 << row
+            elif isinstance(span, Runs):
+                multi = True
+                for a, b in span.parts:
+                    starts[a].append(row)
+                    stops[b + 1].append(row)
             elif span[0] <= span[1]:
                 starts[span[0]].append(row)
                 stops[span[1] + 1].append(row)
         self.free = free
+        self.multi = multi
         self.adds, self.add_at = _flatten(starts)
         self.removes, self.remove_at = _flatten(stops)
         budget = max(CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW * n)
@@ -279,10 +324,19 @@ class SegmentIndex:
         nbytes = (n + 7) // 8 + 1
         checkpoints = []
         running, adds, removes = free, [], []
+        last: dict[int, bool] = {}  # multi: each row's last event since the checkpoint (True: started)
         for s in range(segments):  # events gathered between checkpoints, applied once: O(rows + budget)
-            adds += starts[s]
-            removes += stops[s]
+            if multi:
+                last.update(dict.fromkeys(stops[s], False))
+                last.update(dict.fromkeys(starts[s], True))
+            else:
+                adds += starts[s]
+                removes += stops[s]
             if s % step == 0:
+                if last:
+                    adds = [r for r, on in last.items() if on]
+                    removes = [r for r, on in last.items() if not on]
+                    last = {}
                 if adds or removes:
                     running = _apply(running, adds, removes, nbytes)
                     adds, removes = [], []
@@ -297,8 +351,15 @@ class SegmentIndex:
         if not at:
             return base
         lo, hi = s - at + 1, s + 1
-        adds = self.adds[self.add_at[lo] : self.add_at[hi]]
-        removes = self.removes[self.remove_at[lo] : self.remove_at[hi]]
+        adds: Any = self.adds[self.add_at[lo] : self.add_at[hi]]
+        removes: Any = self.removes[self.remove_at[lo] : self.remove_at[hi]]
+        if self.multi and adds and removes:  # a row may stop and start again: its last event decides
+            last: dict[int, bool] = {}
+            for t in range(lo, hi):
+                last.update(dict.fromkeys(self.removes[self.remove_at[t] : self.remove_at[t + 1]], False))
+                last.update(dict.fromkeys(self.adds[self.add_at[t] : self.add_at[t + 1]], True))
+            adds = [r for r, on in last.items() if on]
+            removes = [r for r, on in last.items() if not on]
         return _apply(base, adds, removes, (self.rows + 7) // 8 + 1)
 
     def __iter__(self) -> Iterator[int]:
@@ -568,17 +629,29 @@ def _column(spec: InputSpec, cells: list[tuple[int, Any]], all_rows: int) -> Col
         return ChoiceColumn(spec.id, table, _and_all(masks, all_rows), or_all(masks))
     if spec.type == "string":
         return text_column(spec.id, [(index, c.values, c.negated) for index, c in cells], all_rows)
-    points = sorted({p for _, c in cells for p in (c.lo, c.hi) if p is not None})
+    points = sorted({p for _, c in cells for part in _parts(c) for p in (part.lo, part.hi) if p is not None})
     position = {p: i for i, p in enumerate(points)}
     k = len(points)
-    spans: list[Span | None] = [None] * (all_rows.bit_length())
+    spans: list[RowSpan | None] = [None] * (all_rows.bit_length())
     for index, c in cells:
-        start = 0 if c.lo is None else 2 * position[c.lo] + (1 if c.lo_closed else 2)
-        end = 2 * k if c.hi is None else 2 * position[c.hi] + (1 if c.hi_closed else 0)
-        spans[index] = (start, end) if start <= end else EMPTY_SPAN
+        if isinstance(c, IntervalSet):  # parts never touch, so their runs are never adjacent
+            spans[index] = Runs(tuple(_span(part, position, k) for part in c.parts))
+        else:
+            spans[index] = _span(c, position, k)
     every, some = span_bounds(spans, [segment_witness(spec, points, s) is not None for s in range(2 * k + 1)])
     kind = DateColumn if spec.type == "date" else NumberColumn
     return kind(spec.id, tuple(points), tuple(spans), every, some)
+
+
+def _parts(c: Interval | IntervalSet) -> tuple[Interval, ...]:
+    return c.parts if isinstance(c, IntervalSet) else (c,)
+
+
+def _span(c: Interval, position: dict[Num, int], k: int) -> Span:
+    """The run of segments an interval covers (``EMPTY_SPAN`` for none)."""
+    start = 0 if c.lo is None else 2 * position[c.lo] + (1 if c.lo_closed else 2)
+    end = 2 * k if c.hi is None else 2 * position[c.hi] + (1 if c.hi_closed else 0)
+    return (start, end) if start <= end else EMPTY_SPAN
 
 
 def text_column(input_id: str, cells: Iterable[tuple[int, Iterable[str], bool]], all_rows: int) -> TextColumn:
@@ -629,6 +702,13 @@ def span_bounds(spans: Any, inside: list[bool]) -> tuple[int, int]:
             every |= 1 << row
             if first is not None:
                 some |= 1 << row
+            continue
+        if isinstance(span, Runs):
+            covered = sum(before[b + 1] - before[a] for a, b in span.parts)
+            if covered:
+                some |= 1 << row
+            if covered == len(marked):
+                every |= 1 << row
             continue
         a, b = span
         if a <= b and before[b + 1] - before[a]:

@@ -12,6 +12,11 @@ A condition is one of three shapes, chosen by the input's type:
 * ``Interval`` (date) too, in the number forms over ``YYYY-MM-DD`` dates
   (``engine/table/dates.py``), its bounds day numbers (``dates.day``): a bare
   date is that day.
+* ``IntervalSet`` (integer/number/date): the richer forms ``"!= N"``, a list
+  (any of) and ``{not: ...}``, only when their union is not one interval: its
+  parts disjoint, sorted and never touching, so that a single interval keeps
+  one shape (``Interval``) everywhere, and tables without the new forms compile
+  and cache exactly as before.
 
 Numbers are decimal literals compared exactly; there is no binary floating
 point anywhere on this path. ``parse`` returns an error message string instead
@@ -32,6 +37,7 @@ __all__ = [
     "BoolIs",
     "Condition",
     "Interval",
+    "IntervalSet",
     "Num",
     "OptionSet",
     "StringSet",
@@ -42,12 +48,12 @@ __all__ = [
     "text_of",
 ]
 
-_COMPARISON = re.compile(rf"\s*(<=|>=|==|<|>)\s*({NUMBER})\s*")
+_COMPARISON = re.compile(rf"\s*(<=|>=|==|!=|<|>)\s*({NUMBER})\s*")
 _INTERVAL = re.compile(rf"\s*([\[(])\s*({NUMBER})\s*,\s*({NUMBER})\s*([\])])\s*")
 # Dates: the number forms with a looser operand (any run up to a separator), so that a malformed
 # date in a well-formed comparison or interval is reported as a bad date, not as an unreadable condition.
 _DATE_OPERAND = r"[^\s,\[\]()<>=]+(?:[ T][^\s,\[\]()<>=]+)?"
-_DATE_COMPARISON = re.compile(rf"\s*(<=|>=|==|<|>)\s*({_DATE_OPERAND})\s*")
+_DATE_COMPARISON = re.compile(rf"\s*(<=|>=|==|!=|<|>)\s*({_DATE_OPERAND})\s*")
 _DATE_INTERVAL = re.compile(rf"\s*([\[(])\s*({_DATE_OPERAND})\s*,\s*({_DATE_OPERAND})\s*([\])])\s*")
 
 
@@ -114,7 +120,100 @@ class StringSet:
         return (value in self.values) != self.negated
 
 
-Condition = Union[OptionSet, BoolIs, Interval, StringSet]
+@dataclass(frozen=True, slots=True)
+class IntervalSet:
+    """A union of at least two intervals (``"!= N"``, a list, ``{not: ...}``): ``parts`` sorted,
+    disjoint and never touching (between two parts lies at least one number of the line), so a
+    value is in at most one part and each part is one run of a column's segments. Built only by
+    ``union``, which returns a plain ``Interval`` when the union is one."""
+
+    parts: tuple[Interval, ...]
+
+    def contains(self, x: Num) -> bool:
+        return any(p.contains(x) for p in self.parts)
+
+    def text(self, format_number: Callable[[Any], str] = format_number) -> str:
+        """The condition in table syntax: ``!= N`` for the line without one point, else a list of the parts."""
+        a, b = self.parts[0], self.parts[-1]
+        if len(self.parts) == 2 and a.lo is None and b.hi is None and a.hi == b.lo and not a.hi_closed:
+            if not b.lo_closed:
+                return f"!= {format_number(a.hi)}"
+        return "[" + ", ".join(_quoted(p.text(format_number)) for p in self.parts) + "]"
+
+
+def _quoted(text: str) -> str:
+    """A part of a list as written in YAML: a bare value stays bare, a condition string is quoted."""
+    return text if text[:1].isdigit() or text[:1] == "-" and text[1:2].isdigit() else f'"{text}"'
+
+
+def _starts_before(a: Interval, b: Interval) -> bool:
+    """``a``'s lower end is below ``b``'s (None is -inf; a closed end is below an open one at the same point)."""
+    if a.lo is None or b.lo is None:
+        return a.lo is None and b.lo is not None
+    return a.lo < b.lo or (a.lo == b.lo and a.lo_closed and not b.lo_closed)
+
+
+def _reaches(a: Interval, b: Interval) -> bool:
+    """``a`` (starting no later than ``b``) overlaps or touches ``b``: their union is one interval."""
+    if a.hi is None or b.lo is None:
+        return True
+    return b.lo < a.hi or (b.lo == a.hi and (a.hi_closed or b.lo_closed))
+
+
+def _higher_end(a: Interval, b: Interval) -> tuple[Num | None, bool]:
+    if a.hi is None or b.hi is None:
+        return None, False
+    if a.hi != b.hi:
+        return (a.hi, a.hi_closed) if a.hi > b.hi else (b.hi, b.hi_closed)
+    return a.hi, a.hi_closed or b.hi_closed
+
+
+def union(parts: list[Interval]) -> "Interval | IntervalSet | None":
+    """The union of ``parts`` (each non-empty) in canonical form: None when empty, an ``Interval``
+    when it is one, else an ``IntervalSet`` of its maximal parts in order."""
+    ordered = sorted(parts, key=lambda p: (p.lo is not None, p.lo if p.lo is not None else 0, not p.lo_closed))
+    merged: list[Interval] = []
+    for p in ordered:
+        if merged and _reaches(merged[-1], p):
+            last = merged[-1]
+            hi, hi_closed = _higher_end(last, p)
+            merged[-1] = Interval(last.lo, last.lo_closed, hi, hi_closed)
+        else:
+            merged.append(p)
+    if not merged:
+        return None
+    return merged[0] if len(merged) == 1 else IntervalSet(tuple(merged))
+
+
+def complement(c: "Interval | IntervalSet") -> "Interval | IntervalSet | None":
+    """Every number of the line outside ``c`` (None: ``c`` is the whole line)."""
+    parts = c.parts if isinstance(c, IntervalSet) else (c,)
+    gaps: list[Interval] = []
+    lo: Num | None = None
+    lo_closed = False
+    for p in parts:
+        if p.lo is not None:
+            gap = Interval(lo, lo_closed, p.lo, not p.lo_closed)
+            if not _empty(gap):
+                gaps.append(gap)
+        if p.hi is None:
+            return union(gaps)
+        lo, lo_closed = p.hi, not p.hi_closed
+    gaps.append(Interval(lo, lo_closed, None, False))
+    return union(gaps)
+
+
+def _empty(iv: Interval) -> bool:
+    if iv.lo is None or iv.hi is None:
+        return False
+    return iv.lo > iv.hi or (iv.lo == iv.hi and not (iv.lo_closed and iv.hi_closed))
+
+
+Numeric = Union[Interval, IntervalSet]
+"""An integer, number or date input's condition."""
+
+
+Condition = Union[OptionSet, BoolIs, Interval, IntervalSet, StringSet]
 
 
 def parse(input_type: str, raw: Any, options: tuple[str, ...] = ()) -> Condition | str:
@@ -168,7 +267,50 @@ def _parse_choice(raw: Any, options: tuple[str, ...]) -> OptionSet | str:
     return OptionSet(frozenset(options) - chosen if negate else chosen)
 
 
-def _parse_numeric(raw: Any) -> Interval | str:
+def _parse_numeric(raw: Any) -> Numeric | str:
+    """A number condition, or a list of them (any of), or ``{not: <one or a list>}`` (see ``_richer``)."""
+    return _richer(raw, _numeric_one, "a number")
+
+
+def _richer(raw: Any, one: Callable[[Any], Numeric | str], kind: str) -> Numeric | str:
+    """The richer numeric forms over ``one`` (the parser of a single condition): a list means any of
+    its members, ``{not: x}`` every value outside ``x`` (one condition or a list; it does not nest).
+    A union that is one interval is that ``Interval``; one that holds nothing is an error, as an empty
+    interval is."""
+    negate = False
+    if isinstance(raw, dict) or hasattr(raw, "not_"):
+        raw = raw.get("not") if isinstance(raw, dict) else raw.not_
+        negate = True
+        if isinstance(raw, dict) or hasattr(raw, "not_"):
+            return "{not: ...} does not nest: write the condition itself, or list what to exclude in one {not: [...]}"
+    if isinstance(raw, (list, tuple)):
+        if not raw:
+            return f"an empty list matches nothing: name at least one {kind[2:]} or condition"
+        parts: list[Interval] = []
+        for member in raw:
+            if isinstance(member, (list, tuple, dict)) or hasattr(member, "not_"):
+                return f"a list holds {kind[2:]}s and condition strings, not {_show(member)}: write one flat list"
+            c = one(member)
+            if isinstance(c, str):
+                return c
+            parts.extend(c.parts if isinstance(c, IntervalSet) else (c,))
+        merged = union(parts)
+        assert merged is not None  # every member holds a value
+        result: Numeric = merged
+    else:
+        single = one(raw)
+        if isinstance(single, str) or not negate:
+            return single
+        result = single
+    if not negate:
+        return result
+    outside = complement(result)
+    if outside is None:
+        return f"{{not: {text_of(raw)}}} matches nothing: what it excludes covers every value"
+    return outside
+
+
+def _numeric_one(raw: Any) -> Numeric | str:
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal, str)):
         return f'a numeric input takes a number, a comparison such as ">= 10" or an interval such as "[1, 5)", not {_show(raw)}'
     if not isinstance(raw, str):
@@ -183,13 +325,15 @@ def _parse_numeric(raw: Any) -> Interval | str:
         op, bound = m.group(1), _bound(m.group(2))
         if isinstance(bound, str):
             return bound
-        return {
+        forms: dict[str, Numeric] = {
             "<": Interval(None, False, bound, False),
             "<=": Interval(None, False, bound, True),
             ">": Interval(bound, False, None, False),
             ">=": Interval(bound, True, None, False),
             "==": Interval(bound, True, bound, True),
-        }[op]
+            "!=": IntervalSet((Interval(None, False, bound, False), Interval(bound, False, None, False))),
+        }
+        return forms[op]
     m = _INTERVAL.fullmatch(raw)
     if m:
         lo, hi = _bound(m.group(2)), _bound(m.group(3))
@@ -206,7 +350,7 @@ def _parse_numeric(raw: Any) -> Interval | str:
     n = parse_number(raw)
     if n is not None:
         return f'"{raw}" is a string; write the number unquoted ({raw.strip()}) or as "== {raw.strip()}"'
-    return f'cannot read condition "{raw}": expected a number, "< N", "<= N", "> N", ">= N", "== N" or an interval such as "[a, b)"'
+    return f'cannot read condition "{raw}": expected a number, "< N", "<= N", "> N", ">= N", "== N", "!= N" or an interval such as "[a, b)"'
 
 
 def _day(text: str) -> int | str:
@@ -215,8 +359,12 @@ def _day(text: str) -> int | str:
     return dates.problem(text) if d is None else dates.day(d)
 
 
-def _parse_date(raw: Any) -> Interval | str:
+def _parse_date(raw: Any) -> Numeric | str:
     """A date input's condition: the number forms (``_parse_numeric``) with ``YYYY-MM-DD`` operands."""
+    return _richer(raw, _date_one, "a date")
+
+
+def _date_one(raw: Any) -> Numeric | str:
     if not isinstance(raw, str):
         return f'a date input takes a date YYYY-MM-DD, a comparison such as ">= 2025-01-01" or an interval such as "[2025-01-01, 2025-04-01)", not {_show(raw)}'
     if dates.parse_date(raw) is not None:
@@ -227,13 +375,15 @@ def _parse_date(raw: Any) -> Interval | str:
         op, bound = m.group(1), _day(m.group(2))
         if isinstance(bound, str):
             return bound
-        return {
+        forms: dict[str, Numeric] = {
             "<": Interval(None, False, bound, False),
             "<=": Interval(None, False, bound, True),
             ">": Interval(bound, False, None, False),
             ">=": Interval(bound, True, None, False),
             "==": Interval(bound, True, bound, True),
-        }[op]
+            "!=": IntervalSet((Interval(None, False, bound, False), Interval(bound, False, None, False))),
+        }
+        return forms[op]
     m = _DATE_INTERVAL.fullmatch(raw)
     if m:
         lo, hi = _day(m.group(2)), _day(m.group(3))
@@ -250,7 +400,7 @@ def _parse_date(raw: Any) -> Interval | str:
         return Interval(lo, lo_closed, hi, hi_closed)
     if re.fullmatch(r"\s*[^\s<>=\[(]\S*(?: \S+)?\s*", raw):
         return dates.problem(raw)
-    return f'cannot read condition "{raw}": expected a date YYYY-MM-DD, "< D", "<= D", "> D", ">= D", "== D" or an interval such as "[2025-01-01, 2025-04-01)"'
+    return f'cannot read condition "{raw}": expected a date YYYY-MM-DD, "< D", "<= D", "> D", ">= D", "== D", "!= D" or an interval such as "[2025-01-01, 2025-04-01)"'
 
 
 def text_of(raw: Any) -> str:

@@ -162,11 +162,15 @@ class Outcome(_Model):
     values: Values | None = None
 
 
+CellList = Annotated[tuple[Union[StrictStr, StrictInt, Dec], ...], Field(min_length=1)]
+"""A list condition: option ids or strings, or (integer/number/date) numbers and condition strings, any of."""
+
+
 class Not(_Model):
-    not_: Union[StrictStr, NonEmptyStrList] = Field(alias="not")
+    not_: Union[StrictStr, StrictInt, Dec, CellList] = Field(alias="not")
 
 
-Condition = Union[StrictBool, StrictInt, Dec, StrictStr, NonEmptyStrList, Not]
+Condition = Union[StrictBool, StrictInt, Dec, StrictStr, CellList, Not]
 
 
 class Rule(_Model):

@@ -437,6 +437,42 @@ def check_outputs(table: Table, doc: Document) -> Iterator[Finding]:
             )
 
 
+def check_two_value_lists(table: Table, doc: Document) -> Iterator[Finding]:
+    """``two-value-list``: a number, integer or date condition written as a YAML list of exactly two
+    bare values (``[1, 2]``) is those two values, any of (``"!= N"``, lists and ``{not: ...}``,
+    issue 19), yet reads like the interval ``"[1, 2]"``: a warning naming both readings. Quoting the
+    interval, or writing the values as conditions (``["== 1", "== 2"]``), says which is meant; a
+    list with a condition string in it is never one. Bad cells are
+    ``check_conditions``' business: skipped here."""
+    kinds = {i.id: i.type for i in table.inputs}
+    for n, rule in enumerate(table.rules):
+        for key, raw in (rule.when or {}).items():
+            kind = kinds.get(key)
+            if kind not in ("integer", "number", "date") or not isinstance(raw, tuple) or len(raw) != 2:
+                continue
+            if not all(_bare_value(kind, v) for v in raw) or isinstance(cond.parse(kind, raw), str):
+                continue
+            a, b = (cond.text_of(v) for v in raw)
+            line, column = doc.position(("rules", n, "when", key))
+            yield Finding(
+                "two-value-list",
+                "warning",
+                f"rule '{rule.id}', {key}: [{a}, {b}] is a list of two values ({a} or {b}), not an interval; "
+                f'if every value from {a} to {b} was meant, quote it: "[{a}, {b}]" (two values: ["== {a}", "== {b}"])',
+                doc.file,
+                line,
+                column,
+                rules=(rule.id,),
+            )
+
+
+def _bare_value(kind: str, value: Any) -> bool:
+    """A list member that is one value, not a condition: a number, or a date for a date input."""
+    if kind == "date":
+        return isinstance(value, str) and dates.parse_date(value) is not None
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
 CHECKS = (
     check_duplicate_ids,
     check_bounds,
@@ -445,5 +481,6 @@ CHECKS = (
     check_conditions,
     check_examples,
     check_unused,
+    check_two_value_lists,
     check_translations,
 )

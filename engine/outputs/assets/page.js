@@ -116,7 +116,7 @@
           id: i.id, type: i.type, accepts: i.accepts, options: [], masks: null,
           every: big(i.every), some: big(i.some), classes: null, points: i.points, min: i.min, max: i.max,
         };
-        day.index = segmentIndex(2 * day.points.length + 1, i.spans, i.inside);
+        day.index = segmentIndex(2 * day.points.length + 1, i.spans, i.inside, i.runs);
         return day;
       }
       var inp = {
@@ -127,7 +127,7 @@
         strings: i.strings ? new Map(i.strings.map(function (v, k) { return [v, k]; })) : null,
         other: i.other ? big(i.other) : null,
       };
-      if (inp.points) inp.index = segmentIndex(2 * inp.points.length + 1, i.spans, i.inside);
+      if (inp.points) inp.index = segmentIndex(2 * inp.points.length + 1, i.spans, i.inside, i.runs);
       return inp;
     });
     var byId = new Map(inputs.map(function (i) { return [i.id, i]; }));
@@ -182,26 +182,31 @@
     // A numeric column as compiler.SegmentIndex: per row its span of segments (flat: first, last;
     // -1: no condition), start/stop events per segment, a checkpoint mask every `step` segments
     // within the same linear budget; a segment's mask is its checkpoint plus the events since.
-    function segmentIndex(segments, spans, inside) {
-      var starts = [], stops = [], free = 0n, s, r;
+    // `runs` (only for union conditions): the further runs of rows, flat (row, first, last); such a row
+    // stops and starts again, so its events are then applied segment by segment, in order.
+    function segmentIndex(segments, spans, inside, runs) {
+      var starts = [], stops = [], free = 0n, s, r, multi = !!(runs && runs.length);
       for (s = 0; s <= segments; s++) { starts.push([]); stops.push([]); }
       for (r = 0; r < nRows; r++) {
         var a = spans[2 * r], b = spans[2 * r + 1];
         if (a < 0) free |= 1n << BigInt(r);
         else if (a <= b) { starts[a].push(r); stops[b + 1].push(r); }
       }
+      for (r = 0; multi && r < runs.length; r += 3) { starts[runs[r + 1]].push(runs[r]); stops[runs[r + 2] + 1].push(runs[r]); }
       var budget = Math.max(data.checkpointBits[0], data.checkpointBits[1] * nRows);
       var step = Math.max(1, Math.ceil(segments * Math.max(nRows, 1) / budget));
       var checkpoints = [], running = free, adds = [], removes = [];
       for (s = 0; s < segments; s++) {
-        adds.push.apply(adds, starts[s]); removes.push.apply(removes, stops[s]);
+        if (multi) running = applyEvents(running, starts[s], stops[s]);
+        else { adds.push.apply(adds, starts[s]); removes.push.apply(removes, stops[s]); }
         if (s % step === 0) { running = applyEvents(running, adds, removes); adds = []; removes = []; checkpoints.push(running); }
       }
       function mask(seg) {
         var at = seg % step, base = checkpoints[(seg - at) / step];
         if (!at) return base;
-        var add = [], remove = [];
-        for (var t = seg - at + 1; t <= seg; t++) { add.push.apply(add, starts[t]); remove.push.apply(remove, stops[t]); }
+        var add = [], remove = [], t;
+        if (multi) { for (t = seg - at + 1; t <= seg; t++) base = applyEvents(base, starts[t], stops[t]); return base; }
+        for (t = seg - at + 1; t <= seg; t++) { add.push.apply(add, starts[t]); remove.push.apply(remove, stops[t]); }
         return applyEvents(base, add, remove);
       }
       return { segments: segments, inside: inside, mask: mask, starts: starts, stops: stops, step: step, checkpoints: checkpoints };
