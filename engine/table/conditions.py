@@ -310,6 +310,28 @@ def _richer(raw: Any, one: Callable[[Any], Numeric | str], kind: str) -> Numeric
     return outside
 
 
+def _compared(op: str, bound: Num) -> Numeric:
+    """``op bound``, the comparison of a number or a day (its day number), as the values it holds."""
+    below, above = Interval(None, False, bound, False), Interval(bound, False, None, False)
+    if op == "!=":
+        return IntervalSet((below, above))
+    closed = {"<=": Interval(None, False, bound, True), ">=": Interval(bound, True, None, False)}
+    return {"<": below, ">": above, "==": Interval(bound, True, bound, True), **closed}[op]
+
+
+def _between(
+    raw: str, opening: str, lo: Num, hi: Num, closing: str, show: Callable[[Any], str], unit: str
+) -> Interval | str:
+    """The interval ``raw`` with its brackets and bounds read (numbers, or day numbers shown as dates)."""
+    lo_closed, hi_closed = opening == "[", closing == "]"
+    a, b = show(lo), show(hi)
+    if lo > hi:
+        return f'interval "{raw}" has reversed bounds ({a} > {b})'
+    if lo == hi and not (lo_closed and hi_closed):
+        return f'interval "{raw}" is empty; write "[{a}, {b}]" or {a} for a single {unit}'
+    return Interval(lo, lo_closed, hi, hi_closed)
+
+
 def _numeric_one(raw: Any) -> Numeric | str:
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal, str)):
         return f'a numeric input takes a number, a comparison such as ">= 10" or an interval such as "[1, 5)", not {_show(raw)}'
@@ -325,15 +347,7 @@ def _numeric_one(raw: Any) -> Numeric | str:
         op, bound = m.group(1), _bound(m.group(2))
         if isinstance(bound, str):
             return bound
-        forms: dict[str, Numeric] = {
-            "<": Interval(None, False, bound, False),
-            "<=": Interval(None, False, bound, True),
-            ">": Interval(bound, False, None, False),
-            ">=": Interval(bound, True, None, False),
-            "==": Interval(bound, True, bound, True),
-            "!=": IntervalSet((Interval(None, False, bound, False), Interval(bound, False, None, False))),
-        }
-        return forms[op]
+        return _compared(op, bound)
     m = _INTERVAL.fullmatch(raw)
     if m:
         lo, hi = _bound(m.group(2)), _bound(m.group(3))
@@ -341,12 +355,7 @@ def _numeric_one(raw: Any) -> Numeric | str:
             return lo
         if isinstance(hi, str):
             return hi
-        lo_closed, hi_closed = m.group(1) == "[", m.group(4) == "]"
-        if lo > hi:
-            return f'interval "{raw}" has reversed bounds ({format_number(lo)} > {format_number(hi)})'
-        if lo == hi and not (lo_closed and hi_closed):
-            return f'interval "{raw}" is empty; write "[{format_number(lo)}, {format_number(hi)}]" or {format_number(lo)} for a single value'
-        return Interval(lo, lo_closed, hi, hi_closed)
+        return _between(raw, m.group(1), lo, hi, m.group(4), format_number, "value")
     n = parse_number(raw)
     if n is not None:
         return f'"{raw}" is a string; write the number unquoted ({raw.strip()}) or as "== {raw.strip()}"'
@@ -375,15 +384,7 @@ def _date_one(raw: Any) -> Numeric | str:
         op, bound = m.group(1), _day(m.group(2))
         if isinstance(bound, str):
             return bound
-        forms: dict[str, Numeric] = {
-            "<": Interval(None, False, bound, False),
-            "<=": Interval(None, False, bound, True),
-            ">": Interval(bound, False, None, False),
-            ">=": Interval(bound, True, None, False),
-            "==": Interval(bound, True, bound, True),
-            "!=": IntervalSet((Interval(None, False, bound, False), Interval(bound, False, None, False))),
-        }
-        return forms[op]
+        return _compared(op, bound)
     m = _DATE_INTERVAL.fullmatch(raw)
     if m:
         lo, hi = _day(m.group(2)), _day(m.group(3))
@@ -391,13 +392,7 @@ def _date_one(raw: Any) -> Numeric | str:
             return lo
         if isinstance(hi, str):
             return hi
-        lo_closed, hi_closed = m.group(1) == "[", m.group(4) == "]"
-        a, b = dates.format_day(lo), dates.format_day(hi)
-        if lo > hi:
-            return f'interval "{raw}" has reversed bounds ({a} > {b})'
-        if lo == hi and not (lo_closed and hi_closed):
-            return f'interval "{raw}" is empty; write "[{a}, {b}]" or {a} for a single day'
-        return Interval(lo, lo_closed, hi, hi_closed)
+        return _between(raw, m.group(1), lo, hi, m.group(4), dates.format_day, "day")
     if re.fullmatch(r"\s*[^\s<>=\[(]\S*(?: \S+)?\s*", raw):
         return dates.problem(raw)
     return f'cannot read condition "{raw}": expected a date YYYY-MM-DD, "< D", "<= D", "> D", ">= D", "== D", "!= D" or an interval such as "[2025-01-01, 2025-04-01)"'
