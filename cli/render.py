@@ -102,13 +102,19 @@ def values_text(table: CompiledTable, result: Result, colour: bool = False, cata
     elif result.status == "no-match":
         lines = [catalog["no_match"]]
     else:
-        lines = [catalog["placeholder"], "", catalog["unanswered"]]
-        prompts = {i.id: i.prompt for i in table.inputs}
-        lines += [line for i in _still_open(table, result) for line in wrap(f"{i}: {prompts[i]}", 4, first="  - ")]
-        lines += ["", catalog["possible"]] + [f"  - {_inline(table, p)}" for p in result.possible]
-        if result.error_possible:
-            lines += ["", *wrap(catalog["possible_error"])]
+        lines = _undecided(table, result, catalog, [_inline(table, p) for p in result.possible])
     return "\n".join(lines) + "\n"
+
+
+def _undecided(table: CompiledTable, result: Result, catalog: Catalog, possible: list[str]) -> list[str]:
+    """Partial answers: the questions that can still change the result, and what it can still be."""
+    lines = [catalog["placeholder"], "", catalog["unanswered"]]
+    prompts = {i.id: i.prompt for i in table.inputs}
+    lines += [line for i in _still_open(table, result) for line in wrap(f"{i}: {prompts[i]}", 4, first="  - ")]
+    lines += ["", catalog["possible"]] + [f"  - {p}" for p in possible]
+    if result.error_possible:
+        lines += ["", *wrap(catalog["possible_error"])]
+    return lines
 
 
 def result_text(table: CompiledTable, result: Result, colour: bool = False, catalog: Catalog = ENGLISH) -> str:
@@ -125,11 +131,6 @@ def result_text(table: CompiledTable, result: Result, colour: bool = False, cata
     elif result.status == "no-match":
         lines = [catalog["no_match"]]
     else:
-        lines = [catalog["placeholder"], "", catalog["unanswered"]]
-        prompts = {i.id: i.prompt for i in table.inputs}
-        lines += [line for i in _still_open(table, result) for line in wrap(f"{i}: {prompts[i]}", 4, first="  - ")]
         titles = {o.id: o.title for o in table.outcomes}
-        lines += ["", catalog["possible"]] + [f"  - {titles[o]} ({o})" for o in result.possible]
-        if result.error_possible:
-            lines += ["", *wrap(catalog["possible_error"])]
+        lines = _undecided(table, result, catalog, [f"{titles[o]} ({o})" for o in result.possible])
     return "\n".join(lines) + "\n"
