@@ -138,7 +138,13 @@ def test_json_report() -> None:
     assert failing["table"] == {"id": "failing", "version": "1.0.0"}
     second = failing["examples"][1]
     assert second["expect"] == "few" and not second["passed"]
-    assert second["result"] == {"status": "decided", "outcome": "many", "outcomes": ["many"], "rule": "lots"}
+    assert second["result"] == {
+        "status": "decided",
+        "outcome": "many",
+        "outcomes": ["many"],
+        "values": None,
+        "rule": "lots",
+    }
     assert failing["coverage"]["uncovered"] == [] and failing["coverage"]["percent"] == 100.0
     assert invalid["errors"][0]["code"] == "unknown-outcome" and invalid["examples"] == []
     assert result.stderr.splitlines()[-1] == "1 passed, 4 failed, 2 skipped"

@@ -9,6 +9,16 @@ command (README, "Examples"):
 * ``undecided``: the (partial) answers cannot decide yet;
 * a list (``collect`` tables): the matching rows' outcomes, in table order.
 
+A table with ``outputs`` expects values, compared exactly in their canonical
+form (``values.check``: ``0.10`` equals ``0.1``):
+
+* ``{values: {...}}``: the single-hit result's values (every output), with
+  ``rule:`` to pin the deciding row; with ``aggregate``, ``{values: {<the one
+  output>: <number>}}`` (``count`` too);
+* a list of values mappings (``collect``, ``output-order``): the matches' values,
+  in that policy's order;
+* an outcome id or ``{outcome, rule}`` still name a single-hit result's outcome.
+
 A row is *exercised* by an example when it is the deciding row of the
 example's result (for ``collect``: every matching row of a decided result),
 whether or not the example passed. Coverage is the share of *reachable* rows
@@ -34,6 +44,7 @@ from crossroads.engine.table.conditions import format_number
 from crossroads.engine.errors import CrossroadsError
 from crossroads.engine.decision.evaluate import DECIDED, NO_MATCH, UNDECIDED, Result, evaluate
 from crossroads.engine.table.loader import Document
+from crossroads.engine.table import values as vals
 from crossroads.engine.table.policies import policy_of
 
 if TYPE_CHECKING:  # pydantic stays off the import path of the other commands (cli.main imports every command)
@@ -48,7 +59,7 @@ class ExampleRun:
     name: str | None
     line: int | None
     answers: Mapping[str, Any]  # parsed
-    expect: Any  # as written: an outcome id, "undecided", a tuple of ids, or {"outcome", "rule"}
+    expect: Any  # normalized: an outcome id, "undecided", a list, {"outcome", "rule"} or {"values"[, "rule"]}
     result: Result | None  # None when evaluation failed (``error``)
     error: str | None
     passed: bool
@@ -79,13 +90,37 @@ class Coverage:
 
 def normalized_expect(expect: Any) -> Any:
     """The model's ``expect`` as plain data (what JSON output and messages show)."""
-    from crossroads.engine.table.model import PinnedExpect
+    from crossroads.engine.table.model import PinnedExpect, ValuesExpect
 
     if isinstance(expect, PinnedExpect):
         return {"outcome": expect.outcome, "rule": expect.rule}
+    if isinstance(expect, ValuesExpect):
+        return {"values": dict(expect.values)} | ({"rule": expect.rule} if expect.rule is not None else {})
     if isinstance(expect, tuple):
-        return list(expect)
+        return [dict(e) if isinstance(e, Mapping) else e for e in expect]
     return expect
+
+
+def expected_values(compiled: CompiledTable, raw: Any) -> dict[str, vals.Value] | None:
+    """An expected values mapping in canonical form (``values.check``, the one definition of a value),
+    so that it compares with ``==`` to ``Result.values``; None when it is not one (lint's bad-example).
+
+    Under an aggregate the one output holds a number of the aggregate's type: an integer for
+    ``count`` (whatever the output's type), else the output's own."""
+    if not isinstance(raw, Mapping):
+        return None
+    specs = {o.id: o for o in compiled.outputs}
+    out: dict[str, vals.Value] = {}
+    for key, value in raw.items():
+        spec = specs.get(key)
+        if spec is None:
+            return None
+        type_ = "integer" if compiled.aggregate == "count" else spec.type
+        try:
+            out[key] = vals.check(type_, () if compiled.aggregate else spec.option_ids, value)
+        except vals.BadValue:
+            return None
+    return out
 
 
 def run_examples(table: Table, compiled: CompiledTable, document: Document | None = None) -> tuple[ExampleRun, ...]:
@@ -123,11 +158,31 @@ def holds(expect: Any, result: Result, compiled: CompiledTable) -> bool:
         return result.status == UNDECIDED
     if result.status != DECIDED:
         return False
+    if compiled.outputs:
+        return _holds_values(expect, result, compiled)
     if isinstance(expect, list):
         return collect and list(result.outcomes) == expect
     if isinstance(expect, dict):
         return not collect and result.outcome == expect["outcome"] and result.rule == expect["rule"]
     return not collect and result.outcome == expect
+
+
+def _holds_values(expect: Any, result: Result, compiled: CompiledTable) -> bool:
+    """``holds`` for a decided result of a table with outputs: values compared canonically."""
+    listed = policy_of(compiled).collects and compiled.aggregate is None  # the result's values are a list
+    if isinstance(expect, list):
+        if not listed or len(expect) != len(result.values):
+            return False
+        return all(expected_values(compiled, e) == dict(got) for e, got in zip(expect, result.values))
+    if isinstance(expect, dict) and "values" in expect:
+        if listed or expected_values(compiled, expect["values"]) != dict(result.values):
+            return False
+        return "rule" not in expect or result.rule == expect["rule"]
+    if listed or compiled.aggregate is not None:  # an outcome id names no list and no total
+        return False
+    if isinstance(expect, dict):
+        return bool(result.outcome == expect["outcome"] and result.rule == expect["rule"])
+    return bool(result.outcome == expect)
 
 
 def exercised(result: Result, compiled: CompiledTable) -> tuple[str, ...]:
@@ -191,8 +246,16 @@ def missing_examples(
             continue
         if result.status != DECIDED or rule not in exercised(result, compiled):
             continue
-        if policy_of(compiled).collects:
-            expect: Any = list(result.outcomes)
+        expect: Any
+        if compiled.outputs:  # by values, written as the canonical values (exact, as the table reads them)
+            if compiled.aggregate is not None:
+                expect = {"values": dict(result.values)}
+            elif policy_of(compiled).collects:
+                expect = [dict(m) for m in result.values]
+            else:
+                expect = {"values": dict(result.values), "rule": rule}
+        elif policy_of(compiled).collects:
+            expect = list(result.outcomes)
         else:
             expect = {"outcome": result.outcome, "rule": rule}
         out.append(
@@ -208,11 +271,18 @@ def missing_examples(
 
 
 def describe_expect(expect: Any) -> str:
+    if isinstance(expect, dict) and "values" in expect:
+        return _values_text(expect["values"]) + (f" by row {expect['rule']}" if "rule" in expect else "")
     if isinstance(expect, dict):
         return f"{expect['outcome']} by row {expect['rule']}"
     if isinstance(expect, list):
-        return "[" + ", ".join(expect) + "]"
+        return "[" + ", ".join(_values_text(e) if isinstance(e, Mapping) else str(e) for e in expect) + "]"
     return str(expect)
+
+
+def _values_text(values: Mapping[str, Any]) -> str:
+    """``{fee: 4.9, carrier: express}`` (``values.label``)."""
+    return vals.label(tuple(values.items()))
 
 
 def describe_result(run: ExampleRun, compiled: CompiledTable) -> str:
@@ -223,12 +293,14 @@ def describe_result(run: ExampleRun, compiled: CompiledTable) -> str:
     if r.status == UNDECIDED:
         return (
             "undecided (still possible: "
-            + ", ".join(r.possible)
+            + ", ".join(p if isinstance(p, str) else _values_text(p) for p in r.possible)
             + ("; for some answers the hit policy breaks" if r.error_possible else "")
             + ")"
         )
     if r.status == NO_MATCH:
         return "no row matches, and the table has no default"
+    if compiled.outputs:
+        return _values_result(r, compiled)
     if policy_of(compiled).collects:
         return "[" + ", ".join(r.outcomes) + "]"
     if r.rule:
@@ -237,6 +309,18 @@ def describe_result(run: ExampleRun, compiled: CompiledTable) -> str:
     if r.outcome == default and not r.matches:
         return f"{r.outcome} (the default: no row matches)"
     return str(r.outcome)
+
+
+def _values_result(r: Result, compiled: CompiledTable) -> str:
+    """A decided result of a table with outputs, in ``describe_expect``'s words."""
+    if isinstance(r.values, tuple):
+        return "[" + ", ".join(_values_text(m) for m in r.values) + "]"
+    text = _values_text(r.values)
+    if compiled.aggregate is not None:
+        return text
+    if r.rule:
+        return f"{text} by row {r.rule}"
+    return f"{text} (the default: no row matches)"
 
 
 def _as_written(value: Any) -> Any:
@@ -263,16 +347,31 @@ def run_json(run: ExampleRun, compiled: CompiledTable) -> dict[str, Any]:
         "name": run.name,
         "line": run.line,
         "answers": {k: answer_json(v) for k, v in run.answers.items()},
-        "expect": run.expect,
+        "expect": _json_data(run.expect),
         "passed": run.passed,
         "result": None
         if r is None
-        else {"status": r.status, "outcome": r.outcome, "outcomes": list(r.outcomes), "rule": r.rule},
+        else {
+            "status": r.status,
+            "outcome": r.outcome,
+            "outcomes": list(r.outcomes),
+            "values": r.to_json()["values"],
+            "rule": r.rule,
+        },
         "error": run.error,
         "exercised": list(run.exercised),
         "expected_text": describe_expect(run.expect),
         "got_text": describe_result(run, compiled),
     }
+
+
+def _json_data(data: Any) -> Any:
+    """An expect as JSON: numbers as the CLI writes answers (an exact decimal a float cannot hold stays a string)."""
+    if isinstance(data, Mapping):
+        return {k: _json_data(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_json_data(v) for v in data]
+    return answer_json(data)
 
 
 def coverage_json(cov: Coverage) -> dict[str, Any]:

@@ -79,9 +79,6 @@ def run_file(
     if loaded.table is None or loaded.document is None or errors:  # a bad example is a failing test, below
         return _invalid(name, errors, example_count(loaded), started)
     table, document = loaded.table, loaded.document
-    if table.outputs:  # TODO(issue 19, step 3): expects by values, coverage and --generate with values
-        why = f"table '{table.id}' has outputs: test does not support outputs yet (examples, coverage, --generate)"
-        return _invalid(name, (Finding("bad-example", "error", why, name),), example_count(loaded), started)
     compiled = compile_table(table)
     notes: list[str] = []
     added = 0

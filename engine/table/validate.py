@@ -235,11 +235,12 @@ def check_examples(table: Table, doc: Document) -> Iterator[Finding]:
         by_values = isinstance(expect, ValuesExpect) or (
             isinstance(expect, tuple) and any(isinstance(e, dict) for e in expect)
         )
-        if table.outputs or by_values:
-            # TODO(issue 19, step 3): run expects by values. Until then an example of a table with
-            # outputs is refused here, so that neither lint nor test can pass a wrong expectation.
-            why = "a table with outputs" if table.outputs else "expect by values needs outputs; this table"
-            yield _error(doc, "bad-example", at, f"examples[{n}]: {why} has no example support yet")
+        single_hit = not collect and table.aggregate is None
+        if table.outputs and not (single_hit and isinstance(expect, (str, PinnedExpect))):
+            yield from _check_value_expect(table, doc, n, at, expect)
+            continue  # an outcome id (or pinned one) of a single-hit table with outputs: the checks below
+        if by_values:
+            yield _error(doc, "bad-example", at, f"examples[{n}]: expect by values needs outputs; this table has none")
             continue
         if isinstance(expect, PinnedExpect):
             if expect.outcome not in outcomes:
@@ -290,6 +291,88 @@ def check_examples(table: Table, doc: Document) -> Iterator[Finding]:
                     at,
                     f"examples[{n}]: a collect table expects a list of outcome ids, e.g. [{expect}]",
                 )
+
+
+def _check_value_expect(table: Table, doc: Document, n: int, at: tuple[Any, ...], expect: Any) -> Iterator[Finding]:
+    """An expect of a table with outputs (README, "Examples"): ``{values: {...}}`` (every output, of
+    its type; ``rule`` a row giving those values) for a single-hit result, ``{values: {<output>:
+    <number>}}`` under an aggregate (an integer for count), a list of values mappings under
+    ``collect``/``output-order``; ``undecided`` anywhere. Every mistake is a positioned bad-example."""
+    what = f"examples[{n}]"
+    if expect == "undecided":
+        return
+    listed = policy_of(table).collects and table.aggregate is None
+    out = table.outputs[0].id
+    shape = (
+        f"a list of values mappings, e.g. [{{values of one match}}] (hit policy {table.hit_policy})"
+        if listed
+        else f"{{values: {{{out}: <number>}}}} (aggregate {table.aggregate})"
+        if table.aggregate is not None
+        else "{values: {...}} with every output"
+    )
+    if isinstance(expect, tuple):
+        if not listed or any(isinstance(e, str) for e in expect):
+            yield _error(doc, "bad-example", at, f"{what}: this table expects {shape}")
+            return
+        for k, item in enumerate(expect):
+            yield from _check_values(table, doc, at + (k,), f"{what}: expect[{k}]", item, code="bad-example")
+        return
+    if not isinstance(expect, ValuesExpect) or listed:
+        yield _error(doc, "bad-example", at, f"{what}: this table expects {shape}")
+        return
+    if table.aggregate is not None:
+        yield from _check_total(table, doc, at, what, expect)
+        return
+    findings = list(_check_values(table, doc, at + ("values",), f"{what}: expect", expect.values, code="bad-example"))
+    yield from findings
+    if expect.rule is None:
+        return
+    rules = {r.id: r for r in table.rules}
+    if expect.rule not in rules:
+        yield _error(doc, "bad-example", at + ("rule",), f"{what}: expected rule '{expect.rule}' is not a rule")
+        return
+    then = rules[expect.rule].then
+    given = then if not isinstance(then, str) else next((o.values for o in table.outcomes if o.id == then), None)
+    if not findings and given is not None and _canonical(table, given) != _canonical(table, expect.values):
+        yield _error(
+            doc,
+            "bad-example",
+            at + ("rule",),
+            f"{what}: rule '{expect.rule}' gives {vals.label(tuple(_canonical(table, given).items()))}, not the expected values",
+        )
+
+
+def _canonical(table: Table, raw: Any) -> dict[str, Any]:
+    """A checked values mapping in canonical form (``values.check``); values that do not check are left out."""
+    out = {}
+    for spec in table.outputs:
+        try:
+            out[spec.id] = vals.check(spec.type, tuple(o.id for o in spec.options or ()), raw.get(spec.id))
+        except vals.BadValue:
+            pass
+    return out
+
+
+def _check_total(
+    table: Table, doc: Document, at: tuple[Any, ...], what: str, expect: ValuesExpect
+) -> Iterator[Finding]:
+    """An aggregate's expect: ``{values: {<the one output>: <number>}}``, no ``rule`` (a total has no deciding row)."""
+    out = table.outputs[0]
+    type_ = "integer" if table.aggregate == "count" else out.type
+    if expect.rule is not None:
+        yield _error(doc, "bad-example", at + ("rule",), f"{what}: an aggregate has no deciding row; leave out 'rule'")
+    for key, value in expect.values.items():
+        if key != out.id:
+            yield _error(
+                doc, "bad-example", at + ("values", key), f"{what}: '{key}' is not the output '{out.id}'", key=True
+            )
+            continue
+        try:
+            vals.check(type_, (), value)
+        except vals.BadValue as exc:
+            yield _error(doc, "bad-example", at + ("values", key), f"{what}: aggregate '{table.aggregate}': {exc}")
+    if out.id not in expect.values:
+        yield _error(doc, "bad-example", at + ("values",), f"{what}: no value for output '{out.id}'")
 
 
 def check_unused(table: Table, doc: Document) -> Iterator[Finding]:
@@ -359,8 +442,11 @@ RESERVED_OUTPUT_IDS = ("outcome", "rule", "error")
 """Output ids that would clash with the result's columns (SQL, file batch)."""
 
 
-def _check_values(table: Table, doc: Document, path: tuple[Any, ...], what: str, raw: Any) -> Iterator[Finding]:
-    """A values mapping (an inline then, an outcome's values, a mapping default): every output, of its type."""
+def _check_values(
+    table: Table, doc: Document, path: tuple[Any, ...], what: str, raw: Any, *, code: str | None = None
+) -> Iterator[Finding]:
+    """A values mapping (an inline then, an outcome's values, a mapping default; an example's expected
+    values, reported under ``code``): every output, of its type."""
     if not table.outputs:
         yield _error(doc, "unknown-output", path, f"{what}: gives values, but the table declares no outputs")
         return
@@ -370,7 +456,7 @@ def _check_values(table: Table, doc: Document, path: tuple[Any, ...], what: str,
         if spec is None:
             yield _error(
                 doc,
-                "unknown-output",
+                code or "unknown-output",
                 path + (key,),
                 f"{what}: '{key}' is not an output (outputs: {', '.join(outputs)})",
                 key=True,
@@ -380,10 +466,10 @@ def _check_values(table: Table, doc: Document, path: tuple[Any, ...], what: str,
         try:
             vals.check(spec.type, options, value)
         except vals.BadValue as exc:
-            yield _error(doc, "bad-value", path + (key,), f"{what}, output '{key}' ({spec.type}): {exc}")
+            yield _error(doc, code or "bad-value", path + (key,), f"{what}, output '{key}' ({spec.type}): {exc}")
     missing = [o for o in outputs if o not in raw]
     if missing:
-        yield _error(doc, "missing-value", path, f"{what}: no value for output(s) {', '.join(missing)}")
+        yield _error(doc, code or "missing-value", path, f"{what}: no value for output(s) {', '.join(missing)}")
 
 
 def check_outputs(table: Table, doc: Document) -> Iterator[Finding]:
