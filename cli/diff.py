@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from crossroads.engine.table import values as vals
 from crossroads.engine.table.wording import describe_answers, describe_region
 from crossroads.engine.table import pipeline as tables
 from crossroads.engine.table.loader import read_bytes
@@ -96,11 +97,38 @@ def _read_blob(folder: str, blob: str, max_bytes: int, shown: str) -> bytes:
 
 
 def _show(result: Any) -> str:
+    from crossroads.engine.analysis.diff import ValueResult  # loaded by then (``diff_cmd``): startup stays light
+
     if result is None:
         return "no match"
+    if isinstance(result, ValueResult):
+        shown = [_item(outcome, values) for outcome, values in result.items]
+        return "[" + ", ".join(shown) + "]" if result.kind == "list" else shown[0]
     if result == "error":
         return "hit policy violated"
     return "[" + ", ".join(result) + "]" if isinstance(result, list) else str(result)
+
+
+def _item(outcome: str | None, values: Any) -> str:
+    """One result with values: ``{fee: 4.9, carrier: standard}``, after its outcome id when it names one."""
+    return vals.label(values) if outcome is None else f"{outcome} {vals.label(values)}"
+
+
+def _change(old: Any, new: Any) -> str:
+    """``old → new``; two single results of the same outputs and outcome show only the changed
+    values (``fee: 4.9 → 5.9``), the way a reviewer reads a changed value."""
+    from crossroads.engine.analysis.diff import ValueResult
+
+    if (
+        isinstance(old, ValueResult)
+        and isinstance(new, ValueResult)
+        and old.kind == new.kind != "list"
+        and old.outcome == new.outcome
+        and [k for k, _ in old.items[0][1]] == [k for k, _ in new.items[0][1]]
+    ):
+        pairs = zip(old.items[0][1], new.items[0][1])
+        return ", ".join(f"{k}: {vals.text(a)} → {vals.text(b)}" for (k, a), (_, b) in pairs if a != b)
+    return f"{_show(old)} → {_show(new)}"
 
 
 def render_text(d: Any, old_name: str, new_name: str) -> str:
@@ -108,7 +136,7 @@ def render_text(d: Any, old_name: str, new_name: str) -> str:
     if d.changes:
         lines.append(f"Results that change ({len(d.changes)}):")
         for c in d.changes:
-            lines.append(f"  {describe_region(c.when)}: {_show(c.old)} → {_show(c.new)}")
+            lines.append(f"  {describe_region(c.when)}: {_change(c.old, c.new)}")
             lines.append(f"    e.g. {describe_answers(c.example)}")
     else:
         lines.append("No answer changes its result.")
@@ -140,9 +168,9 @@ def _reason(d: Any) -> str:
     if d.changes or not d.complete:
         why = "results change for existing answers"
     elif any(d.removed.values()):
-        why = "inputs, options, outcomes or numeric answers were removed"
+        why = "inputs, options, outcomes, outputs or numeric answers were removed"
     elif any(d.added.values()):
-        why = "inputs, options, outcomes or numeric answers were added"
+        why = "inputs, options, outcomes, outputs or numeric answers were added"
     else:
         why = "texts changed"
     return f"version {d.new_version} is {_bump_words(d.bump)} from {d.old_version}, but {why}: a {d.required} bump is required"

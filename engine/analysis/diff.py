@@ -10,13 +10,20 @@ regions where the results differ are the changes (merged, in condition
 syntax, each with an example). Reordering rows that do not overlap, renaming
 rows or reformatting changes nothing; a changed ``because`` is a text change.
 
+In a table with ``outputs`` a result is what ``values`` shows (``ValueResult``):
+the deciding row's values and outcome id, the list of them (``collect``,
+``output-order``) or the aggregate; values compare exactly (``0.10`` is ``0.1``).
+A table that gains or loses ``outputs`` (or an output) changes the result of
+every answer a row or the default decides.
+
 Version rules (semver): a changed result for any existing answer, or a removed
-input, option or outcome → major; only additions → minor; only texts → patch.
+input, option, outcome or output → major; only additions → minor; only texts → patch.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,12 +44,37 @@ from crossroads.engine.table.compiler import (
     Span,
     compile_table,
 )
+from crossroads.engine.table import numbers, values as vals
 from crossroads.engine.table.conditions import format_number
-from crossroads.engine.table.policies import ERROR, NO_MATCH, result_of
+from crossroads.engine.table.policies import ERROR, NO_MATCH, Total, result_of
 from crossroads.engine.table.wording import describe_when
 from crossroads.engine.search.space import Budget, Exhausted
 
 BUMPS = ("none", "patch", "minor", "major")
+
+
+@dataclass(frozen=True, slots=True)
+class ValueResult:
+    """A result of a table with ``outputs``, as ``values`` shows it (hashable: regions group by it).
+
+    ``kind``: ``one`` (a single-hit policy: ``items`` holds one (outcome id or None, values)),
+    ``list`` (``collect``, ``output-order``: one item per match, in the policy's order) or
+    ``total`` (an aggregate: one (None, ((output id, number),)) item).
+    """
+
+    kind: str
+    items: tuple[tuple[str | None, vals.Values], ...]
+
+    def to_json(self) -> Any:
+        """What ``values`` shows: a mapping, a list of mappings, or ``{output: number}``."""
+        shown = [vals.mapping_json(v) for _, v in self.items]
+        return shown if self.kind == "list" else shown[0]
+
+    @property
+    def outcome(self) -> Any:
+        """The outcome id(s) beside the values (None where a row gives values inline)."""
+        ids = [o for o, _ in self.items]
+        return ids if self.kind == "list" else ids[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +83,7 @@ class Change:
 
     when: dict[str, Any]
     example: dict[str, Any]
-    old: Any  # outcome id, list of ids (collect), None: no match, "error": the hit policy breaks
+    old: Any  # outcome id, list of ids (collect), ValueResult (outputs), None: no match, "error": policy breaks
     new: Any
 
 
@@ -98,8 +130,7 @@ class Diff:
     def to_json(self) -> dict[str, Any]:
         return {
             "changes": [
-                {"region": describe_when(c.when), "example": c.example, "old": c.old, "new": c.new}
-                for c in self.changes
+                {"region": describe_when(c.when), "example": c.example, **_change_json(c)} for c in self.changes
             ],
             "added": self.added,
             "removed": self.removed,
@@ -108,6 +139,19 @@ class Diff:
             "complete": self.complete,
             "version": {"old": self.old_version, "new": self.new_version, "required": self.required, "ok": self.ok},
         }
+
+
+def _change_json(c: Change) -> dict[str, Any]:
+    """``old``/``new`` as ``values`` shows them; with outputs, also the outcome ids beside them."""
+    out = {"old": _json(c.old), "new": _json(c.new)}
+    if isinstance(c.old, ValueResult) or isinstance(c.new, ValueResult):
+        out["old_outcome"] = c.old.outcome if isinstance(c.old, ValueResult) else c.old
+        out["new_outcome"] = c.new.outcome if isinstance(c.new, ValueResult) else c.new
+    return out
+
+
+def _json(result: Any) -> Any:
+    return result.to_json() if isinstance(result, ValueResult) else result
 
 
 _SEMVER = re.compile(r"(\d+)\.(\d+)\.(\d+)")
@@ -128,11 +172,6 @@ def bump(old: str, new: str) -> str:
 
 def diff(old_model: Any, new_model: Any, *, max_seconds: float = 60.0) -> Diff:
     """Compare two validated tables (``model.Table``)."""
-    if old_model.outputs or new_model.outputs:  # TODO(issue 19): values as results (fee: 4.9 → 5.9)
-        from crossroads.engine.errors import NotExpressible
-
-        table = new_model if new_model.outputs else old_model
-        raise NotExpressible(f"table '{table.id}' has outputs: diff does not support outputs yet")
     old, new = compile_table(old_model), compile_table(new_model)
     added, removed = _structure(old, new)
     joint, n_old = _joint(old, new)
@@ -166,12 +205,26 @@ def _key(result: Any) -> Any:
 
 
 def _result(table: CompiledTable, live: int) -> Any:
-    """The table's result, by outcome id, when exactly ``live`` of its rows match."""
+    """The table's result when exactly ``live`` of its rows match: by outcome id, or (a table with
+    outputs) as a ``ValueResult``."""
     result, _ = result_of(table, live)
+    if isinstance(result, Total):
+        total = numbers.exact(result.value)  # canonical, as an output's value: 5.0 is 5, 0.10 is 0.1
+        total = total.normalize(numbers.EXACT) if isinstance(total, Decimal) else total
+        return ValueResult("total", ((None, ((table.outputs[0].id, total),)),))
     if result == NO_MATCH:
         return None
     if result == ERROR:
         return "error"
+    if table.outputs:
+        n = len(table.outcomes)
+
+        def item(r: int) -> tuple[str | None, vals.Values]:
+            return (table.outcomes[r].id if r < n else None), table.results[r].values
+
+        if isinstance(result, tuple):
+            return ValueResult("list", tuple(item(r) for r in result))
+        return ValueResult("one", (item(result),))
     ids = [o.id for o in table.outcomes]
     return [ids[o] for o in result] if isinstance(result, tuple) else ids[result]
 
@@ -199,6 +252,14 @@ def _structure(old: CompiledTable, new: CompiledTable) -> tuple[dict[str, list[s
         "options": minus(old_opts, new_opts),
         "outcomes": minus(ids(old.outcomes), ids(new.outcomes)),
     }
+    if old.outputs or new.outputs:  # listed only where a version has outputs (the JSON stays as it was)
+        added["outputs"] = minus(ids(new.outputs), ids(old.outputs))
+        removed["outputs"] = minus(ids(old.outputs), ids(new.outputs))
+        types = {o.id: o.type for o in old.outputs}
+        for o in new.outputs:
+            if types.get(o.id, o.type) != o.type:  # another type of value under the same id
+                removed["outputs"].append(o.id)
+                added["outputs"].append(o.id)
     added["ranges"], removed["ranges"] = [], []
     for a in old.inputs:
         b = next((i for i in new.inputs if i.id == a.id), None)
@@ -367,6 +428,16 @@ def _texts(old: Any, new: Any) -> list[TextChange]:
         if b is not None:
             for field in ("title", "summary", "choose_when", "tradeoffs"):
                 check(f"outcomes.{a.id}.{field}", getattr(a, field), getattr(b, field))
+    new_outputs = {o.id: o for o in new.outputs}
+    for a in old.outputs:
+        b = new_outputs.get(a.id)
+        if b is not None:
+            check(f"outputs.{a.id}.title", a.title, b.title)
+            b_options = {o.id: o for o in b.options or ()}
+            for o in a.options or ():
+                if o.id in b_options:
+                    check(f"outputs.{a.id}.options.{o.id}.label", o.label, b_options[o.id].label)
+                    check(f"outputs.{a.id}.options.{o.id}.help", o.help, b_options[o.id].help)
     new_rules = {r.id: r for r in new.rules}
     for a in old.rules:
         b = new_rules.get(a.id)
