@@ -318,21 +318,6 @@ def _cli(args: list[str], stdin: str | None = None) -> Any:
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["test", str(SHIPPING)], "test does not support outputs yet"),
-        (["test", str(SHIPPING), "--coverage"], "test does not support outputs yet"),
-    ],
-)
-def test_commands_without_value_support_refuse_cleanly(args: list[str], words: str) -> None:
-    """What does not support outputs yet says so on one line, with exit 1, never a traceback."""
-    r = _cli(args)
-    assert r.exit_code == 1, r.output
-    assert words in r.output and "Traceback" not in r.output
-    assert not isinstance(r.exception, Exception) or isinstance(r.exception, SystemExit)
-
-
-@pytest.mark.parametrize(
-    "args, words",
-    [
         (["show", str(SHIPPING)], "Delivery fee: 4.9, Carrier: standard"),
         (["show", str(SHIPPING), "--format", "json"], '"default_values"'),
         (["diff", str(SHIPPING), str(SHIPPING)], "No answer changes its result."),
@@ -343,34 +328,6 @@ def test_show_and_diff_support_outputs(args: list[str], words: str) -> None:
     r = _cli(args)
     assert r.exit_code == 0, r.output
     assert words in r.output and "does not support outputs" not in r.output
-
-
-def test_test_generate_refuses_and_writes_nothing(tmp_path: Any) -> None:
-    path = tmp_path / "shipping.yaml"
-    path.write_text(SHIPPING.read_text())
-    r = _cli(["test", str(path), "--generate"])
-    assert r.exit_code == 1 and "test does not support outputs yet" in r.output
-    assert path.read_text() == SHIPPING.read_text()
-
-
-@pytest.mark.parametrize(
-    "expect",
-    [
-        "{values: {fee: 49.5, carrier: express}}",
-        "{values: {fee: 49.5, carrier: express}, rule: heavy-abroad}",
-        "standard-delivery",
-        "undecided",
-    ],
-)
-def test_lint_refuses_examples_of_a_table_with_outputs(tmp_path: Any, expect: str) -> None:
-    """Expects are not run on value tables yet: every example is a bad-example error, not a crash or a pass."""
-    path = tmp_path / "shipping.yaml"
-    path.write_text(
-        SHIPPING.read_text() + f"examples:\n  - answers: {{weight: 30, destination: eu}}\n    expect: {expect}\n"
-    )
-    r = _cli(["lint", str(path)])
-    assert r.exit_code == 1 and "bad-example" in r.output and "no example support yet" in r.output
-    assert "Traceback" not in r.output
 
 
 def test_lint_refuses_an_expect_by_values_without_outputs(tmp_path: Any) -> None:
