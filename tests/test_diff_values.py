@@ -234,3 +234,31 @@ def test_value_changes_are_exactly_where_results_differ(data: st.DataObject) -> 
         assert a.in_region(ex, c.when)
         assert _norm(a.result(sum(1 << k for k in a.matches(ex)))) == _as_oracle(c.old)
         assert _norm(b.result(sum(1 << k for k in b.matches(ex)))) == _as_oracle(c.new)
+
+
+@pytest.mark.parametrize(
+    "new, added, removed, changes",
+    [
+        # the carrier output becomes free text: same values, another kind of value (removed and added)
+        (
+            SHIPPING.replace(
+                "    type: choice\n    title: Carrier\n", "    type: string\n    title: Carrier\n"
+            ).replace("    options: [{id: express}, {id: standard}, {id: economy}]\n", ""),
+            ["carrier"],
+            ["carrier"],
+            False,
+        ),
+        (with_eta(SHIPPING), ["eta"], [], True),
+    ],
+)
+def test_outputs_added_removed_or_retyped(
+    tmp_path: Path, new: str, added: list[str], removed: list[str], changes: bool
+) -> None:
+    (tmp_path / "old.yaml").write_text(SHIPPING)
+    (tmp_path / "new.yaml").write_text(new)
+    forth = json.loads(run("diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), "--format", "json").stdout)
+    back = json.loads(run("diff", str(tmp_path / "new.yaml"), str(tmp_path / "old.yaml"), "--format", "json").stdout)
+    assert (forth["added"]["outputs"], forth["removed"]["outputs"]) == (added, removed)
+    assert (back["added"]["outputs"], back["removed"]["outputs"]) == (removed, added)
+    assert bool(forth["changes"]) == bool(back["changes"]) == changes
+    assert forth["version"]["required"] == back["version"]["required"] == "major"
