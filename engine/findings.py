@@ -248,7 +248,9 @@ CODES: dict[str, CodeInfo] = {
         "error",
         "An example's answers or expectation are invalid.",
         "An example that cannot run is a test that never fails: it protects nothing.",
-        "Give answers the inputs accept and an expect the table can produce (an outcome id, {outcome, rule}, undecided, or a list for collect).",
+        "Give answers the inputs accept and an expect the table can produce (an outcome id, {outcome, rule}, undecided, or a list for collect; "
+        "with outputs, {values: {...}} with every output, a list of values mappings for collect and output-order, "
+        "or {values: {<output>: <number>}} for an aggregate).",
         "examples:\n  - answers: {examples: -5}   # minimum is 0\n    expect: rag",
     ),
     "unused-input": _code(
