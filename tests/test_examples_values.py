@@ -220,6 +220,28 @@ def test_test_runs_value_examples_and_reports_values(tmp_path: Path) -> None:
     assert "expected {fee: 1, carrier: economy}, got {fee: 0, carrier: economy}" in junit
 
 
+@pytest.mark.parametrize(
+    "answers, expect, got",
+    [
+        (
+            "{weight: 3, destination: eu}",
+            "{values: {fee: 49.5, carrier: express}}",
+            "standard-delivery {fee: 4.9, carrier: standard} by row light",
+        ),
+        (
+            "{weight: 30}",
+            "{values: {fee: 0, carrier: economy}}",
+            "undecided (still possible: {fee: 49.5, carrier: express}",
+        ),
+    ],
+)
+def test_a_failure_names_what_came(tmp_path: Path, answers: str, expect: str, got: str) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(SHIPPING.read_text() + f"examples:\n  - answers: {answers}\n    expect: {expect}\n")
+    r = _cli(["test", str(path)])
+    assert r.exit_code == 1 and f"got:      {got}" in r.output, r.output
+
+
 def test_generate_writes_value_examples_that_pass(tmp_path: Path) -> None:
     path = tmp_path / "shipping.yaml"
     path.write_text(SHIPPING.read_text())

@@ -315,7 +315,7 @@ def _values_result(r: Result, compiled: CompiledTable) -> str:
     """A decided result of a table with outputs, in ``describe_expect``'s words."""
     if isinstance(r.values, tuple):
         return "[" + ", ".join(_values_text(m) for m in r.values) + "]"
-    text = _values_text(r.values)
+    text = _values_text(r.values) if r.outcome is None else f"{r.outcome} {_values_text(r.values)}"
     if compiled.aggregate is not None:
         return text
     if r.rule:
