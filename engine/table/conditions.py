@@ -319,6 +319,30 @@ def _compared(op: str, bound: Num) -> Numeric:
     return {"<": below, ">": above, "==": Interval(bound, True, bound, True), **closed}[op]
 
 
+def _operator_form(
+    raw: str,
+    comparison: re.Pattern[str],
+    interval: re.Pattern[str],
+    read: Callable[[str], Any],
+    show: Callable[[Any], str],
+    unit: str,
+) -> Numeric | str | None:
+    """``raw`` as a comparison or an interval whose operands ``read`` takes (a number, or a date as
+    its day number; a ``str`` back is why not), the error message, or None when it is neither form."""
+    m = comparison.fullmatch(raw)
+    if m:
+        bound = read(m.group(2))
+        return bound if isinstance(bound, str) else _compared(m.group(1), bound)
+    m = interval.fullmatch(raw)
+    if m:
+        lo, hi = read(m.group(2)), read(m.group(3))
+        for bound in (lo, hi):
+            if isinstance(bound, str):
+                return bound
+        return _between(raw, m.group(1), lo, hi, m.group(4), show, unit)
+    return None
+
+
 def _between(
     raw: str, opening: str, lo: Num, hi: Num, closing: str, show: Callable[[Any], str], unit: str
 ) -> Interval | str:
@@ -342,20 +366,9 @@ def _numeric_one(raw: Any) -> Numeric | str:
             return numbers.out_of_range(str(raw))
         value = exact(raw)
         return Interval(value, True, value, True)
-    m = _COMPARISON.fullmatch(raw)
-    if m:
-        op, bound = m.group(1), _bound(m.group(2))
-        if isinstance(bound, str):
-            return bound
-        return _compared(op, bound)
-    m = _INTERVAL.fullmatch(raw)
-    if m:
-        lo, hi = _bound(m.group(2)), _bound(m.group(3))
-        if isinstance(lo, str):
-            return lo
-        if isinstance(hi, str):
-            return hi
-        return _between(raw, m.group(1), lo, hi, m.group(4), format_number, "value")
+    formed = _operator_form(raw, _COMPARISON, _INTERVAL, _bound, format_number, "value")
+    if formed is not None:
+        return formed
     n = parse_number(raw)
     if n is not None:
         return f'"{raw}" is a string; write the number unquoted ({raw.strip()}) or as "== {raw.strip()}"'
@@ -376,23 +389,13 @@ def _parse_date(raw: Any) -> Numeric | str:
 def _date_one(raw: Any) -> Numeric | str:
     if not isinstance(raw, str):
         return f'a date input takes a date YYYY-MM-DD, a comparison such as ">= 2025-01-01" or an interval such as "[2025-01-01, 2025-04-01)", not {_show(raw)}'
-    if dates.parse_date(raw) is not None:
-        n = dates.day(dates.parse_date(raw))  # type: ignore[arg-type]
+    single = dates.parse_date(raw)
+    if single is not None:
+        n = dates.day(single)
         return Interval(n, True, n, True)
-    m = _DATE_COMPARISON.fullmatch(raw)
-    if m:
-        op, bound = m.group(1), _day(m.group(2))
-        if isinstance(bound, str):
-            return bound
-        return _compared(op, bound)
-    m = _DATE_INTERVAL.fullmatch(raw)
-    if m:
-        lo, hi = _day(m.group(2)), _day(m.group(3))
-        if isinstance(lo, str):
-            return lo
-        if isinstance(hi, str):
-            return hi
-        return _between(raw, m.group(1), lo, hi, m.group(4), dates.format_day, "day")
+    formed = _operator_form(raw, _DATE_COMPARISON, _DATE_INTERVAL, _day, dates.format_day, "day")
+    if formed is not None:
+        return formed
     if re.fullmatch(r"\s*[^\s<>=\[(]\S*(?: \S+)?\s*", raw):
         return dates.problem(raw)
     return f'cannot read condition "{raw}": expected a date YYYY-MM-DD, "< D", "<= D", "> D", ">= D", "== D", "!= D" or an interval such as "[2025-01-01, 2025-04-01)"'
