@@ -71,19 +71,26 @@ def _still_open(table: CompiledTable, result: Result) -> tuple[str, ...]:
     return open_questions(table, result.answers) or result.missing
 
 
-def _values_lines(table: CompiledTable, values: Any, indent: str = "") -> list[str]:
-    """One line per output, ``Title: value``, in the outputs' order."""
+def _shown(table: CompiledTable, values: Any) -> list[str]:
+    """``Title: value`` per output, in the outputs' order; a choice output's value by its option's
+    label (the table's, or its translation's when the table is localized)."""
     from crossroads.engine.table.values import text
 
-    titles = {o.id: o.title for o in table.outputs}
-    return [f"{indent}{titles[k]}: {text(v)}" for k, v in values.items()]
+    outputs = {o.id: o for o in table.outputs}
+    shown = []
+    for k, v in values.items():
+        labels = {p.id: p.label for p in outputs[k].options}
+        shown.append(f"{outputs[k].title}: {labels.get(v, text(v)) if isinstance(v, str) else text(v)}")
+    return shown
+
+
+def _values_lines(table: CompiledTable, values: Any, indent: str = "") -> list[str]:
+    """One line per output, ``Title: value``."""
+    return [indent + line for line in _shown(table, values)]
 
 
 def _inline(table: CompiledTable, values: Any) -> str:
-    from crossroads.engine.table.values import text
-
-    titles = {o.id: o.title for o in table.outputs}
-    return ", ".join(f"{titles[k]}: {text(v)}" for k, v in values.items())
+    return ", ".join(_shown(table, values))
 
 
 def values_text(table: CompiledTable, result: Result, colour: bool = False, catalog: Catalog = ENGLISH) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,88 @@ def test_partial_translation_shows_english_and_the_notice() -> None:
     )
     assert result.stdout.splitlines()[:4] == ["Coffee", "Wake up.", "", "原因"]
     assert result.stderr.strip() == NOTICE_ZH
+
+
+# -- outputs ----------------------------------------------------------------------
+
+VALUES_TABLE = """\
+format: crossroads/1
+id: ship
+version: 1.0.0
+title: Shipping
+hit_policy: first
+inputs:
+  - {id: heavy, prompt: Heavy?, type: boolean}
+outputs:
+  - {id: fee, type: number, title: Fee}
+  - id: carrier
+    type: choice
+    options: [{id: express, label: Express}, {id: standard}]
+rules:
+  - {id: big, when: {heavy: true}, then: {fee: 9.5, carrier: express}}
+  - {id: small, then: {fee: 2, carrier: standard}}
+translations:
+  zh:
+    title: 运输
+    inputs: {heavy: {prompt: 重吗？}}
+"""
+
+
+@pytest.mark.parametrize(
+    "outputs, gaps, unknown",
+    [
+        (
+            {
+                "fee": {"title": "运费"},
+                "carrier": {"title": "承运", "options": {"express": "快递", "standard": "标准"}},
+            },
+            [],
+            [],
+        ),
+        (
+            {"fee": {"title": "运费"}},
+            [
+                ("outputs", "carrier", "title"),
+                ("outputs", "carrier", "options", "express"),
+                ("outputs", "carrier", "options", "standard"),
+            ],
+            [],
+        ),
+        (
+            {"cost": {"title": "x"}, "fee": {"options": {"a": "b"}}},
+            None,
+            [
+                "'cost' is not an output (outputs: fee, carrier)",
+                "'a' is not an option of output 'fee' (it is number: no options)",
+            ],
+        ),
+    ],
+)
+def test_output_translations_are_required_and_checked(outputs: dict, gaps: list | None, unknown: list) -> None:
+    from crossroads.engine.table import translations
+    from crossroads.engine.table.loader import load_bytes
+
+    text = VALUES_TABLE + "    outputs: " + json.dumps(outputs, ensure_ascii=False) + "\n"
+    doc = load_bytes(text.encode(), "t.yaml")
+    table = Table.model_validate(doc.data)
+    data = doc.data["translations"]["zh"]
+    assert [m for _, m in translations.unknown(table, data)] == unknown
+    if gaps is not None:
+        assert missing(table, data) == gaps
+
+
+def test_evaluate_shows_translated_output_titles_and_option_labels(tmp_path: Path) -> None:
+    path = tmp_path / "ship.yaml"
+    path.write_text(
+        VALUES_TABLE
+        + "    outputs: {fee: {title: 运费}, carrier: {title: 承运, options: {express: 快递, standard: 标准}}}\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    zh = runner.invoke(cli, ["evaluate", str(path), "--lang", "zh", "-a", "heavy=yes", "--no-cache"])
+    assert zh.exit_code == 0, zh.output
+    assert zh.stdout.splitlines() == ["运费: 9.5", "承运: 快递"]
+    en = runner.invoke(cli, ["evaluate", str(path), "-a", "heavy=no", "--no-cache"])
+    assert en.stdout.splitlines() == ["Fee: 2", "carrier: standard"]  # no title: the id; no label: the option id
+    lint = runner.invoke(cli, ["lint", str(path), "--strict"])
+    assert lint.exit_code == 0, lint.output

@@ -9,6 +9,7 @@ language to replacements for that text, by id::
         summary: ...
         inputs: {change: {prompt: ..., help: ..., options: {knowledge: ...}}}
         outcomes: {rag: {title: ..., summary: ..., choose_when: [...], tradeoffs: [...]}}
+        outputs: {carrier: {title: ..., options: {express: ...}}}
         rules: {knowledge-needs-retrieval: {because: ...}}
 
 A translation is used only when it is *complete*: every text the table shows
@@ -51,6 +52,11 @@ def required(table: Any) -> Iterator[Path]:
         for name in ("summary", "choose_when", "tradeoffs"):
             if getattr(outcome, name):
                 yield ("outcomes", outcome.id, name)
+    for output in getattr(table, "outputs", ()) or ():
+        # every output: one without a title shows its id, which a reader of the language needs in words too
+        yield ("outputs", output.id, "title")
+        for option in output.options or ():
+            yield ("outputs", output.id, "options", option.id)
     for rule in table.rules:
         if rule.because:
             yield ("rules", rule.id, "because")
@@ -86,6 +92,21 @@ def unknown(table: Any, translation: Mapping[str, Any]) -> Iterator[tuple[Path, 
                 yield (
                     ("inputs", input_id, "options", option_id),
                     f"'{option_id}' is not an option of input '{input_id}' ({known})",
+                )
+    outputs = {o.id: o for o in getattr(table, "outputs", ()) or ()}
+    for output_id, entry in (translation.get("outputs") or {}).items():
+        output = outputs.get(output_id)
+        if output is None:
+            known = f"outputs: {', '.join(outputs)}" if outputs else "the table has no outputs"
+            yield ("outputs", output_id), f"'{output_id}' is not an output ({known})"
+            continue
+        options = [o.id for o in output.options or ()]
+        for option_id in (entry.get("options") or {}) if isinstance(entry, Mapping) else ():
+            if option_id not in options:
+                known = f"options: {', '.join(options)}" if options else f"it is {output.type}: no options"
+                yield (
+                    ("outputs", output_id, "options", option_id),
+                    f"'{option_id}' is not an option of output '{output_id}' ({known})",
                 )
     for kind, ids in (("outcomes", [o.id for o in table.outcomes]), ("rules", [r.id for r in table.rules])):
         for key in translation.get(kind) or {}:
@@ -147,6 +168,16 @@ def _apply(table: Any, t: Mapping[str, Any]) -> Any:
         )
         for o in table.outcomes
     )
+    outputs = tuple(
+        dataclasses.replace(
+            o,
+            title=text(("outputs", o.id, "title"), o.title),
+            options=tuple(
+                dataclasses.replace(p, label=text(("outputs", o.id, "options", p.id), p.label)) for p in o.options
+            ),
+        )
+        for o in table.outputs
+    )
     rules = tuple(dataclasses.replace(r, because=text(("rules", r.id, "because"), r.because)) for r in table.rules)
     return dataclasses.replace(
         table,
@@ -154,5 +185,6 @@ def _apply(table: Any, t: Mapping[str, Any]) -> Any:
         summary=text(("summary",), table.summary),
         inputs=inputs,
         outcomes=outcomes,
+        outputs=outputs,
         rules=rules,
     )
