@@ -23,7 +23,10 @@ Any failure is a miss: the caller compiles and rewrites the entry. The body is
 JSON (never pickle: unpickling executes code) and holds nothing that grows
 faster than the table: per row its texts and, per input, the one span of
 segments (numbers) or the options (choices) it accepts; the indexes are rebuilt
-on load. Writes are atomic; any failure to write is silent (a cache is an
+on load. A table with outputs adds its outputs and its distinct results, each
+value re-read by ``values.check`` (an entry holding a value the compiler would
+not write, such as ``4.90``, is invalid); priority classes and agreement are
+derived again, never read. Writes are atomic; any failure to write is silent (a cache is an
 optimisation, never a reason to fail).
 """
 
@@ -53,15 +56,20 @@ from crossroads.engine.table.compiler import (
     NumberColumn,
     OptionSpec,
     OutcomeSpec,
+    OutputSpec,
+    ResultSpec,
     RuleSpec,
     RowSpan,
     Runs,
     TextColumn,
+    agreeing_rows,
+    priority_classes,
     text_column,
 )
+from crossroads.engine.table import values as vals
 from crossroads.engine.table.policies import POLICIES
 
-CACHE_FORMAT = 3  # 2: translations; 3: spans and accepted options per row, authenticated
+CACHE_FORMAT = 4  # 2: translations; 3: spans and accepted options per row, authenticated; 4: outputs and results
 KEY_BYTES = 32
 _IDENTITY_MODULES = (
     "cache.py",
@@ -72,7 +80,9 @@ _IDENTITY_MODULES = (
     "model.py",
     "validate.py",
     "translations.py",
-    "tables.py",
+    "values.py",
+    "policies.py",
+    "pipeline.py",
 )
 _POLICIES = frozenset(POLICIES)
 _TYPES = ("choice", "boolean", "integer", "number", "string", "date")
@@ -209,6 +219,11 @@ def to_json(t: CompiledTable) -> dict[str, Any]:
         "rules": [[r.id, r.then, r.because, [list(c) for c in r.conditions]] for r in t.rules],
         "columns": [_column_json(i, c, rows) for i, c in zip(t.inputs, t.columns)],
         "translations": t.translations,
+        "outputs": [[o.id, o.type, o.title, [[p.id, p.label, p.help] for p in o.options]] for o in t.outputs],
+        "results": [
+            [r.outcome, [_num(v) if not isinstance(v, (bool, str)) else v for _, v in r.values]] for r in t.results
+        ],
+        "aggregate": t.aggregate,
     }
 
 
@@ -323,6 +338,33 @@ def _input(i: Any) -> InputSpec:
     return InputSpec(_slug(i[0]), i[1], _text(i[2]), _text(i[3], True), options, _unnum(i[5]), _unnum(i[6]))
 
 
+def _output(o: Any) -> OutputSpec:
+    o = _list(o, 4)
+    _check(o[1] in vals.OUTPUT_TYPES, "output type")
+    options = tuple(
+        OptionSpec(_text(p[0]), _text(p[1]), _text(p[2], True)) for p in map(lambda p: _list(p, 3), _list(o[3]))
+    )
+    _check(all(_OPTION.fullmatch(p.id) for p in options), "option id")
+    _check(len({p.id for p in options}) == len(options) and (o[1] == "choice" or not options), "options")
+    return OutputSpec(_slug(o[0]), o[1], _text(o[2]), options)
+
+
+def _result(r: Any, outputs: tuple[OutputSpec, ...], outcomes: int) -> ResultSpec:
+    """One interned result, each value re-read by the one definition of a value (``values.check``):
+    an entry whose value is not canonical for its output is invalid."""
+    outcome, raw = _list(r, 2)
+    out = []
+    for spec, v in zip(outputs, _list(raw, len(outputs)), strict=True):
+        v = v if isinstance(v, (bool, str)) else _unnum(v)
+        try:
+            canonical = vals.check(spec.type, spec.option_ids, v)
+        except vals.BadValue:
+            raise Invalid("value") from None
+        _check(type(canonical) is type(v) and str(canonical) == str(v), "value")  # 4.90 is 4.9 but not canonical
+        out.append((spec.id, canonical))
+    return ResultSpec(_index(outcome, outcomes, True), tuple(out))
+
+
 def _column(c: Any, spec: InputSpec, rows: int, all_rows: int) -> Column:
     keys = {"input", "points", "rows", "every", "some"} | ({"strings"} if spec.type == "string" else set())
     _check(isinstance(c, dict) and set(c) == keys and c["input"] == spec.id, "column")
@@ -400,27 +442,46 @@ def from_json(d: Any) -> CompiledTable:
             for o in map(lambda o: _list(o, 5), _list(d["outcomes"]))
         )
         _check(len({o.id for o in outcomes}) == len(outcomes), "outcome ids")
+        outputs = tuple(_output(o) for o in _list(d["outputs"]))
+        _check(len({o.id for o in outputs}) == len(outputs), "output ids")
+        results = tuple(_result(r, outputs, len(outcomes)) for r in _list(d["results"])) if outputs else ()
+        _check(bool(outputs) or d["results"] == [], "results")
+        # the compiler's interning: the named outcomes first, in order, then distinct inline values
+        _check(all(r.outcome == n for n, r in enumerate(results[: len(outcomes)])), "results")
+        inline = [r.values for r in results[len(outcomes) :]]
+        _check(all(r.outcome is None for r in results[len(outcomes) :]) and len(set(inline)) == len(inline), "results")
+        _check(not outputs or len(results) >= len(outcomes), "results")
+        targets = len(results) if outputs else len(outcomes)
         ids = {i.id for i in inputs}
         rules = []
         for r in map(lambda r: _list(r, 4), _list(d["rules"])):
             conditions = tuple((_text(_list(c, 2)[0]), _text(c[1])) for c in _list(r[3]))
             _check(all(c[0] in ids for c in conditions), "condition input")
-            rules.append(RuleSpec(_slug(r[0]), _index(r[1], len(outcomes)), _text(r[2], True), conditions))
+            rules.append(RuleSpec(_slug(r[0]), _index(r[1], targets), _text(r[2], True), conditions))
         _check(len({r.id for r in rules}) == len(rules), "rule ids")
         n = len(rules)
         all_rows = (1 << n) - 1
         columns = _list(d["columns"], len(inputs))
         _check(d["hit_policy"] in _POLICIES and isinstance(d["translations"], dict), "table")
-        outcome_rows = [0] * len(outcomes)
+        aggregate = d["aggregate"]
+        _check(aggregate is None or (aggregate in vals.AGGREGATES and len(outputs) == 1), "aggregate")
+        outcome_rows = [0] * targets
         for index, rule in enumerate(rules):
             outcome_rows[rule.then] |= 1 << index
+        priority_rows: tuple[int, ...] = ()
+        agree_rows: tuple[int, ...] = ()
+        if results:  # derived, as the compiler derives them: never trusted from the entry
+            if POLICIES[d["hit_policy"]].by_priority:
+                _check(any(o.options for o in outputs), "priority")
+                priority_rows = priority_classes(outputs, results, rules)
+            agree_rows = agreeing_rows(results, outcome_rows)
         return CompiledTable(
             _slug(d["id"]),
             _text(d["version"]),
             _text(d["title"]),
             _text(d["summary"], True),
             d["hit_policy"],
-            _index(d["default"], len(outcomes), True),
+            _index(d["default"], targets, True),
             inputs,
             outcomes,
             tuple(rules),
@@ -428,6 +489,11 @@ def from_json(d: Any) -> CompiledTable:
             all_rows,
             tuple(outcome_rows),
             d["translations"],
+            outputs,
+            results,
+            priority_rows,
+            agree_rows,
+            aggregate,
         )
     except (KeyError, TypeError, IndexError, ValueError, AttributeError) as exc:
         if isinstance(exc, Invalid):
@@ -484,8 +550,6 @@ def read(key: str, max_bytes: int = 64 << 20) -> CompiledTable | None:
 
 
 def write(key: str, table: CompiledTable) -> None:
-    if table.outputs:  # entries do not hold outputs and results yet: such a table is compiled each time (a miss)
-        return
     directory = cache_dir()
     try:
         key_secret = secret(create=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
+from crossroads.engine.table.values import AGGREGATES, OUTPUT_TYPES  # noqa: F401  (defined there: the cache reads them without pydantic)
 from pydantic import (
     AfterValidator,
     AllowInfNan,
@@ -130,8 +131,6 @@ OutputValue = Union[StrictBool, StrictInt, Dec, StrictStr]
 """One output's value as written: its type is checked against the output's by validation (``bad-value``)."""
 Values = dict[StrictStr, OutputValue]
 """Output id → value: an inline ``then``, an outcome's ``values``, a mapping ``default``."""
-OUTPUT_TYPES = ("string", "number", "integer", "boolean", "date", "choice")
-AGGREGATES = ("sum", "min", "max", "count")
 
 
 class Output(_Model):

@@ -25,6 +25,8 @@ Values = tuple[tuple[str, Value], ...]
 """Output id → value, in the outputs' declaration order (hashable: results are interned by it)."""
 
 NUMERIC = ("number", "integer")
+OUTPUT_TYPES = ("string", "number", "integer", "boolean", "date", "choice")
+AGGREGATES = ("sum", "min", "max", "count")
 
 
 def date_error(text: str) -> str | None:
