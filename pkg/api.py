@@ -17,7 +17,8 @@ from typing import Any
 
 from crossroads.engine.table import pipeline as tables
 from crossroads.engine.table.answers import parse_answers
-from crossroads.engine.table.compiler import CompiledTable, InputSpec, OutcomeSpec
+from crossroads.engine.table.compiler import CompiledTable, InputSpec, OutcomeSpec, OutputSpec
+from crossroads.engine.table.values import mapping_json
 from crossroads.engine.errors import AnswerError, CrossroadsError
 from crossroads.engine.decision.evaluate import Decision, Result, ValuesDecision, decide, evaluate, evaluate_or_error
 from crossroads.engine.findings import Finding
@@ -26,10 +27,14 @@ from crossroads.engine.table.loader import MAX_BYTES
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One row as written: its conditions as ``(input id, condition text)`` in table order."""
+    """One row as written: its conditions as ``(input id, condition text)`` in table order.
+
+    ``then``: the outcome id the row names, or (a table with ``outputs``) the values it gives
+    inline, as the result JSON writes them (``{"fee": 49.5, "carrier": "express"}``).
+    """
 
     id: str
-    then: str
+    then: str | Mapping[str, Any]
     because: str | None
     conditions: tuple[tuple[str, str], ...]
 
@@ -70,9 +75,22 @@ class Table:
         return self.compiled.outcomes
 
     @property
+    def outputs(self) -> tuple[OutputSpec, ...]:
+        """The typed values a decision returns (empty: the table names outcomes only)."""
+        return self.compiled.outputs
+
+    @property
     def rules(self) -> tuple[Rule, ...]:
         ids = [o.id for o in self.compiled.outcomes]
-        return tuple(Rule(r.id, ids[r.then], r.because, r.conditions) for r in self.compiled.rules)
+        results = self.compiled.results
+
+        def then(index: int) -> str | Mapping[str, Any]:
+            if not results:
+                return ids[index]
+            named = results[index].outcome
+            return ids[named] if named is not None else mapping_json(results[index].values)
+
+        return tuple(Rule(r.id, then(r.then), r.because, r.conditions) for r in self.compiled.rules)
 
     def parse(self, answers: Mapping[str, object]) -> dict[str, Any]:
         """Answers parsed for this table (option ids, booleans, exact numbers); raise ``AnswerError``."""

@@ -114,6 +114,17 @@ def test_outputs_are_one_call() -> None:
     ]
 
 
+def test_rules_and_outputs_of_a_table_with_values() -> None:
+    from conftest import FIXTURES
+
+    table = crossroads.load(FIXTURES / "walk" / "shipping.yaml")
+    assert [o.id for o in table.outputs] == ["fee", "carrier"] and crossroads.load(BUNDLED).outputs == ()
+    assert [(r.id, r.then) for r in table.rules] == [
+        ("heavy-abroad", {"fee": 49.5, "carrier": "express"}),
+        ("light", "standard-delivery"),
+    ]
+
+
 CLASH = """\
 format: crossroads/1
 id: clash
