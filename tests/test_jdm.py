@@ -93,7 +93,7 @@ def _json(v: Any) -> str:
 def _context(answers: dict[str, Any], fields: dict[str, str]) -> str:
     ctx: dict[str, Any] = {}
     for key, value in answers.items():
-        *path, last = fields.get(key, key).split(".")
+        *path, last = fields.get(key, jdm.input_field(key)).split(".")
         at = ctx
         for p in path:
             at = at.setdefault(p, {})
@@ -248,7 +248,7 @@ def test_imported_tables_answer_as_zen_does(engine: Any) -> None:
         out_fields = [fields.get(o.id, o.id) for o in ct.outputs] + (["outcome"] if ct.outcomes else [])
         by_field = {c.get("field"): c["id"] for c in node["content"]["inputs"]}
         extra = {
-            i.id: _numbers_in([r.get(by_field.get(fields.get(i.id, i.id)), "") for r in node["content"]["rules"]])
+            i.id: _numbers_in([r.get(by_field.get(fields.get(i.id, jdm.input_field(i.id))), "") for r in node["content"]["rules"]])
             for i in ct.inputs
             if i.type == "number"
         }

@@ -46,7 +46,7 @@ from typing import Any, Iterable, Mapping, Union
 from crossroads.engine.errors import NotExpressible, TableError
 from crossroads.engine.findings import Finding
 from crossroads.engine.interop.common import Imported, Outcome, Path, Position, Refused, slug
-from crossroads.engine.table import loader, numbers
+from crossroads.engine.table import dates, loader, numbers
 from crossroads.engine.table import conditions as cond
 from crossroads.engine.table.compiler import CompiledTable, InputSpec
 from crossroads.engine.table.model import SLUG_PATTERN, RESERVED_OUTCOME
@@ -64,6 +64,8 @@ ZEN_DIGITS = 28
 """ZEN computes with 96-bit decimals: 28 significant digits, magnitudes below 7.9e28."""
 
 _PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_OUTPUT_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")
+"""An output field: ZEN writes it as keys split at dots (no expression: ``a-b`` is that key)."""
 _SLUG = re.compile(SLUG_PATTERN)
 _NUMBER = re.compile(r"[-+]?[0-9]+(?:_[0-9]+)*(?:\.[0-9]+)?")
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -169,6 +171,16 @@ def _find(text: str, key: str, value: str, start: int = 0) -> int | None:
 # -- cells ------------------------------------------------------------------------------------
 
 Kind = str  # "number", "string", "boolean"
+
+_KINDS: dict[Any, Kind] = {
+    "number": "number",
+    "integer": "number",
+    "string": "string",
+    "choice": "string",
+    "boolean": "boolean",
+    "date": "date",  # only ever a column without conditions: export refuses date conditions
+}
+"""The cells' kind of each crossroads input type (a column of an export says its type: ``EXTRA``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -535,6 +547,7 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
 
     # inputs: each column's cells as sets of values
     inputs: list[dict[str, Any]] = []
+    kept: list[_Column] = []
     conditions: list[list[Any]] = []  # per kept input, per rule: a when value or None
     input_fields: list[str] = []
     for col in ins:
@@ -543,7 +556,7 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
         for n, v in enumerate(cells):
             if not isinstance(v, str):
                 return refuse(f"input '{label}', rule {n + 1}: a cell must be text, not {json.dumps(v, default=str)}", rule_at[n])
-        if all(not v.strip() for v in cells):
+        if all(not v.strip() for v in cells) and col.extra.get("type") not in _KINDS:
             notes.append(f"input column '{label}' dropped: every cell is empty, so it constrains nothing")
             continue
         if not col.field:
@@ -565,7 +578,7 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
                 f"where other cells compare {_kind(first)}s: one column, one type",
                 cell_at(n, v),
             )
-        kind = kinds.pop()
+        kind = kinds.pop() if kinds else _KINDS[col.extra["type"]]
         whens: list[Any] = []
         for n, c in enumerate(parsed):
             try:
@@ -579,6 +592,7 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
             return refuse(f"input '{label}': {spec}")
         input_fields.append(col.field)
         inputs.append(spec)
+        kept.append(col)
         conditions.append(whens)
     if not inputs:
         return refuse("no input column has a condition (a crossroads table needs at least one input)")
@@ -592,7 +606,7 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
     out_kinds: list[Kind] = []
     for col in outs:
         label = col.name or col.field or col.col_id
-        if not col.field or not _PATH.fullmatch(col.field):
+        if not col.field or not _OUTPUT_PATH.fullmatch(col.field):
             return refuse(f"output '{label}': field {json.dumps(col.field)} is not a field path")
         if col.field in output_fields:
             return refuse(f"output '{label}': field {col.field} is written by two columns")
@@ -623,10 +637,11 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
 
     # ids and the document
     ids: list[str] = []
-    for f, spec in zip(input_fields, inputs):
-        ids.append(slug(f, ids, "input"))
+    for f, col, spec in zip(input_fields, kept, inputs):
+        wanted = col.extra.get("id")
+        ids.append(wanted if isinstance(wanted, str) and _SLUG.match(wanted) and wanted not in ids else slug(f, ids, "input"))
         spec["id"] = ids[-1]
-    fields_map = {i: f for i, f in zip(ids, input_fields) if i != f}
+    fields_map = {i: f for i, f in zip(ids, input_fields) if i != f and input_field(i) != f}
     outcome_col = _outcome_column(outs, output_fields, out_kinds, out_values)
     out_ids: list[str] = []
     outputs: list[dict[str, Any]] = []
@@ -669,8 +684,12 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
             row["because"] = because
         out_rules.append(row)
         positions[("rules", n)] = rule_at[n]
-    if outcome_col is not None:
-        doc["outcomes"] = _outcomes(outs[outcome_col], out_values[outcome_col], out_ids, out_values, outcome_col)
+    listed = content.get(EXTRA, {}).get("outcomes") if isinstance(content.get(EXTRA), dict) else None
+    if outcome_col is not None or listed:
+        by_output = {k: v for k, v in zip(out_ids, out_values) if k != "outcome"}
+        named = _outcomes(listed, out_values[outcome_col] if outcome_col is not None else [], by_output)
+        if named:
+            doc["outcomes"] = named
     doc["rules"] = out_rules
     return Imported(name, element, at, doc, positions, tuple(notes))
 
@@ -690,6 +709,10 @@ def _input_spec(kind: Kind, col: _Column, label: str) -> dict[str, Any] | str:
         spec["options"] = [{k: o[k] for k in ("id", "label", "help") if isinstance(o.get(k), str)} for o in options]
     elif want in ("integer", "number") and kind == "number":
         spec["type"] = want
+    elif want == "date" and kind == "date":
+        for bound in ("minimum", "maximum"):
+            if isinstance(extra.get(bound), str):
+                spec[bound] = extra[bound]
     elif want != kind:
         return f"its crossroads type {json.dumps(want)} does not fit its cells ({kind}s)"
     for bound in ("minimum", "maximum"):
@@ -737,29 +760,33 @@ def _outcome_column(
     return n
 
 
-def _outcomes(
-    col: _Column, ids: list[str], out_ids: list[str], values: list[list[Any]], n: int
-) -> list[dict[str, Any]]:
-    """The named outcomes: the exported list (a ``crossroads`` key: ids and titles), then any other id
-    in row order; each carries the values its rows give (beside other outputs)."""
-    listed = col.extra.get("outcomes")
+def _outcomes(listed: Any, ids: list[str], values: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """The named outcomes: the exported list (``EXTRA``: ids, titles, values as cells), then any other
+    id the outcome column gives, in row order. Beside other outputs (``values``: output id → the
+    rows' values) each carries its values: its rows', else its exported cells' (else it is left out)."""
     order: list[tuple[str, str]] = []
-    if isinstance(listed, list):
-        for o in listed:
-            if isinstance(o, dict) and isinstance(o.get("id"), str) and _SLUG.match(o["id"]):
-                title = o.get("title")
-                order.append((o["id"], title if isinstance(title, str) and title else o["id"]))
+    given: dict[str, Any] = {}
+    for o in listed if isinstance(listed, list) else ():
+        if isinstance(o, dict) and isinstance(o.get("id"), str) and _SLUG.match(o["id"]) and o["id"] not in given:
+            title = o.get("title")
+            order.append((o["id"], title if isinstance(title, str) and title else o["id"]))
+            given[o["id"]] = o.get("values")
     for oid in ids:
-        if oid not in {i for i, _ in order}:
+        if oid not in given:
             order.append((oid, oid))
+            given[oid] = None
     out = []
     for oid, title in order:
         item: dict[str, Any] = {"id": oid, "title": title}
-        if len(out_ids) > 1:
-            row = ids.index(oid) if oid in ids else None
-            if row is None:
-                continue  # an outcome no row gives has no values to carry
-            item["values"] = {k: v[row] for k, v in zip(out_ids, values) if k != "outcome"}
+        if values:
+            if oid in ids:
+                row = ids.index(oid)
+                item["values"] = {k: v[row] for k, v in values.items()}
+            else:
+                try:
+                    item["values"] = {k: _output_literal(given[oid][k])[1] for k in values}
+                except (_NotUnary, KeyError, TypeError, AttributeError):
+                    continue  # no values to carry: the outcome is left out
         out.append(item)
     return out
 
@@ -785,9 +812,15 @@ def fields_of(summary: str | None) -> dict[str, str]:
     out = {}
     for pair in last[len(FIELDS) :].split(", "):
         k, sep, v = pair.partition(" = ")
-        if sep and _SLUG.match(k) and _PATH.fullmatch(v):
+        if sep and _SLUG.match(k) and _OUTPUT_PATH.fullmatch(v):
             out[k] = v
     return out
+
+
+def input_field(input_id: str) -> str:
+    """The JDM field of a crossroads input id: ZEN reads an input field as an expression, so
+    ``a-b`` would be ``a`` minus ``b``; a ``-`` is written ``_`` (the column keeps the id, ``EXTRA``)."""
+    return input_id.replace("-", "_")
 
 
 def _zen_number(n: Any) -> str:
@@ -857,16 +890,13 @@ def _zen_value(kind: str, value: Any) -> str:
 
 
 def _column_extra(spec: InputSpec) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"type": spec.type}
     if spec.type == "choice":
-        extra = {"type": "choice", "options": [_option(o.id, o.label, o.help) for o in spec.options]}
-    elif spec.type == "integer":
-        extra = {"type": "integer"}
+        extra["options"] = [_option(o.id, o.label, o.help) for o in spec.options]
     for bound in ("minimum", "maximum"):
         value = getattr(spec, bound)
         if value is not None:
-            extra.setdefault("type", spec.type)
-            extra[bound] = cond.format_number(value)
+            extra[bound] = dates.format_day(int(value)) if spec.type == "date" else cond.format_number(value)
     if spec.help is not None:
         extra["help"] = spec.help
     return extra
@@ -938,9 +968,14 @@ def export_table(table: CompiledTable) -> str:
     with_outcome = all(named) and bool(table.outcomes)
     fields = fields_of(table.summary)
     columns = []
+    written: dict[str, str] = {}
     for spec in table.inputs:
-        column: dict[str, Any] = {"id": f"in-{spec.id}", "name": spec.prompt, "field": fields.get(spec.id, spec.id)}
-        extra = _column_extra(spec)
+        field = fields.get(spec.id, input_field(spec.id))
+        if field in written:
+            raise NotExpressible(f"inputs {written[field]} and {spec.id} would both be the JDM field {field}")
+        written[field] = spec.id
+        column: dict[str, Any] = {"id": f"in-{spec.id}", "name": spec.prompt, "field": field}
+        extra = {**_column_extra(spec), "id": spec.id}
         if extra:
             column[EXTRA] = extra
         columns.append(column)
@@ -958,7 +993,6 @@ def export_table(table: CompiledTable) -> str:
                 "id": "out-outcome",
                 "name": "Outcome",
                 "field": "outcome",
-                EXTRA: {"outcomes": [{"id": o.id, "title": o.title} for o in table.outcomes]},
             }
         )
     by_id = table.input_index
@@ -1004,6 +1038,7 @@ def export_table(table: CompiledTable) -> str:
             "rules": rows,
             "passThrough": False,
             "executionMode": "single",
+            **({EXTRA: {"outcomes": [_outcome_extra(table, n) for n in range(len(table.outcomes))]}} if table.outcomes else {}),
         },
     }
     graph = {
@@ -1019,6 +1054,17 @@ def export_table(table: CompiledTable) -> str:
         ],
     }
     return json.dumps(graph, indent=2, ensure_ascii=False) + "\n"
+
+
+def _outcome_extra(table: CompiledTable, n: int) -> dict[str, Any]:
+    """An outcome's id, title and (a table with outputs) its values as ZEN cells, for the import."""
+    o = table.outcomes[n]
+    out: dict[str, Any] = {"id": o.id, "title": o.title}
+    if table.outputs:
+        out["values"] = {
+            oid: _zen_value(spec.type, value) for (oid, value), spec in zip(table.results[n].values, table.outputs)
+        }
+    return out
 
 
 def _default_id(table: CompiledTable) -> str:
