@@ -475,7 +475,8 @@ class _Column:
 
 
 def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outcome:
-    name = node.get("name") if isinstance(node.get("name"), str) and node.get("name") else str(node.get("id", "table"))
+    raw_name = node.get("name")
+    name = raw_name if isinstance(raw_name, str) and raw_name else str(node.get("id", "table"))
     node_id = node.get("id")
     offset = _find(text, "id", node_id) if isinstance(node_id, str) else None
     at = Position(file, _line_col(text, offset)[0] if offset is not None else None)
@@ -506,7 +507,8 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
         return refuse("the table has no rules")
     if not columns_out:
         return refuse("the table has no outputs")
-    ins, outs = [], []
+    ins: list[_Column] = []
+    outs: list[_Column] = []
     for group, cols in ((ins, columns_in), (outs, columns_out)):
         for c in cols:
             if not isinstance(c, dict) or not isinstance(c.get("id"), str):
@@ -555,12 +557,16 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
         label = col.name or col.field or col.col_id
         for n, v in enumerate(cells):
             if not isinstance(v, str):
-                return refuse(f"input '{label}', rule {n + 1}: a cell must be text, not {json.dumps(v, default=str)}", rule_at[n])
+                return refuse(
+                    f"input '{label}', rule {n + 1}: a cell must be text, not {json.dumps(v, default=str)}", rule_at[n]
+                )
         if all(not v.strip() for v in cells) and col.extra.get("type") not in _KINDS:
             notes.append(f"input column '{label}' dropped: every cell is empty, so it constrains nothing")
             continue
         if not col.field:
-            return refuse(f"input '{label}' has no field: its cells are full expressions, which crossroads does not read")
+            return refuse(
+                f"input '{label}' has no field: its cells are full expressions, which crossroads does not read"
+            )
         if not _PATH.fullmatch(col.field):
             return refuse(f"input '{label}': field {json.dumps(col.field)} is an expression, not a field path")
         parsed: list[Cell | None] = []
@@ -619,7 +625,9 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
                 kind, value = _output_literal(v)
             except _NotUnary as exc:
                 reason = str(exc) if not v.strip() or v.strip() == "null" else f"{exc}: output cells must be literals"
-                return refuse(f"output '{label}', rule {n + 1}: {json.dumps(v)} is {reason}", cell_at(n, v) if v else rule_at[n])
+                return refuse(
+                    f"output '{label}', rule {n + 1}: {json.dumps(v)} is {reason}", cell_at(n, v) if v else rule_at[n]
+                )
             kinds_seen.add(kind)
             if len(kinds_seen) > 1:
                 return refuse(
@@ -639,7 +647,9 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
     ids: list[str] = []
     for f, col, spec in zip(input_fields, kept, inputs):
         wanted = col.extra.get("id")
-        ids.append(wanted if isinstance(wanted, str) and _SLUG.match(wanted) and wanted not in ids else slug(f, ids, "input"))
+        ids.append(
+            wanted if isinstance(wanted, str) and _SLUG.match(wanted) and wanted not in ids else slug(f, ids, "input")
+        )
         spec["id"] = ids[-1]
     fields_map = {i: f for i, f in zip(ids, input_fields) if i != f and input_field(i) != f}
     outcome_col = _outcome_column(outs, output_fields, out_kinds, out_values)
@@ -671,14 +681,18 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
     positions: dict[Path, Position] = {(): at}
     for n, r in enumerate(rules):
         rid = r.get("_id")
-        rid = rid if isinstance(rid, str) and _SLUG.match(rid) and rid not in rule_ids else slug(f"rule-{n + 1}", rule_ids)
+        rid = (
+            rid
+            if isinstance(rid, str) and _SLUG.match(rid) and rid not in rule_ids
+            else slug(f"rule-{n + 1}", rule_ids)
+        )
         rule_ids.append(rid)
         row: dict[str, Any] = {"id": rid}
         when = {i: whens[n] for i, whens in zip(ids, conditions) if whens[n] is not None}
         if when:
             row["when"] = when
-        values = {oid: vals[n] for oid, vals, k in zip(out_ids, out_values, out_kinds) if oid != "outcome"}
-        row["then"] = out_values[outcome_col][n] if outcome_col is not None else values
+        given = {oid: column[n] for oid, column in zip(out_ids, out_values) if oid != "outcome"}
+        row["then"] = out_values[outcome_col][n] if outcome_col is not None else given
         because = r.get("_description")
         if isinstance(because, str) and because.strip():
             row["because"] = because
@@ -742,9 +756,7 @@ def _output_spec(oid: str, kind: Kind, col: _Column) -> dict[str, Any]:
     return spec
 
 
-def _outcome_column(
-    outs: list[_Column], fields: list[str], kinds: list[Kind], values: list[list[Any]]
-) -> int | None:
+def _outcome_column(outs: list[_Column], fields: list[str], kinds: list[Kind], values: list[list[Any]]) -> int | None:
     """The output that names the outcome: field ``outcome``, slugs, and (beside other outputs) one
     set of values per outcome."""
     if "outcome" not in fields:
@@ -1038,7 +1050,11 @@ def export_table(table: CompiledTable) -> str:
             "rules": rows,
             "passThrough": False,
             "executionMode": "single",
-            **({EXTRA: {"outcomes": [_outcome_extra(table, n) for n in range(len(table.outcomes))]}} if table.outcomes else {}),
+            **(
+                {EXTRA: {"outcomes": [_outcome_extra(table, n) for n in range(len(table.outcomes))]}}
+                if table.outcomes
+                else {}
+            ),
         },
     }
     graph = {
