@@ -259,7 +259,8 @@ def test_imported_tables_answer_as_zen_does(engine: Any) -> None:
             got = _zen_result(decision, _context(answers, fields), out_fields)
             assert got == want, (path.name, outcome.name, answers)
             checked += 1
-    assert checked > 1000
+    print(f"{checked} answer sets checked against ZEN")
+    assert checked == 2370
 
 
 # -- import: forms, refusals, positions, hostile input ------------------------------------------
