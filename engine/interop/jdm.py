@@ -50,6 +50,7 @@ from crossroads.engine.table import dates, loader, numbers
 from crossroads.engine.table import conditions as cond
 from crossroads.engine.table.compiler import CompiledTable, InputSpec
 from crossroads.engine.table.model import SLUG_PATTERN, RESERVED_OUTCOME
+from crossroads.engine.table.policies import policy_of
 
 MAX_DEPTH = loader.MAX_DEPTH
 """Deepest JSON nesting read; a JDM graph needs about six levels."""
@@ -59,6 +60,9 @@ FIELDS = "JDM fields: "
 
 EXTRA = "crossroads"
 """The key of a JDM column holding what JDM cannot express (ZEN ignores keys it does not know)."""
+
+ZEN_POLICIES = ("first", "collect")
+"""ZEN's hit policies (its names, which crossroads' ``first`` and ``collect`` mean exactly)."""
 
 ZEN_DIGITS = 28
 """ZEN computes with 96-bit decimals: 28 significant digits, magnitudes below 7.9e28."""
@@ -489,7 +493,7 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
     if not isinstance(content, dict):
         return refuse("the node has no decision table content")
     policy = content.get("hitPolicy", "first")
-    if policy not in ("first", "collect"):
+    if policy not in ZEN_POLICIES:
         return refuse(f"hit policy {json.dumps(policy)}: ZEN tables are 'first' or 'collect'")
     notes: list[str] = []
     if content.get("executionMode", "single") not in ("single", None):
@@ -926,7 +930,7 @@ def _option(oid: str, label: str, help: str | None) -> dict[str, str]:
 def _row_order(table: CompiledTable) -> list[int]:
     """Rows in the order a ZEN table must hold them: priority classes first (stable), else as written."""
     n = len(table.rules)
-    if table.hit_policy not in ("priority", "output-order"):
+    if not policy_of(table).by_priority:
         return list(range(n))
     if table.outputs:
         classes = table.priority_rows
@@ -965,12 +969,12 @@ def export_table(table: CompiledTable) -> str:
     """
     if table.aggregate is not None:
         raise NotExpressible(f"aggregate {table.aggregate}: ZEN's collect returns the list, not its {table.aggregate}")
-    policy = table.hit_policy
-    if policy in ("unique", "any"):
+    policy = policy_of(table)
+    if policy.conflicts:  # unique, any
         _single_hit_exact(table)
-    zen_policy = "collect" if policy in ("collect", "output-order") else "first"
-    if table.default is not None and zen_policy == "collect":
-        raise NotExpressible(f"a default under {policy}: a ZEN collect table has no value for no match")
+    zen_policy = ZEN_POLICIES[1] if policy.collects else ZEN_POLICIES[0]
+    if table.default is not None and policy.collects:
+        raise NotExpressible(f"a default under {policy.name}: a ZEN collect table has no value for no match")
     n_outcomes = len(table.outcomes)
     named = [r.then < n_outcomes for r in table.rules] if table.outputs else [True] * len(table.rules)
     if table.default is not None:
