@@ -1,10 +1,9 @@
 """Convert a crossroads table into a GoRules ZEN decision (JDM), to compare speed.
 
 The JDM graph is input → one ``decisionTableNode`` → output. Every crossroads
-input becomes a table input whose ``field`` is the input id; every cell a ZEN
-unary test: an option list ``"red", "blue"`` (a ``{not: ...}`` is written as
-the options it leaves), ``true``/``false``, a number, ``< 300``/``>= 300``,
-or an interval ``[300..1000)``; an unconditioned input is an empty cell. One
+input becomes a table input whose ``field`` is the input id (``-`` written ``_``:
+``jdm.input_field``); every cell the ZEN unary test ``crossroads.engine.interop.jdm.zen_cell``
+writes (the exporter's one definition); an unconditioned input is an empty cell. One
 output, ``outcome``, holds the outcome id as a string literal.
 
 Hit policies: ZEN has ``first`` and ``collect``. ``first`` maps to ``first``;
@@ -20,31 +19,16 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from crossroads.engine.interop.jdm import input_field, zen_cell
 from crossroads.engine.table import conditions as cond
+from crossroads.engine.table.compiler import input_spec
 from crossroads.engine.table.model import Table
-
-
-def unary(c: cond.Condition) -> str:
-    """A crossroads condition as a ZEN unary test."""
-    if isinstance(c, cond.OptionSet):
-        return ", ".join(json.dumps(v) for v in sorted(c.values))
-    if isinstance(c, cond.BoolIs):
-        return "true" if c.value else "false"
-    lo, hi = c.lo, c.hi
-    f = cond.format_number
-    if lo is not None and hi is not None and lo == hi:
-        return f(lo)
-    if lo is None:
-        return f"{'<=' if c.hi_closed else '<'} {f(hi)}"  # type: ignore[arg-type]
-    if hi is None:
-        return f"{'>=' if c.lo_closed else '>'} {f(lo)}"
-    return f"{'[' if c.lo_closed else '('}{f(lo)}..{f(hi)}{']' if c.hi_closed else ')'}"
 
 
 def to_jdm(table: Table) -> dict[str, Any]:
     """The JDM document of a validated model table."""
     by_id = {i.id: i for i in table.inputs}
-    columns = [{"id": f"in-{i.id}", "name": i.id, "field": i.id} for i in table.inputs]
+    columns = [{"id": f"in-{i.id}", "name": i.id, "field": input_field(i.id)} for i in table.inputs]
     rules = []
     for rule in table.rules:
         cells: dict[str, str] = {"_id": rule.id}
@@ -53,7 +37,7 @@ def to_jdm(table: Table) -> dict[str, Any]:
         for input_id, raw in (rule.when or {}).items():
             spec = by_id[input_id]
             options = tuple(o.id for o in getattr(spec, "options", ()))
-            cells[f"in-{input_id}"] = unary(cond.parse(spec.type, raw, options))  # type: ignore[arg-type]
+            cells[f"in-{input_id}"] = zen_cell(input_spec(spec), cond.parse(spec.type, raw, options))  # type: ignore[arg-type]
         cells["out-outcome"] = json.dumps(rule.then)
         rules.append(cells)
     node = {
@@ -84,7 +68,7 @@ def to_jdm(table: Table) -> dict[str, Any]:
 
 def context(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Answers as ZEN's JSON context (decimals as floats: the generators only use quarters)."""
-    return {k: float(v) if isinstance(v, Decimal) else v for k, v in answers.items()}
+    return {input_field(k): float(v) if isinstance(v, Decimal) else v for k, v in answers.items()}
 
 
 def outcome_of(table: Table, result: Any) -> tuple[str, str | None]:
