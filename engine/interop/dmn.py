@@ -84,7 +84,9 @@ DMN_NAMESPACES: Final = {
 }
 CAMUNDA: Final = "http://camunda.org/schema/1.0/dmn"
 
-_FEEL_LANGUAGES = re.compile(r"(?i)^(feel|https?://www\.omg\.org/spec/dmn/[0-9]+/feel/?|https?://www\.omg\.org/spec/feel/[0-9]+)$")
+_FEEL_LANGUAGES = re.compile(
+    r"(?i)^(feel|https?://www\.omg\.org/spec/dmn/[0-9]+/feel/?|https?://www\.omg\.org/spec/feel/[0-9]+)$"
+)
 
 HIT_POLICIES: Final = {
     "UNIQUE": "unique",
@@ -201,8 +203,8 @@ def parse(data: bytes, file: str) -> Element:
     """The element tree of a DMN file; raise ``TableError`` (one positioned finding) for XML that
     is malformed, has a DTD or entities, nests too deep, or is no DMN model."""
     try:
-        from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden  # type: ignore[import-untyped]
-        from defusedxml.ElementTree import DefusedXMLParser, ParseError
+        from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden  # type: ignore[import-untyped, unused-ignore]
+        from defusedxml.ElementTree import DefusedXMLParser, ParseError  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         raise DataError(
             "reading DMN needs defusedxml, the maintained guard against hostile XML: pip install 'crossroads[interop]'"
@@ -212,9 +214,11 @@ def parse(data: bytes, file: str) -> Element:
     builder.expat = parser.parser
     try:
         parser.feed(data)
-        root = parser.close()
+        root: Element | None = parser.close()
     except DTDForbidden:
-        raise _fail(file, "syntax", "a DTD (<!DOCTYPE>) is refused: DMN needs none, and DTDs carry entity attacks") from None
+        raise _fail(
+            file, "syntax", "a DTD (<!DOCTYPE>) is refused: DMN needs none, and DTDs carry entity attacks"
+        ) from None
     except (EntitiesForbidden, ExternalReferenceForbidden):
         raise _fail(file, "syntax", "entity declarations and external references are refused") from None
     except _TooDeep as exc:
@@ -276,7 +280,12 @@ class _Model:
             return _Type(None, f"is typed {name}: {_UNSUPPORTED_TYPES[name]}", None, None)
         item = self.items.get(name) or self.items.get(type_ref.strip())
         if item is None or depth > 8:
-            return _Type(None, f"has the type '{type_ref}', which is neither a FEEL base type nor an item definition here", None, None)
+            return _Type(
+                None,
+                f"has the type '{type_ref}', which is neither a FEEL base type nor an item definition here",
+                None,
+                None,
+            )
         if element and item.attrs.get("isCollection") == "true" and not item.all("itemComponent", self.ns):
             return self.resolve(item.text_of("typeRef"), depth + 1)
         if item.all("itemComponent", self.ns) or item.attrs.get("isCollection") == "true":
@@ -390,7 +399,10 @@ def _input(
     plain = bool(_PLAIN_NAME.fullmatch(text))
     if not plain:
         if owner.kind == "context":
-            raise _Refuse(f"{where}: the input expression {_quote(text)} is not a plain name, which a table inside a boxed context needs", expr)
+            raise _Refuse(
+                f"{where}: the input expression {_quote(text)} is not a plain name, which a table inside a boxed context needs",
+                expr,
+            )
         notes.append(f"{where}: the answer is the value of the expression {_quote(text)}")
     key = text if plain else (label or text)
     input_id = slug(key, taken, fallback="input")
@@ -412,7 +424,10 @@ def _input(
             options = tuple(dict.fromkeys(v.text for v in values))
             bad = [o for o in options if not re.fullmatch(r"[^\x00-\x1f\x7f-\x9f]{1,200}", o)]
             if bad:
-                raise _Refuse(f"{where}: the allowed value {_quote(bad[0])} cannot be an option id (1-200 characters, no control characters)", allowed_at)
+                raise _Refuse(
+                    f"{where}: the allowed value {_quote(bad[0])} cannot be an option id (1-200 characters, no control characters)",
+                    allowed_at,
+                )
             kind = "choice"
             doc["type"] = "choice"
             doc["options"] = [{"id": o} for o in options]
@@ -421,7 +436,9 @@ def _input(
             lo, hi = _one_range(allowed, kind, where, allowed_at, notes)
             doc["minimum"], doc["maximum"] = lo, hi
         else:
-            raise _Refuse(f"{where}: allowed values {_quote(allowed)} on a {kind} input are not expressible", allowed_at)
+            raise _Refuse(
+                f"{where}: allowed values {_quote(allowed)} on a {kind} input are not expressible", allowed_at
+            )
     else:
         doc["type"] = kind
     doc = {k: doc[k] for k in ("id", "prompt", "type", "options", "minimum", "maximum") if k in doc}
@@ -432,13 +449,20 @@ def _one_range(text: str, kind: str, where: str, at: Element, notes: list[str]) 
     """Allowed values on a number that are one closed range (``null`` among them dropped, with a note)."""
     stripped = re.sub(r"(^|,)\s*null\s*(?=,|$)", r"\1", text.strip()).strip(" ,")
     if stripped != text.strip():
-        notes.append(f"{where}: 'null' among the allowed values {_quote(text)} is dropped (crossroads answers always have a value)")
+        notes.append(
+            f"{where}: 'null' among the allowed values {_quote(text)} is dropped (crossroads answers always have a value)"
+        )
     tests = feel.read(stripped)
     refused = f"{where}: allowed values {_quote(text)} are not one closed range such as [18..120]"
     if not isinstance(tests, feel.Tests) or tests.negated or len(tests.items) != 1:
         raise _Refuse(refused, at)
     r = tests.items[0]
-    if not isinstance(r, feel.Range) or not (r.lo_closed and r.hi_closed) or r.lo.kind != "number" or r.hi.kind != "number":
+    if (
+        not isinstance(r, feel.Range)
+        or not (r.lo_closed and r.hi_closed)
+        or r.lo.kind != "number"
+        or r.hi.kind != "number"
+    ):
         raise _Refuse(refused, at)
     bounds = []
     for v in (r.lo, r.hi):
@@ -481,7 +505,9 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
     for n, e in enumerate(input_els):
         d, i = _input(model, owner, n, e, taken, notes, default_lang)
         if e.attrs.get(f"{{{CAMUNDA}}}inputVariable"):
-            notes.append(f"input {n + 1}: camunda:inputVariable '{e.attrs[f'{{{CAMUNDA}}}inputVariable']}' is not used by any entry crossroads reads")
+            notes.append(
+                f"input {n + 1}: camunda:inputVariable '{e.attrs[f'{{{CAMUNDA}}}inputVariable']}' is not used by any entry crossroads reads"
+            )
         inputs_doc.append(d)
         inputs.append(i)
         positions[("inputs", n)] = model.at(e)
@@ -506,7 +532,16 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
                 type_ref = var.attrs["typeRef"] if result.kind is not None else None
                 if result.kind is not None and result.allowed is not None:
                     type_ref = var.attrs["typeRef"]
-        outputs.append(_Output(e, (e.attrs.get("name") or "").strip(), (e.attrs.get("label") or "").strip(), type_ref, values, values_el))
+        outputs.append(
+            _Output(
+                e,
+                (e.attrs.get("name") or "").strip(),
+                (e.attrs.get("label") or "").strip(),
+                type_ref,
+                values,
+                values_el,
+            )
+        )
 
     rule_els = dt.all("rule", ns)
     if not rule_els:
@@ -525,7 +560,7 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
                 rule,
             )
         when: dict[str, Any] = {}
-        for i, (entry, inp) in enumerate(zip(entries, inputs)):
+        for entry, inp in zip(entries, inputs):
             _language(entry, None)
             text = entry.text_of() or ""
             cell = feel.translate(text, inp.kind, inp.options)  # type: ignore[arg-type]
@@ -563,7 +598,9 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
             continue
         v = feel.literal(d_el.text_of() or "")
         if isinstance(v, feel.Refusal):
-            raise _Refuse(f"the default output entry {_quote(d_el.text_of() or '')} {v.reason} (defaults must be literals)", d_el)
+            raise _Refuse(
+                f"the default output entry {_quote(d_el.text_of() or '')} {v.reason} (defaults must be literals)", d_el
+            )
         defaults.append((v, d_el))
         positions[("default",)] = model.at(d_el)
     if any(d is not None for d in defaults) and any(d is None for d in defaults):
@@ -585,7 +622,11 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
         and all(d is None or (d[0].kind == "string" and d[0].text) for d in defaults)
         and (outputs[0].values is None or all(v.kind == "string" for v in outputs[0].values))
     )
-    if policy in ("priority", "output-order") and any(o.values is None for o in outputs) and (as_outcomes or len(outputs) == 1):
+    if (
+        policy in ("priority", "output-order")
+        and any(o.values is None for o in outputs)
+        and (as_outcomes or len(outputs) == 1)
+    ):
         raise _Refuse(f"has hit policy {policy_text} but its output has no output values to rank by", outputs[0].e)
     doc["inputs"] = inputs_doc
     rules_doc: list[dict[str, Any]] = []
@@ -598,7 +639,9 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
         for v, at in used:
             if v.text not in order:
                 if out.values is not None:
-                    raise _Refuse(f"gives {_quote(chr(34) + v.text + chr(34))}, which is not among the output values", at)
+                    raise _Refuse(
+                        f"gives {_quote(chr(34) + v.text + chr(34))}, which is not among the output values", at
+                    )
                 order.append(v.text)
         ids: dict[str, str] = {}
         outcome_ids: set[str] = {"undecided"}
@@ -625,32 +668,37 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
             out_id = slug(key, out_taken, fallback="output")
             out_taken.add(out_id)
             kind = _output_kind(model, o, [row[k][0] for row in then_rows], k, policy)
-            d: dict[str, Any] = {"id": out_id, "type": kind}
+            spec: dict[str, Any] = {"id": out_id, "type": kind}
             title = o.label or o.name
             if title:
-                d["title"] = title
+                spec["title"] = title
             if o.values is not None:
                 if kind == "string":
                     opts = list(dict.fromkeys(v.text for v in o.values))
                     if not all(v.kind == "string" for v in o.values) or any(not x or len(x) > 200 for x in opts):
                         raise _Refuse(f"output {k + 1}: output values cannot be choice options", o.values_at or o.e)
-                    d["type"] = kind = "choice"
-                    d["options"] = [{"id": x} for x in opts]
+                    spec["type"] = kind = "choice"
+                    spec["options"] = [{"id": x} for x in opts]
                 elif policy in ("priority", "output-order"):
-                    raise _Refuse(f"output {k + 1}: output values on a {kind} output cannot rank (crossroads ranks choice outputs)", o.values_at or o.e)
+                    raise _Refuse(
+                        f"output {k + 1}: output values on a {kind} output cannot rank (crossroads ranks choice outputs)",
+                        o.values_at or o.e,
+                    )
                 else:
-                    notes.append(f"output {k + 1}: its output values are not kept (they rank nothing under {policy_text})")
-            outputs_doc.append(d)
+                    notes.append(
+                        f"output {k + 1}: its output values are not kept (they rank nothing under {policy_text})"
+                    )
+            outputs_doc.append(spec)
             kinds.append(kind)
             positions[("outputs", k)] = model.at(o.e)
         for r, row in enumerate(then_rows):
-            values: dict[str, Any] = {}
+            then: dict[str, Any] = {}
             for k, (v, at) in enumerate(row):
-                values[outputs_doc[k]["id"]] = _value(v, kinds[k], outputs_doc[k], r, k, at)
+                then[outputs_doc[k]["id"]] = _value(v, kinds[k], outputs_doc[k], r, k, at)
             rule_doc = {"id": f"rule-{r + 1}"}
             if when_rows[r]:
                 rule_doc["when"] = when_rows[r]
-            rule_doc["then"] = values
+            rule_doc["then"] = then
             if because_rows[r]:
                 rule_doc["because"] = because_rows[r]
             rules_doc.append(rule_doc)
@@ -662,9 +710,28 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
             }
         doc["outputs"] = outputs_doc
     doc["rules"] = rules_doc
-    ordered = {k: doc[k] for k in ("format", "id", "version", "title", "summary", "hit_policy", "aggregate", "default", "inputs", "outputs", "outcomes", "rules") if k in doc}
+    ordered: dict[str, Any] = {
+        k: doc[k]
+        for k in (
+            "format",
+            "id",
+            "version",
+            "title",
+            "summary",
+            "hit_policy",
+            "aggregate",
+            "default",
+            "inputs",
+            "outputs",
+            "outcomes",
+            "rules",
+        )
+        if k in doc
+    }
     if policy_text in ("COLLECT", "C") and aggregation is None:
-        notes.append("hit policy COLLECT: DMN leaves the order of the matches open; crossroads lists them in rule order")
+        notes.append(
+            "hit policy COLLECT: DMN leaves the order of the matches open; crossroads lists them in rule order"
+        )
     table_ids.add(table_id)
     return Imported(name, owner.element, model.at(dt), ordered, positions, tuple(notes))
 
