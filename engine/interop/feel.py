@@ -200,6 +200,8 @@ class _Reader:
             return _Refused("ends early")
         if t.kind == "name":
             nxt = self.toks[self.toks.index(t) + 1] if self.toks.index(t) + 1 < len(self.toks) else None
+            if nxt is not None and nxt.kind == "op" and nxt.text == "(" and t.text == "not":
+                return _Refused("nests not(...) or uses it inside a list (it may only enclose the whole entry, once)")
             if nxt is not None and nxt.kind == "op" and nxt.text == "(":
                 why = _FUNCTIONS.get(t.text, "crossroads conditions hold literals only")
                 return _Refused(f"calls the function {t.text}() ({why})")
