@@ -64,13 +64,26 @@ def test_the_fixture_imports_as_the_issue_maps_it() -> None:
     assert isinstance(approval, Imported) and isinstance(fee, Imported) and isinstance(bad, Refused)
     doc = approval.document
     assert doc["hit_policy"] == "priority" and doc["default"] == "referred"
-    assert doc["inputs"][0] == {"id": "age", "prompt": "Applicant age", "type": "integer", "minimum": 18, "maximum": 120}
+    assert doc["inputs"][0] == {
+        "id": "age",
+        "prompt": "Applicant age",
+        "type": "integer",
+        "minimum": 18,
+        "maximum": 120,
+    }
     assert doc["inputs"][1]["options"] == [{"id": "low"}, {"id": "medium"}, {"id": "high"}]
     assert doc["inputs"][2] == {"id": "country", "prompt": "Country", "type": "string"}
     assert [o["title"] for o in doc["outcomes"]] == ["Declined", "Referred", "Approved"]  # output values order
-    assert doc["rules"][0] == {"id": "rule-1", "when": {"risk": "high"}, "then": "declined", "because": "Too risky at any age"}
+    assert doc["rules"][0] == {
+        "id": "rule-1",
+        "when": {"risk": "high"},
+        "then": "declined",
+        "because": "Too risky at any age",
+    }
     assert doc["rules"][1]["when"] == {"age": "[18, 65)", "risk": {"not": "high"}, "country": ["NL", "BE"]}
-    assert fee.document["aggregate"] == "sum" and fee.document["outputs"] == [{"id": "fee", "type": "number", "title": "fee"}]
+    assert fee.document["aggregate"] == "sum" and fee.document["outputs"] == [
+        {"id": "fee", "type": "number", "title": "fee"}
+    ]
     assert str(fee.document["rules"][0]["then"]["fee"]) == "4.90"  # exact, as written
     # positions of inputs, outputs, rules and cells
     assert approval.positions[("inputs", 0)].line == 6
