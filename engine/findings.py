@@ -356,7 +356,7 @@ CODES: dict[str, CodeInfo] = {
         The message quotes the entry and says why.""",
         """Rewrite the entry with literals, comparisons, ranges, lists or not(...), or keep the table in
         DMN; the other tables of the model are still checked.""",
-        '<inputEntry><text>&lt; otherInput</text></inputEntry>   <!-- a reference to another input -->',
+        "<inputEntry><text>&lt; otherInput</text></inputEntry>   <!-- a reference to another input -->",
     ),
     # row analysis
     "unreachable": _code(

@@ -8,6 +8,7 @@ the corpus tests skip, saying why; under ``CI=true`` its absence fails them.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -309,3 +310,39 @@ def test_known_analysis_results() -> None:
     lending = _lint("dmn-tck/compliance-level-3/0004-lending/0004-lending.dmn")
     pre = [f for f in lending if f.code == "gap" and f.message.startswith("Pre-bureauRiskCategoryTable")]
     assert len(pre) == 1 and "application-risk-score: 130" in pre[0].message, lending
+
+
+def _why(message: str) -> str:
+    if "output entries must be literals" in message:
+        return "an output expression"
+    if "refers to the name" in message:
+        return "an entry refers to another input"
+    typed = re.search(r"is typed (\w+)", message)
+    if typed:
+        return f"{typed.group(1)} input"
+    if "not a plain name" in message:
+        return "input not a plain name in a boxed context"
+    return "type mismatch" if "type mismatch" in message else message
+
+
+def tck_report() -> str:
+    """The README's per-TCK-folder table, generated from the importer's own results."""
+    lines = ["| TCK folder | imported | refused (why) |", "|---|---|---|"]
+    for model in tck_models():
+        if model.stem != model.parent.name:
+            continue  # 0086-import's imported model
+        out = dmn.read_file(str(model))
+        imp = [o.name for o in out if isinstance(o, Imported)]
+        ref = [f"{o.name} ({_why(o.message)})" for o in out if isinstance(o, Refused)]
+        lines.append(
+            f"| {model.parent.name} | {len(imp)}{': ' + ', '.join(imp) if imp else ''} | {len(ref)}{': ' + '; '.join(ref) if ref else ''} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_the_readme_lists_what_each_tck_folder_imports() -> None:
+    need_interop()
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert tck_report() in readme, (
+        "regenerate the README's TCK table: python -c 'import test_dmn; print(test_dmn.tck_report())'"
+    )

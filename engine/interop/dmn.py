@@ -580,7 +580,9 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
                 elif text.strip() == "null":
                     what = "is null (every output needs a value)"
                 else:
-                    what = f"{v.reason} (output entries must be literals)"
+                    what = (
+                        f"is no literal (output entries must be literals): it {v.reason.replace(', not a literal', '')}"
+                    )
                 raise _Refuse(f"rule {r + 1}, output {k + 1}: the entry {_quote(text)} {what}", entry)
             row.append((v, entry))
         because = [(rule.text_of("description") or "").strip()]

@@ -203,7 +203,7 @@ class _Reader:
             if nxt is not None and nxt.kind == "op" and nxt.text == "(" and t.text == "not":
                 return _Refused("nests not(...) or uses it inside a list (it may only enclose the whole entry, once)")
             if nxt is not None and nxt.kind == "op" and nxt.text == "(":
-                why = _FUNCTIONS.get(t.text, "crossroads conditions hold literals only")
+                why = _FUNCTIONS.get(t.text, "only literals and date() are read")
                 return _Refused(f"calls the function {t.text}() ({why})")
             if t.text == "null":
                 return _Refused("tests for null (crossroads answers always have a value)")
