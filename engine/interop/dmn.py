@@ -69,6 +69,7 @@ from crossroads.engine.findings import Finding
 from crossroads.engine.interop import feel
 from crossroads.engine.interop.common import Imported, Outcome, Path, Position, Refused, slug
 from crossroads.engine.table.loader import MAX_BYTES
+from crossroads.engine.table.policies import POLICIES, PolicyName
 from crossroads.engine.table.loader import read_bytes as _read_capped
 
 MAX_DEPTH: Final = 64
@@ -88,7 +89,7 @@ _FEEL_LANGUAGES = re.compile(
     r"(?i)^(feel|https?://www\.omg\.org/spec/dmn/[0-9]+/feel/?|https?://www\.omg\.org/spec/feel/[0-9]+)$"
 )
 
-HIT_POLICIES: Final = {
+HIT_POLICIES: Final[dict[str, PolicyName]] = {
     "UNIQUE": "unique",
     "U": "unique",
     "ANY": "any",
@@ -528,7 +529,7 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
         if type_ref is None and len(out_els) == 1 and owner.kind == "decision":
             var = owner.decision.first("variable", ns)
             if var is not None and var.attrs.get("typeRef"):
-                result = model.resolve(var.attrs["typeRef"], element=policy in ("collect", "output-order"))
+                result = model.resolve(var.attrs["typeRef"], element=POLICIES[policy].collects)
                 type_ref = var.attrs["typeRef"] if result.kind is not None else None
                 if result.kind is not None and result.allowed is not None:
                     type_ref = var.attrs["typeRef"]
@@ -624,11 +625,7 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
         and all(d is None or (d[0].kind == "string" and d[0].text) for d in defaults)
         and (outputs[0].values is None or all(v.kind == "string" for v in outputs[0].values))
     )
-    if (
-        policy in ("priority", "output-order")
-        and any(o.values is None for o in outputs)
-        and (as_outcomes or len(outputs) == 1)
-    ):
+    if POLICIES[policy].by_priority and any(o.values is None for o in outputs) and (as_outcomes or len(outputs) == 1):
         raise _Refuse(f"has hit policy {policy_text} but its output has no output values to rank by", outputs[0].e)
     doc["inputs"] = inputs_doc
     rules_doc: list[dict[str, Any]] = []
@@ -681,7 +678,7 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
                         raise _Refuse(f"output {k + 1}: output values cannot be choice options", o.values_at or o.e)
                     spec["type"] = kind = "choice"
                     spec["options"] = [{"id": x} for x in opts]
-                elif policy in ("priority", "output-order"):
+                elif POLICIES[policy].by_priority:
                     raise _Refuse(
                         f"output {k + 1}: output values on a {kind} output cannot rank (crossroads ranks choice outputs)",
                         o.values_at or o.e,
@@ -738,17 +735,17 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
     return Imported(name, owner.element, model.at(dt), ordered, positions, tuple(notes))
 
 
-def _declared(model: _Model, o: _Output, policy: str) -> str | None:
+def _declared(model: _Model, o: _Output, policy: PolicyName) -> str | None:
     """The output's declared crossroads kind (None: no type ref, or ``Any``); ``_Refuse`` for a type crossroads lacks."""
     if not o.type_ref or o.type_ref.strip() in ("Any", "feel:Any"):
         return None
-    t = model.resolve(o.type_ref, element=policy in ("collect", "output-order"))
+    t = model.resolve(o.type_ref, element=POLICIES[policy].collects)
     if t.kind is None:
         raise _Refuse(f"output '{o.name or o.label or 1}' {t.why}", o.e)
     return t.kind
 
 
-def _output_kind(model: _Model, o: _Output, values: list[feel.Value], k: int, policy: str) -> str:
+def _output_kind(model: _Model, o: _Output, values: list[feel.Value], k: int, policy: PolicyName) -> str:
     declared = _declared(model, o, policy)
     if declared is not None:
         return declared
