@@ -40,9 +40,26 @@ def max_seconds_option(default: float, help: str) -> Any:
     )
 
 
+def _remember_decision(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta["crossroads.decision"] = value
+
+
 def table_options(f: Any) -> Any:
     f = click.option("--no-cache", is_flag=True, help="Do not read or write the compiled-table cache.")(f)
+    f = click.option(
+        "--decision",
+        metavar="NAME",
+        default=None,
+        expose_value=False,
+        callback=_remember_decision,
+        help="The decision table of a .dmn TABLE (its name or imported id); required when the model has several.",
+    )(f)
     return max_bytes_option(f)
+
+
+def is_dmn(table: str | None) -> bool:
+    """A TABLE argument that is a DMN model (``.dmn``), read through the importer (``--decision``)."""
+    return table is not None and table.lower().endswith(".dmn") and os.path.lexists(table)
 
 
 def lang_option(f: Any) -> Any:
@@ -78,6 +95,15 @@ def localized_table(compiled: Any, catalog: i18n.Catalog) -> Any:
 
 
 def compiled_table(table: str | None, no_cache: bool, max_bytes: int) -> Any:
+    ctx = click.get_current_context(silent=True)
+    decision = ctx.meta.get("crossroads.decision") if ctx is not None else None
+    if is_dmn(table):
+        from crossroads.engine.interop.models import model_source
+
+        source = model_source(str(table), decision, max_bytes)
+        return tables.compiled(source, use_cache=not no_cache, max_bytes=max(max_bytes, len(source.data)))
+    if decision is not None:
+        die("--decision picks a table of a .dmn model; TABLE is not one", EXIT_USAGE)
     return tables.compiled(tables.find(table, max_bytes), use_cache=not no_cache, max_bytes=max_bytes)
 
 

@@ -9,10 +9,11 @@ import click
 from crossroads import __version__
 from crossroads.engine.analysis.rows import DEFAULT_MAX_SECONDS
 from crossroads.engine.findings import has_errors
-from crossroads.engine.analysis.lint import lint_paths
+from crossroads.engine.errors import TableNotFound
+from crossroads.engine.interop.models import lint_paths, model_files
 
 from . import formats
-from .common import EXIT_FAIL, EXIT_OK, max_bytes_option, max_seconds_option, table_files
+from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, die, max_bytes_option, max_seconds_option
 from .terminal import counted
 
 
@@ -34,13 +35,17 @@ def lint_cmd(paths: tuple[str, ...], fmt: str | None, strict: bool, max_bytes: i
     """Check tables: YAML safety, schema, references, conditions, examples,
     and the rows: unreachable, conflicting, missing, redundant, mergeable.
 
-    Directories are searched for *.yaml and *.yml. Text lines read
+    Directories are searched for *.yaml, *.yml and DMN models (*.dmn),
+    which are imported in memory and checked table by table. Text lines read
     file:line:col: severity code: message. Exit 0 no errors, 1 errors
     (or warnings with --strict), 2 usage.
     """
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    files = table_files(paths)
+    try:
+        files = model_files(paths)
+    except TableNotFound as exc:
+        die(str(exc), EXIT_USAGE)
     findings = lint_paths(files, max_bytes=max_bytes, max_seconds=max_seconds)
     if fmt == "json":
         click.echo(formats.render_json(findings), nl=False)

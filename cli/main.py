@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "init_cmd"),
     "explain": ("explain", "explain_cmd"),
     "schema": ("lint", "schema_cmd"),
+    "import": ("interop", "import_cmd"),
 }
 """Command name → (module in ``crossroads.cli``, attribute). A command's module is
 imported only when it runs (or for ``--help``), so ``evaluate`` starts without the rest."""
@@ -87,6 +88,7 @@ Exit codes:
   init           0 written · 1 the file exists or cannot be written · 2 usage
   diff           0 compared · 1 --check-version finds the bump too small, or a table is invalid · 2 usage
   page           0 written · 1 table invalid or the file cannot be written · 2 usage
+  import         0 every table imported · 1 some refused or not written · 2 usage, unreadable model
 """
 
 

@@ -346,6 +346,18 @@ CODES: dict[str, CodeInfo] = {
         "Use a language crossroads ships (see --lang), or contribute its interface catalog.",
         "translations:\n  de: {title: RAG oder Fine-Tuning?}",
     ),
+    # interop: a DMN model imported in memory (lint model.dmn)
+    "dmn-refused": _code(
+        "error",
+        "A DMN decision table (or model) that crossroads does not import exactly.",
+        """The table uses a form a crossroads table cannot say without approximating it (a reference
+        to another input, a function other than date, arithmetic, an output expression, a time or
+        duration type, another expression language), so nothing about it could be checked or answered.
+        The message quotes the entry and says why.""",
+        """Rewrite the entry with literals, comparisons, ranges, lists or not(...), or keep the table in
+        DMN; the other tables of the model are still checked.""",
+        "<inputEntry><text>&lt; otherInput</text></inputEntry>   <!-- a reference to another input -->",
+    ),
     # row analysis
     "unreachable": _code(
         "error",

@@ -92,3 +92,43 @@ def slug(text: str, taken: Iterable[str] = (), fallback: str = "x") -> str:
     while candidate in used:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as JSON text (which is YAML): numbers exactly as the loader holds them (a ``Decimal``
+    by its literal, never through a float), strings with every non-ASCII character as itself."""
+    import json
+    from decimal import Decimal
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        text = str(value)
+        return text if "E" not in text else text.replace("E", "e")
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_json_text(str(k))}: {_json_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_json_text(v) for v in value) + "]"
+    raise TypeError(f"not table data: {type(value).__name__}")
+
+
+def to_yaml(imported: Imported, source_name: str) -> str:
+    """The imported table as crossroads YAML in ``fmt``'s canonical layout, headed by a comment naming
+    the source file and element (and the conversion's notes).
+
+    The document is written as JSON (a subset of YAML, exact for every value the loader gives) and
+    put through ``formatter.format_table``, which re-reads its own output and refuses (``FormatError``)
+    unless it loads to exactly the same data, types and number literals included.
+    """
+    from crossroads.engine.authoring.formatter import format_table
+
+    header = [f"# Imported from {source_name}: {imported.element}."]
+    header += [f"# Note: {note}" for note in imported.notes]
+    header = [" ".join(line.split()) for line in header]  # one line each, whatever the model's names hold
+    text = "\n".join(header) + "\n" + _json_text(imported.document) + "\n"
+    data = text.encode("utf-8")
+    return format_table(data, source_name, max_bytes=max(len(data), 8 * 1024 * 1024))
