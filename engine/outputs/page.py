@@ -5,7 +5,9 @@ exactly as the engine does: it embeds the *compiled* table as JSON (row
 bitmasks as hex, numbers as decimal strings) and ``assets/page.js`` evaluates
 it with the same masks, the same hit policies and an exact decimal comparison
 (``window.crossroads.evaluate(answers)`` returns what ``evaluate --format
-json`` does). Everything is inline (``assets/page.css``, ``assets/page.js``),
+json`` does). A table with outputs also embeds its interned results (values as
+exact text), priority classes, agreement masks and aggregate, and the page
+shows values under the outputs' titles. Everything is inline (``assets/page.css``, ``assets/page.js``),
 a Content-Security-Policy with their hashes forbids every request, so the
 file works from ``file://`` and from any static host.
 
