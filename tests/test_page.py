@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, compile_yaml
 from crossroads.cli.main import cli
 from crossroads.engine.table import pipeline as tables
-from crossroads.engine.outputs.page import asset, evaluator_data, render_page
+from crossroads.engine.outputs.page import UI_KEYS, asset, evaluator_data, render_page
 
 NOTICE_ZH = "本页面尚未完全翻译为您的语言——正在显示英文版本。"
 
@@ -276,3 +276,98 @@ def test_page_grows_linearly_with_equality_rows() -> None:
 
     sizes = [len(render_page(compile_yaml(equality_table(n)), generator_version="test").encode()) for n in (2000, 8000)]
     assert sizes[1] / sizes[0] < 4 * 1.25  # 4× the rows, about 4× the bytes (a mask per segment: 16×)
+
+
+# -- tables with outputs (issue 19) ----------------------------------------------------------
+
+OUTPUTS = FIXTURES / "outputs"
+
+
+def _fixture(name: str):
+    return tables.compiled(tables.find(str(OUTPUTS / f"{name}.yaml")), use_cache=False)
+
+
+def test_evaluator_data_of_a_value_table() -> None:
+    """Results as [outcome index or null, values]: numbers as exact decimal strings (4.90 is 4.9)."""
+    data = evaluator_data(_fixture("shipping"))
+    assert data["outputs"] == [
+        {"id": "fee", "type": "number", "options": []},
+        {"id": "carrier", "type": "choice", "options": ["express", "standard", "economy"]},
+    ]
+    assert data["results"] == [
+        [0, ["4.9", "standard"]],  # the named outcome first
+        [None, ["49.5", "express"]],
+        [None, ["4.9", "standard"]],  # light-same: equal values inline, its own result
+        [None, ["0", "economy"]],  # the default
+    ]
+    assert [r[1] for r in data["rules"]] == [1, 0, 2] and data["default"] == 3
+    assert data["priorityRows"] == [] and data["aggregate"] is None
+    assert data["agreeRows"] == ["6", "1", "6", "0"]  # per result, the rows agreeing with it: 4.9/standard twice
+    assert data["outcomeRows"] == ["2", "1", "4", "0"]
+
+
+@pytest.mark.parametrize(
+    "name, key, expected",
+    [
+        ("fees-sum", "aggregate", "sum"),
+        ("fees-sum", "results", [[None, ["4.9"]], [None, ["10"]], [None, ["7.5"]]]),
+        ("routes-order", "priorityRows", ["4", "2", "1"]),  # air, road, sea: by the options' order
+        ("routes-order", "results", [[None, ["sea", "30"]], [None, ["road", "4"]], [None, ["air", "1"]]]),
+    ],
+)
+def test_evaluator_data_policies(name: str, key: str, expected: object) -> None:
+    assert evaluator_data(_fixture(name))[key] == expected
+
+
+def test_a_table_without_outputs_keeps_its_evaluator_data_and_words() -> None:
+    """The bundled advisor's page embeds exactly the keys it did (no outputs, results or new UI words)."""
+    html = render_page(bundled(), "en")
+    data = json.loads(re.search(r'id="crossroads-data">(.*?)</script>', html, re.DOTALL).group(1))
+    assert set(data["engine"]) == {
+        "policy",
+        "default",
+        "outcomes",
+        "rules",
+        "all",
+        "outcomeRows",
+        "inputs",
+        "booleanWords",
+        "maxPieceBits",
+        "checkpointBits",
+    }
+    assert set(data["ui"]) == set(UI_KEYS) and "outputs" not in data["view"]
+    assert 'data-result="' not in html and '<dl class="values">' not in html
+
+
+@pytest.mark.parametrize("name", ["shipping", "fees-sum", "routes-order"])
+def test_value_table_page_renders(name: str) -> None:
+    result = CliRunner().invoke(cli, ["page", str(OUTPUTS / f"{name}.yaml"), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    tags = parse(result.stdout).tags
+    assert [a["data-result"] for t, a in tags if t == "article"] == [str(k) for k in range(len(_fixture(name).results))]
+
+
+def test_value_cards_without_javascript() -> None:
+    """The glance lists every result: a named outcome's card with its values, inline values by their titles."""
+    html = render_page(_fixture("shipping"))
+    text = "\n".join(parse(html).text)
+    assert (
+        '<dl class="values"><div><dt>Delivery fee</dt><dd>4.9</dd></div><div><dt>Carrier</dt><dd>standard</dd></div></dl>'
+        in html
+    )
+    assert "Delivery fee: 49.5, Carrier: express" in text and "Heavy parcels abroad go express." in text
+    assert "Delivery fee: 0, Carrier: economy\nThe default, when no row matches" in text
+    routes = "\n".join(parse(render_page(_fixture("routes-order"))).text)
+    assert "Route: By air, Days on the way: 1" in routes  # a choice output's option label
+
+
+def test_translated_output_titles() -> None:
+    table = tables.compiled(tables.find(str(FIXTURES / "page" / "translated-outputs.yaml")), use_cache=False)
+    html = render_page(table, "zh")
+    text = "\n".join(parse(html).text)
+    assert "运费: 49.5, 承运方式: 快递, 保险: 是" in text and NOTICE_ZH not in html
+    data = json.loads(re.search(r'id="crossroads-data">(.*?)</script>', html, re.DOTALL).group(1))
+    assert data["view"]["outputs"][1] == {"title": "承运方式", "options": {"express": "快递", "standard": "标准"}}
+    assert (data["ui"]["yes"], data["ui"]["no"]) == ("是", "否")
+    english = render_page(table, "en")
+    assert "Delivery fee: 49.5, Carrier: Express, Insured: Yes" in "\n".join(parse(english).text)

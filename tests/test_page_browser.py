@@ -4,6 +4,7 @@
   of the bundled table's inputs (boundary values included), in one script call;
 * the JS evaluator equals the Python engine on hypothesis-generated tables, and
   its ``possible`` is exact (checked against a brute force over completions);
+  tables with outputs too (values, output-order, exact aggregates, agreement by values);
 * a scripted walk clicks through scenarios and reads the visible text;
 * the zh page shows the notice and the zh interface; a screenshot of each
   language is saved (pytest's tmp dir, and ``$CROSSROADS_ARTIFACTS`` if set).
@@ -51,7 +52,7 @@ FLAGS = [
     "--disable-sync",
     "--window-size=1000,1400",
 ]
-FIELDS = ("status", "outcome", "outcomes", "rule", "because", "possible", "missing")
+FIELDS = ("status", "outcome", "outcomes", "values", "rule", "because", "possible", "missing")
 NOTICE_ZH = "本页面尚未完全翻译为您的语言——正在显示英文版本。"
 
 
@@ -847,3 +848,269 @@ def test_a_free_text_question_is_a_text_field_compared_exactly(driver: Any, tmp_
     assert driver.find_element(By.CSS_SELECTOR, 'input[name="country"]').get_attribute("value") == 'it\'s "x"'
     assert _result(driver).startswith("RECOMMENDATION\nRest of the world")
     assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+# -- tables with outputs (issue 19) ------------------------------------------------------------
+
+try:
+    from strategies import output_tables
+except ImportError:  # pragma: no cover - tests/strategies.py is shared
+    output_tables = None
+
+OUTPUT_FIXTURES = FIXTURES / "outputs"
+
+
+def _fixture(name: str) -> Any:
+    return tables.compiled(tables.find(str(OUTPUT_FIXTURES / f"{name}.yaml")), use_cache=False)
+
+
+def _ensure_engine(driver: Any, pages: dict[str, Path]) -> None:
+    if not driver.execute_script("return !!(window.crossroads && window.crossroads.engine)"):
+        open_page(driver, pages["en"])
+
+
+def _as_python_reads(raw: Any) -> Any:
+    return json.loads(json.dumps(raw, default=str), parse_float=Decimal)
+
+
+def _value_leaf(table: Any, answers: dict[str, Any]) -> tuple:
+    """One complete answer set's result as JSON shows it: values (outcome ids without outputs), rule."""
+    try:
+        r = evaluate(table, answers).to_json()
+    except HitPolicyViolation:
+        return ("violation",)
+    if r["status"] == "no-match":
+        return ("no-match",)
+    # a result is its values and its outcomes: equal values from another outcome (or inline) differ
+    return ("result", json.dumps({"values": r["values"], "outcomes": r["outcomes"]}, sort_keys=True), r["rule"])
+
+
+def _possible_keys(table: Any, shown: Any) -> set[str]:
+    """The results a ``values`` (or, without outputs, an ``outcomes``) shows, each as a key."""
+    if not table.outputs:
+        return {json.dumps(o) for o in shown}
+    items = shown if isinstance(shown, list) else [shown]
+    return {json.dumps(m, sort_keys=True) for m in items}
+
+
+def brute_force_values(table: Any, reps: list[list[Any]], answers: dict[str, Any]) -> dict[str, Any] | None:
+    """Status, the set of possible results and (decided) values and rule of partial ``answers``, over
+    every completion by the oracle's representatives (None: too many)."""
+    missing = [k for k, spec in enumerate(table.inputs) if spec.id not in answers]
+    if math.prod(len(reps[k]) for k in missing) > 400:
+        return None
+    leaves = set()
+    for combo in itertools.product(*(reps[k] for k in missing)):
+        full = dict(answers)
+        full.update({table.inputs[k].id: v for k, v in zip(missing, combo)})
+        leaves.add(_value_leaf(table, full))
+    results = [leaf for leaf in leaves if leaf[0] == "result"]
+    shown = [json.loads(leaf[1]) for leaf in results]
+    possible = set().union(*(_possible_keys(table, r["values"] if table.outputs else r["outcomes"]) for r in shown))
+    if all(leaf[0] == "no-match" for leaf in leaves):
+        return {"status": "no-match", "possible": set()}
+    if len(results) == len(leaves) and len({leaf[1] for leaf in results}) == 1:
+        rules = {leaf[2] for leaf in results}
+        return {
+            "status": "decided",
+            "shown": shown[0],
+            "rule": rules.pop() if len(rules) == 1 else None,
+            "possible": possible,
+        }
+    return {"status": "undecided", "possible": possible}
+
+
+@pytest.mark.skipif(output_tables is None, reason="tests/strategies.py (random valid tables) is not there")
+@given(
+    generated=st.deferred(lambda: st.one_of(output_tables(), generated_tables(hit_policy="output-order"))),
+    seed=st.integers(0, 2**16),
+    tight=st.booleans(),
+)
+def test_generated_value_tables_evaluate_as_python(
+    driver: Any, pages: dict[str, Path], generated: Any, seed: int, tight: bool
+) -> None:
+    """Every output type and policy (output-order and the aggregates included, output-order on a table
+    without outputs too), string and date inputs, partial answers: the page's JS returns exactly what
+    ``Result.to_json`` does, and its ``possible`` is exact. ``tight``: a piece budget of 0 sends every
+    partial answer set with a pending number past the exact search, to the sound bounds, on both sides."""
+    from unittest import mock
+
+    from crossroads.engine.search import space
+    from oracle import Oracle
+
+    table = compile_yaml(generated.text)
+    data = evaluator_data(table)
+    if tight:
+        data["maxPieceBits"] = 0
+    answer_sets = _answer_sets(table, random.Random(seed))
+    _ensure_engine(driver, pages)
+    got = js_results(driver, data, json.dumps(answer_sets, default=str))
+    with mock.patch.object(space, "MAX_PIECE_BITS", 0 if tight else space.MAX_PIECE_BITS):
+        expected = [python_result(table, _as_python_reads(raw)) for raw in answer_sets]
+    for raw, js, py in zip(answer_sets, got, expected):
+        assert js == py, (raw, generated.text)
+    if tight:
+        return
+    reps = [list(Oracle(generated.data).representatives(i)) for i in Oracle(generated.data).inputs]
+    for raw, js in zip(answer_sets, got):
+        if "error" in js:
+            continue
+        truth = brute_force_values(table, reps, parse_answers(table.input_index, _as_python_reads(raw)))
+        if truth is None:
+            continue
+        assert (js["status"], _possible_keys(table, js["possible"])) == (truth["status"], truth["possible"]), (
+            raw,
+            generated.text,
+        )
+        if truth["status"] == "decided":
+            shown = {"values": js["values"], "outcomes": js["outcomes"]}
+            assert (shown, js["rule"]) == (truth["shown"], truth["rule"]), (raw, generated.text)
+
+
+@pytest.mark.parametrize("name", ["shipping", "fees-sum", "routes-order"])
+def test_value_fixtures_evaluate_as_python(driver: Any, pages: dict[str, Path], tmp_path: Path, name: str) -> None:
+    """The issue's three tables, on their own page: every combination of each input's classes and
+    edges (left out too) and bad answers, exactly as the engine."""
+    table = _fixture(name)
+    page = tmp_path / f"{name}.html"
+    page.write_text(render_page(table, generator_version="test"), encoding="utf-8")
+    open_page(driver, page)
+    answer_sets = _answer_sets(table, random.Random(0))
+    got = js_results(driver, None, json.dumps(answer_sets, default=str))
+    for raw, js in zip(answer_sets, got):
+        assert js == python_result(table, _as_python_reads(raw)), raw
+    assert any(js.get("status") == "decided" for js in got) and any(js.get("status") == "undecided" for js in got)
+
+
+ROUTES = [{"route": "air", "days": 1}, {"route": "road", "days": 4}, {"route": "sea", "days": 30}]
+
+
+@pytest.mark.parametrize(
+    "name, answers, outcome, values, rule",
+    [
+        ("shipping", {"weight": 30, "destination": "eu"}, None, {"fee": 49.5, "carrier": "express"}, "heavy-abroad"),
+        ("shipping", {"weight": 3}, "standard-delivery", {"fee": 4.9, "carrier": "standard"}, "light"),
+        ("shipping", {"weight": "30", "destination": "domestic"}, None, {"fee": 0, "carrier": "economy"}, None),
+        ("fees-sum", {"weight": 30, "express": True}, None, {"fee": 22.4}, None),
+        ("fees-sum", {"weight": "20", "express": "no"}, None, {"fee": 4.9}, None),
+        ("routes-order", {"weight": 10, "ship_by": "2026-03-01"}, None, ROUTES, None),
+        ("routes-order", {"weight": 40, "ship_by": "2025-12-31"}, None, ROUTES[1:], None),
+        ("routes-order", {"weight": 1}, None, None, None),  # air depends on the day: undecided
+    ],
+)
+def test_value_fixtures_decide(
+    driver: Any, tmp_path: Path, name: str, answers: dict[str, Any], outcome: Any, values: Any, rule: Any
+) -> None:
+    page = tmp_path / f"{name}.html"
+    page.write_text(render_page(_fixture(name), generator_version="test"), encoding="utf-8")
+    open_page(driver, page)
+    got = driver.execute_script("return window.crossroads.evaluate(arguments[0])", answers)
+    assert (got["outcome"], got["values"], got["rule"]) == (outcome, values, rule)
+    assert got["status"] == ("undecided" if values is None else "decided")
+
+
+AGGREGATE = """
+format: crossroads/1
+id: agg
+version: 1.0.0
+title: Agg
+hit_policy: collect
+aggregate: {how}
+{default}
+inputs:
+  - {{id: a, prompt: A?, type: boolean}}
+  - {{id: b, prompt: B?, type: boolean}}
+  - {{id: c, prompt: C?, type: boolean}}
+outputs: [{{id: total, type: number, title: Total}}]
+rules:
+  - {{id: r1, when: {{a: true}}, then: {{total: 0.1}}}}
+  - {{id: r2, when: {{b: true}}, then: {{total: 0.20}}}}
+  - {{id: r3, when: {{c: true}}, then: {{total: 0.12345678901234567891}}}}
+  - {{id: r4, when: {{a: true, b: true}}, then: {{total: -0.42345678901234567891}}}}
+"""
+
+
+@pytest.mark.parametrize("how", ["sum", "min", "max", "count"])
+@pytest.mark.parametrize("default", ["", "default: {total: 2.50}"])
+def test_aggregates_are_exact_as_python(driver: Any, pages: dict[str, Path], how: str, default: str) -> None:
+    """Sums of decimals a double cannot hold stay exact decimal strings, as the engine writes them;
+    0.1 + 0.2 is 0.3 and a sum to zero is the integer 0; min/max keep the value; count counts."""
+    table = compile_yaml(AGGREGATE.format(how=how, default=default))
+    combos = [dict(zip("abc", bits)) for bits in itertools.product([True, False], repeat=3)]
+    answer_sets = combos + [{}, {"a": True}, {"a": True, "b": True}, {"c": False}]
+    _ensure_engine(driver, pages)
+    got = js_results(driver, evaluator_data(table), json.dumps(answer_sets))
+    for raw, js in zip(answer_sets, got):
+        assert js == python_result(table, raw), raw
+    decided = {
+        "sum": [0, "-0.12345678901234567891", "0.22345678901234567891", 0.1],
+        "min": ["-0.42345678901234567891", "-0.42345678901234567891", 0.1, 0.1],
+        "max": [0.2, 0.2, "0.12345678901234567891", 0.1],
+        "count": [4, 3, 2, 1],
+    }[how]
+    assert [js["values"] for js in got[:4]] == [{"total": v} for v in decided]  # a true, then b, c as product
+    no_match = got[7]  # a, b, c all false
+    if how == "count":
+        assert (no_match["status"], no_match["values"]) == ("decided", {"total": 0})
+    elif default:
+        assert (no_match["status"], no_match["values"]) == ("decided", {"total": 2.5})
+    else:
+        assert (no_match["status"], no_match["values"]) == ("no-match", None)
+
+
+def _recommended_results(driver: Any) -> list[int]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll('.option.recommended')].filter(e => !e.querySelector('.badge').hidden).map(e => +e.dataset.result)"
+    )
+
+
+def test_walk_values_with_titles(driver: Any, tmp_path: Path) -> None:
+    """A decided result shows each output's title and value; a named outcome keeps its block; the card
+    of the deciding result is marked."""
+    page = tmp_path / "shipping.html"
+    page.write_text(render_page(_fixture("shipping"), generator_version="test"), encoding="utf-8")
+    open_page(driver, page)
+    assert _result(driver) == "Answer all questions to see the recommendation."
+    _type(driver, "weight", "30")
+    _click(driver, "destination", "eu")
+    assert _result(driver) == (
+        "RECOMMENDATION\nDelivery fee\n49.5\nCarrier\nexpress\nWhy\nHeavy parcels abroad go express."
+    )
+    assert _recommended_results(driver) == [1]
+    _type(driver, "weight", "3")
+    assert _result(driver) == "RECOMMENDATION\nStandard delivery\nDelivery fee\n4.9\nCarrier\nstandard"
+    assert _recommended_results(driver) == [0]
+    _type(driver, "weight", "30")
+    _click(driver, "destination", "domestic")  # no row: the default's values
+    assert _result(driver) == "RECOMMENDATION\nDelivery fee\n0\nCarrier\neconomy"
+    assert driver.current_url.endswith("#weight=30&destination=domestic")
+    assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_walk_output_order_and_sum(driver: Any, tmp_path: Path) -> None:
+    """output-order lists every match by the options' order, with option labels; a sum is one exact value."""
+    routes, fees = tmp_path / "routes.html", tmp_path / "fees.html"
+    routes.write_text(render_page(_fixture("routes-order"), generator_version="test"), encoding="utf-8")
+    fees.write_text(render_page(_fixture("fees-sum"), generator_version="test"), encoding="utf-8")
+    open_page(driver, routes, "#weight=10&ship_by=2026-03-01")
+    assert _result(driver) == (
+        "RECOMMENDATION\nEvery matching row's outcome:\nRoute: By air, Days on the way: 1\n"
+        "Route: By road, Days on the way: 4\nRoute: By sea, Days on the way: 30"
+    )
+    assert sorted(_recommended_results(driver)) == [0, 1, 2]
+    open_page(driver, fees, "#weight=30&express=true")
+    assert _result(driver) == "RECOMMENDATION\nFee\n22.4"
+    _click(driver, "express", "false")
+    assert _result(driver) == "RECOMMENDATION\nFee\n14.9"
+
+
+def test_translated_output_titles_in_zh(driver: Any, tmp_path: Path) -> None:
+    """``translations.zh.outputs``: the titles and a choice output's option labels; yes/no in the interface."""
+    table = tables.compiled(tables.find(str(FIXTURES / "page" / "translated-outputs.yaml")), use_cache=False)
+    page = tmp_path / "parcel.zh.html"
+    page.write_text(render_page(table, "zh"), encoding="utf-8")
+    open_page(driver, page, "#weight=30")
+    assert _result(driver) == "建议\n运费\n49.5\n承运方式\n快递\n保险\n是\n原因\n重包裹走快递。"
+    _type(driver, "weight", "3")
+    assert _result(driver) == "建议\n运费\n4.9\n承运方式\n标准\n保险\n否"
+    assert driver.execute_script("return document.querySelectorAll('.notice').length") == 0

@@ -5,7 +5,9 @@ exactly as the engine does: it embeds the *compiled* table as JSON (row
 bitmasks as hex, numbers as decimal strings) and ``assets/page.js`` evaluates
 it with the same masks, the same hit policies and an exact decimal comparison
 (``window.crossroads.evaluate(answers)`` returns what ``evaluate --format
-json`` does). Everything is inline (``assets/page.css``, ``assets/page.js``),
+json`` does). A table with outputs also embeds its interned results (values as
+exact text), priority classes, agreement masks and aggregate, and the page
+shows values under the outputs' titles. Everything is inline (``assets/page.css``, ``assets/page.js``),
 a Content-Security-Policy with their hashes forbids every request, so the
 file works from ``file://`` and from any static host.
 
@@ -26,9 +28,9 @@ import json
 from functools import cache
 from html import escape
 from importlib import resources
+from decimal import Decimal
 from typing import Any
 
-from crossroads.engine.errors import NotExpressible
 from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts as accepts_en
 from crossroads.engine.table import dates
 from crossroads.engine.table.compiler import (
@@ -45,11 +47,14 @@ from crossroads.engine.table.compiler import (
     segment_witness,
 )
 from crossroads.engine.table.conditions import format_number
+from crossroads.engine.table import values as vals
 from crossroads.engine.outputs.i18n import Catalog, accepts, messages
 from crossroads.engine.search.space import MAX_PIECE_BITS
 from crossroads.engine.table.translations import localize
 
 UI_KEYS = ("placeholder", "why", "choose_when", "tradeoffs", "recommendation", "no_match", "collected", "violation")
+OUTPUT_UI_KEYS = ("yes", "no")
+"""Further UI words a table with outputs needs (a boolean value); other tables' pages stay as they were."""
 
 
 @cache
@@ -121,9 +126,34 @@ def _input_data(spec: InputSpec, column: Column) -> dict[str, Any]:
     return out
 
 
-def evaluator_data(table: CompiledTable) -> dict[str, Any]:
-    """The compiled table as the page's evaluator reads it (JSON-ready)."""
+def _value_data(value: vals.Value) -> Any:
+    """An output value as page.js reads it: a number as its exact decimal text (``values.text``), else as is."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return format_number(value)
+    return value
+
+
+def _outputs_data(table: CompiledTable) -> dict[str, Any]:
+    """What page.js needs of a table with ``outputs`` (issue 19), beside the rows' ``then`` (a result index).
+
+    ``outputs``: id, type and a choice output's option ids; ``results``: every interned result
+    (``CompiledTable.results``) as [its outcome index or null, its values in the outputs' order];
+    ``priorityRows`` (priority, output-order) and ``agreeRows`` (any) as hex masks, as
+    ``policies`` reads them; ``aggregate``: sum, min, max, count or null.
+    """
     return {
+        "outputs": [{"id": o.id, "type": o.type, "options": list(o.option_ids)} for o in table.outputs],
+        "results": [[r.outcome, [_value_data(v) for _, v in r.values]] for r in table.results],
+        "priorityRows": [_hex(m) for m in table.priority_rows],
+        "agreeRows": [_hex(m) for m in table.agree_rows],
+        "aggregate": table.aggregate,
+    }
+
+
+def evaluator_data(table: CompiledTable) -> dict[str, Any]:
+    """The compiled table as the page's evaluator reads it (JSON-ready); a table with outputs adds
+    ``_outputs_data`` (a table without keeps exactly the keys it had)."""
+    data = {
         "policy": table.hit_policy,
         "default": table.default,
         "outcomes": [o.id for o in table.outcomes],
@@ -135,9 +165,19 @@ def evaluator_data(table: CompiledTable) -> dict[str, Any]:
         "maxPieceBits": MAX_PIECE_BITS,
         "checkpointBits": [CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW],
     }
+    if table.outputs:
+        data.update(_outputs_data(table))
+    return data
 
 
 def _view_data(table: CompiledTable, english: bool) -> dict[str, Any]:
+    view = _outcomes_view(table, english)
+    if table.outputs:  # the (localized) outputs' titles and choice labels, by position as ``outputs``
+        view["outputs"] = [{"title": o.title, "options": {p.id: p.label for p in o.options}} for o in table.outputs]
+    return view
+
+
+def _outcomes_view(table: CompiledTable, english: bool) -> dict[str, Any]:
     return {
         "lang": "en" if english else None,
         "outcomes": {
@@ -230,14 +270,18 @@ def _question(spec: InputSpec, catalog: Catalog, content_lang: str) -> str:
     return f'<fieldset id="{_e(f"f-{spec.id}")}"{fieldset_attrs}><legend id="{q}-legend"{content_lang}>{_e(spec.prompt)}</legend>{help_html}{body}</fieldset>'
 
 
-def _option_card(outcome: Any, catalog: Catalog) -> str:
+def _option_card(outcome: Any, catalog: Catalog, result: int | None = None, values_html: str = "") -> str:
+    """An outcome's card; in a table with outputs also its result index and values (after the summary)."""
+    marker = f' data-result="{result}"' if result is not None else ""
     parts = [
-        f'<article class="option" data-outcome="{_e(outcome.id)}" aria-labelledby="{_e(f"o-{outcome.id}")}">',
+        f'<article class="option" data-outcome="{_e(outcome.id)}"{marker} aria-labelledby="{_e(f"o-{outcome.id}")}">',
         f'<p class="badge" hidden>{_e(catalog["recommended"])}</p>',
         f'<h3 id="{_e(f"o-{outcome.id}")}">{_e(outcome.title)}</h3>',
     ]
     if outcome.summary:
         parts.append(f"<p>{_e(outcome.summary)}</p>")
+    if values_html:
+        parts.append(values_html)
     if outcome.choose_when:
         parts.append(f"<h4>{_e(catalog['choose_when'])}</h4>{_list(outcome.choose_when)}")
     if outcome.tradeoffs:
@@ -246,10 +290,52 @@ def _option_card(outcome: Any, catalog: Catalog) -> str:
     return "".join(parts)
 
 
+def _value_text(output: Any, value: vals.Value, catalog: Catalog) -> str:
+    """A value as the page shows it: a choice output's option label, yes/no, exact number text."""
+    if output.type == "choice":
+        return next((o.label for o in output.options if o.id == value), str(value))
+    if isinstance(value, bool):
+        return catalog["yes"] if value else catalog["no"]
+    return vals.text(value) if value != "" else '""'
+
+
+def _values_html(table: CompiledTable, values: vals.Values, catalog: Catalog) -> str:
+    """A result's values, each under its output's title (the same markup page.js builds)."""
+    items = "".join(
+        f"<div><dt>{_e(o.title)}</dt><dd>{_e(_value_text(o, v, catalog))}</dd></div>"
+        for o, (_, v) in zip(table.outputs, values)
+    )
+    return f'<dl class="values">{items}</dl>'
+
+
+def _inline_text(table: CompiledTable, values: vals.Values, catalog: Catalog) -> str:
+    return ", ".join(f"{o.title}: {_value_text(o, v, catalog)}" for o, (_, v) in zip(table.outputs, values))
+
+
+def _result_cards(table: CompiledTable, catalog: Catalog) -> str:
+    """The glance of a table with outputs: each named outcome's card with its values, then one card
+    per result given inline (titled by its values, with the ``because`` of the rows giving it);
+    ``data-result`` is the result's index, which page.js marks when it is decided."""
+    cards = []
+    for k, result in enumerate(table.results):
+        if result.outcome is not None:
+            outcome = table.outcomes[result.outcome]
+            cards.append(_option_card(outcome, catalog, k, _values_html(table, result.values, catalog)))
+            continue
+        because = [r.because for r in table.rules if r.then == k and r.because]
+        cards.append(
+            f'<article class="option" data-result="{k}" aria-labelledby="r-{k}">'
+            f'<p class="badge" hidden>{_e(catalog["recommended"])}</p>'
+            f'<h3 id="r-{k}">{_e(_inline_text(table, result.values, catalog))}</h3>'
+            + (f"<p>{_e(catalog['default_values'])}</p>" if k == table.default else "")
+            + (f"<h4>{_e(catalog['why'])}</h4>{_list(tuple(dict.fromkeys(because)))}" if because else "")
+            + "</article>"
+        )
+    return "\n".join(cards)
+
+
 def render_page(table: CompiledTable, lang: str = "en", *, generator_version: str = "") -> str:
     """The guide page of ``table`` with its interface in ``lang`` (unknown → English)."""
-    if table.outputs:  # the page's evaluator knows no values yet: refuse rather than show wrong results
-        raise NotExpressible(f"table '{table.id}' has outputs: the guide page does not support outputs yet")
     catalog = messages(lang)
     view = localize(table, catalog.lang)
     shown = view.table
@@ -263,12 +349,15 @@ def render_page(table: CompiledTable, lang: str = "en", *, generator_version: st
     data = {
         "engine": evaluator_data(table),
         "view": _view_data(shown, view.notice),
-        "ui": {k: catalog[k] for k in UI_KEYS},
+        "ui": {k: catalog[k] for k in UI_KEYS + (OUTPUT_UI_KEYS if table.outputs else ())},
     }
     notice = f'<p class="notice" role="note">{_e(catalog["fallback_notice"])}</p>' if view.notice else ""
     intro = f'<p class="intro"{content_lang}>{_e(shown.summary)}</p>' if shown.summary else ""
     questions = "\n".join(_question(spec, catalog, content_lang) for spec in shown.inputs)
-    cards = "\n".join(_option_card(o, catalog) for o in shown.outcomes)
+    if shown.outputs:
+        cards = _result_cards(shown, catalog)
+    else:
+        cards = "\n".join(_option_card(o, catalog) for o in shown.outcomes)
     generated = catalog.format("generated", version=generator_version, table=table.id, table_version=table.version)
     return f"""<!DOCTYPE html>
 <html lang="{_e(catalog["html_lang"])}">

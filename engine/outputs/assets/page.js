@@ -82,6 +82,47 @@
     return sign + out;
   }
 
+  // numbers.exact: an integral value as an integer (exponent 0, as Python's int), else unchanged.
+  function exact(d) {
+    if (!integral(d)) return d;
+    if (d.sign === 0) return { sign: 0, neg: false, coef: "0", exp: 0n };
+    var s = stripped(d);
+    return { sign: d.sign, neg: d.sign < 0, coef: s.c + "0".repeat(Number(s.e)), exp: 0n };
+  }
+
+  // numbers.add: Decimal's exact sum (at the smaller exponent, so trailing zeros as Decimal keeps them), then exact().
+  function add(a, b) {
+    var e = a.exp < b.exp ? a.exp : b.exp;
+    var sum = BigInt(a.sign) * BigInt(a.coef) * 10n ** (a.exp - e) + BigInt(b.sign) * BigInt(b.coef) * 10n ** (b.exp - e);
+    var sign = sum < 0n ? -1 : sum > 0n ? 1 : 0;
+    return exact({ sign: sign, neg: sign < 0, coef: (sign < 0 ? -sum : sum).toString(), exp: e });
+  }
+
+  // policies.fold: sum, min or max of exact numbers (non-empty); min/max keep the first of equal values.
+  function fold(how, numbers) {
+    if (how === "sum") return numbers.reduce(add, { sign: 0, neg: false, coef: "0", exp: 0n });
+    var best = numbers[0];
+    numbers.forEach(function (n) { var c = compare(n, best); if (how === "min" ? c < 0 : c > 0) best = n; });
+    return best;
+  }
+
+  // A number's value as a key: equal values (0.10, 0.1) one key, as Decimal equality has it.
+  function canonical(d) {
+    if (d.sign === 0) return "0";
+    var s = stripped(d);
+    return (d.sign < 0 ? "-" : "") + s.c + "e" + s.e.toString();
+  }
+
+  // answers.to_json / values.to_json of an exact number: an integer as a JSON number, a decimal as a
+  // JSON number when a double writes it back exactly, else its exact text (an integer beyond 2^53 too:
+  // JavaScript numbers cannot hold it).
+  function numberJson(d) {
+    var text = formatNumber(d), n = Number(text);
+    if (integral(d)) return Number.isSafeInteger(n) ? n : text;
+    var back = Number.isFinite(n) ? decimal(String(n)) : null;
+    return back && compare(back, d) === 0 ? n : text;
+  }
+
   function pyRepr(s) { // repr() of a str, as the engine's messages quote it
     var q = s.indexOf("'") >= 0 && s.indexOf('"') < 0 ? '"' : "'", out = q;
     for (var ch of s) {
@@ -272,23 +313,69 @@
     }
     function lowest(mask) { return mask ? (mask & -mask).toString(2).length - 1 : undefined; }
 
+    // -- results (issue 19): a row's `then` is an outcome index, or in a table with outputs an index
+    // into the interned results (CompiledTable.results: the named outcomes first, then values given
+    // inline). The hit policies of policies.py over them: priority classes (`classes`: by the choice
+    // outputs, else by outcome), agreement under `any` (`agreeRows`), output-order, the aggregates.
+    var outputs = data.outputs || [], nOutcomes = outcomes.length, aggregate = data.aggregate || null;
+    var collects = policy === "collect" || policy === "output-order"; // HitPolicy.collects (an aggregate's policy is collect)
+    var byClass = !!(data.priorityRows && data.priorityRows.length);
+    var classes = byClass ? data.priorityRows.map(big) : outcomeRows;
+    var agreeRows = data.agreeRows && data.agreeRows.length ? data.agreeRows.map(big) : null;
+    var results = (data.results || []).map(function (r) {
+      var json = {}, text = [];
+      outputs.forEach(function (o, k) {
+        var v = r[1][k], numeric = o.type === "number" || o.type === "integer";
+        json[o.id] = numeric ? numberJson(decimal(v)) : v; // values.to_json
+        text.push(o.id + ": " + (v === true || v === false ? String(v) : v)); // values.label
+      });
+      var first = outputs.length && (outputs[0].type === "number" || outputs[0].type === "integer") ? decimal(r[1][0]) : null;
+      return { outcome: r[0], json: json, label: "{" + text.join(", ") + "}", number: first };
+    });
+
+    function thenOf(r) { return rules[r][1]; }
+    function resultsOf(mask) { return new Set(rows(mask).map(thenOf)); }
+    function label(i) { return i < nOutcomes ? outcomes[i] : results[i].label; } // policies.result_label
+    function bestClass(mask) { for (var c = 0; c < classes.length; c++) if (mask & classes[c]) return c; return -1; }
+    function disagreeing(mask) { return rows(mask).some(function (r) { return (mask & ~agreeRows[thenOf(r)]) !== 0n; }); }
+    function upTo(d) { return (2n << BigInt(d)) - 1n; } // rows 0..d
+    function has(mask, d) { return ((mask >> BigInt(d)) & 1n) === 1n; }
+    function ordered(mask) { // output-order: by priority class, table order within one
+      var out = [];
+      classes.forEach(function (c) { rows(mask & c).forEach(function (r) { out.push(thenOf(r)); }); });
+      return out;
+    }
+    function total(mask) { // policies.Aggregated.result: an exact decimal
+      if (aggregate === "count") return decimal(String(rows(mask).length));
+      return fold(aggregate, rows(mask).map(function (r) { return results[thenOf(r)].number; }));
+    }
+
     function violation(mask, reason) {
-      var detail = rows(mask).map(function (r) { return rules[r][0] + " → " + outcomes[rules[r][1]]; }).join(", ");
+      var detail = rows(mask).map(function (r) { return rules[r][0] + " → " + label(rules[r][1]); }).join(", ");
       return new AnswerError("hit policy '" + policy + "' violated: " + reason + " (" + detail + ")");
     }
 
-    // The result of one complete answer set, given the rows it matches (evaluate.decide).
+    // The result of one complete answer set, given the rows it matches (policies.result_of).
+    // {kind: "outcome", outs: result indexes (one, or the list of collect/output-order), rule} |
+    // {kind: "total", total: decimal} (an aggregate) | {kind: "no-match"} | {kind: "violation"}.
     function leaf(mask) {
+      if (aggregate) {
+        if (!mask && aggregate !== "count")
+          return data.default === null ? { kind: "no-match" } : { kind: "total", total: results[data.default].number, rule: null };
+        return { kind: "total", total: total(mask), rule: null };
+      }
       if (!mask) return data.default === null ? { kind: "no-match" } : { kind: "outcome", outs: [data.default], rule: null };
-      if (policy === "collect") return { kind: "outcome", outs: rows(mask).map(function (r) { return rules[r][1]; }), rule: null };
+      if (policy === "collect") return { kind: "outcome", outs: rows(mask).map(thenOf), rule: null };
+      if (policy === "output-order") return { kind: "outcome", outs: ordered(mask), rule: null };
       var row;
       if (policy === "first") row = lowest(mask);
       else if (policy === "unique") { if (mask & (mask - 1n)) return { kind: "violation" }; row = lowest(mask); }
+      else if (policy === "priority" && byClass) row = lowest(mask & classes[bestClass(mask)]);
       else if (policy === "priority") {
         for (var o = 0; o < outcomeRows.length; o++) if (mask & outcomeRows[o]) { row = lowest(mask & outcomeRows[o]); break; }
       } else { // any
         row = lowest(mask);
-        if (mask & ~outcomeRows[rules[row][1]]) return { kind: "violation" };
+        if (agreeRows ? disagreeing(mask) : mask & ~outcomeRows[rules[row][1]]) return { kind: "violation" };
       }
       return { kind: "outcome", outs: [rules[row][1]], rule: row };
     }
@@ -298,13 +385,21 @@
     function Done() {} // undecided and every outcome possible: nothing left to learn
 
     // The result over a whole region when the hit policy already fixes it, else null
-    // (`guaranteed`: the live rows that accept every remaining answer).
+    // (`guaranteed`: the live rows that accept every remaining answer). HitPolicy.fixed.
     function fixed(live, guaranteed) {
       if (!guaranteed) return null;
       var d;
       if (policy === "first") {
         d = lowest(live);
         return (guaranteed >> BigInt(d)) & 1n ? { kind: "outcome", outs: [rules[d][1]], rule: d } : null;
+      }
+      if (policy === "priority" && byClass) { // a class may hold rows of several results
+        var b = bestClass(guaranteed);
+        if (bestClass(live) < b) return null;
+        var contenders = live & classes[b] & upTo(lowest(guaranteed & classes[b]));
+        if (resultsOf(contenders).size > 1) return null;
+        d = lowest(contenders);
+        return { kind: "outcome", outs: [thenOf(d)], rule: has(guaranteed, d) ? d : VARIES };
       }
       if (policy === "priority") {
         var best = Math.min.apply(null, rows(guaranteed).map(function (r) { return rules[r][1]; }));
@@ -313,13 +408,19 @@
         return { kind: "outcome", outs: [best], rule: (guaranteed >> BigInt(d)) & 1n ? d : VARIES };
       }
       if (policy === "unique") return guaranteed & (guaranteed - 1n) ? { kind: "violation" } : null;
+      if (policy === "any" && agreeRows) {
+        if (disagreeing(guaranteed)) return { kind: "violation" };
+        if (resultsOf(live).size !== 1 || disagreeing(live)) return null;
+        d = lowest(live);
+        return { kind: "outcome", outs: [thenOf(d)], rule: has(guaranteed, d) ? d : VARIES };
+      }
       if (policy === "any") {
         var outs = new Set(rows(live).map(function (r) { return rules[r][1]; }));
         if (outs.size > 1) return new Set(rows(guaranteed).map(function (r) { return rules[r][1]; })).size > 1 ? { kind: "violation" } : null;
         d = lowest(live);
         return { kind: "outcome", outs: [rules[d][1]], rule: (guaranteed >> BigInt(d)) & 1n ? d : VARIES };
       }
-      return null; // collect: every row counts
+      return null; // collect, output-order, aggregates: every row counts
     }
 
     // Every distinct result over the completions of the unanswered inputs: per input,
@@ -343,55 +444,109 @@
       split.masks.forEach(function (m) { explore(live & m, others, visit, budget); });
     }
 
-    // Past the budget: bounds from the rows matching every / some completion (evaluate._approximate).
-    function approximate(live, definite, pending, missing) {
-      var possible = live;
-      pending.forEach(function (inp) { possible &= inp.some; });
-      var outcomesOf = function (mask) { return new Set(rows(mask).map(function (r) { return rules[r][1]; })); };
-      var decided = false, row = null, outcome = null, collected = [], candidates = possible, d;
-      if (policy === "unique") { if (definite && possible === definite) { decided = true; row = lowest(definite); } }
-      else if (policy === "any") {
-        if (definite && outcomesOf(possible).size === 1) { decided = true; row = lowest(possible) === lowest(definite) ? lowest(possible) : null; }
-      } else if (policy === "first") {
-        if (definite) {
-          d = lowest(definite);
-          candidates = possible & ((1n << BigInt(d + 1)) - 1n);
-          if (outcomesOf(candidates).size === 1) { decided = true; row = lowest(candidates) === d ? d : null; }
-        }
-      } else if (policy === "priority") {
-        if (definite) {
-          var best = Math.min.apply(null, Array.from(outcomesOf(definite)));
-          candidates = 0n;
-          for (var o = 0; o <= best; o++) candidates |= possible & outcomeRows[o];
-          var got = outcomesOf(candidates);
-          if (got.size === 1 && got.has(best)) {
-            decided = true;
-            var firstBest = lowest(possible & outcomeRows[best]);
-            row = (definite >> BigInt(firstBest)) & 1n ? firstBest : null;
-          }
-        }
-      } else if (possible === definite) { decided = true; collected = rows(definite).map(function (r) { return rules[r][1]; }); }
-      var status = decided ? "decided" : "undecided";
-      if (!possible) { status = data.default !== null ? "decided" : "no-match"; candidates = 0n; }
-      if (status === "decided" && row !== null) outcome = rules[row][1];
-      else if (status === "decided" && policy !== "collect" && possible) outcome = rules[lowest(candidates)][1];
-      else if (status === "decided" && !possible) { if (policy === "collect") collected = [data.default]; else outcome = data.default; }
-      var reach = outcomesOf(candidates);
-      if (data.default !== null && !definite) reach.add(data.default);
-      var result = { status: status, outcome: null, outcomes: [], rule: null, because: null, possible: [], missing: missing, exact: false };
-      if (status === "decided") {
-        reach = new Set(policy === "collect" ? collected : [outcome]);
-        result.outcomes = (policy === "collect" ? collected : [outcome]).map(function (o) { return outcomes[o]; });
-        if (policy !== "collect") {
-          result.outcome = outcomes[outcome];
-          if (row !== null) { result.rule = rules[row][0]; result.because = rules[row][2]; }
-        }
+    // What the rows matching every (`definite`) / some (`possible`, non-empty) completion prove:
+    // HitPolicy.bounds, {result: a leaf or null, row, candidates}.
+    function bounds(definite, possible) {
+      var none = { result: null, row: null, candidates: possible }, d, c, outs, candidates;
+      var one = function (r, row, cand) { return { result: { kind: "outcome", outs: [r] }, row: row, candidates: cand }; };
+      var whole = function (result) { return possible === definite ? { result: result, row: null, candidates: possible } : none; };
+      if (aggregate) return whole({ kind: "total", total: total(definite) });
+      if (policy === "collect") return whole({ kind: "outcome", outs: rows(definite).map(thenOf) });
+      if (policy === "output-order") return whole({ kind: "outcome", outs: ordered(definite) });
+      if (policy === "unique") return definite && possible === definite ? one(thenOf(lowest(definite)), lowest(definite), possible) : none;
+      if (policy === "any") {
+        if (agreeRows && definite && possible === definite && !disagreeing(definite)) return one(thenOf(lowest(definite)), lowest(definite), possible);
+        if (definite && resultsOf(possible).size === 1) { d = lowest(possible); return one(thenOf(d), d === lowest(definite) ? d : null, possible); }
+        return none;
       }
-      result.possible = Array.from(reach).sort(function (a, b) { return a - b; }).map(function (o) { return outcomes[o]; });
-      return result;
+      if (!definite) return none;
+      if (policy === "first") { // rows after the first sure match never decide
+        d = lowest(definite);
+        candidates = possible & upTo(d);
+        if (resultsOf(candidates).size !== 1) return { result: null, row: null, candidates: candidates };
+        c = lowest(candidates);
+        return one(thenOf(c), c === d ? c : null, candidates);
+      }
+      if (byClass) { // priority by the choice outputs
+        var b = bestClass(definite);
+        candidates = possible & classes[b] & upTo(lowest(definite & classes[b]));
+        for (c = 0; c < b; c++) candidates |= possible & classes[c];
+        if (resultsOf(candidates).size !== 1) return { result: null, row: null, candidates: candidates };
+        c = lowest(candidates);
+        return one(thenOf(c), has(definite, c) ? c : null, candidates);
+      }
+      var best = Math.min.apply(null, Array.from(resultsOf(definite))); // priority by outcome
+      candidates = 0n;
+      for (var o = 0; o <= best; o++) candidates |= possible & outcomeRows[o];
+      outs = resultsOf(candidates);
+      if (outs.size !== 1 || !outs.has(best)) return { result: null, row: null, candidates: candidates };
+      d = lowest(possible & outcomeRows[best]);
+      return one(best, has(definite, d) ? d : null, candidates);
     }
 
-    function evaluate(raw) {
+    // The reachable results of leaves: result indexes, and an aggregate's totals by value (first seen kept).
+    function reach(l, indexes, totals) {
+      if (l.kind === "total") { var key = canonical(l.total); if (!totals.has(key)) totals.set(key, l.total); }
+      else l.outs.forEach(function (o) { indexes.add(o); });
+    }
+
+    function valuesOf(i) { return Object.assign({}, results[i].json); }
+
+    // `possible` as evaluate._possible shows it: outcome ids; with outputs, each result as `values` shows it.
+    function shownPossible(indexes, totals) {
+      var sorted = Array.from(indexes).sort(function (a, b) { return a - b; });
+      if (!outputs.length) return sorted.map(function (o) { return outcomes[o]; });
+      if (totals.size) return Array.from(totals.values()).sort(compare).map(function (t) { var m = {}; m[outputs[0].id] = numberJson(t); return m; });
+      return sorted.map(valuesOf);
+    }
+
+    // outcome, outcomes and values of a decided result (evaluate.present).
+    function present(result, l) {
+      if (l.kind === "total") { result.values = {}; result.values[outputs[0].id] = numberJson(l.total); return; }
+      if (collects) {
+        result.outcomes = l.outs.filter(function (o) { return o < nOutcomes; }).map(function (o) { return outcomes[o]; });
+        result.values = outputs.length ? l.outs.map(valuesOf) : null;
+        return;
+      }
+      var i = l.outs[0];
+      if (i < nOutcomes) { result.outcome = outcomes[i]; result.outcomes = [outcomes[i]]; }
+      result.values = outputs.length ? valuesOf(i) : null;
+    }
+
+    function blank(missing, exact) {
+      return { status: "undecided", outcome: null, outcomes: [], values: null, rule: null, because: null, possible: [], missing: missing, exact: exact };
+    }
+
+    // Past the budget: bounds from the rows matching every / some completion (evaluate._approximate).
+    function approximate(live, definite, pending, missing) {
+      var possible = live, decided = null, row = null, candidates = 0n, indexes = new Set(), totals = new Map();
+      pending.forEach(function (inp) { possible &= inp.some; });
+      var result = blank(missing, false);
+      if (possible) {
+        var bound = bounds(definite, possible);
+        candidates = bound.candidates;
+        if (bound.result) { decided = bound.result; row = bound.row; }
+      } else { // nothing can match: the default stands in
+        decided = leaf(0n);
+        if (decided.kind === "no-match") { decided = null; result.status = "no-match"; }
+      }
+      rows(candidates).forEach(function (r) { indexes.add(thenOf(r)); });
+      if (!definite && leaf(0n).kind !== "no-match") reach(leaf(0n), indexes, totals);
+      if (decided) {
+        result.status = "decided";
+        present(result, decided);
+        indexes = new Set(); totals = new Map();
+        reach(decided, indexes, totals);
+        if (row !== null && !collects) { result.rule = rules[row][0]; result.because = rules[row][2]; }
+      } else if (aggregate) { indexes = new Set(); totals = new Map(); } // an aggregate's totals are not bounded by rows
+      result.possible = shownPossible(indexes, totals);
+      return { result: result, shown: decided };
+    }
+
+    function evaluate(raw) { return run(raw).result; }
+
+    // {result: what evaluate returns, shown: the decided leaf (its result indexes or total) or null}.
+    function run(raw) {
       try {
         if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new AnswerError("expected a JSON object of input id to answer");
         var answers = new Map();
@@ -402,7 +557,7 @@
         });
         return decide(answers);
       } catch (e) {
-        if (e instanceof AnswerError) return { error: e.message };
+        if (e instanceof AnswerError) return { result: { error: e.message }, shown: null };
         throw e;
       }
     }
@@ -416,43 +571,46 @@
       if (policy === "unique" && (definite & (definite - 1n))) throw violation(definite, "more than one row matches");
       if (policy === "any" && definite) {
         var first = rules[lowest(definite)][1];
-        if (rows(definite).some(function (r) { return rules[r][1] !== first; })) throw violation(definite, "matching rows disagree");
+        if (agreeRows ? disagreeing(definite) : rows(definite).some(function (r) { return rules[r][1] !== first; }))
+          throw violation(definite, "matching rows disagree");
       }
       if (pending.length && tooBig(pending)) return approximate(live, definite, pending, missing);
-      var keys = new Set(), rulesSeen = new Set(), reach = new Set(), noMatch = 0, broken = 0, outs = null;
+      var keys = new Map(), rulesSeen = new Set(), indexes = new Set(), totals = new Map(), noMatch = 0, broken = 0;
       try {
         explore(live, pending, function (l) {
           if (l.kind === "no-match") noMatch++;
           else if (l.kind === "violation") broken++;
           else {
-            keys.add(l.outs.join(",")); rulesSeen.add(l.rule); outs = l.outs;
-            l.outs.forEach(function (o) { reach.add(o); });
+            var key = l.kind === "total" ? "t" + canonical(l.total) : l.outs.join(",");
+            if (!keys.has(key)) keys.set(key, l);
+            rulesSeen.add(l.rule);
+            reach(l, indexes, totals);
           }
-          if (reach.size === outcomes.length && keys.size + (noMatch ? 1 : 0) + (broken ? 1 : 0) > 1) throw new Done();
+          // an aggregate's totals never cover every result (partial.completions): it never stops early
+          if (!aggregate && indexes.size === outcomeRows.length && keys.size + (noMatch ? 1 : 0) + (broken ? 1 : 0) > 1) throw new Done();
         }, { nodes: 0 });
       } catch (e) {
         if (e instanceof Exhausted) return approximate(live, definite, pending, missing);
         if (!(e instanceof Done)) throw e;
       }
-      var sorted = function (set) { return Array.from(set).sort(function (a, b) { return a - b; }).map(function (o) { return outcomes[o]; }); };
-      var result = { status: "undecided", outcome: null, outcomes: [], rule: null, because: null, possible: sorted(reach), missing: missing, exact: true };
-      if (!keys.size && !broken) result.possible = [];
-      if (!keys.size && !broken) result.status = "no-match";
+      var result = blank(missing, true), shown = null;
+      result.possible = shownPossible(indexes, totals);
+      if (!keys.size && !broken) { result.possible = []; result.status = "no-match"; }
       else if (keys.size === 1 && !noMatch && !broken) {
         var row = rulesSeen.size === 1 ? rulesSeen.values().next().value : null;
         if (row === VARIES) row = null;
+        shown = keys.values().next().value;
         result.status = "decided";
-        result.outcomes = outs.map(function (o) { return outcomes[o]; });
-        result.possible = sorted(new Set(outs));
-        if (policy !== "collect") {
-          result.outcome = outcomes[outs[0]];
-          if (row !== null) { result.rule = rules[row][0]; result.because = rules[row][2]; }
-        }
+        present(result, shown);
+        var only = new Set(), onlyTotal = new Map();
+        reach(shown, only, onlyTotal);
+        result.possible = shownPossible(only, onlyTotal);
+        if (!collects && row !== null) { result.rule = rules[row][0]; result.because = rules[row][2]; }
       }
-      return result;
+      return { result: result, shown: shown };
     }
 
-    return { evaluate: evaluate, inputs: inputs, parse: function (id, v) { return parseValue(byId.get(id), v); } };
+    return { evaluate: evaluate, run: run, inputs: inputs, parse: function (id, v) { return parseValue(byId.get(id), v); } };
   }
 
   // -- the page -----------------------------------------------------------------
@@ -484,6 +642,42 @@
     if (o.choose_when.length) parts.push(el("h3", {}, [ui.choose_when]), list(o.choose_when, content));
     if (o.tradeoffs.length) parts.push(el("h3", {}, [ui.tradeoffs]), list(o.tradeoffs, content));
     return parts;
+  }
+
+  // A table with outputs: values under the outputs' titles (a choice's option label, yes/no), as page.py writes them.
+  var outputsView = view.outputs || null, resultsData = data.engine.results || [];
+  function valueText(k, v) {
+    var labels = outputsView[k].options;
+    if (data.engine.outputs[k].type === "choice" && Object.prototype.hasOwnProperty.call(labels, v)) return labels[v];
+    if (v === true || v === false) return v ? ui.yes : ui.no;
+    return v === "" ? '""' : String(v); // a number as its exact text
+  }
+  function valuesBlock(values) {
+    var content = view.lang ? { lang: view.lang } : {};
+    return el("dl", Object.assign({ class: "values" }, content), values.map(function (v, k) {
+      return el("div", {}, [el("dt", {}, [outputsView[k].title]), el("dd", {}, [valueText(k, v)])]);
+    }));
+  }
+  function inlineText(values) {
+    return values.map(function (v, k) { return outputsView[k].title + ": " + valueText(k, v); }).join(", ");
+  }
+  // A decided result of a table with outputs; `shown`: its result indexes, or an aggregate's total.
+  function valuesResult(result, shown) {
+    var content = view.lang ? { lang: view.lang } : {}, because = result.rule && view.because[result.rule];
+    if (shown.kind === "total") return [valuesBlock([formatNumber(shown.total)])];
+    if (Array.isArray(result.values)) { // collect, output-order: every match, in the policy's order
+      return [el("p", {}, [ui.collected]), list(shown.outs.map(function (i) {
+        var named = resultsData[i][0];
+        return (named !== null ? view.outcomes[data.engine.outcomes[named]].title + " — " : "") + inlineText(resultsData[i][1]);
+      }), content)];
+    }
+    var values = valuesBlock(resultsData[shown.outs[0]][1]);
+    if (result.outcome !== null) {
+      var parts = outcomeBlock(result.outcome, because);
+      parts.splice(view.outcomes[result.outcome].summary ? 2 : 1, 0, values);
+      return parts;
+    }
+    return because ? [values, el("h3", {}, [ui.why]), el("p", Object.assign({ class: "because" }, content), [because])] : [values];
   }
 
   // The controls of each input, found once by their name attribute: never through form properties
@@ -529,13 +723,15 @@
   }
 
   var shown = null;
-  function render(result) {
+  function render(result, decided) {
     var key = JSON.stringify(result);
     if (key === shown) return; // unchanged: nothing new for the live region to announce
     shown = key;
     var content = [];
-    document.querySelectorAll(".option[data-outcome]").forEach(function (card) {
-      var on = result.status === "decided" && result.outcomes.indexOf(card.getAttribute("data-outcome")) >= 0;
+    document.querySelectorAll(".option[data-outcome], .option[data-result]").forEach(function (card) {
+      var index = card.getAttribute("data-result"), on; // data-result: a table with outputs, by result index
+      if (index !== null) on = result.status === "decided" && decided.kind === "outcome" && decided.outs.indexOf(Number(index)) >= 0;
+      else on = result.status === "decided" && result.outcomes.indexOf(card.getAttribute("data-outcome")) >= 0;
       card.classList.toggle("recommended", on);
       card.querySelector(".badge").hidden = !on;
     });
@@ -544,7 +740,8 @@
     else if (result.status !== "decided") content = [el("p", { class: "placeholder" }, [ui.placeholder])];
     else {
       content.push(el("p", { class: "eyebrow" }, [ui.recommendation]));
-      if (result.outcome !== null) content = content.concat(outcomeBlock(result.outcome, result.rule && view.because[result.rule]));
+      if (outputsView) content = content.concat(valuesResult(result, decided));
+      else if (result.outcome !== null) content = content.concat(outcomeBlock(result.outcome, result.rule && view.because[result.rule]));
       else {
         content.push(el("p", {}, [ui.collected]));
         Array.from(new Set(result.outcomes)).forEach(function (id) { content = content.concat(outcomeBlock(id, null)); });
@@ -577,7 +774,8 @@
   function update(write) {
     var state = answersFromForm();
     showErrors(state.errors);
-    render(table.evaluate(state.answers));
+    var out = table.run(state.answers);
+    render(out.result, out.shown);
     if (write) writeFragment(state.answers);
   }
 
