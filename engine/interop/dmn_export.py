@@ -210,7 +210,7 @@ def _unary_test(spec: InputSpec, column: Column, r: int, rule_id: str) -> str:
             return "true" if column.table[True] & bit else "false"
         accepted = [o for o in spec.option_ids if column.table[o] & bit]
         excluded = [o for o in spec.option_ids if not column.table[o] & bit]
-        if excluded and len(excluded) < len(accepted):
+        if not accepted or (excluded and len(excluded) < len(accepted)):  # none: not(every option)
             return "not(" + ", ".join(feel_string(o) for o in excluded) + ")"
         return ", ".join(feel_string(o) for o in accepted)
     if isinstance(column, TextColumn):
@@ -252,7 +252,7 @@ def _interval_test(spec: InputSpec, points: tuple[Num, ...], run: Span, last: in
     lo = None if a == 0 else points[a // 2] if a % 2 else points[a // 2 - 1]
     hi = None if b == last else points[b // 2]
     lo_closed, hi_closed = bool(a % 2), bool(b % 2)
-    if lo is not None and hi is not None and a == b:
+    if lo is not None and a == b and a % 2:  # one point
         return _operand(spec, lo, where)
     if lo is None:
         assert hi is not None
