@@ -75,6 +75,7 @@ from crossroads.engine.table.compiler import (
     runs_of,
 )
 from crossroads.engine.table.conditions import Num
+from crossroads.engine.table.policies import POLICIES, AnyPolicy
 
 NAMESPACE: Final = "https://www.omg.org/spec/DMN/20230324/MODEL/"
 """DMN 1.5's model namespace."""
@@ -321,7 +322,7 @@ def _literal(spec: OutputSpec, value: vals.Value, where: str) -> str:
 
 def _check_any(table: CompiledTable) -> None:
     """Under ``any``, rows naming two outcomes with equal values disagree in crossroads; DMN sees equal outputs."""
-    if table.hit_policy != "any" or not table.outputs:
+    if not isinstance(POLICIES[table.hit_policy], AnyPolicy) or not table.outputs:  # rows overlap when they agree
         return
     used = {rule.then for rule in table.rules}
     seen: dict[vals.Values, str] = {}
