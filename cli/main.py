@@ -38,10 +38,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("diff", "diff_cmd"),
     "show": ("show", "show_cmd"),
     "page": ("page", "page_cmd"),
+    "import": ("interop", "import_cmd"),
+    "export": ("export", "export_cmd"),
     "init": ("init", "init_cmd"),
     "explain": ("explain", "explain_cmd"),
     "schema": ("lint", "schema_cmd"),
-    "import": ("interop", "import_cmd"),
 }
 """Command name → (module in ``crossroads.cli``, attribute). A command's module is
 imported only when it runs (or for ``--help``), so ``evaluate`` starts without the rest."""
@@ -89,6 +90,7 @@ Exit codes:
   diff           0 compared · 1 --check-version finds the bump too small, or a table is invalid · 2 usage
   page           0 written · 1 table invalid or the file cannot be written · 2 usage
   import         0 every table imported · 1 some refused or not written · 2 usage, unreadable model
+  export         0 written · 1 table invalid, not exactly expressible there, or not written · 2 usage
 """
 
 

@@ -49,7 +49,7 @@ from crossroads.engine.interop.common import Imported, Outcome, Path, Position, 
 from crossroads.engine.table import dates, loader, numbers
 from crossroads.engine.table import conditions as cond
 from crossroads.engine.table.compiler import CompiledTable, InputSpec
-from crossroads.engine.table.model import SLUG_PATTERN, RESERVED_OUTCOME
+from crossroads.engine.table.model import RESERVED_OUTCOME, SEMVER_PATTERN, SLUG_PATTERN
 from crossroads.engine.table.policies import policy_of
 
 MAX_DEPTH = loader.MAX_DEPTH
@@ -478,6 +478,23 @@ class _Column:
     extra: Mapping[str, Any]
 
 
+def _table_id(content: dict[str, Any], name: str, taken: list[str]) -> str:
+    """The exported table's own id (``EXTRA``) when it is a free slug, so that a round trip keeps it;
+    else the slug of the node's name."""
+    extra = content.get(EXTRA)
+    wanted = extra.get("id") if isinstance(extra, dict) else None
+    if isinstance(wanted, str) and _SLUG.match(wanted) and wanted not in taken:
+        return wanted
+    return slug(name, taken, "table")
+
+
+def _table_version(content: dict[str, Any]) -> str:
+    """The exported table's version (``EXTRA``) when it is one, else ``1.0.0``."""
+    extra = content.get(EXTRA)
+    wanted = extra.get("version") if isinstance(extra, dict) else None
+    return wanted if isinstance(wanted, str) and re.match(SEMVER_PATTERN, wanted) else "1.0.0"
+
+
 def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outcome:
     raw_name = node.get("name")
     name = raw_name if isinstance(raw_name, str) and raw_name else str(node.get("id", "table"))
@@ -670,8 +687,8 @@ def _table(node: dict[str, Any], file: str, text: str, taken: list[str]) -> Outc
         outputs.append(_output_spec(oid, kind, col))
     doc: dict[str, Any] = {
         "format": "crossroads/1",
-        "id": slug(name, taken, "table"),
-        "version": "1.0.0",
+        "id": _table_id(content, name, taken),
+        "version": _table_version(content),
         "title": name,
     }
     if fields_map:
@@ -1054,11 +1071,15 @@ def export_table(table: CompiledTable) -> str:
             "rules": rows,
             "passThrough": False,
             "executionMode": "single",
-            **(
-                {EXTRA: {"outcomes": [_outcome_extra(table, n) for n in range(len(table.outcomes))]}}
-                if table.outcomes
-                else {}
-            ),
+            EXTRA: {
+                "id": table.id,
+                "version": table.version,
+                **(
+                    {"outcomes": [_outcome_extra(table, n) for n in range(len(table.outcomes))]}
+                    if table.outcomes
+                    else {}
+                ),
+            },
         },
     }
     graph = {
