@@ -127,8 +127,11 @@ def comparable(got: Sequence[Any], table: CompiledTable | None = None) -> tuple[
     if error is not None and not error.startswith("hit policy"):
         error = error.split(":", 1)[0] + ":"
     if table is not None:
+        folds = policy_of(table).folds  # an aggregate is a number, whatever its output's type (count)
         values = [
-            [value(spec.type, v) for v in cell] if isinstance(cell, (list, tuple)) else value(spec.type, cell)
+            [value(spec.type, v) for v in cell]
+            if isinstance(cell, (list, tuple))
+            else value("number" if folds else spec.type, cell)
             for spec, cell in zip(table.outputs, values)
         ]
     return outcome, rule, error, *values
@@ -231,9 +234,7 @@ def text_or_bool(value: Any) -> str:
 
 
 @st.composite
-def table_and_rows(
-    draw: st.DrawFn, source: st.SearchStrategy[Any] | None = None
-) -> tuple[Any, list[dict[str, Any]]]:
+def table_and_rows(draw: st.DrawFn, source: st.SearchStrategy[Any] | None = None) -> tuple[Any, list[dict[str, Any]]]:
     """A random valid table (``tests/strategies.py``; ``source``: another strategy of its
     ``GeneratedTable``, e.g. ``output_tables()``), compiled, with ``rows`` for it."""
     generated = draw(source if source is not None else generated_tables())

@@ -282,7 +282,7 @@ def test_any_agreement_compares_values_and_named_outcomes() -> None:
 # --- what does not support outputs yet refuses them ------------------------------------------
 
 
-@pytest.mark.parametrize("args", [["page", str(SHIPPING), "-o", "-"], ["sql", str(SHIPPING)]])
+@pytest.mark.parametrize("args", [["page", str(SHIPPING), "-o", "-"]])
 def test_page_and_sql_refuse_outputs(args: list[str]) -> None:
     from click.testing import CliRunner
     from crossroads.cli.main import cli

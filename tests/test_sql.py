@@ -23,7 +23,7 @@ from crossroads.engine.decision.evaluate import evaluate
 from crossroads.engine.table import pipeline as tables
 from crossroads.engine.errors import DataError, NotExpressible
 from crossroads.engine.table.policies import policy_of
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import Oracle
 from strategies import OUTPUT_POLICIES, output_tables, tables as generated_tables
@@ -82,11 +82,20 @@ def run_sqlite(table: Any, data: Sequence[dict[str, Any]]) -> list[tuple]:
     con.execute("CREATE TABLE data (" + ", ".join(f"{quoted(n)} TEXT" for n in names) + ")")
     con.executemany(f"INSERT INTO data VALUES ({', '.join('?' for _ in names)})", [[r[n] for n in names] for r in data])
     got = con.execute(f"SELECT {sql.to_sql(table, 'sqlite')} FROM data ORDER BY rowid").fetchall()
-    if table.hit_policy == "collect":  # SQLite has no arrays: JSON text
-        got = [
-            (json.loads(o) if o is not None else None, json.loads(r) if r is not None else None, e) for o, r, e in got
-        ]
-    return got
+    return [sqlite_lists(table, row) for row in got]
+
+
+def sqlite_lists(table: Any, row: tuple) -> tuple:
+    """A SQLite result row with its JSON array texts read (SQLite has no arrays): ``outcome``,
+    ``rule`` and the outputs under ``collect``/``output-order``, ``rule`` alone under an aggregate."""
+    policy = policy_of(table)
+    if not policy.collects:
+        return row
+    listed = [not policy.folds, True, False, *([not policy.folds] * len(table.outputs))]
+    return tuple(
+        json.loads(cell, parse_float=Decimal) if is_list and cell is not None else cell
+        for is_list, cell in zip(listed, row)
+    )
 
 
 def assert_parity(table: Any, data: Sequence[dict[str, Any]], got: list[tuple], engine: str) -> None:
@@ -119,6 +128,17 @@ def test_output_order_tables_without_outputs_parity(case: tuple[Any, list[dict[s
     table, data = case
     assert_parity(table, data, run_duckdb(table, data), "duckdb")
     assert_parity(table, data, run_sqlite(table, data), "sqlite")
+
+
+@pytest.mark.parametrize("policy", OUTPUT_POLICIES, ids=lambda p: "-".join(x for x in p if x))
+@settings(max_examples=15)
+@given(data=st.data())
+def test_output_tables_parity(policy: tuple[str, str | None], data: st.DataObject) -> None:
+    """Tables with outputs (every output type; values inline, by outcome, as the default) under every
+    policy and aggregate: one column per output, lists under collect/output-order, the aggregate's number."""
+    table, rows_ = data.draw(table_and_rows(output_tables(policy=policy)))
+    assert_parity(table, rows_, run_duckdb(table, rows_), "duckdb")
+    assert_parity(table, rows_, run_sqlite(table, rows_), "sqlite")
 
 
 def typed_cell(kind: str, cell: str | None) -> tuple[bool, Any]:
