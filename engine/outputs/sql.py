@@ -165,7 +165,7 @@ def select_trees(
     matches = [_row_match(table, n, readers) for n in range(len(table.rules))]
     result = _policy(table, matches, dialect)
     error = exp.Coalesce(this=invalid, expressions=[result.error]) if result.error is not None else invalid
-    trees = {
+    trees: dict[str, exp.Expression] = {
         "outcome": _alias(_when(valid, result.outcome), "outcome"),
         "rule": _alias(_when(valid.copy(), result.rule), "rule"),
         "error": _alias(error, "error"),
@@ -700,7 +700,7 @@ def _disagreeing(table: CompiledTable, matches: list[exp.Expression]) -> exp.Exp
     """Whether two matching rows disagree (``CompiledTable.agree_rows``; agreement is not
     transitive, so per result: one of its rows matches and so does a row that does not agree with
     it). None when every two rows of the table agree."""
-    terms = []
+    terms: list[exp.Expression] = []
     for result in dict.fromkeys(r.then for r in table.rules):
         own = [matches[n].copy() for n, r in enumerate(table.rules) if r.then == result]
         others = [matches[n].copy() for n in range(len(matches)) if not table.agree_rows[result] >> n & 1]
