@@ -1,7 +1,8 @@
 """Compile a table into SQL: the engine's answers, computed inside a database.
 
 ``to_sql(table, dialect)`` gives a select list of three expressions aliased
-``outcome``, ``rule`` and ``error``, over unqualified column names (the input
+``outcome``, ``rule`` and ``error`` (a table with ``outputs``: then one per
+output, aliased by its id), over unqualified column names (the input
 ids, or ``columns``), to be used as ``SELECT *, <it> FROM data``. Every row's
 result is what ``evaluate.decide`` gives for that row's answers:
 
@@ -10,8 +11,26 @@ result is what ``evaluate.decide`` gives for that row's answers:
   matching rows, and ``any`` with matching rows that disagree: ``outcome`` and
   ``rule`` NULL and ``error`` the engine's own message naming the rows;
   ``collect``: ``outcome`` an array of the matching rows' outcomes in table
-  order (``[default]`` when none match), ``rule`` the array of their ids.
+  order (``[default]`` when none match), ``rule`` the array of their ids;
+  ``output-order``: the same, rows sorted by priority class (``_ranked``).
   With no match: the ``default`` (``rule`` NULL), else all three NULL.
+* A table with outputs (``CompiledTable.results``): ``outcome`` is the
+  outcome id, NULL where the deciding row (or the default) gives values
+  inline; each output's column is the deciding row's value (the default's).
+  Under ``collect``/``output-order`` every column is a list parallel to
+  ``rule``: an inline row contributes NULL to ``outcome`` and its values to
+  the outputs' lists; with no match the default is the one item of
+  ``outcome`` and of each output's list, and ``rule`` is empty. ``priority``
+  ranks by ``priority_rows``; ``any`` breaks when two matching rows do not
+  agree (``agree_rows``, pair by pair: agreement is not transitive). With
+  ``aggregate`` (``policies.Aggregated``): ``outcome`` NULL, ``rule`` the list
+  of matching rows, the output's column the number (``_aggregate``). Values are
+  literals of the output's type (``_output_types``): ``DECIMAL(38, s)`` with
+  ``s`` its values' most decimal places, ``BIGINT`` (``DECIMAL(38, 0)`` beyond
+  64 bits), ``BOOLEAN``, ``DATE``, text. SQLite has none of these: a number
+  is a double (at most 15 significant digits, else ``NotExpressible``), a
+  boolean ``1``/``0`` (``TRUE``/``FALSE``), a date its ``YYYY-MM-DD`` text, and
+  lists are JSON array text holding each value as the table writes it.
 * A NULL, an unknown option, a non-integer for an integer input, a value
   outside ``minimum``/``maximum`` or beyond exact arithmetic never yields a
   recommendation: ``outcome`` and ``rule`` NULL, ``error`` ``"<input>: ..."``
