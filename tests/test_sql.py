@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import compile_yaml
+from conftest import FIXTURES, compile_yaml
 from crossroads.engine.decision.evaluate import evaluate
 from crossroads.engine.table import pipeline as tables
 from crossroads.engine.errors import DataError, NotExpressible
@@ -508,3 +508,34 @@ def test_union_conditions_parity() -> None:
     data = [{"age": a, "day": d, "kind": k} for a in ages for d in days for k in ("x", "y")]
     assert_parity(table, data, run_duckdb(table, data), "duckdb")
     assert_parity(table, data, run_sqlite(table, data), "sqlite")
+
+
+FEES = (FIXTURES / "outputs" / "fees-sum.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    "fee, dialect, refused",
+    [
+        ("4.90", "sqlite", False),
+        ("0.1234567890123456", "sqlite", True),  # 16 significant digits: no double holds it
+        ("0.123456789012345", "sqlite", True),  # 15, but a sum of three needs more room (scaled beyond 10^15)
+        ("123456789012345678901234567890.12345678", "duckdb", True),  # 38 digits: its sum needs 39
+        ("12345678901234567890123456789.12345678", "duckdb", False),
+    ],
+)
+def test_output_numbers_sql_cannot_hold_exactly_are_refused(fee: str, dialect: str, refused: bool) -> None:
+    table = compile_yaml(FEES.replace("then: {fee: 4.90}", f"then: {{fee: {fee}}}"))
+    if refused:
+        with pytest.raises(NotExpressible, match="output fee"):
+            sql.to_sql(table, dialect)
+    else:
+        assert "AS fee" in sql.to_sql(table, dialect)
+
+
+def test_an_exact_sum_of_decimals_in_duckdb_and_sqlite() -> None:
+    """0.1 + 0.2 is 0.3, exactly (DECIMAL; SQLite: scaled integers, so the double nearest 0.3)."""
+    text = FEES.replace("fee: 4.90", "fee: 0.1").replace("fee: 10}", "fee: 0.2}").replace("fee: 7.5", "fee: 0.05")
+    table = compile_yaml(text)
+    data = [{"weight": "30", "express": "false"}, {"weight": "30", "express": "true"}]
+    assert [r[3] for r in run_duckdb(table, data)] == [Decimal("0.30"), Decimal("0.35")]
+    assert [r[3] for r in run_sqlite(table, data)] == [0.3, 0.35]
