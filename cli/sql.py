@@ -24,7 +24,7 @@ DIALECTS = ("duckdb", "spark", "postgres", "sqlite")  # engine.sql.DIALECTS, wit
 )
 @table_options
 def sql_cmd(table: str | None, dialect: str, column_pairs: tuple[str, ...], no_cache: bool, max_bytes: int) -> None:
-    """Print the table as a SQL select list: outcome, rule, error.
+    """Print the table as a SQL select list: outcome, rule, error (then one column per output).
 
     Use it as SELECT *, <it> FROM data, where each row's columns hold the
     answers. A row with an invalid answer gets outcome NULL and an error

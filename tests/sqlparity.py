@@ -28,7 +28,8 @@ from conftest import compile_yaml
 from crossroads.engine.table.answers import parse_value
 from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.errors import AnswerError, HitPolicyViolation
-from crossroads.engine.decision.evaluate import evaluate
+from crossroads.engine.decision.evaluate import DECIDED, evaluate
+from crossroads.engine.table.policies import policy_of
 from hypothesis import strategies as st
 from oracle import InputInfo, Oracle
 from strategies import tables as generated_tables
@@ -55,33 +56,103 @@ def require_java() -> None:
         pytest.skip(reason, allow_module_level=True)
 
 
-def expected(table: CompiledTable, row: Row) -> tuple[Any, Any, str | None]:
-    """(outcome, rule, error) as the SQL must give them; an input error as ``"<input>:"`` (its prefix)."""
+def expected(table: CompiledTable, row: Row) -> tuple[Any, ...]:
+    """(outcome, rule, error, then one value per output) as the SQL must give them; an input error
+    as ``"<input>:"`` (its prefix).
+
+    Single-hit policies: the engine's ``outcome`` and ``rule`` and each output's value (None
+    without a decision). ``collect`` and ``output-order``: ``rule`` the matching rows in the
+    policy's order (the engine's own order: checked against its ``outcomes``/``values``),
+    ``outcome`` their outcome ids (None for a row giving values inline), each output the list
+    of its values; with no match the default's one item (``rule`` empty). An aggregate:
+    ``outcome`` None, ``rule`` the matching rows in table order, its output the number.
+    """
+    nothing = (None,) * len(table.outputs)
     answers = {}
     for spec in table.inputs:
         try:
             answers[spec.id] = parse_value(spec, row[spec.id])
         except AnswerError:
-            return None, None, f"{spec.id}:"
+            return None, None, f"{spec.id}:", *nothing
     try:
         result = evaluate(table, answers)
     except HitPolicyViolation as exc:
-        return None, None, str(exc)
-    if table.hit_policy == "collect":
-        return list(result.outcomes), [rule for rule, _ in result.matches], None
-    return result.outcome, result.rule, None
+        return None, None, str(exc), *nothing
+    policy = policy_of(table)
+    if policy.folds:  # an aggregate: the number, keyed by the one output
+        total = None if result.values is None else result.values[table.outputs[0].id]
+        return None, [rule for rule, _ in result.matches], None, total
+    if policy.collects:
+        ordered = ranked(table, [rule for rule, _ in result.matches])
+        then = [table.rules[n].then for n in ordered]
+        if table.outputs:
+            assert [dict(table.results[t].values) for t in then] == list(result.values or ())[: len(then)]
+        else:
+            assert [table.outcomes[t].id for t in then] == list(result.outcomes)[: len(then)]
+        outcomes: list[str | None] = [outcome_id(table, t) for t in then]
+        if not ordered and result.status == DECIDED:  # the default stands in
+            assert table.default is not None
+            outcomes = [outcome_id(table, table.default)]
+        lists = [[m[o.id] for m in result.values or ()] for o in table.outputs]
+        return outcomes, [table.rules[n].id for n in ordered], None, *lists
+    values = tuple(None if result.values is None else result.values[o.id] for o in table.outputs)
+    return result.outcome, result.rule, None, *values
 
 
-def comparable(got: tuple[Any, Any, Any]) -> tuple[Any, Any, str | None]:
-    """A SQL result row with an input error cut to its ``"<input>:"`` prefix (the texts differ by design)."""
-    outcome, rule, error = got
+def outcome_id(table: CompiledTable, result: int) -> str | None:
+    """The outcome id of a result index (None: values given inline)."""
+    return table.outcomes[result].id if result < len(table.outcomes) else None
+
+
+def ranked(table: CompiledTable, rule_ids: Sequence[str]) -> list[int]:
+    """The matching rows (by id, in table order) in the policy's order: ``output-order`` sorts them
+    by priority class (``CompiledTable.priority_rows``, else per outcome), keeping table order."""
+    index = {r.id: n for n, r in enumerate(table.rules)}
+    rows_ = [index[r] for r in rule_ids]
+    if table.hit_policy != "output-order":
+        return rows_
+    classes = table.priority_rows or table.outcome_rows
+    return sorted(rows_, key=lambda n: (next(c for c, mask in enumerate(classes) if mask >> n & 1), n))
+
+
+def comparable(got: Sequence[Any], table: CompiledTable | None = None) -> tuple[Any, ...]:
+    """A SQL result row with an input error cut to its ``"<input>:"`` prefix (the texts differ by design),
+    arrays as lists and, given the ``table``, each output's value(s) as the engine holds them
+    (``value``)."""
+    outcome, rule, error, *values = got
     if isinstance(outcome, tuple):
         outcome = list(outcome)
     if isinstance(rule, tuple):
         rule = list(rule)
     if error is not None and not error.startswith("hit policy"):
         error = error.split(":", 1)[0] + ":"
-    return outcome, rule, error
+    if table is not None:
+        folds = policy_of(table).folds  # an aggregate is a number, whatever its output's type (count)
+        values = [
+            [value(spec.type, v) for v in cell]
+            if isinstance(cell, (list, tuple))
+            else value("number" if folds else spec.type, cell)
+            for spec, cell in zip(table.outputs, values)
+        ]
+    return outcome, rule, error, *values
+
+
+def value(output_type: str, got: Any) -> Any:
+    """An output value from a database as the engine's canonical value: exact numbers (a SQLite
+    double by its shortest text), booleans (SQLite's 0/1), dates as ``YYYY-MM-DD`` text."""
+    if got is None:
+        return None
+    if output_type in ("number", "integer"):
+        assert not isinstance(got, bool), got
+        n = Decimal(repr(got)) if isinstance(got, float) else Decimal(got)
+        return int(n) if n == n.to_integral_value() else n
+    if output_type == "boolean":
+        assert got in (0, 1), got
+        return bool(got)
+    if isinstance(got, date):
+        return got.isoformat()
+    assert isinstance(got, str), got
+    return got
 
 
 def text(n: Any) -> str:
@@ -163,9 +234,10 @@ def text_or_bool(value: Any) -> str:
 
 
 @st.composite
-def table_and_rows(draw: st.DrawFn) -> tuple[Any, list[dict[str, Any]]]:
-    """A random valid table (``tests/strategies.py``), compiled, with ``rows`` for it."""
-    generated = draw(generated_tables())
+def table_and_rows(draw: st.DrawFn, source: st.SearchStrategy[Any] | None = None) -> tuple[Any, list[dict[str, Any]]]:
+    """A random valid table (``tests/strategies.py``; ``source``: another strategy of its
+    ``GeneratedTable``, e.g. ``output_tables()``), compiled, with ``rows`` for it."""
+    generated = draw(source if source is not None else generated_tables())
     table = compile_yaml(generated.text)
     oracle = Oracle(generated.data)
     choices = {spec.id: cells(spec, oracle) for spec in oracle.inputs}

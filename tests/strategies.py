@@ -349,8 +349,10 @@ OUTPUT_POLICIES = (
     ("collect", "count"),
 )
 """(hit_policy, aggregate) pairs a table with outputs may take."""
-STRINGS = ("", "a", "A", " a", "it's")
-DATES = ("2025-01-01", "2025-03-31", "0001-01-01")
+OUTPUT_STRINGS = ("", "a", "A", " a", "it's")
+OUTPUT_DATES = ("2025-01-01", "2025-03-31", "0001-01-01")
+"""The pools of string and date output values (apart from the inputs' ``STRINGS`` and ``DATES``,
+which these names shadowed: input conditions then drew from these three dates and five strings)."""
 OUTPUT_NUMBERS = NUMBERS + (Decimal("0.10"), Decimal("2.50"))
 """Output numbers: ``0.10`` and ``0.1`` are one value (exact decimals), so rows agree across spellings."""
 
@@ -377,9 +379,9 @@ def output_values(spec: dict[str, Any]) -> st.SearchStrategy[Any]:
     if kind == "boolean":
         return st.booleans()
     if kind == "string":
-        return st.sampled_from(STRINGS)
+        return st.sampled_from(OUTPUT_STRINGS)
     if kind == "date":
-        return st.sampled_from(DATES)
+        return st.sampled_from(OUTPUT_DATES)
     return st.sampled_from([o["id"] for o in spec["options"]])
 
 

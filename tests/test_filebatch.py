@@ -354,3 +354,136 @@ def test_a_string_input_reads_text_exactly_from_csv_and_parquet(tmp_path: Path) 
     result = invoke("batch", str(country), "--input", str(typed), "--output", str(tmp_path / "typed-out.parquet"))
     got = duckdb.execute(f"SELECT outcome, error FROM read_parquet('{tmp_path / 'typed-out.parquet'}')").fetchall()
     assert got[0][0] is None and got[0][1].startswith("country: expected a string (any text), got an integer column")
+
+
+# --- tables with outputs: one column per output, the values of `batch` over JSON Lines ---------
+
+OUTPUTS = FIXTURES / "outputs"
+VALUE_ROWS = {
+    "shipping": ["weight,destination", "30,eu", "5,world", "5,domestic", "30,domestic", "20.5,world", "x,eu", ",eu"],
+    "fees-sum": ["weight,express", "30,true", "5,false", "20,TRUE", "21,false", "-1,true"],
+    "routes-order": ["weight,ship_by", "10,2026-03-01", "40,2025-12-31", "4,2026-01-01", "30,2026-01-01", "1,2026-1-1"],
+}
+
+
+def engine_lines(table: Path, header: str, rows: list[str]) -> list[dict[str, Any]]:
+    """``batch`` over JSON Lines of the same cells (text answers, an empty cell null): one JSON object a row."""
+    names = header.split(",")
+    lines = "".join(
+        json.dumps({n: (c if c != "" else None) for n, c in zip(names, row.split(","))}) + "\n" for row in rows
+    )
+    result = CliRunner().invoke(cli, ["batch", str(table)], input=lines, catch_exceptions=False)
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def csv_value(cell: str, kind: str) -> Any:
+    """A CSV cell of an output column as the JSON result holds it (numbers compared exactly)."""
+    from decimal import Decimal
+
+    if cell == "":
+        return None
+    if kind in ("number", "integer"):
+        return Decimal(cell)
+    return {"true": True, "false": False}[cell] if kind == "boolean" else cell
+
+
+def exact(value: Any, kind: str) -> Any:
+    """A value of the JSON result or of Parquet, numbers as exact decimals (the JSON writes an exact
+    decimal a float cannot hold as text), dates as ``YYYY-MM-DD``."""
+    from datetime import date
+    from decimal import Decimal
+
+    if value is not None and kind in ("number", "integer"):
+        return Decimal(str(value))
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@pytest.mark.parametrize("name", sorted(VALUE_ROWS))
+def test_value_tables_in_csv_and_parquet_agree_with_json_lines(name: str, tmp_path: Path) -> None:
+    from crossroads.engine.table import pipeline as tables
+    from crossroads.engine.table.policies import policy_of
+
+    path = OUTPUTS / f"{name}.yaml"
+    table = tables.compiled(tables.find(str(path)), use_cache=False)
+    header, *rows = VALUE_ROWS[name]
+    (tmp_path / "in.csv").write_text("\n".join(VALUE_ROWS[name]) + "\n")
+    for out in ("out.csv", "out.parquet"):
+        result = invoke("batch", str(path), "--input", str(tmp_path / "in.csv"), "--output", str(tmp_path / out))
+        assert result.exit_code in (0, 1), result.output
+    engine = engine_lines(path, header, rows)
+    kinds = {o.id: o.type for o in table.outputs}
+    got = read_csv(tmp_path / "out.csv")
+    assert list(got[0]) == [*header.split(","), "outcome", "rule", "error", *kinds]
+    parquet = duckdb.execute(f"SELECT * FROM read_parquet('{tmp_path / 'out.parquet'}')").fetchall()
+    policy = policy_of(table)
+    for row, typed, line in zip(got, parquet, engine):
+        typed_values = dict(zip(kinds, typed[len(header.split(",")) + 3 :]))
+        if "error" in line:
+            assert row["error"] and all(row[o] == "" for o in kinds) and all(v is None for v in typed_values.values())
+            continue
+        assert row["error"] == ""
+        values = line["values"]
+        matched = [m["rule"] for m in line["matches"]]
+        if policy.folds:  # the aggregate: a number in its output's column
+            ((output, total),) = values.items()
+            assert csv_value(row[output], "number") == exact(total, "number") == typed_values[output]
+            assert json.loads(row["rule"]) == matched and row["outcome"] == ""
+        elif policy.collects:  # lists, parallel, in the policy's order (the engine's values are in it)
+            for o, kind in kinds.items():
+                listed = [exact(v, kind) for v in json.loads(row[o], parse_float=str)]
+                assert listed == [exact(v[o], kind) for v in values] == [exact(v, kind) for v in typed_values[o]]
+            assert sorted(json.loads(row["rule"])) == sorted(matched)
+            assert len(json.loads(row["outcome"])) == len(values)
+        else:
+            assert (row["outcome"] or None, row["rule"] or None) == (line["outcome"], line["rule"])
+            for o, kind in kinds.items():
+                expected = exact(None if values is None else values[o], kind)
+                assert csv_value(row[o], kind) == expected == exact(typed_values[o], kind)
+
+
+def test_value_columns_are_typed_exact_and_in_the_policys_order(tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_text("weight,destination\n30,eu\n5,world\n30,domestic\n")
+    shipping = OUTPUTS / "shipping.yaml"
+    assert invoke("batch", str(shipping), "--input", str(tmp_path / "in.csv"), "--output", str(tmp_path / "o.csv"))
+    lines = (tmp_path / "o.csv").read_text().splitlines()
+    assert lines == [
+        "weight,destination,outcome,rule,error,fee,carrier",
+        "30,eu,,heavy-abroad,,49.5,express",  # values inline: no outcome id
+        "5,world,standard-delivery,light,,4.9,standard",
+        "30,domestic,,,,0.0,economy",  # the default
+    ]
+    (tmp_path / "r.csv").write_text("weight,ship_by\n10,2026-03-01\n")
+    routes = OUTPUTS / "routes-order.yaml"
+    invoke("batch", str(routes), "--input", str(tmp_path / "r.csv"), "--output", str(tmp_path / "r.parquet"))
+    got = duckdb.execute(f"SELECT outcome, rule, route, days FROM read_parquet('{tmp_path / 'r.parquet'}')").fetchall()
+    assert got == [([None, None, None], ["air", "road", "sea"], ["air", "road", "sea"], [1, 4, 30])]
+    kinds = duckdb.execute(f"DESCRIBE SELECT route, days FROM read_parquet('{tmp_path / 'r.parquet'}')").fetchall()
+    assert [k[1] for k in kinds] == ["VARCHAR[]", "BIGINT[]"]
+
+
+def test_a_column_named_like_an_output_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_text("weight,destination,Fee\n30,eu,1\n")
+    result = invoke(
+        "batch",
+        str(OUTPUTS / "shipping.yaml"),
+        "--input",
+        str(tmp_path / "in.csv"),
+        "--output",
+        str(tmp_path / "o.csv"),
+    )
+    assert result.exit_code == 2 and "already has column(s) Fee" in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(VALUE_ROWS))
+def test_sql_of_a_value_table_runs_in_duckdb_over_a_csv(name: str, tmp_path: Path) -> None:
+    path = OUTPUTS / f"{name}.yaml"
+    (tmp_path / "in.csv").write_text("\n".join(VALUE_ROWS[name]) + "\n")
+    result = invoke("sql", str(path))
+    assert result.exit_code == 0, result.output
+    got = duckdb.execute(f"SELECT {result.stdout} FROM read_csv('{tmp_path / 'in.csv'}', all_varchar = true)")
+    header, *rows = VALUE_ROWS[name]
+    engine = engine_lines(path, header, rows)
+    for row, line in zip(got.fetchall(), engine):
+        assert (row[2] is not None) == ("error" in line)
+        if "error" not in line and line["values"] is not None:
+            assert row[3:] and row[3:] != (None,) * len(row[3:])

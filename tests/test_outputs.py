@@ -279,18 +279,6 @@ def test_any_agreement_compares_values_and_named_outcomes() -> None:
         decide(t, {"n": 50})
 
 
-# --- what does not support outputs yet refuses them ------------------------------------------
-
-
-@pytest.mark.parametrize("args", [["sql", str(SHIPPING)]])  # the page supports outputs (test_page.py)
-def test_page_and_sql_refuse_outputs(args: list[str]) -> None:
-    from click.testing import CliRunner
-    from crossroads.cli.main import cli
-
-    r = CliRunner().invoke(cli, args)
-    assert r.exit_code == 1 and "support outputs yet" in r.output
-
-
 def test_text_output_shows_the_values_with_titles() -> None:
     from click.testing import CliRunner
     from crossroads.cli.main import cli
@@ -349,11 +337,13 @@ def test_batch_json_lines_gives_values() -> None:
     assert lines[1]["values"] == {"fee": 4.9, "carrier": "standard"} and lines[1]["outcome"] == "standard-delivery"
 
 
-def test_file_batch_refuses_outputs(tmp_path: Any) -> None:
+def test_file_batch_writes_a_column_per_output(tmp_path: Any) -> None:
+    pytest.importorskip("duckdb")
     data = tmp_path / "in.csv"
     data.write_text("weight,destination\n30,eu\n")
     r = _cli(["batch", str(SHIPPING), "--input", str(data), "--output", str(tmp_path / "out.csv")])
-    assert r.exit_code == 1 and "do not support outputs yet" in r.output
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "out.csv").read_text().splitlines()[1] == "30,eu,,heavy-abroad,,49.5,express"
 
 
 def test_ask_decides_with_values() -> None:

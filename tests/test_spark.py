@@ -13,6 +13,7 @@ it fails (``.ci/run`` installs both).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from crossroads.engine.decision.evaluate import evaluate
 from crossroads.engine.table import pipeline as tables
 from hypothesis import given, settings
 from oracle import Oracle
+from strategies import output_tables, tables as generated_tables
 from sqlparity import (
     DATE_TABLE,
     INJECTION,
@@ -70,7 +72,7 @@ def run_spark(spark: SparkSession, table: Any, data: Sequence[dict[str, Any]]) -
 def assert_parity(table: Any, data: Sequence[dict[str, Any]], got: list[tuple]) -> None:
     assert len(got) == len(data)
     for row, result in zip(data, got):
-        assert comparable(result) == expected(table, row), row
+        assert comparable(result, table) == expected(table, row), row
 
 
 def test_bundled_table_parity(spark: SparkSession) -> None:
@@ -167,4 +169,28 @@ def test_union_conditions_in_spark(spark: SparkSession) -> None:
         for d in ("2024-12-31", "2025-02-01", "2025-04-01")
         for k in ("x", "y")
     ]
+    assert_parity(table, data, run_spark(spark, table, data))
+
+
+@pytest.mark.parametrize("name", ["shipping", "fees-sum", "routes-order"])
+def test_value_fixtures_in_spark(spark: SparkSession, name: str) -> None:
+    """One column per output (DECIMAL, BIGINT, text), lists under output-order, a collect sum."""
+    path = Path(__file__).parent / "fixtures" / "outputs" / f"{name}.yaml"
+    table = tables.compiled(tables.find(str(path)), use_cache=False)
+    data = rows(table, Oracle(tables.load(tables.find(str(path))).document.data))
+    assert_parity(table, data, run_spark(spark, table, data))
+
+
+@settings(max_examples=8)
+@given(table_and_rows(output_tables()))
+def test_generated_value_tables_parity(spark: SparkSession, case: tuple[Any, list[dict[str, Any]]]) -> None:
+    """Tables with outputs under every policy and aggregate (drawn), every output type."""
+    table, data = case
+    assert_parity(table, data, run_spark(spark, table, data))
+
+
+@settings(max_examples=3)
+@given(table_and_rows(generated_tables(hit_policy="output-order")))
+def test_output_order_without_outputs_in_spark(spark: SparkSession, case: tuple[Any, list[dict[str, Any]]]) -> None:
+    table, data = case
     assert_parity(table, data, run_spark(spark, table, data))

@@ -18,13 +18,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import compile_yaml
+from conftest import FIXTURES, compile_yaml
 from crossroads.engine.decision.evaluate import evaluate
 from crossroads.engine.table import pipeline as tables
 from crossroads.engine.errors import DataError, NotExpressible
-from hypothesis import given
+from crossroads.engine.table.policies import policy_of
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import Oracle
+from strategies import OUTPUT_POLICIES, output_tables, tables as generated_tables
 from sqlparity import (
     DATE_TABLE,
     INJECTION,
@@ -80,17 +82,26 @@ def run_sqlite(table: Any, data: Sequence[dict[str, Any]]) -> list[tuple]:
     con.execute("CREATE TABLE data (" + ", ".join(f"{quoted(n)} TEXT" for n in names) + ")")
     con.executemany(f"INSERT INTO data VALUES ({', '.join('?' for _ in names)})", [[r[n] for n in names] for r in data])
     got = con.execute(f"SELECT {sql.to_sql(table, 'sqlite')} FROM data ORDER BY rowid").fetchall()
-    if table.hit_policy == "collect":  # SQLite has no arrays: JSON text
-        got = [
-            (json.loads(o) if o is not None else None, json.loads(r) if r is not None else None, e) for o, r, e in got
-        ]
-    return got
+    return [sqlite_lists(table, row) for row in got]
+
+
+def sqlite_lists(table: Any, row: tuple) -> tuple:
+    """A SQLite result row with its JSON array texts read (SQLite has no arrays): ``outcome``,
+    ``rule`` and the outputs under ``collect``/``output-order``, ``rule`` alone under an aggregate."""
+    policy = policy_of(table)
+    if not policy.collects:
+        return row
+    listed = [not policy.folds, True, False, *([not policy.folds] * len(table.outputs))]
+    return tuple(
+        json.loads(cell, parse_float=Decimal) if is_list and cell is not None else cell
+        for is_list, cell in zip(listed, row)
+    )
 
 
 def assert_parity(table: Any, data: Sequence[dict[str, Any]], got: list[tuple], engine: str) -> None:
     assert len(got) == len(data)
     for row, result in zip(data, got):
-        assert comparable(result) == expected(table, row), f"{engine}: {row}"
+        assert comparable(result, table) == expected(table, row), f"{engine}: {row}"
 
 
 # -- parity -----------------------------------------------------------------------
@@ -109,6 +120,25 @@ def test_generated_tables_parity(case: tuple[Any, list[dict[str, Any]]]) -> None
     table, data = case
     assert_parity(table, data, run_duckdb(table, data), "duckdb")
     assert_parity(table, data, run_sqlite(table, data), "sqlite")
+
+
+@given(table_and_rows(generated_tables(hit_policy="output-order")))
+def test_output_order_tables_without_outputs_parity(case: tuple[Any, list[dict[str, Any]]]) -> None:
+    """``output-order`` in a table without outputs: every match, sorted by the outcomes' order."""
+    table, data = case
+    assert_parity(table, data, run_duckdb(table, data), "duckdb")
+    assert_parity(table, data, run_sqlite(table, data), "sqlite")
+
+
+@pytest.mark.parametrize("policy", OUTPUT_POLICIES, ids=lambda p: "-".join(x for x in p if x))
+@settings(max_examples=15)
+@given(data=st.data())
+def test_output_tables_parity(policy: tuple[str, str | None], data: st.DataObject) -> None:
+    """Tables with outputs (every output type; values inline, by outcome, as the default) under every
+    policy and aggregate: one column per output, lists under collect/output-order, the aggregate's number."""
+    table, rows_ = data.draw(table_and_rows(output_tables(policy=policy)))
+    assert_parity(table, rows_, run_duckdb(table, rows_), "duckdb")
+    assert_parity(table, rows_, run_sqlite(table, rows_), "sqlite")
 
 
 def typed_cell(kind: str, cell: str | None) -> tuple[bool, Any]:
@@ -478,3 +508,34 @@ def test_union_conditions_parity() -> None:
     data = [{"age": a, "day": d, "kind": k} for a in ages for d in days for k in ("x", "y")]
     assert_parity(table, data, run_duckdb(table, data), "duckdb")
     assert_parity(table, data, run_sqlite(table, data), "sqlite")
+
+
+FEES = (FIXTURES / "outputs" / "fees-sum.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    "fee, dialect, refused",
+    [
+        ("4.90", "sqlite", False),
+        ("0.1234567890123456", "sqlite", True),  # 16 significant digits: no double holds it
+        ("0.123456789012345", "sqlite", True),  # 15, but a sum of three needs more room (scaled beyond 10^15)
+        ("123456789012345678901234567890.12345678", "duckdb", True),  # 38 digits: its sum needs 39
+        ("12345678901234567890123456789.12345678", "duckdb", False),
+    ],
+)
+def test_output_numbers_sql_cannot_hold_exactly_are_refused(fee: str, dialect: str, refused: bool) -> None:
+    table = compile_yaml(FEES.replace("then: {fee: 4.90}", f"then: {{fee: {fee}}}"))
+    if refused:
+        with pytest.raises(NotExpressible, match="output fee"):
+            sql.to_sql(table, dialect)
+    else:
+        assert "AS fee" in sql.to_sql(table, dialect)
+
+
+def test_an_exact_sum_of_decimals_in_duckdb_and_sqlite() -> None:
+    """0.1 + 0.2 is 0.3, exactly (DECIMAL; SQLite: scaled integers, so the double nearest 0.3)."""
+    text = FEES.replace("fee: 4.90", "fee: 0.1").replace("fee: 10}", "fee: 0.2}").replace("fee: 7.5", "fee: 0.05")
+    table = compile_yaml(text)
+    data = [{"weight": "30", "express": "false"}, {"weight": "30", "express": "true"}]
+    assert [r[3] for r in run_duckdb(table, data)] == [Decimal("0.30"), Decimal("0.35")]
+    assert [r[3] for r in run_sqlite(table, data)] == [0.3, 0.35]

@@ -23,6 +23,7 @@ from conftest import compile_yaml
 from crossroads.engine.table import pipeline as tables
 from hypothesis import given, settings
 from oracle import Oracle
+from strategies import output_tables
 from sqlparity import (
     INJECTION,
     INJECTION_IDS,
@@ -122,3 +123,37 @@ def test_option_ids_that_look_like_sql_are_data(psql: Any) -> None:
     table = compile_yaml(INJECTION)
     got = run_postgres(psql, table, [{"pick": o} for o in INJECTION_IDS])
     assert [g[0] for g in got] == ["first"] + ["other"] * (len(INJECTION_IDS) - 1)
+
+
+def run_postgres_values(query: Any, table: Any, data: Sequence[dict[str, Any]]) -> list[tuple]:
+    """``run_postgres`` with every column (a table with outputs: one per output), numbers exact."""
+    from decimal import Decimal
+
+    names = [i.id for i in table.inputs]
+    columns = ", ".join(f'"{n}" TEXT' for n in names)
+    values = ",\n".join("(" + ", ".join([str(k), *(literal(r[n]) for n in names)]) + ")" for k, r in enumerate(data))
+    aliases = ", ".join(['"outcome"', '"rule"', '"error"', *(f'"{o.id}"' for o in table.outputs)])
+    script = (
+        f"CREATE TEMP TABLE data (n INT, {columns});\nINSERT INTO data VALUES {values};\n"
+        f"SELECT json_build_array({aliases})::text FROM (SELECT n, {sql.to_sql(table, 'postgres')} FROM data) AS t ORDER BY n;\n"
+    )
+    return [tuple(json.loads(line, parse_float=Decimal)) for line in query(script)[2:]]
+
+
+@pytest.mark.parametrize("name", ["shipping", "fees-sum", "routes-order"])
+def test_value_fixtures_parity(psql: Any, name: str) -> None:
+    from conftest import FIXTURES
+
+    path = str(FIXTURES / "outputs" / f"{name}.yaml")
+    table = tables.compiled(tables.find(path), use_cache=False)
+    data = rows(table, Oracle(tables.load(tables.find(path)).document.data))
+    for row, result in zip(data, run_postgres_values(psql, table, data), strict=True):
+        assert comparable(result, table) == expected(table, row), row
+
+
+@settings(max_examples=15)
+@given(table_and_rows(output_tables()))
+def test_generated_value_tables_parity(psql: Any, case: tuple[Any, list[dict[str, Any]]]) -> None:
+    table, data = case
+    for row, result in zip(data, run_postgres_values(psql, table, data), strict=True):
+        assert comparable(result, table) == expected(table, row), row

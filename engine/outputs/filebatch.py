@@ -2,8 +2,9 @@
 
 ``run`` reads the input with DuckDB (CSV cells as text, exactly as written;
 Parquet columns as stored), adds the columns ``outcome``, ``rule`` and
-``error`` computed by ``sql.select_trees`` (the engine's semantics, see
-``engine/outputs/sql.py``) and writes every input column plus those three to the
+``error`` and, in a table with outputs, one column per output (named by its
+id), computed by ``sql.select_trees`` (the engine's semantics, see
+``engine/outputs/sql.py``) and writes every input column plus those to the
 output, in the format its extension names: one ``COPY (SELECT ...) TO``,
 which DuckDB runs multi-threaded and streaming, spilling to a private
 temporary folder rather than holding the file in memory.
@@ -12,11 +13,14 @@ Row order is kept by default (DuckDB's ``preserve_insertion_order``): output
 row N is input row N, at the cost of buffering out-of-order chunks between
 threads; ``keep_order=False`` lets rows leave in any order, with less memory.
 
-In a CSV file an empty cell is a null (an error for every input type); a
-``collect`` table's arrays are written as JSON array text there, and as
-lists in Parquet. The file must have a column for every input (matched
-case-insensitively, as DuckDB binds names); none may be called ``outcome``,
-``rule`` or ``error``. The output is written atomically (``atomic``); an
+In a CSV file an empty cell is a null (an error for every input type); the
+lists of a ``collect`` or ``output-order`` table (and an aggregate's ``rule``)
+are written as JSON array text there, and as lists in Parquet. Output values
+keep their SQL types in Parquet (``DECIMAL(38, s)``, ``BIGINT``, ``BOOLEAN``,
+``DATE``, text); in a CSV a number is written as its decimal, to its
+output's ``s`` places (``4.90``: exact, as the engine's ``4.9``). The file must
+have a column for every input (matched case-insensitively, as DuckDB binds
+names); none may be called ``outcome``, ``rule``, ``error`` or like an output. The output is written atomically (``atomic``); an
 output that is a FIFO or a device (through a ``.csv``/``.parquet`` symlink)
 is written in the system's temporary folder first and then copied into it.
 A path is a path: DuckDB would glob ``*``, ``?`` and ``[...]`` in it, so the
@@ -96,8 +100,8 @@ def run(
             reader = _reader(in_format, link)
             types = _column_types(con, duckdb, table, source, link)
             trees = sql.select_trees(table, "duckdb", types=types)
-            if out_format == "csv" and policy_of(table).collects:  # lists as JSON text in a CSV cell
-                for alias in ("outcome", "rule"):
+            if out_format == "csv":  # lists as JSON text in a CSV cell
+                for alias in _list_columns(table):
                     trees[alias] = exp.Alias(
                         this=exp.cast(exp.func("to_json", trees[alias].this), "VARCHAR"), alias=exp.to_identifier(alias)
                     )
@@ -119,6 +123,17 @@ def run(
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     return Summary(counts["rows"], counts["errors"])
+
+
+def _list_columns(table: CompiledTable) -> list[str]:
+    """The result columns that hold lists: under ``collect`` and ``output-order`` ``outcome``, ``rule``
+    and every output; under an aggregate ``rule`` alone (its output is a number)."""
+    policy = policy_of(table)
+    if not policy.collects:
+        return []
+    if policy.folds:
+        return ["rule"]
+    return ["outcome", "rule", *(o.id for o in table.outputs)]
 
 
 def _quote(text: str) -> str:
@@ -163,7 +178,8 @@ def _column_types(con: Any, duckdb: Any, table: CompiledTable, source: str, link
     missing = [i.id for i in table.inputs if i.id.casefold() not in type_of]
     if missing:
         raise DataError(f"{source}: no column for input(s) {', '.join(missing)} (columns: {', '.join(names)})")
-    taken = [n for n in names if n.casefold() in ("outcome", "rule", "error")]
+    added = {n.casefold() for n in ("outcome", "rule", "error", *(o.id for o in table.outputs))}
+    taken = [n for n in names if n.casefold() in added]
     if taken:
         raise DataError(f"{source}: already has column(s) {', '.join(taken)}, which the output adds; rename them")
     return {i.id: type_of[i.id.casefold()] for i in table.inputs}

@@ -1,7 +1,8 @@
 """Compile a table into SQL: the engine's answers, computed inside a database.
 
 ``to_sql(table, dialect)`` gives a select list of three expressions aliased
-``outcome``, ``rule`` and ``error``, over unqualified column names (the input
+``outcome``, ``rule`` and ``error`` (a table with ``outputs``: then one per
+output, aliased by its id), over unqualified column names (the input
 ids, or ``columns``), to be used as ``SELECT *, <it> FROM data``. Every row's
 result is what ``evaluate.decide`` gives for that row's answers:
 
@@ -10,8 +11,26 @@ result is what ``evaluate.decide`` gives for that row's answers:
   matching rows, and ``any`` with matching rows that disagree: ``outcome`` and
   ``rule`` NULL and ``error`` the engine's own message naming the rows;
   ``collect``: ``outcome`` an array of the matching rows' outcomes in table
-  order (``[default]`` when none match), ``rule`` the array of their ids.
+  order (``[default]`` when none match), ``rule`` the array of their ids;
+  ``output-order``: the same, rows sorted by priority class (``_ranked``).
   With no match: the ``default`` (``rule`` NULL), else all three NULL.
+* A table with outputs (``CompiledTable.results``): ``outcome`` is the
+  outcome id, NULL where the deciding row (or the default) gives values
+  inline; each output's column is the deciding row's value (the default's).
+  Under ``collect``/``output-order`` every column is a list parallel to
+  ``rule``: an inline row contributes NULL to ``outcome`` and its values to
+  the outputs' lists; with no match the default is the one item of
+  ``outcome`` and of each output's list, and ``rule`` is empty. ``priority``
+  ranks by ``priority_rows``; ``any`` breaks when two matching rows do not
+  agree (``agree_rows``, pair by pair: agreement is not transitive). With
+  ``aggregate`` (``policies.Aggregated``): ``outcome`` NULL, ``rule`` the list
+  of matching rows, the output's column the number (``_aggregate``). Values are
+  literals of the output's type (``_output_types``): ``DECIMAL(38, s)`` with
+  ``s`` its values' most decimal places, ``BIGINT`` (``DECIMAL(38, 0)`` beyond
+  64 bits), ``BOOLEAN``, ``DATE``, text. SQLite has none of these: a number
+  is a double (at most 15 significant digits, else ``NotExpressible``), a
+  boolean ``1``/``0`` (``TRUE``/``FALSE``), a date its ``YYYY-MM-DD`` text, and
+  lists are JSON array text holding each value as the table writes it.
 * A NULL, an unknown option, a non-integer for an integer input, a value
   outside ``minimum``/``maximum`` or beyond exact arithmetic never yields a
   recommendation: ``outcome`` and ``rule`` NULL, ``error`` ``"<input>: ..."``
@@ -55,6 +74,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from crossroads.engine.table import dates, numbers
 from crossroads.engine.table.answers import FALSE_WORDS, TRUE_WORDS, accepts
@@ -70,6 +90,7 @@ from crossroads.engine.table.compiler import (
     segment_bounds,
 )
 from crossroads.engine.table.conditions import Num, format_number
+from crossroads.engine.table.policies import Aggregated, bits, policy_of, result_label
 from crossroads.engine.errors import DataError, NotExpressible
 
 try:
@@ -144,11 +165,10 @@ def expressions(
 def select_trees(
     table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None
 ) -> dict[str, exp.Expression]:
-    """The three aliased sqlglot expressions (for callers that wrap them, as the file batch does)."""
+    """The aliased sqlglot expressions, ``outcome``, ``rule``, ``error`` and then one per output
+    (for callers that wrap them, as the file batch does)."""
     if dialect not in DIALECTS:
         raise DataError(f"unknown SQL dialect '{dialect}' (dialects: {', '.join(DIALECTS)})")
-    if table.outputs:  # one column per output is not written yet: refuse rather than drop the values
-        raise NotExpressible(f"table '{table.id}' has outputs: SQL and file batch do not support outputs yet")
     sources = _sources(table, dialect, columns or {})
     kinds = {i.id: _kind((types or {}).get(i.id), dialect) for i in table.inputs}
     readers = [
@@ -164,11 +184,14 @@ def select_trees(
     matches = [_row_match(table, n, readers) for n in range(len(table.rules))]
     result = _policy(table, matches, dialect)
     error = exp.Coalesce(this=invalid, expressions=[result.error]) if result.error is not None else invalid
-    return {
+    trees: dict[str, exp.Expression] = {
         "outcome": _alias(_when(valid, result.outcome), "outcome"),
         "rule": _alias(_when(valid.copy(), result.rule), "rule"),
         "error": _alias(error, "error"),
     }
+    for output, value in result.values:  # a table with outputs: one column per output, after error
+        trees[output] = _alias(_when(valid.copy(), value), output)
+    return trees
 
 
 def _alias(tree: exp.Expression, name: str) -> exp.Alias:
@@ -593,70 +616,353 @@ class _Result:
     outcome: exp.Expression
     rule: exp.Expression
     error: exp.Expression | None  # the hit-policy violation message, NULL otherwise
+    values: tuple[tuple[str, exp.Expression], ...] = ()  # a table with outputs: (output id, its column)
+
+
+@dataclass(frozen=True, slots=True)
+class _Given:
+    """What every row gives to one result column, as SQL: per row (table order) its item (None: a
+    NULL item, an inline row's outcome) and that item as JSON text (SQLite's lists); the default's
+    (``default`` None: no default; ``default_text`` its JSON)."""
+
+    items: list[exp.Expression | None]
+    texts: list[str]
+    default: exp.Expression | None
+    default_text: str
+    has_default: bool
+
+
+def _ranked(table: CompiledTable) -> list[int]:
+    """The rows in the order the policy looks at them: by priority class (``priority``,
+    ``output-order``: the outcomes' order, or with outputs ``CompiledTable.priority_rows``), rows of
+    one class in table order; otherwise table order."""
+    if not policy_of(table).by_priority:
+        return list(range(len(table.rules)))
+    return [r for rows in (table.priority_rows or table.outcome_rows) for r in bits(rows)]
+
+
+def _outcome_given(table: CompiledTable) -> _Given:
+    """The ``outcome`` column's items: the outcome id, NULL for a row (or default) giving values inline."""
+
+    def item(result: int) -> exp.Expression | None:
+        return _text(table.outcomes[result].id) if result < len(table.outcomes) else None
+
+    def text(result: int) -> str:
+        return json.dumps(table.outcomes[result].id) if result < len(table.outcomes) else "null"
+
+    d = table.default
+    return _Given(
+        [item(r.then) for r in table.rules],
+        [text(r.then) for r in table.rules],
+        item(d) if d is not None else None,
+        text(d) if d is not None else "",
+        d is not None,
+    )
 
 
 def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str) -> _Result:
-    outcome_of = [table.outcomes[r.then].id for r in table.rules]
     rule_of = [r.id for r in table.rules]
-    default = _text(table.outcomes[table.default].id) if table.default is not None else None
-    policy = table.hit_policy
-    if policy == "collect":
-        return _collect(table, matches, outcome_of, rule_of, dialect)
-    order = list(range(len(matches)))
-    if policy == "priority":
-        order.sort(key=lambda n: (table.rules[n].then, n))
-    outcome = _case([(matches[n].copy(), _text(outcome_of[n])) for n in order], default)
+    policy = policy_of(table)
+    types = _output_types(table, dialect)
+    if isinstance(policy, Aggregated):
+        return _aggregate(table, policy.how, matches, types[table.outputs[0].id], dialect)
+    given = [("outcome", _outcome_given(table))]
+    given += [(o.id, _value_given(table, k, types[o.id], dialect)) for k, o in enumerate(table.outputs)]
+    order = _ranked(table)
+    if policy.collects:  # collect (table order), output-order (priority order)
+        return _collect(table, [matches[n] for n in order], given, [rule_of[n] for n in order], dialect)
+    columns = [_case([(matches[n].copy(), _item(g.items[n])) for n in order], g.default) for _, g in given]
+    if not table.outputs or any(i is not None for i in given[0][1].items + [given[0][1].default]):
+        outcome = columns[0]
+    else:  # no row names an outcome: a text NULL (a NULL of no type would not write to Parquet)
+        outcome = exp.cast(exp.Null(), "VARCHAR")
     rule = _case([(matches[n].copy(), _text(rule_of[n])) for n in order])
-    if policy in ("first", "priority"):
-        return _Result(outcome, rule, None)
-    if policy == "unique":  # two rows match when the first match is not the last one
+    values = tuple((alias, column) for (alias, _), column in zip(given[1:], columns[1:]))
+    if policy.name in ("first", "priority"):
+        return _Result(outcome, rule, None, values)
+    if policy.name == "unique":  # two rows match when the first match is not the last one
         first = _case([(m.copy(), exp.Literal.number(n)) for n, m in enumerate(matches)])
         last = _case([(m.copy(), exp.Literal.number(n)) for n, m in reversed(list(enumerate(matches)))])
         violated: exp.Expression = exp.NEQ(this=first, expression=last)
         reason = "more than one row matches"
+    elif table.outputs:  # any: two matching rows that do not agree (policies.agree, pair by pair)
+        disagreeing = _disagreeing(table, matches)
+        if disagreeing is None:
+            return _Result(outcome, rule, None, values)
+        violated = disagreeing
+        reason = "matching rows disagree"
     else:  # any: more than one outcome among the matching rows (few outcomes: a short sum)
+        outcome_of = [table.outcomes[r.then].id for r in table.rules]
         counted = [
             _one_if(_or([matches[n].copy() for n in range(len(matches)) if outcome_of[n] == o]))
             for o in dict.fromkeys(outcome_of)
         ]
         violated = exp.GT(this=_sum(counted), expression=exp.Literal.number(1))
         reason = "matching rows disagree"
-    pieces = [_case([(m.copy(), _text(f"{rule_of[n]} → {outcome_of[n]}, "))], _text("")) for n, m in enumerate(matches)]
-    listing = _fill("TRIM(TRAILING ', ' FROM :s)", s=_concat(pieces, dialect))  # ids never end in ',' or ' '
-    message = _concat([_text(f"hit policy '{policy}' violated: {reason} ("), listing, _text(")")], dialect)
+    label_of = [result_label(table, r.then) for r in table.rules]  # the engine's message (policies.violation)
+    pieces = [_case([(m.copy(), _text(f"{rule_of[n]} → {label_of[n]}, "))], _text("")) for n, m in enumerate(matches)]
+    listing = _fill("TRIM(TRAILING ', ' FROM :s)", s=_concat(pieces, dialect))  # ids and labels never end in ',' or ' '
+    message = _concat([_text(f"hit policy '{policy.name}' violated: {reason} ("), listing, _text(")")], dialect)
     return _Result(
         _case([(violated.copy(), exp.Null())], outcome),
         _case([(violated.copy(), exp.Null())], rule),
         _when(violated, message),
+        tuple((alias, _case([(violated.copy(), exp.Null())], column)) for alias, column in values),
     )
 
 
+def _item(item: exp.Expression | None) -> exp.Expression:
+    return item.copy() if item is not None else exp.Null()
+
+
+def _disagreeing(table: CompiledTable, matches: list[exp.Expression]) -> exp.Expression | None:
+    """Whether two matching rows disagree (``CompiledTable.agree_rows``; agreement is not
+    transitive, so per result: one of its rows matches and so does a row that does not agree with
+    it). None when every two rows of the table agree."""
+    terms: list[exp.Expression] = []
+    for result in dict.fromkeys(r.then for r in table.rules):
+        own = [matches[n].copy() for n, r in enumerate(table.rules) if r.then == result]
+        others = [matches[n].copy() for n in range(len(matches)) if not table.agree_rows[result] >> n & 1]
+        if others:
+            terms.append(exp.And(this=exp.Paren(this=_or(own)), expression=exp.Paren(this=_or(others))))
+    return exp.Paren(this=_or(terms)) if terms else None
+
+
 def _collect(
-    table: CompiledTable, matches: list[exp.Expression], outcome_of: list[str], rule_of: list[str], dialect: str
+    table: CompiledTable,
+    matches: list[exp.Expression],
+    given: list[tuple[str, _Given]],
+    rule_of: list[str],
+    dialect: str,
 ) -> _Result:
-    """Arrays of the matching rows' outcomes and ids in table order (SQLite: JSON array text)."""
+    """Lists of the matching rows' outcomes, ids and values, ``matches`` in the policy's order (SQLite:
+    JSON array text); with no match the default's one item (``rule`` empty)."""
     none_match = exp.Not(this=exp.Paren(this=_or([m.copy() for m in matches])))
+    order = _ranked(table)  # given's items are in table order, ``matches`` already in this order
+    columns = []
+    for _, g in given:
+        column = _listed(matches, [g.items[k] for k in order], [g.texts[k] for k in order], dialect)
+        if g.has_default:
+            if dialect == "sqlite":
+                fallback: exp.Expression = _text("[" + g.default_text + "]")
+            else:
+                fallback = exp.Array(expressions=[g.default if g.default is not None else _null_text()])
+            column = _case([(none_match.copy(), fallback)], column)
+        columns.append(column)
+    rule = _listed(matches, [_text(r) for r in rule_of], [json.dumps(r) for r in rule_of], dialect)
+    values = tuple((alias, column) for (alias, _), column in zip(given[1:], columns[1:]))
+    return _Result(columns[0], rule, None, values)
 
-    def listed(values: list[str]) -> exp.Expression:
-        if dialect == "sqlite":  # no arrays: '["a","b"]' built from pieces '"a",'
-            pieces = [_case([(m.copy(), _text(json.dumps(v) + ","))], _text("")) for m, v in zip(matches, values)]
-            joined = _fill("TRIM(TRAILING ',' FROM :s)", s=_concat(pieces, dialect))
-            return _concat([_text("["), joined, _text("]")], dialect)
-        items = exp.Array(expressions=[_case([(m.copy(), _text(v))]) for m, v in zip(matches, values)])
-        kept = exp.Lambda(
-            this=exp.Not(this=exp.Is(this=exp.to_identifier("x"), expression=exp.Null())),
-            expressions=[exp.to_identifier("x")],
-        )
-        return exp.ArrayFilter(this=items, expression=kept)
 
-    outcome = listed(outcome_of)
-    if table.default is not None:
-        only_default = table.outcomes[table.default].id
-        fallback = (
-            _text(json.dumps([only_default])) if dialect == "sqlite" else exp.Array(expressions=[_text(only_default)])
+def _null_text() -> exp.Expression:
+    return exp.cast(exp.Null(), "VARCHAR")
+
+
+def _listed(
+    matches: list[exp.Expression], items: list[exp.Expression | None], texts: list[str], dialect: str
+) -> exp.Expression:
+    """The items of the matching rows, in order: an array (SQLite: JSON array text). An item None is
+    a NULL in the list (an inline row's outcome): written as ``''`` (no outcome id is empty), kept
+    by the filter that drops the rows that do not match, then turned back into NULL."""
+    if dialect == "sqlite":  # no arrays: '["a","b"]' built from pieces '"a",'
+        pieces = [_case([(m.copy(), _text(t + ","))], _text("")) for m, t in zip(matches, texts)]
+        joined = _fill("TRIM(TRAILING ',' FROM :s)", s=_concat(pieces, dialect))
+        return _concat([_text("["), joined, _text("]")], dialect)
+    nullable = any(i is None for i in items)
+    array = exp.Array(
+        expressions=[_case([(m.copy(), i.copy() if i is not None else _text(""))]) for m, i in zip(matches, items)]
+    )
+    x = exp.to_identifier("x")
+    kept = exp.Lambda(this=exp.Not(this=exp.Is(this=x.copy(), expression=exp.Null())), expressions=[x.copy()])
+    if not nullable:
+        return exp.ArrayFilter(this=array, expression=kept)
+    if dialect == "postgres":  # no lambdas: the filter's own form, with NULLIF
+        return _postgres_unnest().transform(lambda node: array if isinstance(node, exp.Placeholder) else node)
+    restored = exp.Lambda(this=exp.Nullif(this=x.copy(), expression=_text("")), expressions=[x.copy()])
+    return exp.Transform(this=exp.ArrayFilter(this=array, expression=kept), expression=restored)
+
+
+@cache
+def _postgres_unnest() -> exp.Expression:
+    return _parsed(
+        sqlglot.parse_one("ARRAY(SELECT NULLIF(x, '') FROM UNNEST(:a) AS _t0(x) WHERE NOT x IS NULL)", read="postgres")
+    )
+
+
+# -- output values ------------------------------------------------------------------------
+
+INT64 = 2**63 - 1
+"""The largest BIGINT (and SQLite INTEGER): an integer output beyond it is a DECIMAL(38, 0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _OutputType:
+    """How one output's values are written in SQL: ``kind`` ``decimal`` (``DECIMAL(38, scale)``;
+    SQLite: a number literal, a double or an integer), ``bigint``, ``boolean``, ``date`` or ``text``."""
+
+    kind: str
+    scale: int = 0
+
+    @property
+    def sql_type(self) -> str:
+        return f"DECIMAL({PRECISION}, {self.scale})" if self.kind == "decimal" else self.kind.upper()
+
+
+def _output_types(table: CompiledTable, dialect: str) -> dict[str, _OutputType]:
+    """Each output's SQL type, from every value the table gives it (its results: rows, outcomes, default)."""
+    out: dict[str, _OutputType] = {}
+    for k, spec in enumerate(table.outputs):
+        given = [r.values[k][1] for r in table.results]
+        if spec.type in ("number", "integer"):
+            out[spec.id] = _numeric_type(spec.id, spec.type, given, dialect)
+        elif spec.type in ("boolean", "date"):
+            out[spec.id] = _OutputType(spec.type)
+        else:
+            out[spec.id] = _OutputType("text")
+    return out
+
+
+def _numeric_type(output: str, type_: str, given: list[Any], dialect: str) -> _OutputType:
+    """``BIGINT`` for an integer output whose values fit, else ``DECIMAL(38, s)`` with ``s`` the
+    most decimal places a value has; beyond 38 digits (SQLite: an integer beyond 64 bits, a number
+    of more than 15 significant digits) ``NotExpressible``."""
+    if type_ == "integer" and all(abs(v) <= INT64 for v in given):
+        return _OutputType("bigint")
+    if dialect == "sqlite":
+        wide = [v for v in given if _significant(v) > SQLITE_DIGITS or (isinstance(v, int) and abs(v) > INT64)]
+        if wide:
+            raise NotExpressible(
+                f"output {output}: {format_number(wide[0])} has more than {SQLITE_DIGITS} significant digits, which SQLite cannot hold exactly"
+            )
+    scale = max((_scale(v) for v in given), default=0)
+    digits = max((_integer_digits(v) for v in given), default=1)
+    if scale + digits > PRECISION:
+        raise NotExpressible(
+            f"output {output}: its values need {digits} integer digits and {scale} decimal places; SQL's DECIMAL({PRECISION}) holds {PRECISION} digits"
         )
-        outcome = _case([(none_match, fallback)], outcome)
-    return _Result(outcome, listed(rule_of), None)
+    return _OutputType("decimal", scale)
+
+
+def _value(value: Any, kind: _OutputType, dialect: str) -> exp.Expression:
+    """One output value as a literal of its column's type: ``CAST('4.9' AS DECIMAL(38, 1))``,
+    ``CAST(5 AS BIGINT)``, ``TRUE``, ``CAST('2025-01-01' AS DATE)``, ``'express'`` (SQLite: the
+    number, ``1``/``0`` by ``TRUE``/``FALSE``, the date's text)."""
+    if kind.kind == "decimal":
+        text = _plain(value)
+        return exp.Literal.number(text) if dialect == "sqlite" else exp.Cast(this=_text(text), to=_type(kind.sql_type))
+    if kind.kind == "bigint":
+        literal = exp.Literal.number(str(value))
+        return literal if dialect == "sqlite" else exp.Cast(this=literal, to=_type("BIGINT"))
+    if kind.kind == "boolean":
+        return exp.true() if value else exp.false()
+    if kind.kind == "date":
+        return _text(value) if dialect == "sqlite" else exp.Cast(this=_text(value), to=_type("DATE"))
+    return _text(value)
+
+
+def _plain(n: Any) -> str:
+    """An exact number as plain digits, never an exponent (``4.9``, ``-0.5``, ``12``)."""
+    return str(n) if isinstance(n, int) else format(Decimal(n), "f")
+
+
+def _value_text(value: Any) -> str:
+    """One output value as JSON text, exactly (SQLite's lists): a number's own digits."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return _plain(value)
+    return json.dumps(value)
+
+
+def _value_given(table: CompiledTable, k: int, kind: _OutputType, dialect: str) -> _Given:
+    """Output ``k``'s column items: every row's value, and the default's."""
+    results = table.results
+
+    def item(result: int) -> exp.Expression:
+        return _value(results[result].values[k][1], kind, dialect)
+
+    d = table.default
+    return _Given(
+        [item(r.then) for r in table.rules],
+        [_value_text(results[r.then].values[k][1]) for r in table.rules],
+        item(d) if d is not None else None,
+        _value_text(results[d].values[k][1]) if d is not None else "",
+        d is not None,
+    )
+
+
+def _aggregate(
+    table: CompiledTable, how: str, matches: list[exp.Expression], kind: _OutputType, dialect: str
+) -> _Result:
+    """``collect`` with ``aggregate`` (``policies.Aggregated``, ``result_of``): ``outcome`` NULL,
+    ``rule`` the list of the matching rows (table order), the one output's column the number: the
+    matches' count (0 without one), or their values' sum, least or greatest, exactly; with no match
+    the default's value (NULL without a default)."""
+    output = table.outputs[0].id
+    rule_of = [r.id for r in table.rules]
+    rule = _listed(matches, [_text(r) for r in rule_of], [json.dumps(r) for r in rule_of], dialect)
+    outcome = _null_text()
+    if how == "count":
+        count = _sum([_one_if(m) for m in matches])
+        total = count if dialect == "sqlite" else exp.Cast(this=count, to=_type("BIGINT"))
+        return _Result(outcome, rule, None, ((output, total),))
+    given = [table.results[r.then].values[0][1] for r in table.rules]
+    default = _value(table.results[table.default].values[0][1], kind, dialect) if table.default is not None else None
+    if how in ("min", "max"):  # the best value some matching row gives: a CASE over the distinct values
+        ranked = sorted(set(given), reverse=how == "max")
+        branches = [
+            (_or([m.copy() for m, v in zip(matches, given) if v == best]), _value(best, kind, dialect))
+            for best in ranked
+        ]
+        return _Result(outcome, rule, None, ((output, _case(branches, default)),))
+    total = _exact_sum(output, matches, given, kind, dialect)
+    none_match = exp.Not(this=exp.Paren(this=_or([m.copy() for m in matches])))
+    return _Result(outcome, rule, None, ((output, _case([(none_match, default or exp.Null())], total)),))
+
+
+def _exact_sum(
+    output: str, matches: list[exp.Expression], given: list[Any], kind: _OutputType, dialect: str
+) -> exp.Expression:
+    """The sum of the matching rows' values, exact: each term ``DECIMAL(p, s)`` with ``p`` the digits
+    the largest possible sum needs (at most 37), every partial sum cast back to it, so that no
+    database widens past 38 digits (where Spark would round); a ``BIGINT`` sum when it fits.
+    SQLite: integers scaled by ``10^s``, added, then divided by ``10^s``: the double nearest the
+    exact sum (at most 15 digits). ``NotExpressible`` when the largest possible sum does not fit."""
+    bound = sum((abs(v) for v in given), start=Decimal(0))
+    scale = kind.scale
+    if dialect == "sqlite":
+        scaled = bound.scaleb(scale)
+        if scaled >= 10**SQLITE_DIGITS:
+            raise NotExpressible(
+                f"output {output}: a sum of its values can need more than {SQLITE_DIGITS} digits, which SQLite cannot hold exactly"
+            )
+        terms = [
+            _case([(m.copy(), exp.Literal.number(str(int(Decimal(v).scaleb(scale)))))], exp.Literal.number(0))
+            for m, v in zip(matches, given)
+        ]
+        total = _sum(terms)
+        return exp.Div(this=total, expression=exp.Literal.number("1" + "0" * scale + ".0")) if scale else total
+    if kind.kind == "bigint" and bound <= INT64:
+        zero = exp.Cast(this=exp.Literal.number(0), to=_type("BIGINT"))
+        return _sum([_case([(m.copy(), _value(v, kind, dialect))], zero.copy()) for m, v in zip(matches, given)])
+    digits = max(_integer_digits(bound), 1) + scale
+    if digits > PRECISION - 1:
+        raise NotExpressible(
+            f"output {output}: a sum of its values can need {digits} digits; SQL's DECIMAL({PRECISION}) holds {PRECISION}"
+        )
+    part = f"DECIMAL({digits}, {scale})"
+    terms = [
+        _case([(m.copy(), exp.Cast(this=_text(_plain(v)), to=_type(part)))], exp.Cast(this=_text("0"), to=_type(part)))
+        for m, v in zip(matches, given)
+    ]
+
+    def add(items: list[exp.Expression]) -> exp.Expression:
+        if len(items) == 1:
+            return items[0]
+        half = len(items) // 2
+        return exp.Cast(this=exp.Add(this=add(items[:half]), expression=add(items[half:])), to=_type(part))
+
+    return exp.Cast(this=add(terms), to=_type(f"DECIMAL({PRECISION}, {scale})"))
 
 
 def _one_if(condition: exp.Expression) -> exp.Expression:
