@@ -1114,3 +1114,19 @@ def test_translated_output_titles_in_zh(driver: Any, tmp_path: Path) -> None:
     _type(driver, "weight", "3")
     assert _result(driver) == "建议\n运费\n4.9\n承运方式\n标准\n保险\n否"
     assert driver.execute_script("return document.querySelectorAll('.notice').length") == 0
+
+
+# -- the outputs issue's walk: the page decides as the engine does ---------------------------
+
+
+@pytest.mark.parametrize("name", ["shipping", "fees", "routes", "zones", "reminders"])
+def test_walk_tables_evaluate_as_python(driver: Any, tmp_path: Path, name: str) -> None:
+    from test_walk import TABLES
+
+    table = tables.compiled(tables.find(str(FIXTURES / "walk" / f"{name}.yaml")), use_cache=False)
+    page = tmp_path / f"{name}.html"
+    page.write_text(render_page(table, "en", generator_version="test"), encoding="utf-8")
+    open_page(driver, page)
+    answer_sets = TABLES[name][0]
+    for raw, js in zip(answer_sets, js_results(driver, None, json.dumps(answer_sets))):
+        check_against_python(python_result(table, raw), js, raw, python_is_exact())
