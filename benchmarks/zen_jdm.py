@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from crossroads.engine.interop.jdm import input_field, zen_cell
+from crossroads.engine.interop.jdm import input_field, one_table_graph, zen_cell
 from crossroads.engine.table import conditions as cond
 from crossroads.engine.table.compiler import input_spec
 from crossroads.engine.table.model import Table
@@ -52,18 +52,7 @@ def to_jdm(table: Table) -> dict[str, Any]:
             "rules": rules,
         },
     }
-    return {
-        "contentType": "application/vnd.gorules.decision",
-        "nodes": [
-            {"id": "request", "type": "inputNode", "name": "Request", "position": {"x": 0, "y": 0}},
-            node,
-            {"id": "response", "type": "outputNode", "name": "Response", "position": {"x": 600, "y": 0}},
-        ],
-        "edges": [
-            {"id": "e1", "sourceId": "request", "targetId": "table", "type": "edge"},
-            {"id": "e2", "sourceId": "table", "targetId": "response", "type": "edge"},
-        ],
-    }
+    return one_table_graph(node)
 
 
 def context(answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -971,6 +971,23 @@ def _single_hit_exact(table: CompiledTable) -> None:
             raise NotExpressible(f"hit policy {table.hit_policy}: the row analysis could not prove first is exact")
 
 
+def one_table_graph(node: dict[str, Any]) -> dict[str, Any]:
+    """A JDM graph of one decision table node (its ``id`` is ``table``): request → table → response,
+    the shape of ZEN's own test data."""
+    return {
+        "contentType": "application/vnd.gorules.decision",
+        "nodes": [
+            {"id": "request", "type": "inputNode", "name": "Request", "position": {"x": 0, "y": 0}},
+            node,
+            {"id": "response", "type": "outputNode", "name": "Response", "position": {"x": 600, "y": 0}},
+        ],
+        "edges": [
+            {"id": "e1", "sourceId": "request", "targetId": node["id"], "type": "edge"},
+            {"id": "e2", "sourceId": node["id"], "targetId": "response", "type": "edge"},
+        ],
+    }
+
+
 def export_table(table: CompiledTable) -> str:
     """The table as a JDM graph (JSON text): input node → one decision table → output node.
 
@@ -1082,18 +1099,7 @@ def export_table(table: CompiledTable) -> str:
             },
         },
     }
-    graph = {
-        "contentType": "application/vnd.gorules.decision",
-        "nodes": [
-            {"id": "request", "type": "inputNode", "name": "Request", "position": {"x": 0, "y": 0}},
-            node,
-            {"id": "response", "type": "outputNode", "name": "Response", "position": {"x": 600, "y": 0}},
-        ],
-        "edges": [
-            {"id": "e1", "sourceId": "request", "targetId": "table", "type": "edge"},
-            {"id": "e2", "sourceId": "table", "targetId": "response", "type": "edge"},
-        ],
-    }
+    graph = one_table_graph(node)
     return json.dumps(graph, indent=2, ensure_ascii=False) + "\n"
 
 
