@@ -24,22 +24,27 @@ context entry's) name, unique in the model.
   ``long`` → ``integer``; ``boolean``; ``date``. An ``itemDefinition`` type
   is resolved to its base type and allowed values; a missing type ref is
   taken from the BKM parameter or the input data of that name. Allowed values
-  on a number that are one closed range (``[18..120]``) become
-  ``minimum``/``maximum`` (a ``null`` among them is dropped, with a note); any
-  other form is refused. 1.1's QName type refs (``feel:string``) lose their prefix.
+  on a number, integer or date input that are one range (``[18..120]``,
+  ``[date("2020-01-01")..date("2030-12-31")]``) or one comparison (``>= 0``,
+  ``<= -1``) become ``minimum``/``maximum`` (what ``export`` writes back); an
+  exclusive bound is the next integer (day) on an integer (date) input, with
+  a note, and refused on a number input, whose inclusive bounds cannot say
+  it; a ``null`` among them is dropped, with a note; any other form is
+  refused. 1.1's QName type refs (``feel:string``) lose their prefix.
 * Input entries: the FEEL subset of ``feel.py``; anything else refuses the table.
-* Outputs. **A table with one output whose entries (and default) are all
-  string literals imports as named ``outcomes``** — the outcome's ``title`` is
-  the DMN value exactly, its ``id`` the value's slug, their order the output
-  values' (DMN's priority order), else first use — unless it aggregates
-  (``C#`` counts): such a table is what crossroads' outcomes are, and it keeps
-  working with ``page`` and ``sql``, which take outcome tables only. Every
-  other table (several outputs, number/boolean/date outputs, aggregates) gets
-  ``outputs``: ``id`` the slug of the output's name (else label, else the
-  table's), ``title`` its label or name; a string output with output values
-  becomes a ``choice`` with those options in priority order, one without gets
-  no invented options. ``export`` writes an outcome table back as one string
-  output with the outcome titles as output values in outcome order.
+* Outputs. **Named ``outcomes`` come from one place only: a table whose one
+  output is named ``outcome``** (``dmn_export.OUTCOME_OUTPUT``, what ``export``
+  names a named-outcome table's output; no value table has an output id
+  ``outcome``, it is reserved) and whose entries (and default) are string
+  literals, without aggregation. Its values are the outcome ids — kept as they
+  are when they are ids (what ``export`` writes), else slugged — and the
+  outcome's ``title`` is the value as written; their order the output values'
+  (DMN's priority order), else first use. Every other table gets ``outputs``
+  — so a value table comes back a value table, whatever its outputs hold:
+  ``id`` the slug of the output's name (else label, else the table's),
+  ``title`` its label or name; a string output with output values becomes a
+  ``choice`` with those options in priority order, one without a free-text
+  ``string`` (no invented options); number, boolean, date outputs keep their type.
 * Hit policies: U unique, A any, P priority, F first, R collect (rule order),
   O output-order, C collect (DMN leaves its order open; crossroads gives rule
   order), C+ C< C> C# collect with aggregate sum, min, max, count.
@@ -72,6 +77,7 @@ from crossroads.engine.interop.dmn_export import OUTCOME_OUTPUT
 from crossroads.engine.interop.common import Imported, Outcome, Path, Position, Refused, slug
 from crossroads.engine.table import dates
 from crossroads.engine.table.loader import MAX_BYTES
+from crossroads.engine.table.model import SLUG_PATTERN
 from crossroads.engine.table.policies import POLICIES, PolicyName
 from crossroads.engine.table.loader import read_bytes as _read_capped
 
@@ -688,8 +694,9 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
                 order.append(v.text)
         ids: dict[str, str] = {}
         outcome_ids: set[str] = {"undecided"}
-        for value in order:
-            ids[value] = slug(value, outcome_ids, fallback="outcome")
+        for value in order:  # an outcome id (what the exporter writes) is kept as it is, any other value slugged
+            kept = re.fullmatch(SLUG_PATTERN, value) is not None and value not in outcome_ids
+            ids[value] = value if kept else slug(value, outcome_ids | set(order), fallback="outcome")
             outcome_ids.add(ids[value])
         if defaults[0] is not None:
             doc["default"] = ids[defaults[0][0].text]
