@@ -331,7 +331,9 @@ def _cases(model: Path) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
 
 
 def _shown(table: Any, imported: Imported, result: Any) -> Any:
-    """The crossroads result in the TCK's terms: outcome titles, or values keyed by DMN output names."""
+    """The crossroads result in the TCK's terms: outcome titles (a table whose one output is named
+    ``outcome``), else the output's value (one output) or the values keyed by output id, the slug of the
+    DMN output's name (several: the test slugs the TCK's keys, its output names, alike)."""
     doc = imported.document
     titles = {o["id"]: o["title"] for o in doc.get("outcomes", ())}
     if result.status != "decided":
@@ -340,12 +342,10 @@ def _shown(table: Any, imported: Imported, result: Any) -> Any:
         if doc["hit_policy"] in ("collect", "output-order"):
             return [titles[i] for i in result.outcomes]
         return titles[result.outcome]
-    names = {o["id"]: o.get("title", o["id"]) for o in doc["outputs"]}
-
     def one(values: dict[str, Any]) -> Any:
         if len(values) == 1:
             return next(iter(values.values()))
-        return {names[k]: v for k, v in values.items()}
+        return dict(values)
 
     if isinstance(result.values, (list, tuple)):
         return [one(v) for v in result.values]
