@@ -342,6 +342,7 @@ def _shown(table: Any, imported: Imported, result: Any) -> Any:
         if doc["hit_policy"] in ("collect", "output-order"):
             return [titles[i] for i in result.outcomes]
         return titles[result.outcome]
+
     def one(values: dict[str, Any]) -> Any:
         if len(values) == 1:
             return next(iter(values.values()))
