@@ -24,22 +24,27 @@ context entry's) name, unique in the model.
   ``long`` → ``integer``; ``boolean``; ``date``. An ``itemDefinition`` type
   is resolved to its base type and allowed values; a missing type ref is
   taken from the BKM parameter or the input data of that name. Allowed values
-  on a number that are one closed range (``[18..120]``) become
-  ``minimum``/``maximum`` (a ``null`` among them is dropped, with a note); any
-  other form is refused. 1.1's QName type refs (``feel:string``) lose their prefix.
+  on a number, integer or date input that are one range (``[18..120]``,
+  ``[date("2020-01-01")..date("2030-12-31")]``) or one comparison (``>= 0``,
+  ``<= -1``) become ``minimum``/``maximum`` (what ``export`` writes back); an
+  exclusive bound is the next integer (day) on an integer (date) input, with
+  a note, and refused on a number input, whose inclusive bounds cannot say
+  it; a ``null`` among them is dropped, with a note; any other form is
+  refused. 1.1's QName type refs (``feel:string``) lose their prefix.
 * Input entries: the FEEL subset of ``feel.py``; anything else refuses the table.
-* Outputs. **A table with one output whose entries (and default) are all
-  string literals imports as named ``outcomes``** — the outcome's ``title`` is
-  the DMN value exactly, its ``id`` the value's slug, their order the output
-  values' (DMN's priority order), else first use — unless it aggregates
-  (``C#`` counts): such a table is what crossroads' outcomes are, and it keeps
-  working with ``page`` and ``sql``, which take outcome tables only. Every
-  other table (several outputs, number/boolean/date outputs, aggregates) gets
-  ``outputs``: ``id`` the slug of the output's name (else label, else the
-  table's), ``title`` its label or name; a string output with output values
-  becomes a ``choice`` with those options in priority order, one without gets
-  no invented options. ``export`` writes an outcome table back as one string
-  output with the outcome titles as output values in outcome order.
+* Outputs. **Named ``outcomes`` come from one place only: a table whose one
+  output is named ``outcome``** (``dmn_export.OUTCOME_OUTPUT``, what ``export``
+  names a named-outcome table's output; no value table has an output id
+  ``outcome``, it is reserved) and whose entries (and default) are string
+  literals, without aggregation. Its values are the outcome ids — kept as they
+  are when they are ids (what ``export`` writes), else slugged — and the
+  outcome's ``title`` is the value as written; their order the output values'
+  (DMN's priority order), else first use. Every other table gets ``outputs``
+  — so a value table comes back a value table, whatever its outputs hold:
+  ``id`` the slug of the output's name (else label, else the table's),
+  ``title`` its label or name; a string output with output values becomes a
+  ``choice`` with those options in priority order, one without a free-text
+  ``string`` (no invented options); number, boolean, date outputs keep their type.
 * Hit policies: U unique, A any, P priority, F first, R collect (rule order),
   O output-order, C collect (DMN leaves its order open; crossroads gives rule
   order), C+ C< C> C# collect with aggregate sum, min, max, count.
@@ -61,14 +66,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Iterator
 
 from crossroads.engine.errors import DataError, TableError
 from crossroads.engine.findings import Finding
 from crossroads.engine.interop import feel
+from crossroads.engine.interop.dmn_export import OUTCOME_OUTPUT
 from crossroads.engine.interop.common import Imported, Outcome, Path, Position, Refused, slug
+from crossroads.engine.table import dates
 from crossroads.engine.table.loader import MAX_BYTES
+from crossroads.engine.table.model import SLUG_PATTERN
 from crossroads.engine.table.policies import POLICIES, PolicyName
 from crossroads.engine.table.loader import read_bytes as _read_capped
 
@@ -432,10 +441,13 @@ def _input(
             kind = "choice"
             doc["type"] = "choice"
             doc["options"] = [{"id": o} for o in options]
-        elif kind in ("number", "integer"):
+        elif kind in ("number", "integer", "date"):
             doc["type"] = kind
             lo, hi = _one_range(allowed, kind, where, allowed_at, notes)
-            doc["minimum"], doc["maximum"] = lo, hi
+            if lo is not None:
+                doc["minimum"] = lo
+            if hi is not None:
+                doc["maximum"] = hi
         else:
             raise _Refuse(
                 f"{where}: allowed values {_quote(allowed)} on a {kind} input are not expressible", allowed_at
@@ -447,30 +459,67 @@ def _input(
 
 
 def _one_range(text: str, kind: str, where: str, at: Element, notes: list[str]) -> tuple[Any, Any]:
-    """Allowed values on a number that are one closed range (``null`` among them dropped, with a note)."""
+    """Allowed values on a number, integer or date input that are one range (``[18..120]``,
+    ``[date("2020-01-01")..date("2030-12-31")]``) or one comparison (``>= 0``, ``<= -1``): the
+    input's ``minimum``/``maximum`` (None for an open side). crossroads' bounds are inclusive, so an
+    exclusive bound is the next value when the input's values are discrete — an integer's next
+    integer, a date's next day, with a note — and refused on a number input, where no inclusive
+    bound says it. A ``null`` among the values is dropped, with a note."""
     stripped = re.sub(r"(^|,)\s*null\s*(?=,|$)", r"\1", text.strip()).strip(" ,")
     if stripped != text.strip():
         notes.append(
             f"{where}: 'null' among the allowed values {_quote(text)} is dropped (crossroads answers always have a value)"
         )
     tests = feel.read(stripped)
-    refused = f"{where}: allowed values {_quote(text)} are not one closed range such as [18..120]"
+    operand = 'a date("…")' if kind == "date" else "a number"
+    refused = f"{where}: allowed values {_quote(text)} are not one range such as " + (
+        '[date("2020-01-01")..date("2030-12-31")] or >= date("2020-01-01")' if kind == "date" else "[18..120] or >= 0"
+    )
     if not isinstance(tests, feel.Tests) or tests.negated or len(tests.items) != 1:
         raise _Refuse(refused, at)
-    r = tests.items[0]
-    if (
-        not isinstance(r, feel.Range)
-        or not (r.lo_closed and r.hi_closed)
-        or r.lo.kind != "number"
-        or r.hi.kind != "number"
-    ):
+    t = tests.items[0]
+    sides: list[tuple[feel.Value, bool] | None]  # (bound, inclusive) for the lower and the upper side
+    if isinstance(t, feel.Range):
+        sides = [(t.lo, t.lo_closed), (t.hi, t.hi_closed)]
+    elif isinstance(t, feel.Compare) and t.op in ("<", "<=", ">", ">="):
+        bound = (t.value, t.op in ("<=", ">="))
+        sides = [bound, None] if t.op.startswith(">") else [None, bound]
+    else:
         raise _Refuse(refused, at)
-    bounds = []
-    for v in (r.lo, r.hi):
-        if kind == "integer" and not re.fullmatch(r"-?[0-9]+", v.text):
+    want = "date" if kind == "date" else "number"
+    out: list[Any] = []
+    for side, (got, step) in zip(sides, (("minimum", 1), ("maximum", -1))):
+        if side is None:
+            out.append(None)
+            continue
+        v, inclusive = side
+        if v.kind != want:
+            shown = f'date("{v.text}")' if v.kind == "date" else f'"{v.text}"' if v.kind == "string" else v.text
+            raise _Refuse(f"{refused}: the bound {shown} is not {operand}", at)
+        if kind == "date":
+            day = dates.day(date.fromisoformat(v.text))
+            if not inclusive:
+                day += step
+                if not dates.day(date.min) <= day <= dates.day(date.max):
+                    raise _Refuse(f"{where}: allowed values {_quote(text)} exclude every day", at)
+                notes.append(f'{where}: the exclusive bound date("{v.text}") is the {got} {dates.format_day(day)}')
+            out.append(dates.format_day(day))
+            continue
+        whole = bool(re.fullmatch(r"-?[0-9]+", v.text))
+        if kind == "integer" and not whole:
             raise _Refuse(f"{where}: the bound {v.text} of an integer input is no integer", at)
-        bounds.append(int(v.text) if re.fullmatch(r"-?[0-9]+", v.text) else Decimal(v.text))
-    return bounds[0], bounds[1]
+        if not inclusive:
+            if kind != "integer":
+                raise _Refuse(
+                    f"{where}: allowed values {_quote(text)} exclude the bound {v.text}, which a number input's "
+                    "minimum/maximum (inclusive) cannot say",
+                    at,
+                )
+            notes.append(f"{where}: the exclusive bound {v.text} of an integer input is the {got} {int(v.text) + step}")
+            out.append(int(v.text) + step)
+            continue
+        out.append(int(v.text) if whole else Decimal(v.text))
+    return out[0], out[1]
 
 
 @dataclass
@@ -619,6 +668,7 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
         doc["aggregate"] = AGGREGATIONS[aggregation]
     as_outcomes = (
         len(outputs) == 1
+        and outputs[0].name == OUTCOME_OUTPUT
         and aggregation is None
         and _declared(model, outputs[0], policy) in ("string", None)
         and all(row[0][0].kind == "string" and row[0][0].text for row in then_rows)
@@ -644,8 +694,9 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
                 order.append(v.text)
         ids: dict[str, str] = {}
         outcome_ids: set[str] = {"undecided"}
-        for value in order:
-            ids[value] = slug(value, outcome_ids, fallback="outcome")
+        for value in order:  # an outcome id (what the exporter writes) is kept as it is, any other value slugged
+            kept = re.fullmatch(SLUG_PATTERN, value) is not None and value not in outcome_ids
+            ids[value] = value if kept else slug(value, outcome_ids | set(order), fallback="outcome")
             outcome_ids.add(ids[value])
         if defaults[0] is not None:
             doc["default"] = ids[defaults[0][0].text]
@@ -660,7 +711,7 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
             rules_doc.append(rule_doc)
     else:
         outputs_doc: list[dict[str, Any]] = []
-        out_taken = set(i.id for i in inputs) | {"outcome", "rule", "error"}
+        out_taken = set(i.id for i in inputs) | {OUTCOME_OUTPUT, "rule", "error"}
         kinds: list[str] = []
         for k, o in enumerate(outputs):
             key = o.name or o.label or (name if len(outputs) == 1 else f"output {k + 1}")

@@ -93,6 +93,11 @@ HIT_POLICIES: Final = {
 }
 """crossroads hit policy → (DMN ``hitPolicy``, ``aggregation``); ``collect`` with an aggregate is ``AGGREGATIONS``."""
 
+OUTCOME_OUTPUT: Final = "outcome"
+"""The name of a named-outcome table's one output, its values the outcome ids; the importer reads a
+single output of that name (and only that) back as named outcomes. No value table can have an output
+of that name: ``outcome`` is a reserved output id (``validate.RESERVED_OUTPUT_IDS``)."""
+
 AGGREGATIONS: Final = {"sum": "SUM", "min": "MIN", "max": "MAX", "count": "COUNT"}
 
 TYPE_REFS: Final = {
@@ -286,7 +291,7 @@ def _outputs(table: CompiledTable) -> list[_Output]:
         ids = [o.id for o in table.outcomes]
         default = feel_string(ids[table.default]) if keep_default and table.default is not None else None
         entries = [feel_string(ids[rule.then]) for rule in table.rules]
-        attrs = {"id": "output.outcome", "name": "outcome", "typeRef": "string"}
+        attrs = {"id": f"output.{OUTCOME_OUTPUT}", "name": OUTCOME_OUTPUT, "typeRef": "string"}
         return [_Output(attrs, [feel_string(i) for i in ids], default, entries)]
     if table.aggregate == "sum":
         _check_sum(table)
@@ -399,4 +404,4 @@ def _text(text: str, where: str) -> str:
     return _attr(text, where)
 
 
-__all__ = ["NAMESPACE", "NotExpressible", "export_dmn", "feel_number", "feel_string"]
+__all__ = ["NAMESPACE", "OUTCOME_OUTPUT", "NotExpressible", "export_dmn", "feel_number", "feel_string"]
