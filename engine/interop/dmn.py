@@ -70,6 +70,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Iterator
 
+from crossroads.engine.authoring.formatter import KEY_ORDER
 from crossroads.engine.errors import DataError, TableError
 from crossroads.engine.findings import Finding
 from crossroads.engine.interop import feel
@@ -760,24 +761,7 @@ def _table(model: _Model, dt: Element, owner: _Owner, table_ids: set[str]) -> Im
             }
         doc["outputs"] = outputs_doc
     doc["rules"] = rules_doc
-    ordered: dict[str, Any] = {
-        k: doc[k]
-        for k in (
-            "format",
-            "id",
-            "version",
-            "title",
-            "summary",
-            "hit_policy",
-            "aggregate",
-            "default",
-            "inputs",
-            "outputs",
-            "outcomes",
-            "rules",
-        )
-        if k in doc
-    }
+    ordered: dict[str, Any] = {k: doc[k] for k in KEY_ORDER[()] if k in doc}  # the format reference's order
     if policy_text in ("COLLECT", "C") and aggregation is None:
         notes.append(
             "hit policy COLLECT: DMN leaves the order of the matches open; crossroads lists them in rule order"
