@@ -22,12 +22,9 @@ def _read(model: str, max_bytes: int) -> list[Outcome]:
 
         return dmn.read_file(model, max_bytes)
     if lower.endswith(".json"):
-        try:
-            from crossroads.engine.interop import jdm  # type: ignore[attr-defined, unused-ignore]
-        except ImportError:
-            raise DataError("importing GoRules JDM (.json) is not available in this build yet") from None
-        outcomes: list[Outcome] = jdm.read_file(model, max_bytes)
-        return outcomes
+        from crossroads.engine.interop import jdm
+
+        return jdm.read_file(model, max_bytes)
     raise DataError(f"{model}: cannot tell the model's kind: expected a .dmn or .xml (DMN) or .json (GoRules JDM) file")
 
 
