@@ -514,3 +514,24 @@ def test_a_sum_within_34_digits_and_equal_outcomes_under_first_export() -> None:
         "outcomes: [{id: a, title: A, values: {v: 1}}, {id: b, title: B, values: {v: 1.0}}]\n"
         "rules: [{id: r1, then: a}, {id: r2, then: b}]\n"
     )
+
+
+@pytest.mark.parametrize(
+    "id_, text, name",
+    [
+        ("risk-category", "RiskCategory", "RiskCategory"),  # an unlabelled DMN input imported: its name back
+        ("is-affordable", "isAffordable", "isAffordable"),
+        ("age", "Age", "age"),  # case alone never replaces a table's id
+        ("fee", "Fee", "fee"),
+        ("weight-class", "Weight class?", "weight-class"),  # a sentence is a prompt, not a name
+        ("ship_by", "Ship by which day?", "ship_by"),
+        ("applicant-age", "Applicant age", "applicant-age"),
+        ("x", "Y", "x"),  # another word: the id
+    ],
+)
+def test_caller_name_is_the_name_an_import_came_from_else_the_id(id_: str, text: str, name: str) -> None:
+    from crossroads.engine.interop.common import slug
+    from crossroads.engine.interop.dmn_export import caller_name
+
+    assert caller_name(id_, text) == name
+    assert slug(name) == id_ or name == id_  # the importer reads the same id back

@@ -139,7 +139,6 @@ _UNSUPPORTED_TYPES: Final = {
 }
 
 # A plain FEEL name: letters, digits, spaces and the few name characters DMN models use, no operators, no dots.
-_PLAIN_NAME = re.compile(r"[A-Za-z_\u00c0-\uffff][A-Za-z0-9_?'\u00c0-\uffff]*(?:(?: +|-)[A-Za-z0-9_?'\u00c0-\uffff]+)*")
 
 
 # ---------------------------------------------------------------- the parse: a small positioned tree
@@ -407,7 +406,7 @@ def _input(
     if expr is None or not text:
         raise _Refuse(f"{where} has no input expression", e)
     _language(expr, default_lang)
-    plain = bool(_PLAIN_NAME.fullmatch(text))
+    plain = bool(feel.PLAIN_NAME.fullmatch(text))
     if not plain:
         if owner.kind == "context":
             raise _Refuse(

@@ -61,6 +61,7 @@ from decimal import Decimal
 from typing import Final
 
 from crossroads.engine.errors import NotExpressible
+from crossroads.engine.interop.common import slug
 from crossroads.engine.table import dates, numbers
 from crossroads.engine.table import values as vals
 from crossroads.engine.table.compiler import (
@@ -177,6 +178,20 @@ def export_dmn(table: CompiledTable) -> str:
 # -- inputs -------------------------------------------------------------------
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def caller_name(id_: str, text: str) -> str:
+    """The FEEL name a DMN caller keys this input or output by: the table's text when it is one
+    camel-case word whose slug is the id (``RiskCategory`` for ``risk-category``, ``isAffordable``:
+    how an import from DMN keeps an unlabelled element's name), else the id itself. A text that is a
+    sentence, or the id in other case (``Fee`` for ``fee``), never replaces the id: a table's own
+    ids stay its callers' keys. Either way the importer reads the id back (``slug`` of the name)."""
+    if text.lower() != id_ and _IDENTIFIER.fullmatch(text) and slug(text) == id_:
+        return text
+    return id_
+
+
 def _input_clause(dt: ET.Element, spec: InputSpec) -> None:
     clause = ET.SubElement(
         dt, _q("input"), {"id": f"input.{spec.id}", "label": _attr(spec.prompt, f"input '{spec.id}': prompt")}
@@ -184,7 +199,7 @@ def _input_clause(dt: ET.Element, spec: InputSpec) -> None:
     expr = ET.SubElement(
         clause, _q("inputExpression"), {"id": f"input.{spec.id}.expression", "typeRef": TYPE_REFS[spec.type]}
     )
-    ET.SubElement(expr, _q("text")).text = spec.id
+    ET.SubElement(expr, _q("text")).text = caller_name(spec.id, spec.prompt)
     allowed = _allowed(spec)
     if allowed is not None:
         ET.SubElement(ET.SubElement(clause, _q("inputValues")), _q("text")).text = allowed
@@ -305,7 +320,7 @@ def _outputs(table: CompiledTable) -> list[_Output]:
         attrs = {
             "id": f"output.{spec.id}",
             "label": _attr(spec.title, f"{where}: title"),
-            "name": spec.id,
+            "name": caller_name(spec.id, spec.title),
             "typeRef": TYPE_REFS[spec.type],
         }
         out.append(_Output(attrs, [feel_string(o) for o in spec.option_ids], default, entries))

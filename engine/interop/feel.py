@@ -43,6 +43,10 @@ Kind = Literal["number", "integer", "string", "choice", "boolean", "date"]
 
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
 _NAME_START = re.compile(r"[A-Za-z_?\u00c0-\uffff]")
+PLAIN_NAME = re.compile(r"[A-Za-z_\u00c0-\uffff][A-Za-z0-9_?'\u00c0-\uffff]*(?:(?: +|-)[A-Za-z0-9_?'\u00c0-\uffff]+)*")
+"""An input expression or output name that is a plain FEEL name (``Age``, ``Risk Category``,
+``risk-category``): what a DMN caller keys an answer by, and the one definition the importer and
+the exporter share."""
 _NAME = re.compile(r"[A-Za-z0-9_?'\u00c0-\uffff]+(?:[ .][A-Za-z0-9_?'\u00c0-\uffff]+)*")
 _OPS = ("<=", ">=", "!=", "..", "<", ">", "=", "[", "]", "(", ")", ",", "-")
 
