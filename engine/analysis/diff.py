@@ -207,7 +207,12 @@ def _key(result: Any) -> Any:
 def _result(table: CompiledTable, live: int) -> Any:
     """The table's result when exactly ``live`` of its rows match: by outcome id, or (a table with
     outputs) as a ``ValueResult``."""
-    result, _ = result_of(table, live)
+    return present_result(table, result_of(table, live)[0])
+
+
+def present_result(table: CompiledTable, result: Any) -> Any:
+    """A policy result (``result_of``'s) as diff writes one: an outcome id, a list of them
+    (collect), a ``ValueResult`` (outputs), None (no match) or ``"error"``."""
     if isinstance(result, Total):
         total = numbers.exact(result.value)  # canonical, as an output's value: 5.0 is 5, 0.10 is 0.1
         total = total.normalize(numbers.EXACT) if isinstance(total, Decimal) else total

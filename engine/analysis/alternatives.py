@@ -1,0 +1,330 @@
+"""What would change the answer: the smallest changes of answers that lead to each other result.
+
+The contract is the README's ("What would change the answer"). For an answer set
+with result R and every other result R' some answer set reaches (a result as
+``diff`` writes one: an outcome id, a values mapping, a list under ``collect``,
+None for no match, ``"error"``), the *nearest changes* are the sets of answered
+inputs of the minimum size whose new answers, every other answer kept, give R'.
+Unanswered inputs are free: they count toward no size, and they are named in a
+change's region and example wherever they matter.
+
+How: for k = 0, 1, 2, ... and every set S of k answered inputs (table order),
+the exact partial evaluation (``partial.completions``) with S unanswered says
+which results S can still reach; only where a result still without a change is
+among them, one region search (``space.walk``) over S (and the unanswered
+inputs), the other answers fixed, yields the regions where the hit policy's
+result is R' — earlier or higher-priority rows and conflicts cut into them —
+merged and written as ``gap`` findings write regions (``space.merge_regions``).
+The search stops at the first k where a result is reached: it is minimal.
+
+The example of a change: input by input in table order, a choice or boolean takes
+the first option (in option order) the region allows, a string the first named
+string (else the text standing for every other one), a number the value nearest
+to the current answer (ties to the smaller; 0 when unanswered), where an open
+bound gives the nearest value the input can hold: the next integer (a date: the
+next day), for a number the bound plus one step at the table's decimal places
+(the most decimal places any number condition or bound is written with; 1 with none).
+
+Everything runs under ``max_seconds``; past it, the results not yet settled are
+``exact: False`` (their changes, if any, are proven to reach them but not proven minimal
+or complete at that size).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import combinations
+from typing import Any
+
+from crossroads.engine.analysis.diff import ValueResult
+from crossroads.engine.analysis.diff import _key as _result_key
+from crossroads.engine.analysis.diff import _result as _diff_result
+from crossroads.engine.analysis.diff import present_result
+from crossroads.engine.decision.partial import completions
+from crossroads.engine.search import space
+from crossroads.engine.search.space import Budget, Exhausted, Leaf, Piece, Stretch
+from crossroads.engine.table import numbers
+from crossroads.engine.table.compiler import (
+    NUMERIC_TYPES,
+    CompiledTable,
+    InputSpec,
+    NumberColumn,
+    segment_bounds,
+    witness,
+)
+from crossroads.engine.table.conditions import Interval
+
+__all__ = ["DEFAULT_MAX_SECONDS", "Alternative", "Change", "alternatives", "result_json"]
+
+DEFAULT_MAX_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One set of inputs whose new answers give the result: ``inputs`` (table order), ``region``
+    (disjoint rule-style ``when`` mappings over those inputs and any unanswered ones) and one
+    ``example`` answer set inside it (parsed answers of those inputs)."""
+
+    inputs: tuple[str, ...]
+    region: tuple[Mapping[str, Any], ...]
+    example: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another result and its nearest changes (every minimal set of inputs, smallest first).
+
+    ``changes`` is empty for an outcome no answer set reaches; ``exact`` False: the budget ran
+    out before these changes were proven minimal and complete."""
+
+    result: Any
+    changes: tuple[Change, ...]
+    exact: bool
+
+
+def result_json(result: Any) -> Any:
+    """A result as the JSON shows it (diff's form: values mappings for a table with outputs)."""
+    return result.to_json() if isinstance(result, ValueResult) else result
+
+
+def _matches(result: Any, only: Any) -> bool:
+    if result == only:
+        return True
+    return isinstance(result, ValueResult) and result.kind == "one" and result.outcome == only
+
+
+def _pieces(table: CompiledTable, answers: Mapping[str, Any], free: set[str]) -> tuple[tuple[Piece, ...], ...]:
+    out = []
+    for spec, column in zip(table.inputs, table.columns):
+        if spec.id in free:
+            out.append(space.input_pieces(spec, column))
+        else:
+            value = answers[spec.id]
+            out.append((Piece(column.lookup(value), (value,), 0, 0, value),))
+    return tuple(out)
+
+
+def _raw_key(table: CompiledTable, raw: Any) -> Any:
+    """A policy result (``result_of``'s, as ``completions`` gives them) as diff's hashable result."""
+    return _result_key(present_result(table, raw))
+
+
+def _decimal_step(table: CompiledTable) -> Decimal:
+    places = 0
+    for spec, column in zip(table.inputs, table.columns):
+        if spec.type != "number" or not isinstance(column, NumberColumn):
+            continue
+        for p in (*column.points, spec.minimum, spec.maximum):
+            if isinstance(p, Decimal):
+                exp = p.normalize().as_tuple().exponent
+                if isinstance(exp, int) and exp < 0:
+                    places = max(places, -exp)
+    return Decimal(1).scaleb(-places)
+
+
+def _clip(spec: InputSpec, iv: Interval) -> Interval:
+    lo, lc, hi, hc = iv.lo, iv.lo_closed, iv.hi, iv.hi_closed
+    if spec.minimum is not None and (lo is None or spec.minimum > lo or (spec.minimum == lo and lc)):
+        lo, lc = spec.minimum, True
+    if spec.maximum is not None and (hi is None or spec.maximum < hi or (spec.maximum == hi and hc)):
+        hi, hc = spec.maximum, True
+    return Interval(lo, lc, hi, hc)
+
+
+def _inside(iv: Interval, v: Any) -> bool:
+    if iv.lo is not None and (v < iv.lo or (v == iv.lo and not iv.lo_closed)):
+        return False
+    return not (iv.hi is not None and (v > iv.hi or (v == iv.hi and not iv.hi_closed)))
+
+
+def _nearest(spec: InputSpec, iv: Interval, c: Any, step: Decimal) -> Any:
+    """The value of ``spec``'s domain in ``iv`` nearest to ``c`` (day numbers for a date), or None."""
+    whole = spec.type != "number"
+    if _inside(iv, c) and (not whole or c == int(c)):
+        return c
+    if iv.lo is not None and c <= iv.lo:
+        lo = iv.lo
+        if whole:
+            v: Any = int(lo) + (1 if lo == int(lo) and not iv.lo_closed else 0) if lo == int(lo) else int(lo) + 1
+            if lo < 0 and lo != int(lo):
+                v = int(lo)
+        else:
+            v = lo if iv.lo_closed else numbers.add(lo, step)
+    else:
+        assert iv.hi is not None
+        hi = iv.hi
+        if whole:
+            v = int(hi) - (1 if hi == int(hi) and not iv.hi_closed else 0) if hi == int(hi) else int(hi)
+            if hi < 0 and hi != int(hi):
+                v = int(hi) - 1
+        else:
+            v = hi if iv.hi_closed else numbers.subtract(hi, step)
+    if _inside(iv, v):
+        return v
+    w = witness(spec, iv)  # the step overshoots a narrow interval: any value inside it
+    return w.toordinal() if isinstance(w, date) else w
+
+
+def _example(
+    table: CompiledTable, leaves: list[Leaf], free: list[int], answers: Mapping[str, Any], step: Decimal
+) -> dict[str, Any]:
+    """The issue's example, input by input in table order, among the leaves giving the result."""
+    out: dict[str, Any] = {}
+    for i in free:
+        spec, column = table.inputs[i], table.columns[i]
+        best: tuple[Any, Any] | None = None  # (sort key, value)
+        if spec.type in NUMERIC_TYPES:
+            assert isinstance(column, NumberColumn)
+            current = answers.get(spec.id, 0)
+            c = current.toordinal() if isinstance(current, date) else current
+            for leaf in leaves:
+                part = leaf.region[i]
+                assert isinstance(part, Stretch)
+                first, last = segment_bounds(column.points, part.first.lo), segment_bounds(column.points, part.last.hi)
+                iv = _clip(spec, Interval(first.lo, first.lo_closed, last.hi, last.hi_closed))
+                v = _nearest(spec, iv, c, step)
+                if v is not None and (best is None or (abs(v - c), v) < best[0]):
+                    best = ((abs(v - c), v), v)
+            assert best is not None
+            value = best[1]
+
+            def holds(leaf: Leaf, value: Any = value, i: int = i, column: NumberColumn = column) -> bool:
+                part = leaf.region[i]
+                assert isinstance(part, Stretch)
+                points = column.points
+                k = bisect_left(points, value)
+                s = 2 * k + 1 if k < len(points) and points[k] == value else 2 * k
+                return part.first.lo <= s <= part.last.hi
+
+            leaves = [leaf for leaf in leaves if holds(leaf)]
+            out[spec.id] = date.fromordinal(int(value)) if spec.type == "date" else value
+        else:
+            order = [p.values[0] for p in space.input_pieces(spec, column)]
+            rank = {v: n for n, v in enumerate(order)}
+            allowed: set[Any] = set()
+            for leaf in leaves:
+                for p in leaf.region[i]:  # type: ignore[union-attr]
+                    allowed.update(p.values)
+            chosen = min(allowed, key=lambda v: rank.get(v, len(order)))
+            leaves = [leaf for leaf in leaves if any(chosen in p.values for p in leaf.region[i])]  # type: ignore[union-attr]
+            witness_of = {p.values[0]: p.witness for p in space.input_pieces(spec, column)}
+            out[spec.id] = witness_of.get(chosen, chosen)
+    return out
+
+
+def _regions(
+    table: CompiledTable, answers: Mapping[str, Any], free: set[str], budget: Budget
+) -> dict[Any, tuple[Any, list[Leaf]]]:
+    """result key -> (result, the leaves giving it), one search with ``free`` unanswered."""
+    pieces = _pieces(table, answers, free)
+    found: dict[Any, tuple[Any, list[Leaf]]] = {}
+    for leaf in space.walk(table, pieces, table.all_rows, budget):
+        result = _diff_result(table, leaf.live)
+        found.setdefault(_result_key(result), (result, []))[1].append(leaf)
+    return found
+
+
+def alternatives(
+    table: CompiledTable,
+    answers: Mapping[str, Any],
+    *,
+    only: Any = None,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+) -> tuple[Alternative, ...]:
+    """The other results and their nearest changes, for parsed ``answers`` (see the module doc).
+
+    ``only``: report just that result (as ``diff`` writes one; an outcome id also names a
+    values result of that outcome). Results in order of their first change's size, then in the
+    order the search reaches them; outcomes no answer reaches last, with no changes.
+    """
+    budget = Budget(max_seconds)
+    unanswered = {i.id for i in table.inputs if i.id not in answers}
+    answered = [i.id for i in table.inputs if i.id in answers]
+    step = _decimal_step(table)
+    settled: dict[Any, Alternative] = {}
+    order: list[Any] = []
+    targets: dict[Any, Any] | None = None  # key -> result still without a change (None: not known yet)
+    current: set[Any] = set()
+    exhausted = False
+    try:
+        everything = _regions(table, answers, set(answered) | unanswered, budget)
+        targets = {k: r for k, (r, _) in everything.items() if only is None or _matches(r, only)}
+        here = _regions(table, answers, unanswered, budget) if answered else everything
+        if len(here) == 1:  # decided: its own result is no alternative
+            current = set(here)
+            for k in current:
+                targets.pop(k, None)
+        for size in range(0 if len(here) > 1 else 1, len(answered) + 1):
+            if not targets:
+                break
+            found: dict[Any, list[Change]] = {}
+            for subset in combinations(answered, size):
+                free = set(subset) | unanswered
+                rest = {k: v for k, v in answers.items() if k not in free}
+                reach = completions(table, rest)
+                if reach is not None:
+                    keys = {_raw_key(table, r) for r in reach.results}
+                    if not keys & targets.keys():
+                        continue
+                regions = _regions(table, answers, free, budget)
+                for key, (_, leaves) in regions.items():
+                    if key not in targets:
+                        continue
+                    found.setdefault(key, []).append(_change(table, answers, subset, free, leaves, step))
+            for key, changes in found.items():
+                settled[key] = Alternative(targets.pop(key), tuple(changes), True)
+                order.append(key)
+    except Exhausted:
+        exhausted = True
+    out = [settled[k] for k in order]
+    if exhausted:
+        if targets is not None:
+            out.extend(Alternative(r, (), False) for r in targets.values())
+        elif only is not None:
+            out.append(Alternative(only, (), False))
+    out.extend(_unreached(table, out, current, only))
+    return tuple(out)
+
+
+def _change(
+    table: CompiledTable,
+    answers: Mapping[str, Any],
+    subset: tuple[str, ...],
+    free: set[str],
+    leaves: list[Leaf],
+    step: Decimal,
+) -> Change:
+    pieces = _pieces(table, answers, free)
+    merged = space.merge_regions(table, pieces, [(space.parts(leaf.region), None) for leaf in leaves])
+    region = tuple({k: v for k, v in when.items() if k in free} for when, _ in merged)
+    index = [n for n, spec in enumerate(table.inputs) if spec.id in free]
+    example = _example(table, leaves, index, answers, step)
+    return Change(subset, region, example)
+
+
+def _unreached(table: CompiledTable, listed: list[Alternative], current: set[Any], only: Any) -> list[Alternative]:
+    """Outcomes that no answer set reaches (listed with no changes)."""
+    if any(not a.exact for a in listed):
+        return []
+    seen: set[str] = set()
+    for a in listed:
+        seen.update(_outcome_ids(a.result))
+    for key in current:
+        seen.update(_outcome_ids(key))
+    out = []
+    for o in table.outcomes:
+        if o.id not in seen and (only is None or only == o.id):
+            out.append(Alternative(o.id, (), True))
+    return out
+
+
+def _outcome_ids(result: Any) -> list[str]:
+    if isinstance(result, ValueResult):
+        return [o for o, _ in result.items if o is not None]
+    if isinstance(result, (list, tuple)):
+        return [x for x in result if isinstance(x, str)]
+    return [result] if isinstance(result, str) else []
