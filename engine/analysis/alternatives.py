@@ -20,7 +20,8 @@ The search stops at the first k where a result is reached: it is minimal.
 The example of a change: input by input in table order, a choice or boolean takes
 the first option (in option order) the region allows, a string the first named
 string (else the text standing for every other one), a number the value nearest
-to the current answer (ties to the smaller; 0 when unanswered), where an open
+to the current answer (ties to the smaller; unanswered, the
+witness a ``gap`` finding's example would take), where an open
 bound gives the nearest value the input can hold: the next integer (a date: the
 next day), for a number the bound plus one step at the table's decimal places
 (the most decimal places any number condition or bound is written with; 1 with none).
@@ -179,7 +180,12 @@ def _example(
         best: tuple[Any, Any] | None = None  # (sort key, value)
         if spec.type in NUMERIC_TYPES:
             assert isinstance(column, NumberColumn)
-            current = answers.get(spec.id, 0)
+            if spec.id in answers:
+                current = answers[spec.id]
+            else:  # unanswered: the example a gap finding would give (the first region's witness)
+                first_part = leaves[0].region[i]
+                assert isinstance(first_part, Stretch)
+                current = first_part.first.witness
             c = current.toordinal() if isinstance(current, date) else current
             for leaf in leaves:
                 part = leaf.region[i]
