@@ -31,6 +31,18 @@ from .common import (
 @click.option("-a", "--answer", "pairs", multiple=True, metavar="ID=VALUE", help="An answer; repeat for each input.")
 @click.option("--answers", "answers_file", metavar="FILE|-", help="A JSON or YAML mapping of answers.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--why-not",
+    "why_not",
+    is_flag=True,
+    help="Also show the smallest changes of answers that lead to each other result.",
+)
+@click.option(
+    "--why-not-outcome",
+    "why_not_outcome",
+    metavar="OUTCOME",
+    help="Like --why-not, for the one result OUTCOME (an outcome id, or error).",
+)
 @lang_option
 @table_options
 def evaluate_cmd(
@@ -41,6 +53,8 @@ def evaluate_cmd(
     lang: str | None,
     no_cache: bool,
     max_bytes: int,
+    why_not: bool = False,
+    why_not_outcome: str | None = None,
 ) -> None:
     """Evaluate answers against TABLE and print the recommendation.
 
@@ -51,12 +65,24 @@ def evaluate_cmd(
     compiled = compiled_table(table, no_cache, max_bytes)
     answers = read_answers(compiled, pairs, answers_file, max_bytes)
     result = evaluate(compiled, answers)
+    alts = None
+    if why_not or why_not_outcome is not None:  # asked for: the region search of engine/analysis/alternatives.py
+        from crossroads.engine.analysis.alternatives import alternatives
+
+        alts = alternatives(compiled, answers, only=why_not_outcome)
     if fmt == "json":
-        click.echo(render.dumps(result.to_json()))
+        data = result.to_json()
+        if alts is not None:
+            from crossroads.engine.analysis.alternatives import to_json as alternatives_json
+
+            data["alternatives"] = alternatives_json(alts)
+        click.echo(render.dumps(data))
     else:
         catalog = ui_catalog(lang)
         shown = localized_table(compiled, catalog)
         click.echo(visible(render.result_text(shown, result, render.use_colour(), catalog)), nl=False)
+        if alts is not None:
+            click.echo(visible(render.alternatives_text(shown, alts, catalog)), nl=False)
     raise click.exceptions.Exit(exit_for(result.status))
 
 

@@ -112,6 +112,14 @@ class Table:
         option here gives a wrong decision, not an error. Only for hot loops over parsed answers."""
         return decide(self.compiled, answers)
 
+    def alternatives(self, answers: Mapping[str, object], *, only: Any = None, max_seconds: float = 10.0) -> Any:
+        """What would change the answer (README: "What would change the answer"): per other result,
+        its smallest changes of answers, as ``engine.analysis.alternatives.Alternative`` values
+        (``alternatives.to_json`` gives ``evaluate --why-not``'s JSON); raise ``AnswerError``."""
+        from crossroads.engine.analysis.alternatives import alternatives
+
+        return alternatives(self.compiled, self.parse(answers), only=only, max_seconds=max_seconds)
+
     def evaluate_many(self, answer_sets: Iterable[Mapping[str, object]]) -> Iterator[Result | CrossroadsError]:
         """One item per answer set, in order, as ``batch`` does: a ``Result``, or the error (an
         ``AnswerError`` or ``HitPolicyViolation``) for that set — one bad set never stops the rest."""

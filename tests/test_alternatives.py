@@ -12,6 +12,7 @@ Then golden cases on the bundled advisor.
 
 from __future__ import annotations
 
+import json
 from itertools import combinations, product
 from pathlib import Path
 from typing import Any
@@ -240,3 +241,91 @@ rules:
     examples = {a.result: [dict(c.example) for c in a.changes] for a in got}
     assert examples["big"] == [{"n": 1001}]
     assert [str(v) for e in examples["wide"] for v in e.values()] == ["2.26"]  # bound + 0.01 (two places)
+
+
+# -- the command line and the Python API ----------------------------------------------
+
+MODERATE = [
+    "-a",
+    "change=behaviour",
+    "-a",
+    "freshness=static",
+    "-a",
+    "citations=false",
+    "-a",
+    "examples=500",
+    "-a",
+    "budget=moderate",
+]
+
+
+def _run(*args: str) -> Any:
+    from click.testing import CliRunner
+    from crossroads.cli.main import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env={"NO_COLOR": "1"})
+
+
+def test_cli_why_not_json() -> None:
+    r = _run("evaluate", str(ADVISOR), *MODERATE, "--why-not", "--format", "json")
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert data["outcome"] == "rag"
+    assert data["alternatives"] == [
+        {
+            "result": "rag-plus-fine-tune",
+            "changes": [
+                {"inputs": ["change"], "region": [{"change": "both"}], "example": {"change": "both"}},
+                {
+                    "inputs": ["freshness"],
+                    "region": [{"freshness": ["occasional", "frequent"]}],
+                    "example": {"freshness": "occasional"},
+                },
+                {"inputs": ["citations"], "region": [{"citations": True}], "example": {"citations": True}},
+            ],
+            "exact": True,
+        },
+        {
+            "result": "fine-tune",
+            "changes": [
+                {"inputs": ["examples"], "region": [{"examples": ">= 1000"}], "example": {"examples": 1000}},
+                {"inputs": ["budget"], "region": [{"budget": "tight"}], "example": {"budget": "tight"}},
+            ],
+            "exact": True,
+        },
+    ]
+
+
+def test_cli_without_why_not_keeps_the_json() -> None:
+    r = _run("evaluate", str(ADVISOR), *MODERATE, "--format", "json")
+    assert "alternatives" not in json.loads(r.stdout)
+
+
+def test_cli_why_not_outcome_text() -> None:
+    r = _run("evaluate", str(ADVISOR), *MODERATE, "--why-not-outcome", "fine-tune")
+    assert r.exit_code == 0
+    assert r.stdout.endswith(
+        "\nThis would change if …\n  - Fine-tune (fine-tune) if examples >= 1000, or if budget=tight\n"
+    )
+
+
+def test_cli_why_not_text_all_and_exit_code_of_evaluate() -> None:
+    r = _run("evaluate", str(ADVISOR), "-a", "change=behaviour", "--why-not")
+    assert r.exit_code == 3  # undecided, as evaluate says
+    assert "This would change if …" in r.stdout
+
+
+def test_cli_why_not_in_chinese() -> None:
+    r = _run("evaluate", str(ADVISOR), *MODERATE, "--why-not-outcome", "fine-tune", "--lang", "zh")
+    assert "以下情况会改变结果：" in r.stdout
+
+
+def test_api_alternatives() -> None:
+    import crossroads
+
+    t = crossroads.load(ADVISOR)
+    got = t.alternatives(
+        {"change": "behaviour", "freshness": "static", "citations": False, "examples": 500, "budget": "moderate"}
+    )
+    assert [result_json(a.result) for a in got] == ["rag-plus-fine-tune", "fine-tune"]
+    assert [c.inputs for c in got[1].changes] == [("examples",), ("budget",)]

@@ -49,6 +49,7 @@ from crossroads.engine.decision.partial import completions
 from crossroads.engine.search import space
 from crossroads.engine.search.space import Budget, Exhausted, Leaf, Piece, Stretch
 from crossroads.engine.table import numbers
+from crossroads.engine.table.answers import to_json as answer_json
 from crossroads.engine.table.compiler import (
     NUMERIC_TYPES,
     CompiledTable,
@@ -59,7 +60,7 @@ from crossroads.engine.table.compiler import (
 )
 from crossroads.engine.table.conditions import Interval
 
-__all__ = ["DEFAULT_MAX_SECONDS", "Alternative", "Change", "alternatives", "result_json"]
+__all__ = ["DEFAULT_MAX_SECONDS", "Alternative", "Change", "alternatives", "result_json", "to_json"]
 
 DEFAULT_MAX_SECONDS = 10.0
 
@@ -90,6 +91,35 @@ class Alternative:
 def result_json(result: Any) -> Any:
     """A result as the JSON shows it (diff's form: values mappings for a table with outputs)."""
     return result.to_json() if isinstance(result, ValueResult) else result
+
+
+def _plain(value: Any) -> Any:
+    """A region's condition value as JSON (exact numbers as the answers' JSON writes them)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return answer_json(value)
+
+
+def to_json(alts: tuple[Alternative, ...]) -> list[dict[str, Any]]:
+    """The result JSON's ``alternatives`` field: ``[{"result", "changes": [{"inputs", "region",
+    "example"}], "exact"}]``, as ``evaluate --why-not`` writes it."""
+    return [
+        {
+            "result": result_json(a.result),
+            "changes": [
+                {
+                    "inputs": list(c.inputs),
+                    "region": [{k: _plain(v) for k, v in w.items()} for w in c.region],
+                    "example": {k: answer_json(v) for k, v in c.example.items()},
+                }
+                for c in a.changes
+            ],
+            "exact": a.exact,
+        }
+        for a in alts
+    ]
 
 
 def _matches(result: Any, only: Any) -> bool:
@@ -272,7 +302,7 @@ def alternatives(
                 free = set(subset) | unanswered
                 rest = {k: v for k, v in answers.items() if k not in free}
                 reach = completions(table, rest)
-                if reach is not None:
+                if reach is not None and not _cut_short(table, reach.results):
                     keys = {_raw_key(table, r) for r in reach.results}
                     if not keys & targets.keys():
                         continue
@@ -294,6 +324,15 @@ def alternatives(
             out.append(Alternative(only, (), False))
     out.extend(_unreached(table, out, current, only))
     return tuple(out)
+
+
+def _cut_short(table: CompiledTable, results: frozenset[Any]) -> bool:
+    """Whether ``completions`` may have stopped before seeing every result: it stops once every
+    outcome is possible (enough for ``possible``, not for a no-match, an error or a list)."""
+    seen: set[Any] = set()
+    for r in results:
+        seen.update(r if isinstance(r, tuple) else (r,))
+    return len(results) > 1 and set(range(len(table.outcome_rows))) <= seen
 
 
 def _change(
