@@ -329,3 +329,26 @@ def test_api_alternatives() -> None:
     )
     assert [result_json(a.result) for a in got] == ["rag-plus-fine-tune", "fine-tune"]
     assert [c.inputs for c in got[1].changes] == [("examples",), ("budget",)]
+
+
+def test_a_union_region_and_an_outcome_no_answer_reaches() -> None:
+    text = """\
+format: crossroads/1
+id: t
+version: 1.0.0
+title: T
+hit_policy: first
+inputs:
+  - {id: m, prompt: M, type: integer}
+outcomes:
+  - {id: a, title: A}
+  - {id: b, title: B}
+  - {id: c, title: C}
+rules:
+  - {id: r1, when: {m: 3}, then: a}
+  - {id: r2, then: b}
+"""
+    table = compile_yaml(text)
+    got = alternatives(table, parse_answers(table.input_index, {"m": 3}))
+    assert _summary(got) == [("b", [(("m",), [{"m": "< 3"}, {"m": "> 3"}], {"m": 2})]), ("c", [])]
+    assert all(a.exact for a in got)
