@@ -15,6 +15,7 @@ from .terminal import one_line, visible
 from .common import (
     EXIT_FAIL,
     EXIT_INTERRUPTED,
+    EXIT_USAGE,
     compiled_table,
     die,
     exit_for,
@@ -64,6 +65,9 @@ def evaluate_cmd(
     """
     compiled = compiled_table(table, no_cache, max_bytes)
     answers = read_answers(compiled, pairs, answers_file, max_bytes)
+    known = [o.id for o in compiled.outcomes]
+    if why_not_outcome is not None and why_not_outcome not in (*known, "error"):
+        die(f"--why-not-outcome: no outcome {why_not_outcome!r} (one of: {', '.join(known)}, error)", EXIT_USAGE)
     result = evaluate(compiled, answers)
     alts = None
     if why_not or why_not_outcome is not None:  # asked for: the region search of engine/analysis/alternatives.py

@@ -352,3 +352,9 @@ rules:
     got = alternatives(table, parse_answers(table.input_index, {"m": 3}))
     assert _summary(got) == [("b", [(("m",), [{"m": "< 3"}, {"m": "> 3"}], {"m": 2})]), ("c", [])]
     assert all(a.exact for a in got)
+
+
+def test_cli_unknown_why_not_outcome_is_a_usage_error() -> None:
+    r = _run("evaluate", str(ADVISOR), *MODERATE, "--why-not-outcome", "nope")
+    assert r.exit_code == 2
+    assert "no outcome 'nope'" in r.stderr
