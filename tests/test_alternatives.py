@@ -358,3 +358,15 @@ def test_cli_unknown_why_not_outcome_is_a_usage_error() -> None:
     r = _run("evaluate", str(ADVISOR), *MODERATE, "--why-not-outcome", "nope")
     assert r.exit_code == 2
     assert "no outcome 'nope'" in r.stderr
+
+
+@pytest.mark.parametrize("nodes", [1, 20])  # out of budget: at the first search; after finding the results
+def test_past_the_budget_nothing_is_claimed_exact(advisor: Any, monkeypatch: Any, nodes: int) -> None:
+    from crossroads.engine.analysis import alternatives as module
+    from crossroads.engine.search.space import Budget
+
+    monkeypatch.setattr(module, "Budget", lambda _seconds: Budget(max_nodes=nodes))
+    parsed = parse_answers(advisor.input_index, {**BEHAVIOUR_500, "budget": "moderate"})
+    got = alternatives(advisor, parsed)
+    assert got and not any(a.exact for a in got)
+    assert all(not a.changes for a in got)

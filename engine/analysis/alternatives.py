@@ -287,6 +287,8 @@ def alternatives(
     current: set[Any] = set()
     exhausted = False
     try:
+        if space.too_large(table):  # see space.MAX_PIECE_BITS: no search, nothing proven
+            raise Exhausted
         everything = _regions(table, answers, set(answered) | unanswered, budget)
         targets = {k: r for k, (r, _) in everything.items() if only is None or _matches(r, only)}
         here = _regions(table, answers, unanswered, budget) if answered else everything
@@ -320,8 +322,9 @@ def alternatives(
     if exhausted:
         if targets is not None:
             out.extend(Alternative(r, (), False) for r in targets.values())
-        elif only is not None:
-            out.append(Alternative(only, (), False))
+        else:  # not even the results were found: every outcome unproven
+            out.extend(Alternative(o.id, (), False) for o in table.outcomes if only is None or _matches(o.id, only))
+        return tuple(out)
     out.extend(_unreached(table, out, current, only))
     return tuple(out)
 
