@@ -42,9 +42,7 @@ from itertools import combinations
 from typing import Any
 
 from crossroads.engine.analysis.diff import ValueResult
-from crossroads.engine.analysis.diff import _key as _result_key
-from crossroads.engine.analysis.diff import _result as _diff_result
-from crossroads.engine.analysis.diff import present_result
+from crossroads.engine.analysis.diff import present_result, result_key, result_when
 from crossroads.engine.decision.partial import completions
 from crossroads.engine.search import space
 from crossroads.engine.search.space import Budget, Exhausted, Leaf, Piece, Stretch
@@ -141,7 +139,7 @@ def _pieces(table: CompiledTable, answers: Mapping[str, Any], free: set[str]) ->
 
 def _raw_key(table: CompiledTable, raw: Any) -> Any:
     """A policy result (``result_of``'s, as ``completions`` gives them) as diff's hashable result."""
-    return _result_key(present_result(table, raw))
+    return result_key(present_result(table, raw))
 
 
 def _decimal_step(table: CompiledTable) -> Decimal:
@@ -259,8 +257,8 @@ def _regions(
     pieces = _pieces(table, answers, free)
     found: dict[Any, tuple[Any, list[Leaf]]] = {}
     for leaf in space.walk(table, pieces, table.all_rows, budget):
-        result = _diff_result(table, leaf.live)
-        found.setdefault(_result_key(result), (result, []))[1].append(leaf)
+        result = result_when(table, leaf.live)
+        found.setdefault(result_key(result), (result, []))[1].append(leaf)
     return found
 
 

@@ -184,10 +184,10 @@ def diff(old_model: Any, new_model: Any, *, max_seconds: float = 60.0) -> Diff:
     common = all(pieces)  # an input whose versions share no answer leaves no common answer set
     try:
         for leaf in space.walk(joint, pieces, joint.all_rows, Budget(max_seconds)) if common else ():
-            before = _result(old, leaf.live & old_rows)
-            after = _result(new, leaf.live >> n_old & new_rows)
+            before = result_when(old, leaf.live & old_rows)
+            after = result_when(new, leaf.live >> n_old & new_rows)
             if before != after:
-                regions.setdefault((_key(before), _key(after)), []).append(
+                regions.setdefault((result_key(before), result_key(after)), []).append(
                     (space.parts(leaf.region), (space.leaf_witness(joint, leaf), before, after))
                 )
     except Exhausted:
@@ -200,11 +200,12 @@ def diff(old_model: Any, new_model: Any, *, max_seconds: float = 60.0) -> Diff:
     return Diff(tuple(changes), added, removed, tuple(_texts(old_model, new_model)), complete, old.version, new.version)
 
 
-def _key(result: Any) -> Any:
+def result_key(result: Any) -> Any:
+    """A result as diff writes one, hashable (a collect list as a tuple): what groups regions."""
     return tuple(result) if isinstance(result, list) else result
 
 
-def _result(table: CompiledTable, live: int) -> Any:
+def result_when(table: CompiledTable, live: int) -> Any:
     """The table's result when exactly ``live`` of its rows match: by outcome id, or (a table with
     outputs) as a ``ValueResult``."""
     return present_result(table, result_of(table, live)[0])
