@@ -141,3 +141,27 @@ def start() -> Feelin:
     """A running oracle, or skip (fail under CI=true) when it is unavailable."""
     skip_or_fail()
     return Feelin()
+
+
+def rows_by_feelin(f: "Feelin", table: Any, entries: Sequence[Sequence[str]], data: Any) -> tuple[list[Any], list[Any]]:
+    """feelin's verdict and the compiled column's for every rule's input entry (``entries[rule][input]``,
+    FEEL unary tests) on every representative answer of that input (``tests/oracle.py``): the
+    expected rows ``(input, value, rule, entry, matches)`` and feelin's answers, in the same order."""
+    from crossroads.engine.table.compiler import NumberColumn
+    from oracle import Oracle
+
+    oracle = Oracle(data)
+    columns = {c.input: c for c in table.columns}
+    pairs, expected = [], []
+    for n, spec in enumerate(table.inputs):
+        column = columns[spec.id]
+        reps = oracle.representatives(oracle.inputs[n])
+        if isinstance(column, NumberColumn) and spec.type != "date":
+            # feelin holds numbers as doubles: compare only where it can tell them apart
+            assert distinct_as_doubles([*column.points, *reps]), (spec.id, reps)
+        for value in reps:
+            mask = column.lookup(value)
+            for r in range(len(table.rules)):
+                pairs.append((entries[r][n], value))
+                expected.append((spec.id, value, table.rules[r].id, entries[r][n], bool(mask >> r & 1)))
+    return expected, f.unary(pairs)
