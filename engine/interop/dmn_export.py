@@ -74,8 +74,9 @@ from crossroads.engine.table.compiler import (
     Span,
     TextColumn,
     runs_of,
+    segment_bounds,
 )
-from crossroads.engine.table.conditions import Num
+from crossroads.engine.table.conditions import Interval, Num
 from crossroads.engine.table.policies import POLICIES, AnyPolicy
 
 NAMESPACE: Final = "https://www.omg.org/spec/DMN/20230324/MODEL/"
@@ -264,23 +265,15 @@ def _numeric_test(spec: InputSpec, column: NumberColumn, runs: tuple[Span, ...],
         gaps.append((start, last))
     if all(a == b and a % 2 for a, b in gaps):
         return "not(" + ", ".join(_operand(spec, points[a // 2], where) for a, _ in gaps) + ")"
-    return ", ".join(_interval_test(spec, points, run, last, where) for run in runs)
+    return ", ".join(_interval_test(spec, points, run, where) for run in runs)
 
 
-def _interval_test(spec: InputSpec, points: tuple[Num, ...], run: Span, last: int, where: str) -> str:
+def _interval_test(spec: InputSpec, points: tuple[Num, ...], run: Span, where: str) -> str:
     """One run of segments ``(a, b)`` as one FEEL unary test: a point, a comparison or an interval."""
-    a, b = run
-    lo = None if a == 0 else points[a // 2] if a % 2 else points[a // 2 - 1]
-    hi = None if b == last else points[b // 2]
-    lo_closed, hi_closed = bool(a % 2), bool(b % 2)
-    if lo is not None and a == b and a % 2:  # one point
-        return _operand(spec, lo, where)
-    if lo is None:
-        assert hi is not None
-        return f"{'<=' if hi_closed else '<'} {_operand(spec, hi, where)}"
-    if hi is None:
-        return f"{'>=' if lo_closed else '>'} {_operand(spec, lo, where)}"
-    return f"{'[' if lo_closed else '('}{_operand(spec, lo, where)}..{_operand(spec, hi, where)}{']' if hi_closed else ')'}"
+    first, final = segment_bounds(points, run[0]), segment_bounds(points, run[1])
+    interval = Interval(first.lo, first.lo_closed, final.hi, final.hi_closed)
+    assert interval.lo is not None or interval.hi is not None, "the whole line is written '-'"
+    return interval.text(lambda n: _operand(spec, n, where), separator="..")
 
 
 def _operand(spec: InputSpec, n: Num, where: str) -> str:

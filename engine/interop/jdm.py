@@ -217,14 +217,8 @@ class _NotUnary(Exception):
 
 
 def _nums(parts: Iterable[cond.Interval]) -> _Nums:
-    u = cond.union([p for p in parts if not _empty(p)])
+    u = cond.union([p for p in parts if not cond.is_empty(p)])
     return _Nums(() if u is None else u.parts if isinstance(u, cond.IntervalSet) else (u,))
-
-
-def _empty(iv: cond.Interval) -> bool:
-    if iv.lo is None or iv.hi is None:
-        return False
-    return iv.lo > iv.hi or (iv.lo == iv.hi and not (iv.lo_closed and iv.hi_closed))
 
 
 def _meet(a: cond.Interval, b: cond.Interval) -> cond.Interval:
@@ -362,7 +356,7 @@ def _atom(text: str) -> Cell:
         if ka != "number" or kb != "number":
             raise _NotUnary("a range of anything but numbers")
         iv = cond.Interval(lo, opening == "[", hi, closing == "]")
-        if _empty(iv):
+        if cond.is_empty(iv):
             raise _NotUnary("an empty range")
         return _Nums((iv,))
     if t.startswith("[") and t.endswith("]"):
@@ -876,17 +870,7 @@ def _zen_string(s: str) -> str:
 
 
 def _zen_interval(iv: cond.Interval) -> str:
-    f = _zen_number
-    lo, hi = iv.lo, iv.hi
-    if lo is not None and hi is not None and lo == hi:
-        return f(lo)
-    if lo is None and hi is None:
-        return ""
-    if lo is None:
-        return f"{'<=' if iv.hi_closed else '<'} {f(hi)}"
-    if hi is None:
-        return f"{'>=' if iv.lo_closed else '>'} {f(lo)}"
-    return f"{'[' if iv.lo_closed else '('}{f(lo)}..{f(hi)}{']' if iv.hi_closed else ')'}"
+    return iv.text(_zen_number, separator="..", anything="")
 
 
 def zen_cell(spec: InputSpec, c: cond.Condition) -> str:

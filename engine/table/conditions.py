@@ -91,20 +91,25 @@ class Interval:
             return False
         return True
 
-    def text(self, format_number: Callable[[Any], str] = format_number) -> str:
-        """The condition in table syntax (bounds written by ``format_number``: ``dates.format_day`` for a date)."""
+    def text(
+        self, format_number: Callable[[Any], str] = format_number, *, separator: str = ", ", anything: str = "any"
+    ) -> str:
+        """The condition in table syntax (bounds written by ``format_number``: ``dates.format_day`` for a date).
+
+        The shape — a point, a comparison, a bracketed range — is shared with the unary tests of
+        other tools: ``separator=".."`` writes FEEL's and ZEN's ``[a..b)``; ``anything`` is what the
+        whole line is written as (ZEN: the empty cell)."""
         lo, hi = self.lo, self.hi
         if lo is not None and hi is not None and lo == hi:
             return format_number(lo)
         if lo is None and hi is None:
-            return "any"
+            return anything
         if lo is None:
             return f"{'<=' if self.hi_closed else '<'} {format_number(hi)}"
         if hi is None:
             return f"{'>=' if self.lo_closed else '>'} {format_number(lo)}"
-        return (
-            f"{'[' if self.lo_closed else '('}{format_number(lo)}, {format_number(hi)}{']' if self.hi_closed else ')'}"
-        )
+        opening, closing = "[" if self.lo_closed else "(", "]" if self.hi_closed else ")"
+        return f"{opening}{format_number(lo)}{separator}{format_number(hi)}{closing}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +199,7 @@ def complement(c: "Interval | IntervalSet") -> "Interval | IntervalSet | None":
     for p in parts:
         if p.lo is not None:
             gap = Interval(lo, lo_closed, p.lo, not p.lo_closed)
-            if not _empty(gap):
+            if not is_empty(gap):
                 gaps.append(gap)
         if p.hi is None:
             return union(gaps)
@@ -203,7 +208,8 @@ def complement(c: "Interval | IntervalSet") -> "Interval | IntervalSet | None":
     return union(gaps)
 
 
-def _empty(iv: Interval) -> bool:
+def is_empty(iv: Interval) -> bool:
+    """Whether ``iv`` holds no number (``(3, 3)``, ``[5, 2]``): what a bound pair written by hand can be."""
     if iv.lo is None or iv.hi is None:
         return False
     return iv.lo > iv.hi or (iv.lo == iv.hi and not (iv.lo_closed and iv.hi_closed))
