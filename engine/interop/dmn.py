@@ -74,6 +74,7 @@ from crossroads.engine.authoring.formatter import KEY_ORDER
 from crossroads.engine.errors import DataError, TableError
 from crossroads.engine.findings import Finding
 from crossroads.engine.interop import feel
+from crossroads.engine.interop.dmn_export import AGGREGATIONS as EXPORTED_AGGREGATIONS
 from crossroads.engine.interop.dmn_export import OUTCOME_OUTPUT
 from crossroads.engine.interop.common import Imported, Outcome, Path, Position, Refused, slug
 from crossroads.engine.table import dates
@@ -115,7 +116,7 @@ HIT_POLICIES: Final[dict[str, PolicyName]] = {
     "COLLECT": "collect",
     "C": "collect",
 }
-AGGREGATIONS: Final = {"SUM": "sum", "MIN": "min", "MAX": "max", "COUNT": "count"}
+AGGREGATIONS: Final = {dmn: ours for ours, dmn in EXPORTED_AGGREGATIONS.items()}  # the exporter's, read back
 
 _TYPES: Final = {
     "string": "string",
