@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from crossroads.engine.errors import AnswerError
+from crossroads.engine.errors import AnswerError, HitPolicyViolation
 from crossroads.engine.decision.evaluate import evaluate
 
 from . import render
@@ -68,9 +68,15 @@ def evaluate_cmd(
     known = [o.id for o in compiled.outcomes]
     if why_not_outcome is not None and why_not_outcome not in (*known, "error"):
         die(f"--why-not-outcome: no outcome {why_not_outcome!r} (one of: {', '.join(known)}, error)", EXIT_USAGE)
-    result = evaluate(compiled, answers)
+    asked = why_not or why_not_outcome is not None
+    try:
+        result = evaluate(compiled, answers)
+    except HitPolicyViolation as exc:
+        if not asked:
+            raise
+        _broken_policy(compiled, answers, exc, why_not_outcome, fmt, lang)
     alts = None
-    if why_not or why_not_outcome is not None:  # asked for: the region search of engine/analysis/alternatives.py
+    if asked:  # the region search of engine/analysis/alternatives.py
         from crossroads.engine.analysis.alternatives import alternatives
 
         alts = alternatives(compiled, answers, only=why_not_outcome)
@@ -88,6 +94,24 @@ def evaluate_cmd(
         if alts is not None:
             click.echo(visible(render.alternatives_text(shown, alts, catalog)), nl=False)
     raise click.exceptions.Exit(exit_for(result.status))
+
+
+def _broken_policy(
+    compiled: Any, answers: dict[str, Any], exc: HitPolicyViolation, only: str | None, fmt: str, lang: str | None
+) -> NoReturn:
+    """``--why-not`` where the answers break the hit policy: the error as without it (stderr, exit 1),
+    and the ways out of it — the alternatives of the result ``"error"`` — on stdout (JSON:
+    ``{"error", "alternatives"}``)."""
+    from crossroads.engine.analysis.alternatives import alternatives
+    from crossroads.engine.analysis.alternatives import to_json as alternatives_json
+
+    alts = alternatives(compiled, answers, only=only)
+    if fmt == "json":
+        click.echo(render.dumps({"error": str(exc), "alternatives": alternatives_json(alts)}))
+    else:
+        catalog = ui_catalog(lang)
+        click.echo(visible(render.alternatives_text(localized_table(compiled, catalog), alts, catalog)), nl=False)
+    die(str(exc), EXIT_FAIL)
 
 
 def _read_line(stream: Any) -> str | None:
@@ -165,4 +189,10 @@ def ask_cmd(table: str | None, lang: str | None, no_cache: bool, max_bytes: int)
         click.echo("", err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     click.echo(visible(render.result_text(compiled, result, colour, catalog)), nl=False)
+    if result.status != "undecided":  # what would change it: over the questions asked, the rest free
+        from crossroads.engine.analysis.alternatives import alternatives
+
+        alts = alternatives(compiled, answers)
+        if alts:
+            click.echo(visible(render.alternatives_text(compiled, alts, catalog)), nl=False)
     raise click.exceptions.Exit(exit_for(result.status))

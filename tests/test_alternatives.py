@@ -259,11 +259,11 @@ MODERATE = [
 ]
 
 
-def _run(*args: str) -> Any:
+def _run(*args: str, input: str | None = None) -> Any:
     from click.testing import CliRunner
     from crossroads.cli.main import cli
 
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env={"NO_COLOR": "1"})
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False, env={"NO_COLOR": "1"})
 
 
 def test_cli_why_not_json() -> None:
@@ -370,3 +370,67 @@ def test_past_the_budget_nothing_is_claimed_exact(advisor: Any, monkeypatch: Any
     got = alternatives(advisor, parsed)
     assert got and not any(a.exact for a in got)
     assert all(not a.changes for a in got)
+
+
+CONFLICT = Path(__file__).resolve().parent / "fixtures" / "analysis" / "conflict.yaml"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "stdout"),
+    [
+        (
+            "text",
+            "\nThis would change if …\n  - No discount (none) if total < 500\n"
+            "  - Five percent (some) if tier=gold, total in [100, 500)\n",
+        ),
+        (
+            "json",
+            '{"error": "hit policy \'unique\' violated: more than one row matches (basic → none, big-order → some)", '
+            '"alternatives": [{"result": "none", "changes": [{"inputs": ["total"], "region": [{"total": "< 500"}], '
+            '"example": {"total": 499}}], "exact": true}, {"result": "some", "changes": [{"inputs": ["tier", "total"], '
+            '"region": [{"tier": "gold", "total": "[100, 500)"}], "example": {"tier": "gold", "total": 499}}], '
+            '"exact": true}]}\n',
+        ),
+    ],
+)
+def test_cli_why_not_when_the_answers_break_the_policy(fmt: str, stdout: str) -> None:
+    """The result is the error: evaluate's exit 1 and message, and the ways out of it."""
+    r = _run("evaluate", str(CONFLICT), "-a", "tier=basic", "-a", "total=600", "--why-not", "--format", fmt)
+    assert r.exit_code == 1
+    assert r.stdout == stdout
+    assert r.stderr == (
+        "crossroads: error: hit policy 'unique' violated: more than one row matches (basic → none, big-order → some)\n"
+    )
+
+
+def test_cli_a_broken_policy_without_why_not_prints_only_the_error() -> None:
+    r = _run("evaluate", str(CONFLICT), "-a", "tier=basic", "-a", "total=600")
+    assert (r.exit_code, r.stdout) == (1, "")
+
+
+@pytest.mark.parametrize(
+    ("typed", "tail"),
+    [
+        (  # every question asked: the advisor's example
+            "2\n1\nno\n500\n2\n",
+            "This would change if …\n  - RAG + light fine-tuning (rag-plus-fine-tune) if change=both, or if freshness in\n"
+            "    [occasional, frequent], or if citations=true\n"
+            "  - Fine-tune (fine-tune) if examples >= 1000, or if budget=tight\n",
+        ),
+        (  # decided at the first question: the questions not asked are free, so they appear in the regions
+            "1\n",
+            "  - Fine-tune (fine-tune) if change=behaviour, freshness=static, citations=false,\n"
+            "    examples in [300, 1000), budget=tight or change=behaviour, freshness=static,\n"
+            "    citations=false, examples >= 1000\n",
+        ),
+    ],
+)
+def test_ask_says_what_would_change_its_recommendation(typed: str, tail: str) -> None:
+    r = _run("ask", str(ADVISOR), input=typed)
+    assert r.exit_code == 0
+    assert r.stdout.endswith(tail)
+
+
+def test_ask_in_chinese_translates_the_lines() -> None:
+    r = _run("ask", str(ADVISOR), "--lang", "zh", input="2\n1\nno\n500\n2\n")
+    assert "以下情况会改变结果：" in r.stdout

@@ -380,7 +380,8 @@ def test_lint_words_dates(tmp_path: Path) -> None:
 
 def test_ask_words_dates() -> None:
     code, out = run("ask", str(DUE), input="2025-1-5\n2025-02-10\nno\n")
-    assert code == 0 and out.rstrip().endswith("A gentle reminder")
+    assert code == 0 and "\nA gentle reminder\n\nThis would change if …\n" in out
+    assert '  - A final notice (final) if due < 2025-01-01 or due="2028-02-29"\n' in out
     assert "[a date YYYY-MM-DD from 2020-01-01 to 2030-12-31] > Not an answer to this question: '2025-1-5'" in out
     code, out = run("ask", "--lang", "zh", str(DUE), input="2025-02-10\nno\n")
     assert "[2020-01-01 到 2030-12-31 之间的日期（YYYY-MM-DD）]" in out
