@@ -143,35 +143,12 @@ def result_text(table: CompiledTable, result: Result, colour: bool = False, cata
     return "\n".join(lines) + "\n"
 
 
-def _result_label(table: CompiledTable, result: Any, catalog: Catalog) -> str:
-    """How a "what would change" line names a result: an outcome's title and id, else its data."""
-    if result is None:
-        return catalog["why_not_no_match"]
-    if result == "error":
-        return catalog["why_not_error"]
-    titles = {o.id: o.title for o in table.outcomes}
-    if isinstance(result, str):
-        return f"{titles.get(result, result)} ({result})"
-    from crossroads.engine.analysis.alternatives import result_json
-
-    return dumps(result_json(result))
-
-
 def alternatives_text(table: CompiledTable, alts: Any, catalog: Catalog = ENGLISH) -> str:
-    """``evaluate --why-not`` in text: after the recommendation, one line per other result, its
-    smallest changes joined by "or" (each region as ``describe_region`` words it)."""
-    from crossroads.engine.table.wording import describe_region
+    """``evaluate --why-not`` and ``ask`` in text: after the recommendation, the heading and one
+    wrapped line per other result (``i18n.alternative_lines``, which the guide page equals)."""
+    from crossroads.engine.outputs.i18n import alternative_lines
 
     lines = ["", catalog["why_not"]]
-    for alt in alts:
-        label = _result_label(table, alt.result, catalog)
-        if not alt.changes:
-            key = "why_not_unreached" if alt.exact else "why_not_unknown"
-            lines += wrap(catalog.format(key, result=label), 4, first="  - ")
-            continue
-        ways = [" or ".join(describe_region(w) for w in c.region) or catalog["any_answers"] for c in alt.changes]
-        text = catalog.format("why_not_line", result=label, changes=catalog["why_not_or"].join(ways))
-        if not alt.exact:
-            text += " " + catalog["why_not_inexact"]
-        lines += wrap(text, 4, first="  - ")
+    for line in alternative_lines(table, alts, catalog):
+        lines += wrap(line, 4, first="  - ")
     return "\n".join(lines) + "\n"

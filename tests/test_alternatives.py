@@ -420,8 +420,8 @@ def test_cli_a_broken_policy_without_why_not_prints_only_the_error() -> None:
         (  # decided at the first question: the questions not asked are free, so they appear in the regions
             "1\n",
             "  - Fine-tune (fine-tune) if change=behaviour, freshness=static, citations=false,\n"
-            "    examples in [300, 1000), budget=tight or change=behaviour, freshness=static,\n"
-            "    citations=false, examples >= 1000\n",
+            "    examples >= 300, budget=tight or change=behaviour, freshness=static,\n"
+            "    citations=false, examples >= 1000, budget in [moderate, relaxed]\n",
         ),
     ],
 )

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, compile_yaml
 from crossroads.cli.main import cli
 from crossroads.engine.table import pipeline as tables
-from crossroads.engine.outputs.page import UI_KEYS, asset, evaluator_data, render_page
+from crossroads.engine.outputs.page import UI_KEYS, WHY_NOT_UI_KEYS, asset, evaluator_data, render_page
 
 NOTICE_ZH = "本页面尚未完全翻译为您的语言——正在显示英文版本。"
 
@@ -333,9 +333,10 @@ def test_a_table_without_outputs_keeps_its_evaluator_data_and_words() -> None:
         "inputs",
         "booleanWords",
         "maxPieceBits",
+        "alternativeCells",
         "checkpointBits",
     }
-    assert set(data["ui"]) == set(UI_KEYS) and "outputs" not in data["view"]
+    assert set(data["ui"]) == set(UI_KEYS + WHY_NOT_UI_KEYS) and "outputs" not in data["view"]
     assert 'data-result="' not in html and '<dl class="values">' not in html
 
 

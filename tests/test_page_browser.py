@@ -419,6 +419,11 @@ def _result(driver: Any) -> str:
     return driver.find_element(By.ID, "result").text
 
 
+def _recommendation(driver: Any) -> str:
+    """The result without its "What would change this" section."""
+    return _result(driver).split("\nWhat would change this\n")[0].split("\n什么会改变这个结果\n")[0]
+
+
 def _recommended(driver: Any) -> list[str]:
     return driver.execute_script(
         "return [...document.querySelectorAll('.option.recommended')].filter(e => !e.querySelector('.badge').hidden).map(e => e.dataset.outcome)"
@@ -1073,16 +1078,21 @@ def test_walk_values_with_titles(driver: Any, tmp_path: Path) -> None:
     assert _result(driver) == "Answer all questions to see the recommendation."
     _type(driver, "weight", "30")
     _click(driver, "destination", "eu")
-    assert _result(driver) == (
+    assert _recommendation(driver) == (
         "RECOMMENDATION\nDelivery fee\n49.5\nCarrier\nexpress\nWhy\nHeavy parcels abroad go express."
     )
     assert _recommended_results(driver) == [1]
     _type(driver, "weight", "3")
-    assert _result(driver) == "RECOMMENDATION\nStandard delivery\nDelivery fee\n4.9\nCarrier\nstandard"
+    assert _recommendation(driver) == "RECOMMENDATION\nStandard delivery\nDelivery fee\n4.9\nCarrier\nstandard"
     assert _recommended_results(driver) == [0]
     _type(driver, "weight", "30")
     _click(driver, "destination", "domestic")  # no row: the default's values
-    assert _result(driver) == "RECOMMENDATION\nDelivery fee\n0\nCarrier\neconomy"
+    assert _recommendation(driver) == "RECOMMENDATION\nDelivery fee\n0\nCarrier\neconomy"
+    assert _result(driver).endswith(  # a values result is named as the JSON `values` writes it
+        "\nWhat would change this\n"
+        '{"fee": 4.9, "carrier": "standard"} if weight <= 20\n'
+        '{"fee": 49.5, "carrier": "express"} if destination in [eu, world]'
+    )
     assert driver.current_url.endswith("#weight=30&destination=domestic")
     assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
@@ -1093,15 +1103,15 @@ def test_walk_output_order_and_sum(driver: Any, tmp_path: Path) -> None:
     routes.write_text(render_page(_fixture("routes-order"), generator_version="test"), encoding="utf-8")
     fees.write_text(render_page(_fixture("fees-sum"), generator_version="test"), encoding="utf-8")
     open_page(driver, routes, "#weight=10&ship_by=2026-03-01")
-    assert _result(driver) == (
+    assert _recommendation(driver) == (
         "RECOMMENDATION\nEvery matching row's outcome:\nRoute: By air, Days on the way: 1\n"
         "Route: By road, Days on the way: 4\nRoute: By sea, Days on the way: 30"
     )
     assert sorted(_recommended_results(driver)) == [0, 1, 2]
     open_page(driver, fees, "#weight=30&express=true")
-    assert _result(driver) == "RECOMMENDATION\nFee\n22.4"
+    assert _recommendation(driver) == "RECOMMENDATION\nFee\n22.4"
     _click(driver, "express", "false")
-    assert _result(driver) == "RECOMMENDATION\nFee\n14.9"
+    assert _recommendation(driver) == "RECOMMENDATION\nFee\n14.9"
 
 
 def test_translated_output_titles_in_zh(driver: Any, tmp_path: Path) -> None:
@@ -1110,9 +1120,9 @@ def test_translated_output_titles_in_zh(driver: Any, tmp_path: Path) -> None:
     page = tmp_path / "parcel.zh.html"
     page.write_text(render_page(table, "zh"), encoding="utf-8")
     open_page(driver, page, "#weight=30")
-    assert _result(driver) == "建议\n运费\n49.5\n承运方式\n快递\n保险\n是\n原因\n重包裹走快递。"
+    assert _recommendation(driver) == "建议\n运费\n49.5\n承运方式\n快递\n保险\n是\n原因\n重包裹走快递。"
     _type(driver, "weight", "3")
-    assert _result(driver) == "建议\n运费\n4.9\n承运方式\n标准\n保险\n否"
+    assert _recommendation(driver) == "建议\n运费\n4.9\n承运方式\n标准\n保险\n否"
     assert driver.execute_script("return document.querySelectorAll('.notice').length") == 0
 
 
@@ -1130,3 +1140,117 @@ def test_walk_tables_evaluate_as_python(driver: Any, tmp_path: Path, name: str) 
     answer_sets = TABLES[name][0]
     for raw, js in zip(answer_sets, js_results(driver, None, json.dumps(answer_sets))):
         check_against_python(python_result(table, raw), js, raw, python_is_exact())
+
+
+# -- what would change this (issue 23) -------------------------------------------------
+
+ALTERNATIVE_VALUES = {**BUNDLED_VALUES, "examples": [0, 299, 300, 301, 999, 1000, 1001, "300"]}
+
+
+def js_alternatives(
+    driver: Any, table: Any, answer_sets: list[dict[str, Any]], lang: str = "en"
+) -> list[list[str] | None]:
+    """The page script's lines for every answer set in one call: ``data`` the table's evaluator data."""
+    from crossroads.engine.outputs.i18n import messages
+    from crossroads.engine.outputs.page import WHY_NOT_UI_KEYS
+
+    catalog = messages(lang)
+    words = {"ui": {k: catalog[k] for k in WHY_NOT_UI_KEYS}, "titles": {o.id: o.title for o in table.outcomes}}
+    script = """
+        const engine = window.crossroads.engine(JSON.parse(arguments[0]));
+        const w = JSON.parse(arguments[1]);
+        const words = {ui: w.ui, title: id => w.titles[id]};
+        return JSON.parse(arguments[2]).map(a => engine.alternatives(a, words));
+    """
+    return driver.execute_script(
+        script, json.dumps(evaluator_data(table)), json.dumps(words), json.dumps(answer_sets, default=str)
+    )
+
+
+def python_lines(table: Any, raw: dict[str, Any], lang: str = "en") -> list[str]:
+    from crossroads.engine.analysis.alternatives import alternatives
+    from crossroads.engine.outputs.i18n import alternative_lines, messages
+
+    alts = alternatives(table, parse_answers(table.input_index, _as_python_reads(raw)))
+    assert all(a.exact for a in alts)
+    return list(alternative_lines(table, alts, messages(lang)))
+
+
+def test_bundled_table_alternatives_every_combination(driver: Any, pages: dict[str, Path]) -> None:
+    """The lines of the page's script equal ``evaluate --why-not``'s for every combination of the
+    advisor's answers (each input also left out), undecided ones included."""
+    table = tables.compiled(tables.find(None), use_cache=False)
+    columns = [[None, *values] for values in ALTERNATIVE_VALUES.values()]
+    answer_sets = [
+        {k: v for k, v in zip(ALTERNATIVE_VALUES, combo) if v is not None} for combo in itertools.product(*columns)
+    ]
+    _ensure_engine(driver, pages)
+    got = js_alternatives(driver, table, answer_sets)
+    assert len(got) == 4 * 4 * 3 * 9 * 4
+    for raw, js in zip(answer_sets, got):
+        assert js == python_lines(table, raw), raw
+    moderate = {"change": "behaviour", "freshness": "static", "citations": False, "examples": 301, "budget": "moderate"}
+    assert got[answer_sets.index(moderate)] == [
+        "RAG + light fine-tuning (rag-plus-fine-tune) if change=both, or if freshness in [occasional, frequent], "
+        "or if citations=true",
+        "Fine-tune (fine-tune) if examples >= 1000, or if budget=tight",
+    ]
+
+
+@pytest.mark.skipif(output_tables is None, reason="tests/strategies.py (random valid tables) is not there")
+@given(
+    generated=st.deferred(lambda: st.one_of(generated_tables(), output_tables())),
+    seed=st.integers(0, 2**16),
+)
+def test_generated_tables_alternatives_as_python(
+    driver: Any, pages: dict[str, Path], generated: Any, seed: int
+) -> None:
+    """Every input type and hit policy, with and without outputs, partial answers: where the page
+    computes the lines (tables of at most ``CANONICAL_CELLS`` cells: all of these), they are the CLI's."""
+    table = compile_yaml(generated.text)
+    rng = random.Random(seed)
+    answer_sets = [a for a in _answer_sets(table, rng)[:-20] if _valid(table, a)][:40]
+    _ensure_engine(driver, pages)
+    got = js_alternatives(driver, table, answer_sets)
+    for raw, js in zip(answer_sets, got):
+        assert js is not None, (raw, generated.text)
+        assert js == python_lines(table, raw), (raw, generated.text)
+
+
+def _valid(table: Any, raw: dict[str, Any]) -> bool:
+    try:
+        parse_answers(table.input_index, _as_python_reads(raw))
+    except AnswerError:
+        return False
+    return True
+
+
+def test_walk_what_would_change_this(driver: Any, pages: dict[str, Path]) -> None:
+    """Under the recommendation, the lines follow every answer."""
+    open_page(driver, pages["en"])
+    for name, value in [
+        ("change", "behaviour"),
+        ("freshness", "static"),
+        ("citations", "false"),
+        ("budget", "moderate"),
+    ]:
+        _click(driver, name, value)
+    _type(driver, "examples", "500")
+    text = _result(driver)
+    assert (
+        "What would change this\nRAG + light fine-tuning (rag-plus-fine-tune) if change=both, or if freshness in "
+        "[occasional, frequent], or if citations=true\nFine-tune (fine-tune) if examples >= 1000, or if budget=tight"
+    ) in text
+    _type(driver, "examples", "1000")  # now fine-tune: what would take it back
+    text = _result(driver)
+    assert "Start with RAG (rag) if change=knowledge, or if examples < 1000" in text
+    _click(driver, "change", "knowledge")
+    assert "What would change this" in _result(driver)
+    driver.find_element("css selector", 'input[name="examples"]').clear()
+    _click(driver, "change", "behaviour")  # undecided: no lines
+    assert "What would change this" not in _result(driver)
+
+
+def test_what_would_change_this_in_zh(driver: Any, pages: dict[str, Path]) -> None:
+    open_page(driver, pages["zh"], "#change=knowledge")
+    assert "什么会改变这个结果" in _result(driver)

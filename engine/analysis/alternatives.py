@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, product
 from typing import Any
 
 from crossroads.engine.analysis.diff import ValueResult
@@ -306,11 +306,16 @@ def alternatives(
                     keys = {_raw_key(table, r) for r in reach.results}
                     if not keys & targets.keys():
                         continue
-                regions = _regions(table, answers, free, budget)
-                for key, (_, leaves) in regions.items():
-                    if key not in targets:
-                        continue
-                    found.setdefault(key, []).append(_change(table, answers, subset, free, leaves, step))
+                pieces = _pieces(table, answers, free)
+                reached = [
+                    (key, leaves, _cells(pieces, leaves))
+                    for key, (_, leaves) in _regions(table, answers, free, budget).items()
+                    if key in targets
+                ]
+                if all(cells is not None for _, _, cells in reached):  # the canonical order (see _cells)
+                    reached.sort(key=lambda r: r[2][0])  # type: ignore[index]
+                for key, leaves, cells in reached:
+                    found.setdefault(key, []).append(_change(table, answers, subset, pieces, leaves, cells, step))
             for key, changes in found.items():
                 settled[key] = Alternative(targets.pop(key), tuple(changes), True)
                 order.append(key)
@@ -336,16 +341,63 @@ def _cut_short(table: CompiledTable, results: frozenset[Any]) -> bool:
     return len(results) > 1 and set(range(len(table.outcome_rows))) <= seen
 
 
+CANONICAL_CELLS = 20_000
+"""A result's region of at most this many cells (one piece of every input each) is merged from its
+cells in their order, not from the search's leaves: the same region then reads the same whichever
+way it was found — the guide page, which enumerates the cells of tables this small, writes the
+same lines (``assets/page.js``, ``alternatives``)."""
+
+Cell = tuple[int, ...]
+"""One piece of every input (its index in ``_pieces``), in input order."""
+
+
+def _cells(pieces: tuple[tuple[Piece, ...], ...], leaves: list[Leaf]) -> list[Cell] | None:
+    """The leaves' region as its cells, sorted (input by input, pieces in order); None past
+    ``CANONICAL_CELLS``. Results of one change are listed by their first cell, so their order
+    is canonical too."""
+    per_leaf: list[list[range | list[int]]] = []
+    total = 0
+    for leaf in leaves:
+        axes: list[range | list[int]] = []
+        count = 1
+        for ps, part in zip(pieces, leaf.region):
+            if isinstance(part, Stretch):
+                los = [p.lo for p in ps]
+                axes.append(range(bisect_left(los, part.first.lo), bisect_left(los, part.last.lo) + 1))
+            else:
+                chosen = {v for p in part for v in p.values}
+                axes.append([n for n, p in enumerate(ps) if p.values[0] in chosen])
+            count *= len(axes[-1])
+        total += count
+        if total > CANONICAL_CELLS:
+            return None
+        per_leaf.append(axes)
+    return sorted(cell for axes in per_leaf for cell in product(*axes))
+
+
+def _cell_key(table: CompiledTable, pieces: tuple[tuple[Piece, ...], ...], cell: Cell) -> space.RegionKey:
+    return tuple(
+        space.SegmentRange(ps[n].lo, ps[n].hi) if spec.type in NUMERIC_TYPES else frozenset(ps[n].values)
+        for spec, ps, n in zip(table.inputs, pieces, cell)
+    )
+
+
 def _change(
     table: CompiledTable,
     answers: Mapping[str, Any],
     subset: tuple[str, ...],
-    free: set[str],
+    pieces: tuple[tuple[Piece, ...], ...],
     leaves: list[Leaf],
+    cells: list[Cell] | None,
     step: Decimal,
 ) -> Change:
-    pieces = _pieces(table, answers, free)
-    merged = space.merge_regions(table, pieces, [(space.parts(leaf.region), None) for leaf in leaves])
+    keys = (
+        [_cell_key(table, pieces, c) for c in cells]
+        if cells is not None
+        else [space.parts(leaf.region) for leaf in leaves]
+    )
+    merged = space.merge_regions(table, pieces, [(k, None) for k in keys])
+    free = {spec.id for spec, ps in zip(table.inputs, pieces) if spec.id not in answers or spec.id in subset}
     region = tuple({k: v for k, v in when.items() if k in free} for when, _ in merged)
     index = [n for n, spec in enumerate(table.inputs) if spec.id in free]
     example = _example(table, leaves, index, answers, step)

@@ -29,10 +29,13 @@ from typing import TYPE_CHECKING
 
 from crossroads.engine.languages import BASE, languages
 
-__all__ = ["BASE", "Catalog", "Choice", "accepts", "languages", "messages", "normalize", "resolve"]
+__all__ = ["BASE", "Catalog", "Choice", "accepts", "alternative_lines", "languages", "messages", "normalize", "resolve"]
 
 if TYPE_CHECKING:
-    from crossroads.engine.table.compiler import InputSpec
+    from collections.abc import Sequence
+
+    from crossroads.engine.analysis.alternatives import Alternative
+    from crossroads.engine.table.compiler import CompiledTable, InputSpec
 
 _ENV_VARS = ("LC_ALL", "LANG")
 
@@ -130,3 +133,35 @@ def accepts(catalog: Catalog, spec: InputSpec) -> str:
     if hi is not None:
         return catalog.format("range_max", kind=kind, max=format_number(hi))
     return kind
+
+
+def alternative_lines(table: CompiledTable, alts: Sequence[Alternative], catalog: Catalog) -> tuple[str, ...]:
+    """What would change the answer, one line per other result (unwrapped): "<result> if <region>
+    or <region>, or if <region>", a result named by its outcome's title and id (else its JSON), a
+    region as ``describe_region`` words it. ``evaluate --why-not`` and ``ask`` wrap them; the
+    guide page's script writes the same lines."""
+    from crossroads.engine.analysis.alternatives import result_json
+    from crossroads.engine.decision.evaluate import dumps
+    from crossroads.engine.table.wording import describe_region
+
+    titles = {o.id: o.title for o in table.outcomes}
+
+    def label(result: object) -> str:
+        if result is None:
+            return catalog["why_not_no_match"]
+        if result == "error":
+            return catalog["why_not_error"]
+        if isinstance(result, str):
+            return f"{titles.get(result, result)} ({result})"
+        return dumps(result_json(result))
+
+    lines = []
+    for alt in alts:
+        if not alt.changes:
+            key = "why_not_unreached" if alt.exact else "why_not_unknown"
+            lines.append(catalog.format(key, result=label(alt.result)))
+            continue
+        ways = [" or ".join(describe_region(w) for w in c.region) or catalog["any_answers"] for c in alt.changes]
+        text = catalog.format("why_not_line", result=label(alt.result), changes=catalog["why_not_or"].join(ways))
+        lines.append(text if alt.exact else f"{text} {catalog['why_not_inexact']}")
+    return tuple(lines)

@@ -50,9 +50,19 @@ from crossroads.engine.table.conditions import format_number
 from crossroads.engine.table import values as vals
 from crossroads.engine.outputs.i18n import Catalog, accepts, messages
 from crossroads.engine.search.space import MAX_PIECE_BITS
+from crossroads.engine.analysis.alternatives import CANONICAL_CELLS
+from crossroads.engine.table.wording import yaml_scalar
 from crossroads.engine.table.translations import localize
 
 UI_KEYS = ("placeholder", "why", "choose_when", "tradeoffs", "recommendation", "no_match", "collected", "violation")
+WHY_NOT_UI_KEYS = (
+    "why_not_page",
+    "why_not_line",
+    "why_not_or",
+    "why_not_unreached",
+    "why_not_no_match",
+    "why_not_error",
+)
 OUTPUT_UI_KEYS = ("yes", "no")
 """Further UI words a table with outputs needs (a boolean value); other tables' pages stay as they were."""
 
@@ -97,11 +107,13 @@ def _input_data(spec: InputSpec, column: Column) -> dict[str, Any]:
     if isinstance(column, ChoiceColumn):
         if spec.type == "choice":
             out["options"] = list(spec.option_ids)
+            out["scalars"] = [yaml_scalar(o) for o in spec.option_ids]  # the words of "what would change"
         values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
         out["masks"] = [_hex(column.table[v]) for v in values]
     elif isinstance(column, TextColumn):
         # The strings rows name, each with its rows, and the rows of every other string (TextColumn.lookup).
         out["strings"] = list(column.table)
+        out["scalars"] = [yaml_scalar(v) for v in column.table]
         out["masks"] = [_hex(m) for m in column.table.values()]
         out["other"] = _hex(column.other)
     else:
@@ -164,6 +176,7 @@ def evaluator_data(table: CompiledTable) -> dict[str, Any]:
         "booleanWords": [list(TRUE_WORDS), list(FALSE_WORDS)],
         "maxPieceBits": MAX_PIECE_BITS,
         "checkpointBits": [CHECKPOINT_BITS, CHECKPOINT_BITS_PER_ROW],
+        "alternativeCells": CANONICAL_CELLS,  # "what would change this" up to this many cells
     }
     if table.outputs:
         data.update(_outputs_data(table))
@@ -349,7 +362,7 @@ def render_page(table: CompiledTable, lang: str = "en", *, generator_version: st
     data = {
         "engine": evaluator_data(table),
         "view": _view_data(shown, view.notice),
-        "ui": {k: catalog[k] for k in UI_KEYS + (OUTPUT_UI_KEYS if table.outputs else ())},
+        "ui": {k: catalog[k] for k in UI_KEYS + WHY_NOT_UI_KEYS + (OUTPUT_UI_KEYS if table.outputs else ())},
     }
     notice = f'<p class="notice" role="note">{_e(catalog["fallback_notice"])}</p>' if view.notice else ""
     intro = f'<p class="intro"{content_lang}>{_e(shown.summary)}</p>' if shown.summary else ""

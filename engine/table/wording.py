@@ -81,9 +81,9 @@ def describe_region(when: Mapping[str, Any]) -> str:
             parts.append(f"{key} not in {yaml_scalar(inner if isinstance(inner, list) else [inner])}")
         elif isinstance(value, list):
             parts.append(f"{key} in {yaml_scalar(value)}")
-        elif isinstance(value, str) and value[:1] in "[(":
+        elif isinstance(value, str) and value and value[:1] in "[(":  # ("" is the empty string: below)
             parts.append(f"{key} in {value}")
-        elif isinstance(value, str) and value[:1] in "<>=":
+        elif isinstance(value, str) and value and value[:1] in "<>=":
             parts.append(f"{key} {value}")
         else:
             parts.append(f"{key}={yaml_scalar(value)}")

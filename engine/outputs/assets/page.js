@@ -158,6 +158,7 @@
           every: big(i.every), some: big(i.some), classes: null, points: i.points, min: i.min, max: i.max,
         };
         day.index = segmentIndex(2 * day.points.length + 1, i.spans, i.inside, i.runs);
+        day.pointTexts = i.points;
         return day;
       }
       var inp = {
@@ -169,6 +170,8 @@
         other: i.other ? big(i.other) : null,
       };
       if (inp.points) inp.index = segmentIndex(2 * inp.points.length + 1, i.spans, i.inside, i.runs);
+      inp.pointTexts = i.points || null; // as the table syntax writes them (numbers.format_number)
+      inp.scalars = i.scalars || null; // option ids / named strings as wording.yaml_scalar writes them
       return inp;
     });
     var byId = new Map(inputs.map(function (i) { return [i.id, i]; }));
@@ -546,16 +549,20 @@
     function evaluate(raw) { return run(raw).result; }
 
     // {result: what evaluate returns, shown: the decided leaf (its result indexes or total) or null}.
+    function parsed(raw) { // answers.parse_answers: input id -> answer, or throws AnswerError
+      if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new AnswerError("expected a JSON object of input id to answer");
+      var answers = new Map();
+      Object.keys(raw).forEach(function (key) {
+        var inp = byId.get(key);
+        if (!inp) throw new AnswerError("unknown input " + show(key) + "; inputs: " + inputs.map(function (i) { return i.id; }).join(", "));
+        answers.set(key, parseValue(inp, raw[key]));
+      });
+      return answers;
+    }
+
     function run(raw) {
       try {
-        if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new AnswerError("expected a JSON object of input id to answer");
-        var answers = new Map();
-        Object.keys(raw).forEach(function (key) {
-          var inp = byId.get(key);
-          if (!inp) throw new AnswerError("unknown input " + show(key) + "; inputs: " + inputs.map(function (i) { return i.id; }).join(", "));
-          answers.set(key, parseValue(inp, raw[key]));
-        });
-        return decide(answers);
+        return decide(parsed(raw));
       } catch (e) {
         if (e instanceof AnswerError) return { result: { error: e.message }, shown: null };
         throw e;
@@ -610,7 +617,246 @@
       return { result: result, shown: shown };
     }
 
-    return { evaluate: evaluate, run: run, inputs: inputs, parse: function (id, v) { return parseValue(byId.get(id), v); } };
+    // -- what would change the answer (analysis/alternatives.py) ---------------------------------
+    // On a table of at most data.alternativeCells cells (one piece of every input; CANONICAL_CELLS),
+    // every cell of the changed and unanswered inputs is evaluated and grouped by result, sets of
+    // answered inputs are tried size by size, and each result's cells are merged as
+    // space.merge_regions merges them — the engine merges from the same cells in the same order, so
+    // the lines are the CLI's. null: a bigger table (or an answer that is not one).
+    function isNumeric(inp) { return !!inp.points; }
+
+    function piecesOf(inp) { // space.input_pieces: {mask, lo, hi} (segments) for a number, {mask} per value else
+      if (inp.pieces) return inp.pieces;
+      var out = [];
+      if (!isNumeric(inp)) {
+        out = inp.masks.map(function (m) { return { mask: m }; });
+        if (inp.strings) out.push({ mask: inp.other }); // every other string, last
+      } else {
+        var ix = inp.index, start = 0;
+        for (var s = 0; s < ix.segments; s++) {
+          if (ix.inside[s] !== "1") continue;
+          out.push({ mask: ix.mask(s), lo: start, hi: s });
+          start = s + 1;
+        }
+        if (out.length && start < ix.segments) out[out.length - 1].hi = ix.segments - 1; // answer-less tail
+      }
+      inp.pieces = out;
+      return out;
+    }
+
+    function resultKey(l) {
+      if (l.kind === "no-match") return "none";
+      if (l.kind === "violation") return "error";
+      if (l.kind === "total") return "t" + canonical(l.total);
+      return "o" + l.outs.join(",");
+    }
+
+    // result key -> {leaf, cells}: the cells (piece indexes; -1 for an answered input kept) in order.
+    function cellsByResult(answers, free, budget) {
+      var n = inputs.length, found = new Map(), cell = [], masks = [all];
+      var axes = inputs.map(function (inp, i) {
+        if (!free[i]) return [[-1, lookup(inp, answers.get(inp.id))]];
+        return piecesOf(inp).map(function (p, k) { return [k, p.mask]; });
+      });
+      (function go(i) {
+        if (i === n) {
+          if (++budget.cells > budget.limit) throw new Exhausted();
+          var l = leaf(masks[n]), key = resultKey(l);
+          if (!found.has(key)) found.set(key, { leaf: l, cells: [] });
+          found.get(key).cells.push(cell.slice());
+          return;
+        }
+        for (var a = 0; a < axes[i].length; a++) { cell[i] = axes[i][a][0]; masks[i + 1] = masks[i] & axes[i][a][1]; go(i + 1); }
+      })(0);
+      return found;
+    }
+
+    function sameCut(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+    // space.merge_regions over cells: per input null (the whole domain), [first, last] segments, or piece indexes.
+    function mergeCells(cells, free) {
+      var n = inputs.length;
+      var pieces = inputs.map(function (inp, i) { return free[i] ? piecesOf(inp) : null; });
+      var whole = pieces.map(function (ps, i) {
+        if (!ps) return null;
+        return isNumeric(inputs[i]) ? [0, ps[ps.length - 1].hi] : ps.map(function (_, k) { return k; });
+      });
+      var cut = function (part, i) { return part === null || sameCut(part, whole[i]) ? null : part; };
+      var regions = cells.map(function (c) {
+        return c.map(function (k, i) {
+          if (!free[i]) return null; // an answer kept: one piece, the whole of what the input may be here
+          return cut(isNumeric(inputs[i]) ? [pieces[i][k].lo, pieces[i][k].hi] : [k], i);
+        });
+      });
+      var changed = true;
+      while (changed && regions.length > 1) {
+        changed = false;
+        for (var k = 0; k < n; k++) {
+          var buckets = new Map();
+          regions.forEach(function (r, m) {
+            if (r[k] === null) return;
+            var key = JSON.stringify(r.slice(0, k).concat(r.slice(k + 1)));
+            if (!buckets.has(key)) buckets.set(key, []);
+            buckets.get(key).push(m);
+          });
+          var merged = new Map(), gone = new Set();
+          buckets.forEach(function (members) {
+            if (members.length < 2) return;
+            var runs;
+            if (isNumeric(inputs[k])) {
+              members.sort(function (a, b) { return regions[a][k][0] - regions[b][k][0] || regions[a][k][1] - regions[b][k][1]; });
+              runs = [[members[0]]];
+              members.slice(1).forEach(function (m) {
+                var run = runs[runs.length - 1];
+                if (regions[m][k][0] === regions[run[run.length - 1]][k][1] + 1) run.push(m); else runs.push([m]);
+              });
+            } else runs = [members];
+            runs.forEach(function (run) {
+              if (run.length < 2) return;
+              var joined;
+              if (isNumeric(inputs[k])) joined = [regions[run[0]][k][0], regions[run[run.length - 1]][k][1]];
+              else {
+                var union = new Set();
+                run.forEach(function (m) { regions[m][k].forEach(function (v) { union.add(v); }); });
+                joined = Array.from(union).sort(function (a, b) { return a - b; });
+              }
+              var c = regions[run[0]].slice();
+              c[k] = cut(joined, k);
+              merged.set(Math.min.apply(null, run), c);
+              run.forEach(function (m) { gone.add(m); });
+            });
+          });
+          if (gone.size) {
+            changed = true;
+            regions = regions.map(function (r, m) { return merged.has(m) ? merged.get(m) : r; })
+              .filter(function (r, m) { return merged.has(m) || !gone.has(m); });
+          }
+        }
+      }
+      return regions;
+    }
+
+    // wording.yaml_scalar / describe_region of one input's part (space.condition), or null: every answer.
+    function segmentEnd(inp, s, upper) { // compiler.segment_bounds: [point text or null, closed]
+      var texts = inp.pointTexts;
+      if (s % 2) return [texts[(s - 1) / 2], true];
+      var i = s / 2;
+      if (upper) return [i < texts.length ? texts[i] : null, false];
+      return [i > 0 ? texts[i - 1] : null, false];
+    }
+    function flowList(scalars) { return "[" + scalars.join(", ") + "]"; }
+    function describePart(inp, part) {
+      if (isNumeric(inp)) {
+        var lo = segmentEnd(inp, part[0], false), hi = segmentEnd(inp, part[1], true);
+        if (lo[0] === null && hi[0] === null) return null;
+        if (lo[0] !== null && part[0] === part[1] && part[0] % 2) // one point
+          return inp.id + "=" + (inp.type === "date" ? '"' + lo[0] + '"' : lo[0]);
+        if (lo[0] === null) return inp.id + " " + (hi[1] ? "<= " : "< ") + hi[0];
+        if (hi[0] === null) return inp.id + " " + (lo[1] ? ">= " : "> ") + lo[0];
+        return inp.id + " in " + (lo[1] ? "[" : "(") + lo[0] + ", " + hi[0] + (hi[1] ? "]" : ")");
+      }
+      var chosen = new Set(part), scalars = inp.scalars;
+      if (inp.type === "boolean") return inp.id + "=" + (chosen.has(0) ? "true" : "false");
+      var named = scalars.map(function (_, k) { return k; });
+      var values = named.filter(function (k) { return chosen.has(k); });
+      var rest = named.filter(function (k) { return !chosen.has(k); });
+      var pick = function (ks) { return ks.map(function (k) { return scalars[k]; }); };
+      if (inp.type === "string" && chosen.has(named.length)) // every other string is in it
+        return rest.length ? inp.id + " not in " + flowList(pick(rest)) : null;
+      if (inp.type === "choice" && values.length > 2 && rest.length < values.length) return inp.id + " not in " + flowList(pick(rest));
+      if (values.length > 1) return inp.id + " in " + flowList(pick(values));
+      var rawText = inp.type === "choice" ? inp.options[values[0]] : Array.from(inp.strings.keys())[values[0]];
+      if ("[(".indexOf(rawText.charAt(0)) >= 0 && rawText) return inp.id + " in " + rawText; // as describe_region reads a text
+      if ("<>=".indexOf(rawText.charAt(0)) >= 0 && rawText) return inp.id + " " + rawText;
+      return inp.id + "=" + scalars[values[0]];
+    }
+    function describeRegion(r, free) {
+      var parts = [];
+      r.forEach(function (part, i) { if (free[i] && part !== null) { var d = describePart(inputs[i], part); if (d !== null) parts.push(d); } });
+      return parts.length ? parts.join(", ") : "every answer";
+    }
+
+    function pyDumps(v) { // json.dumps(v, ensure_ascii=False): what the CLI writes for a values result
+      if (Array.isArray(v)) return "[" + v.map(pyDumps).join(", ") + "]";
+      if (v !== null && typeof v === "object") return "{" + Object.keys(v).map(function (k) { return JSON.stringify(k) + ": " + pyDumps(v[k]); }).join(", ") + "}";
+      return JSON.stringify(v);
+    }
+    function outcomeIdsOf(l) { // the outcomes a result names (alternatives._outcome_ids)
+      if (l.kind !== "outcome") return [];
+      return l.outs.map(function (i) { return outputs.length ? results[i].outcome : i; }).filter(function (o) { return o !== null; });
+    }
+    // How a line names a result (render._result_label): words.title(id) gives an outcome's (translated) title.
+    function resultLabel(l, words) {
+      if (l.kind === "no-match") return words.ui.why_not_no_match;
+      if (l.kind === "violation") return words.ui.why_not_error;
+      if (l.kind === "total") { var m = {}; m[outputs[0].id] = numberJson(l.total); return pyDumps(m); }
+      if (!outputs.length && !collects) return words.title(outcomes[l.outs[0]]) + " (" + outcomes[l.outs[0]] + ")";
+      if (!outputs.length) return pyDumps(l.outs.map(function (o) { return outcomes[o]; }));
+      return pyDumps(collects ? l.outs.map(valuesOf) : valuesOf(l.outs[0]));
+    }
+
+    function combinations(items, size) {
+      var out = [];
+      (function pick(start, chosen) {
+        if (chosen.length === size) { out.push(chosen.slice()); return; }
+        for (var k = start; k < items.length; k++) { chosen.push(items[k]); pick(k + 1, chosen); chosen.pop(); }
+      })(0, []);
+      return out;
+    }
+
+    // The lines `evaluate --why-not` writes (render.alternatives_text, unwrapped), or null.
+    function alternatives(raw, words) {
+      var answers;
+      try { answers = parsed(raw); } catch (e) { if (e instanceof AnswerError) return null; throw e; }
+      var cap = data.alternativeCells || 0, count = 1;
+      inputs.forEach(function (inp) { count *= piecesOf(inp).length; });
+      if (count > cap) return null;
+      var n = inputs.length, budget = { cells: 0, limit: 20 * cap };
+      var answered = [], base = [];
+      inputs.forEach(function (inp, i) { base.push(!answers.has(inp.id)); if (answers.has(inp.id)) answered.push(i); });
+      var found = [], current = [];
+      try {
+        var everything = cellsByResult(answers, inputs.map(function () { return true; }), budget);
+        var targets = new Map();
+        everything.forEach(function (v, key) { targets.set(key, v.leaf); });
+        var here = answered.length ? cellsByResult(answers, base, budget) : everything;
+        if (here.size === 1) here.forEach(function (v, key) { current.push(v.leaf); targets.delete(key); });
+        for (var size = here.size > 1 ? 0 : 1; size <= answered.length && targets.size; size++) {
+          var settled = new Map();
+          combinations(answered, size).forEach(function (subset) {
+            var free = base.slice();
+            subset.forEach(function (i) { free[i] = true; });
+            var reached = [];
+            cellsByResult(answers, free, budget).forEach(function (v, key) { if (targets.has(key)) reached.push([key, v]); });
+            reached.sort(function (a, b) { return compareCells(a[1].cells[0], b[1].cells[0]); });
+            reached.forEach(function (r) {
+              if (!settled.has(r[0])) settled.set(r[0], []);
+              settled.get(r[0]).push(mergeCells(r[1].cells, free).map(function (region) { return describeRegion(region, free); }).join(" or "));
+            });
+          });
+          settled.forEach(function (ways, key) { found.push([targets.get(key), ways]); targets.delete(key); });
+        }
+      } catch (e) {
+        if (e instanceof Exhausted) return null;
+        throw e;
+      }
+      var ui = words.ui, lines = [], seen = new Set();
+      found.forEach(function (f) {
+        outcomeIdsOf(f[0]).forEach(function (o) { seen.add(o); });
+        lines.push(ui.why_not_line.replace("{result}", resultLabel(f[0], words)).replace("{changes}", f[1].join(ui.why_not_or)));
+      });
+      current.forEach(function (l) { outcomeIdsOf(l).forEach(function (o) { seen.add(o); }); });
+      outcomes.forEach(function (id, o) {
+        if (!seen.has(o)) lines.push(ui.why_not_unreached.replace("{result}", words.title(id) + " (" + id + ")")); // by its id, as alternatives lists it
+      });
+      return lines;
+    }
+    function compareCells(a, b) { for (var k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k] - b[k]; return 0; }
+
+    return {
+      evaluate: evaluate, run: run, alternatives: alternatives, inputs: inputs,
+      parse: function (id, v) { return parseValue(byId.get(id), v); },
+    };
   }
 
   // -- the page -----------------------------------------------------------------
@@ -618,7 +864,8 @@
   if (!holder) { window.crossroads = { engine: engine }; return; }
   var data = JSON.parse(holder.textContent);
   var table = engine(data.engine);
-  window.crossroads = { evaluate: table.evaluate, engine: engine };
+  var words = { ui: data.ui, title: function (id) { return data.view.outcomes[id].title; } };
+  window.crossroads = { evaluate: table.evaluate, engine: engine, alternatives: function (raw) { return table.alternatives(raw, words); } };
 
   var form = document.getElementById("questions");
   var region = document.getElementById("result");
@@ -723,8 +970,8 @@
   }
 
   var shown = null;
-  function render(result, decided) {
-    var key = JSON.stringify(result);
+  function render(result, decided, lines) {
+    var key = JSON.stringify([result, lines]);
     if (key === shown) return; // unchanged: nothing new for the live region to announce
     shown = key;
     var content = [];
@@ -747,6 +994,8 @@
         Array.from(new Set(result.outcomes)).forEach(function (id) { content = content.concat(outcomeBlock(id, null)); });
       }
     }
+    if (lines && lines.length) // what would change this: the lines of `evaluate --why-not`
+      content.push(el("section", { class: "alternatives" }, [el("h3", {}, [ui.why_not_page]), list(lines)]));
     var box = el("div", { class: "result-body status-" + (result.error ? "error" : result.status) }, content);
     region.replaceChildren(box);
   }
@@ -775,7 +1024,9 @@
     var state = answersFromForm();
     showErrors(state.errors);
     var out = table.run(state.answers);
-    render(out.result, out.shown);
+    // decided, no matching row, or a broken hit policy (the form's answers are valid): what would change it
+    var lines = out.result.status === "undecided" ? null : table.alternatives(state.answers, words);
+    render(out.result, out.shown, lines);
     if (write) writeFragment(state.answers);
   }
 
