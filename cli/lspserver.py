@@ -118,6 +118,7 @@ class Doc:
     outline: editor.Outline | None = None
     outlined: bool = False
     last_data: Any = None  # the data of the last version that loaded (completion while typing)
+    fallback: str | None = None  # an earlier version's text, outlined for ``last_data`` when it is needed
 
     @property
     def findings(self) -> Sequence[Finding]:
@@ -163,6 +164,7 @@ class CrossroadsServer(LanguageServer):
         doc = Doc(uri, _file_of(uri), td.version or 0, td.source)
         if old is not None:
             doc.last_data = old.last_data
+            doc.fallback = old.text if old.last_data is None and old.fallback is None else old.fallback
         self.docs[uri] = doc
         if not editor.is_table(doc.text, doc.file):
             doc.fast, doc.full = (), []
@@ -182,6 +184,8 @@ class CrossroadsServer(LanguageServer):
             fast = await asyncio.to_thread(editor.fast_findings, doc.text, doc.file, self.max_bytes)
             if not self.current(doc):
                 return
+            if fast:
+                await self.outline_async(doc)
             doc.fast = fast
             doc.fast_done.set()
             if editor.is_model(doc.file) or editor.needs_analysis(fast):
@@ -208,6 +212,10 @@ class CrossroadsServer(LanguageServer):
         if not self.current(doc) or answer is None:
             return  # superseded: the newer version has its own analysis
         status, value = answer
+        if value:
+            await self.outline_async(doc)
+            if not self.current(doc):
+                return
         if status == "ok":
             doc.full = list(value)
         else:
@@ -232,6 +240,12 @@ class CrossroadsServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(doc.uri, self.lsp_diagnostics(doc), version=doc.version)
         )
+
+    async def outline_async(self, doc: Doc) -> editor.Outline | None:
+        """``outline_of`` in a thread (a large table's tree takes seconds to build)."""
+        if not doc.outlined:
+            await asyncio.to_thread(self.outline_of, doc)
+        return doc.outline
 
     def outline_of(self, doc: Doc) -> editor.Outline | None:
         if not doc.outlined:
@@ -268,6 +282,8 @@ class CrossroadsServer(LanguageServer):
         return p.line, p.character
 
     def lsp_diagnostics(self, doc: Doc) -> list[types.Diagnostic]:
+        if not doc.findings:
+            return []
         lines = self.lines(doc)
         out = []
         for d in editor.diagnostics(doc.findings, doc.text, self.outline_of(doc)):
@@ -369,16 +385,18 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
             await doc.fast_done.wait()
         return types.RelatedFullDocumentDiagnosticReport(items=ls.lsp_diagnostics(doc), result_id=f"{doc.version}")
 
-    def doc_at(ls: CrossroadsServer, uri: str) -> tuple[Doc, editor.Outline] | None:
+    async def doc_at(ls: CrossroadsServer, uri: str) -> tuple[Doc, editor.Outline] | None:
         doc = ls.docs.get(uri)
         if doc is None:
             return None
-        out = ls.outline_of(doc)
+        out = await ls.outline_async(doc)
+        if out is not None:
+            await asyncio.to_thread(lambda: out.occurrences)  # built once, off the event loop
         return (doc, out) if out is not None else None
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: CrossroadsServer, params: types.HoverParams) -> types.Hover | None:
-        found = doc_at(ls, params.text_document.uri)
+    async def hover(ls: CrossroadsServer, params: types.HoverParams) -> types.Hover | None:
+        found = await doc_at(ls, params.text_document.uri)
         if found is None:
             return None
         doc, out = found
@@ -392,8 +410,8 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
         return types.Location(doc.uri, ls.span(doc, o.span))
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls: CrossroadsServer, params: types.DefinitionParams) -> list[types.Location] | None:
-        found = doc_at(ls, params.text_document.uri)
+    async def definition(ls: CrossroadsServer, params: types.DefinitionParams) -> list[types.Location] | None:
+        found = await doc_at(ls, params.text_document.uri)
         if found is None:
             return None
         doc, out = found
@@ -401,8 +419,8 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
         return [location(ls, doc, d)] if d is not None else None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-    def references(ls: CrossroadsServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        found = doc_at(ls, params.text_document.uri)
+    async def references(ls: CrossroadsServer, params: types.ReferenceParams) -> list[types.Location] | None:
+        found = await doc_at(ls, params.text_document.uri)
         if found is None:
             return None
         doc, out = found
@@ -411,8 +429,8 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
         return [location(ls, doc, r) for r in refs] or None
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-    def prepare_rename(ls: CrossroadsServer, params: types.PrepareRenameParams) -> types.Range | None:
-        found = doc_at(ls, params.text_document.uri)
+    async def prepare_rename(ls: CrossroadsServer, params: types.PrepareRenameParams) -> types.Range | None:
+        found = await doc_at(ls, params.text_document.uri)
         if found is None:
             return None
         doc, out = found
@@ -425,8 +443,8 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
         return ls.span(doc, s)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME)
-    def rename(ls: CrossroadsServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
-        found = doc_at(ls, params.text_document.uri)
+    async def rename(ls: CrossroadsServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+        found = await doc_at(ls, params.text_document.uri)
         if found is None:
             return None
         doc, out = found
@@ -444,11 +462,14 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " ", "[", ",", "{"])
     )
-    def completion(ls: CrossroadsServer, params: types.CompletionParams) -> types.CompletionList | None:
+    async def completion(ls: CrossroadsServer, params: types.CompletionParams) -> types.CompletionList | None:
         doc = ls.docs.get(params.text_document.uri)
         if doc is None or not editor.is_table(doc.text, doc.file) or editor.is_model(doc.file):
             return None
-        out = ls.outline_of(doc)
+        out = await ls.outline_async(doc)
+        if out is None and doc.last_data is None and doc.fallback is not None:  # the ids of the version before
+            before = await asyncio.to_thread(editor.outline, doc.fallback, doc.file, ls.max_bytes)
+            doc.last_data, doc.fallback = (before.data if before is not None else None), None
         line, column = ls.from_lsp(doc, params.position)
         items = editor.completions(doc.text, line, column, out.data if out is not None else doc.last_data)
         kinds = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -23,7 +24,6 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from conftest import FIXTURES, REPO
 from crossroads.cli.main import cli
-from crossroads.engine.authoring import editor
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -166,8 +166,10 @@ def doc(uri: str) -> types.TextDocumentIdentifier:
 
 
 # a table with row findings (a conflict with its related row, a gap) and a non-ASCII title before them
-ROWS = (FIXTURES / "analysis" / "conflict.yaml").read_text(encoding="utf-8").replace(
-    "title: Discount", "title: Discount 🎯 für alle"
+ROWS = (
+    (FIXTURES / "analysis" / "conflict.yaml")
+    .read_text(encoding="utf-8")
+    .replace("title: Discount", "title: Discount 🎯 für alle")
 )
 BROKEN = BUNDLED.replace("    then: rag\n", "    then: rga\n", 1)  # an unknown outcome (and two bad examples)
 
@@ -245,7 +247,9 @@ async def test_hostile_document_gives_its_diagnostic_and_the_server_stays_up(
     got = await settled(client, uri, expected(text, tmp_path, "h.yaml"))
     assert code in {d.code for d in got}
     uri2 = open_doc(client, tmp_path / "ok.yaml", BUNDLED)  # still answering
-    hover = await client.text_document_hover_async(types.HoverParams(doc(uri2), at(BUNDLED, "- id: change", 0, 6)))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri2), position=at(BUNDLED, "- id: change", 0, 6))
+    )
     assert hover is not None
 
 
@@ -254,7 +258,9 @@ async def test_other_yaml_is_left_alone(client: LanguageClient, tmp_path: Path) 
     uri = open_doc(client, tmp_path / "ci.yaml", text)
     await asyncio.sleep(0.5)
     assert not (await current(client, uri))
-    hover = await client.text_document_hover_async(types.HoverParams(doc(uri), types.Position(line=0, character=1)))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=types.Position(line=0, character=1))
+    )
     assert hover is None
 
 
@@ -284,7 +290,7 @@ async def test_large_table_stays_responsive(client: LanguageClient, tmp_path: Pa
     other = open_doc(client, tmp_path / "small.yaml", BUNDLED)
     t = loop.time()
     items = await client.text_document_completion_async(
-        types.CompletionParams(doc(other), at(BUNDLED, "then: rag", 0, len("then: ")))
+        types.CompletionParams(text_document=doc(other), position=at(BUNDLED, "then: rag", 0, len("then: ")))
     )
     assert items is not None and loop.time() - t < 10
 
@@ -297,13 +303,13 @@ async def test_hover_texts(client: LanguageClient, tmp_path: Path) -> None:
     await settled(client, uri, expected(BUNDLED, tmp_path))
 
     async def text(pos: types.Position) -> str:
-        h = await client.text_document_hover_async(types.HoverParams(doc(uri), pos))
+        h = await client.text_document_hover_async(types.HoverParams(text_document=doc(uri), position=pos))
         assert h is not None and isinstance(h.contents, types.MarkupContent)
         return h.contents.value
 
     row = await text(at(BUNDLED, "- id: too-few-examples", 0, 8))
     assert row.startswith("**row** `too-few-examples` → `rag`")
-    assert 'decides answers with change: [behaviour, both]; examples: [0, 300)' in row  # within minimum 0
+    assert "decides answers with change: [behaviour, both]; examples: [0, 300)" in row  # within minimum 0
     assert (await text(at(BUNDLED, "  - id: change", 0, 8))).startswith(
         "**input** `change` (choice): What are you actually trying to change about the model's output?"
     )
@@ -319,18 +325,20 @@ async def test_definition_and_references(client: LanguageClient, tmp_path: Path)
     uri = open_doc(client, tmp_path / "t.yaml", BUNDLED)
     await settled(client, uri, expected(BUNDLED, tmp_path))
     got = await client.text_document_definition_async(
-        types.DefinitionParams(doc(uri), at(BUNDLED, "when: {change: knowledge}", 0, 16))
+        types.DefinitionParams(text_document=doc(uri), position=at(BUNDLED, "when: {change: knowledge}", 0, 16))
     )
     assert isinstance(got, list) and got[0].range.start == at(BUNDLED, "{id: knowledge,", 0, 5)
     refs = await client.text_document_references_async(
         types.ReferenceParams(
-            doc(uri), at(BUNDLED, "then: fine-tune", 0, 7), types.ReferenceContext(include_declaration=True)
+            text_document=doc(uri),
+            position=at(BUNDLED, "then: fine-tune", 0, 7),
+            context=types.ReferenceContext(include_declaration=True),
         )
     )
     assert refs is not None
     lines = BUNDLED.split("\n")
     texts = {lines[r.range.start.line][r.range.start.character : r.range.end.character] for r in refs}
-    assert texts == {"fine-tune"} and len(refs) == BUNDLED.count("fine-tune\n") + BUNDLED.count("fine-tune}")
+    assert texts == {"fine-tune"} and len(refs) == len(re.findall(r"(?:id|then|outcome): fine-tune(?![\w-])", BUNDLED))
 
 
 @pytest.mark.parametrize(
@@ -346,7 +354,9 @@ async def test_rename_then_relint_clean(
 ) -> None:
     uri = open_doc(client, tmp_path / "t.yaml", BUNDLED)
     await settled(client, uri, expected(BUNDLED, tmp_path))
-    edit = await client.text_document_rename_async(types.RenameParams(doc(uri), at(BUNDLED, needle, 0, offset), new))
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc(uri), position=at(BUNDLED, needle, 0, offset), new_name=new)
+    )
     assert edit is not None and edit.changes is not None
     renamed = apply(BUNDLED, list(edit.changes[uri]))
     assert renamed != BUNDLED and lint_json(renamed, tmp_path) == []
@@ -369,7 +379,7 @@ async def test_completion_of_ids(client: LanguageClient, tmp_path: Path, line: s
     typed = BUNDLED.replace("\nrules:\n", f"\nrules:\n{line}\n", 1)
     change(client, uri, typed, 2)
     got = await client.text_document_completion_async(
-        types.CompletionParams(doc(uri), at(typed, line, 0, len(line)))
+        types.CompletionParams(text_document=doc(uri), position=at(typed, line, 0, len(line)))
     )
     items = got.items if isinstance(got, types.CompletionList) else (got or [])
     assert [i.label for i in items] == labels
@@ -382,7 +392,9 @@ async def test_formatting_is_fmt(client: LanguageClient, tmp_path: Path) -> None
     messy = BUNDLED.replace("id: rag-or-fine-tune\nversion: 1.0.0\n", "version: 1.0.0\nid:   rag-or-fine-tune\n")
     uri = open_doc(client, tmp_path / "t.yaml", messy)
     edits = await client.text_document_formatting_async(
-        types.DocumentFormattingParams(doc(uri), types.FormattingOptions(tab_size=2, insert_spaces=True))
+        types.DocumentFormattingParams(
+            text_document=doc(uri), options=types.FormattingOptions(tab_size=2, insert_spaces=True)
+        )
     )
     assert edits
     (tmp_path / "f.yaml").write_text(messy, encoding="utf-8")
@@ -393,14 +405,16 @@ async def test_formatting_is_fmt(client: LanguageClient, tmp_path: Path) -> None
 async def test_code_lens_per_example_and_its_command(client: LanguageClient, tmp_path: Path) -> None:
     failing = BUNDLED.replace("expect: {outcome: rag, rule: knowledge-needs-retrieval}", "expect: fine-tune", 1)
     uri = open_doc(client, tmp_path / "t.yaml", failing)
-    lenses = await client.text_document_code_lens_async(types.CodeLensParams(doc(uri)))
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(uri)))
     assert lenses is not None
     titles = [lens.command.title for lens in lenses if lens.command is not None]
     assert len(titles) == failing.count("expect:") and sum(t.startswith("✓ passes") for t in titles) == len(titles) - 1
     bad = next(lens for lens in lenses if lens.command is not None and lens.command.title.startswith("✗"))
-    assert bad.command is not None and "expected fine-tune, got rag by row knowledge-needs-retrieval" in bad.command.title
+    assert (
+        bad.command is not None and "expected fine-tune, got rag by row knowledge-needs-retrieval" in bad.command.title
+    )
     said = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(bad.command.command, bad.command.arguments)
+        types.ExecuteCommandParams(command=bad.command.command, arguments=bad.command.arguments)
     )
     assert said.startswith("examples[0]: ✗ fails")
     await asyncio.sleep(0.2)
@@ -415,7 +429,9 @@ async def test_code_actions_applied_remove_their_finding(client: LanguageClient,
         got = await settled(client, uri, expected(text, tmp_path, f"{name}.yaml"))
         target = next(d for d in got if d.code == name)
         actions = await client.text_document_code_action_async(
-            types.CodeActionParams(doc(uri), target.range, types.CodeActionContext(diagnostics=[target]))
+            types.CodeActionParams(
+                text_document=doc(uri), range=target.range, context=types.CodeActionContext(diagnostics=[target])
+            )
         )
         fixes = [a for a in actions or [] if isinstance(a, types.CodeAction) and a.diagnostics]
         assert fixes, name
