@@ -49,10 +49,20 @@ _SETTLE = 5.0  # seconds past the analysis budget before a worker that has not a
 # ---------------------------------------------------------------- the worker process
 
 
+def lint_text(text: str, file: str, max_seconds: float, max_bytes: int) -> list[Finding]:
+    """Every finding ``crossroads lint`` gives for the text: a table's (``editor.all_findings``) or a DMN model's."""
+    if editor.is_model(file):
+        from crossroads.engine.interop.models import lint_model_bytes
+
+        data = text.encode("utf-8", "surrogatepass")
+        return lint_model_bytes(data, file, max_bytes=max_bytes, max_seconds=max_seconds)
+    return editor.all_findings(text, file, max_seconds, max_bytes)
+
+
 def _analyse(conn: Any, text: str, file: str, max_seconds: float, max_bytes: int) -> None:
     """In the worker: every lint finding of the text, sent back through ``conn``."""
     try:
-        conn.send(("ok", editor.all_findings(text, file, max_seconds, max_bytes)))
+        conn.send(("ok", lint_text(text, file, max_seconds, max_bytes)))
     except BaseException as exc:  # the server reports it as a log line; the worker just ends
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:

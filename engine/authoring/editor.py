@@ -7,8 +7,8 @@ and type-checked like the rest of the engine.
 
 Findings are ``lint``'s own: ``fast_findings`` is the loader and validation
 (``pipeline.load``, as ``lint_source`` runs them first) and ``all_findings`` is
-``lint_source`` itself (or, for a ``.dmn`` model, the interop lint of its
-bytes), so an editor and ``crossroads lint --format json`` never disagree about
+``lint_source`` itself (a ``.dmn`` model's are ``interop.models.lint_model_bytes``',
+which the server calls), so an editor and ``crossroads lint --format json`` never disagree about
 a code or a position. What lint does not say is where a finding *ends*:
 ``diagnostics`` finds the node that starts at the finding's position in the
 document's source tree (``yamlsource``) and spans it.
@@ -110,32 +110,12 @@ def needs_analysis(findings: Sequence[Finding]) -> bool:
 
 
 def all_findings(text: str, file: str, max_seconds: float, max_bytes: int = MAX_BYTES) -> list[Finding]:
-    """Every finding ``crossroads lint`` gives for this text, in its order: ``lint_source``, or for a DMN
-    model the interop lint (``models.lint_imported`` per table). Safe to run in a worker process."""
-    if is_model(file):
-        return _model_findings(text, file, max_seconds, max_bytes)
+    """Every finding ``crossroads lint`` gives for this table text, in its order: ``lint_source`` itself.
+    (A DMN model's are ``interop.models.lint_model_bytes``', a layer above this one.) Safe to run in a
+    worker process."""
     from crossroads.engine.analysis.lint import lint_source
 
     return lint_source(_source(text, file), max_bytes=max_bytes, max_seconds=max_seconds)
-
-
-def _model_findings(text: str, file: str, max_seconds: float, max_bytes: int) -> list[Finding]:
-    from crossroads.engine.errors import TableError
-    from crossroads.engine.interop import dmn
-    from crossroads.engine.interop.common import Refused
-    from crossroads.engine.interop.models import lint_imported, refusal
-
-    data = text.encode("utf-8", "surrogatepass")
-    if len(data) > max_bytes:
-        return [Finding("too-large", "error", f"file is larger than the limit of {max_bytes} bytes", file, 1, 1)]
-    try:
-        outcomes = dmn.read_bytes(data, file)
-    except TableError as exc:
-        return list(exc.findings)
-    findings: list[Finding] = []
-    for o in outcomes:
-        findings.extend([refusal(o)] if isinstance(o, Refused) else lint_imported(o, file, max_seconds=max_seconds))
-    return findings
 
 
 # ---------------------------------------------------------------- the source tree, indexed
@@ -252,7 +232,8 @@ def _occurrences(
     data: Mapping[str, Any], nodes: Mapping[tuple[Any, ...], ys.Node], keys: Mapping[tuple[Any, ...], ys.Scalar]
 ) -> Iterator[Occurrence]:
     """Every id the table defines or names, where the format says an id goes."""
-    inputs = data.get("inputs") if isinstance(data.get("inputs"), list) else []
+    raw_inputs = data.get("inputs")
+    inputs: list[Any] = raw_inputs if isinstance(raw_inputs, list) else []
     types: dict[str, str] = {}
     for i, inp in enumerate(inputs):
         if not isinstance(inp, dict):
@@ -266,7 +247,7 @@ def _occurrences(
                 yield from _scalar_occ("option", nodes.get(p), iid, p, True)
     for section, kind in (("outcomes", "outcome"), ("outputs", "output"), ("rules", "rule")):
         items = data.get(section)
-        for i, _ in enumerate(items if isinstance(items, list) else []):
+        for i, _ in enumerate(items if isinstance(items, list) else ()):
             yield from _scalar_occ(kind, nodes.get((section, i, "id")), "", (section, i, "id"), True)  # type: ignore[arg-type]
 
     def keys_of(kind: Kind, path: tuple[Any, ...], owner: str = "") -> Iterator[Occurrence]:
@@ -755,11 +736,11 @@ def _options(data: Mapping[str, Any], input_id: str) -> tuple[Completion, ...]:
 
 def formatted(text: str, file: str) -> str | None:
     """``crossroads fmt``'s text for this document; None when it does not load (or is already canonical)."""
-    from crossroads.engine.authoring.formatter import FormatError, format_text
+    from crossroads.engine.authoring.formatter import format_text
 
     try:
         out = format_text(text, file)
-    except (CrossroadsError, FormatError):
+    except CrossroadsError:  # TableError, FormatError
         return None
     return None if out == text else out
 
