@@ -602,7 +602,8 @@ def code_actions(
             )
             for e in fix.edits
         ]
-        matching = [d for d in context if d.code == fix.finding.code] or None
+        said = formats.message(fix.finding)
+        matching = [d for d in context if d.code == fix.finding.code and d.message == said] or None
         actions.append(
             types.CodeAction(
                 title=fix.title,

@@ -422,22 +422,50 @@ async def test_code_lens_per_example_and_its_command(client: LanguageClient, tmp
 
 
 async def test_code_actions_applied_remove_their_finding(client: LanguageClient, tmp_path: Path) -> None:
+    """Every quick fix offered on a row finding, applied: that finding is gone and no error is new."""
     pytest.importorskip("crossroads.engine.authoring.fixes")
     for name in ("gap", "unreachable", "redundant", "mergeable", "conflict"):
         text = (FIXTURES / "analysis" / f"{name}.yaml").read_text(encoding="utf-8")
         uri = open_doc(client, tmp_path / f"{name}.yaml", text)
         got = await settled(client, uri, expected(text, tmp_path, f"{name}.yaml"))
+        before = {(f["code"], f["message"]) for f in lint_json(text, tmp_path, f"{name}.yaml")}
         target = next(d for d in got if d.code == name)
         actions = await client.text_document_code_action_async(
             types.CodeActionParams(
-                text_document=doc(uri), range=target.range, context=types.CodeActionContext(diagnostics=[target])
+                text_document=doc(uri), range=target.range, context=types.CodeActionContext(diagnostics=got)
             )
         )
         fixes = [a for a in actions or [] if isinstance(a, types.CodeAction) and a.diagnostics]
         assert fixes, name
         for action in fixes:
+            assert action.kind == types.CodeActionKind.QuickFix and action.diagnostics is not None
             assert action.edit is not None and action.edit.changes is not None
             fixed = apply(text, list(action.edit.changes[uri]))
             after = lint_json(fixed, tmp_path, f"{name}-fixed.yaml")
-            assert not [f for f in after if f["code"] == name and f["line"] - 1 == target.range.start.line], name
-            assert not [f for f in after if f["severity"] == "error" and f["code"] != name], (name, after)
+            fixed_one = action.diagnostics[0]
+            assert (fixed_one.code, fixed_one.message) not in {(f["code"], f["message"]) for f in after}, action.title
+            new_errors = {(f["code"], f["message"]) for f in after if f["severity"] == "error"} - before
+            assert not new_errors, (action.title, new_errors)
+
+
+async def test_code_action_inserts_an_example_for_an_uncovered_row(client: LanguageClient, tmp_path: Path) -> None:
+    pytest.importorskip("crossroads.engine.authoring.fixes")
+    text = BUNDLED[: BUNDLED.index("\nexamples:")] + "\n"  # no examples: every row is uncovered
+    uri = open_doc(client, tmp_path / "t.yaml", text)
+    await settled(client, uri, expected(text, tmp_path))
+    row = at(text, "  - id: too-few-examples", 0, 4)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=doc(uri),
+            range=types.Range(start=row, end=row),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    examples = [a for a in actions or [] if isinstance(a, types.CodeAction) and "example" in a.title.lower()]
+    assert examples, [a.title for a in actions or [] if isinstance(a, types.CodeAction)]
+    assert examples[0].edit is not None and examples[0].edit.changes is not None
+    fixed = apply(text, list(examples[0].edit.changes[uri]))
+    assert lint_json(fixed, tmp_path, "t2.yaml") == []
+    (tmp_path / "t2.yaml").write_text(fixed, encoding="utf-8")
+    ran = CliRunner().invoke(cli, ["test", "--format", "json", str(tmp_path / "t2.yaml")])
+    assert ran.exit_code == 0, ran.output
