@@ -59,28 +59,38 @@ def lint_text(text: str, file: str, max_seconds: float, max_bytes: int) -> list[
     return editor.all_findings(text, file, max_seconds, max_bytes)
 
 
-def _analyse(conn: Any, text: str, file: str, max_seconds: float, max_bytes: int) -> None:
-    """In the worker: every lint finding of the text, sent back through ``conn``."""
-    try:
-        conn.send(("ok", lint_text(text, file, max_seconds, max_bytes)))
-    except BaseException as exc:  # the server reports it as a log line; the worker just ends
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
+def _serve(conn: Any) -> None:
+    """The worker's loop: one analysis request at a time, until the pipe closes (or it is killed)."""
+    while True:
+        try:
+            text, file, max_seconds, max_bytes = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple[str, Any] = ("ok", lint_text(text, file, max_seconds, max_bytes))
+        except Exception as exc:  # the server reports it as an analysis-incomplete warning
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        conn.send(answer)
 
 
 class Worker:
-    """One analysis in its own process (from a fork server that has the engine imported)."""
+    """A process that runs row analyses, forked from a fork server that has the engine imported.
+
+    Workers are reused (``take``/``release``: a couple stay idle between versions, so a change
+    costs no process start); one whose version was superseded is killed (``stop``), which is how
+    a running analysis is cancelled, and never reused."""
 
     _context: Any = None
+    _idle: list[Worker] = []
+    KEEP_IDLE = 2
 
-    def __init__(self, text: str, file: str, max_seconds: float, max_bytes: int) -> None:
+    def __init__(self) -> None:
         ctx = Worker.context()
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_analyse, args=(send, text, file, max_seconds, max_bytes), daemon=True)
+        self._conn, child = ctx.Pipe(duplex=True)
+        self._process = ctx.Process(target=_serve, args=(child,), daemon=True)
         self._process.start()
-        send.close()
-        self.deadline = max_seconds + _SETTLE
+        child.close()
+        self._stopped = False
 
     @classmethod
     def context(cls) -> Any:
@@ -90,22 +100,43 @@ class Worker:
             cls._context = ctx
         return cls._context
 
-    def wait(self) -> tuple[str, Any] | None:
-        """The worker's answer (blocking, in a thread); None when it was stopped or died."""
+    @classmethod
+    def take(cls) -> Worker:
+        while cls._idle:
+            worker = cls._idle.pop()
+            if worker._process.is_alive():
+                return worker
+        return cls()
+
+    def release(self) -> None:
+        if not self._stopped and self._process.is_alive() and len(Worker._idle) < Worker.KEEP_IDLE:
+            Worker._idle.append(self)
+        else:
+            self.stop()
+
+    def run(self, text: str, file: str, max_seconds: float, max_bytes: int) -> tuple[str, Any] | None:
+        """The analysis' answer (blocking, in a thread); None when the worker was stopped or died;
+        ``("timeout", None)`` past the budget and a margin (the worker is then killed)."""
         try:
-            if not self._recv.poll(self.deadline):
+            self._conn.send((text, file, max_seconds, max_bytes))
+            if not self._conn.poll(max_seconds + _SETTLE):
                 self.stop()
                 return ("timeout", None)
-            result: tuple[str, Any] = self._recv.recv()
+            result: tuple[str, Any] = self._conn.recv()
             return result
-        except (EOFError, OSError):
+        except (EOFError, OSError, BrokenPipeError):
             return None
-        finally:
-            self._process.join(1)
 
     def stop(self) -> None:
+        self._stopped = True
         if self._process.is_alive():
             self._process.kill()
+        self._process.join(1)
+
+    @classmethod
+    def stop_all(cls) -> None:
+        while cls._idle:
+            cls._idle.pop().stop()
 
 
 # ---------------------------------------------------------------- documents
@@ -216,9 +247,11 @@ class CrossroadsServer(LanguageServer):
             doc.full_done.set()
 
     async def analyse(self, doc: Doc) -> None:
-        worker = Worker(doc.text, doc.file, self.max_seconds, self.max_bytes)
+        worker = Worker.take()
         doc.worker = worker
-        answer = await asyncio.to_thread(worker.wait)
+        answer = await asyncio.to_thread(worker.run, doc.text, doc.file, self.max_seconds, self.max_bytes)
+        doc.worker = None
+        worker.release()
         if not self.current(doc) or answer is None:
             return  # superseded: the newer version has its own analysis
         status, value = answer
@@ -563,6 +596,7 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
         for doc in ls.docs.values():
             if doc.worker is not None:
                 doc.worker.stop()
+        Worker.stop_all()
 
     return server
 
