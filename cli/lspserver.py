@@ -158,6 +158,7 @@ class Doc:
     worker: Worker | None = None
     outline: editor.Outline | None = None
     outlined: bool = False
+    outlining: asyncio.Task[Any] | None = None  # building ``outline`` while the analysis runs
     last_data: Any = None  # the data of the last version that loaded (completion while typing)
     fallback: str | None = None  # an earlier version's text, outlined for ``last_data`` when it is needed
 
@@ -231,6 +232,8 @@ class CrossroadsServer(LanguageServer):
             doc.fast_done.set()
             if editor.is_model(doc.file) or editor.needs_analysis(fast):
                 self.show(doc)
+                if not editor.is_model(doc.file):  # the tree the findings will be placed on, meanwhile
+                    doc.outlining = asyncio.get_running_loop().create_task(self.outline_async(doc))
                 await self.analyse(doc)
             else:
                 doc.full = list(fast)
@@ -285,7 +288,9 @@ class CrossroadsServer(LanguageServer):
         )
 
     async def outline_async(self, doc: Doc) -> editor.Outline | None:
-        """``outline_of`` in a thread (a large table's tree takes seconds to build)."""
+        """``outline_of`` in a thread (a large table's tree takes seconds to build), once per version."""
+        if doc.outlining is not None and doc.outlining is not asyncio.current_task():
+            await asyncio.shield(doc.outlining)
         if not doc.outlined:
             await asyncio.to_thread(self.outline_of, doc)
         return doc.outline
