@@ -469,3 +469,35 @@ async def test_code_action_inserts_an_example_for_an_uncovered_row(client: Langu
     (tmp_path / "t2.yaml").write_text(fixed, encoding="utf-8")
     ran = CliRunner().invoke(cli, ["test", "--format", "json", str(tmp_path / "t2.yaml")])
     assert ran.exit_code == 0, ran.output
+
+
+@pytest_lsp.fixture(
+    scope="module",
+    config=ClientServerConfig(server_command=[CROSSROADS, "lsp", "--debounce", "0", "--max-seconds", "0.5"]),
+)
+async def hurried(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("neovim@v0.7.0")))
+    lsp_client.pull = False  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_too_hard_for_the_budget_is_analysis_incomplete(hurried: LanguageClient, tmp_path: Path) -> None:
+    """A table the row analysis cannot finish within ``--max-seconds`` shows ``analysis-incomplete``
+    (lint's own warning, as ``lint --max-seconds`` gives it) instead of freezing the editor."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import synthetic
+
+    hard = synthetic.render(synthetic.table("wide", 2000))
+    uri = open_doc(hurried, tmp_path / "hard.yaml", hard)
+    loop = asyncio.get_running_loop()
+    end = loop.time() + SETTLE
+    codes: set[str] = set()
+    while loop.time() < end and "analysis-incomplete" not in codes:
+        await asyncio.sleep(0.1)
+        codes = {str(d.code) for d in hurried.diagnostics.get(uri, [])}
+    assert "analysis-incomplete" in codes
+    hover = await hurried.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=at(hard, "  - id: ", 0, 8))
+    )
+    assert hover is not None
