@@ -172,12 +172,17 @@ ROWS = (
     .replace("title: Discount", "title: Discount 🎯 für alle")
 )
 BROKEN = BUNDLED.replace("    then: rag\n", "    then: rga\n", 1)  # an unknown outcome (and two bad examples)
+# findings after astral and accented characters on their own line: columns in UTF-16 units, not code points
+WIDE = ROWS.replace(
+    "  - id: basic\n    when: {tier: basic}\n    then: none",
+    '  - {id: basic, because: "🎯é🎯", when: {tier: basic}, then: nix}',
+)
 
 
 # ---------------------------------------------------------------- diagnostics
 
 
-@pytest.mark.parametrize("text", [ROWS, BROKEN, BUNDLED], ids=["rows", "references", "clean"])
+@pytest.mark.parametrize("text", [ROWS, BROKEN, BUNDLED, WIDE], ids=["rows", "references", "clean", "utf-16"])
 async def test_diagnostics_on_open_equal_lint(client: LanguageClient, tmp_path: Path, text: str) -> None:
     uri = open_doc(client, tmp_path / "t.yaml", text)
     got = await settled(client, uri, expected(text, tmp_path))

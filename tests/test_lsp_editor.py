@@ -217,3 +217,17 @@ def test_code_actions_convert_fixes_to_the_clients_units() -> None:
     [edit] = action.edit.changes["file:///t.yaml"]
     assert (edit.range.start.character, edit.range.end.character, edit.new_text) == (10, 11, "y")  # 🎯 is 2 units
     assert lspserver.code_actions(server, doc, [fix], (0, 0), (0, 3), []) == []  # not on this range
+
+
+def test_rename_an_output_everywhere_it_is_a_key() -> None:
+    text = (FIXTURES / "outputs" / "shipping.yaml").read_text(encoding="utf-8")
+    out = editor.outline(text)
+    assert out is not None
+    refs = editor.references(out, *_pos(text, "  - id: fee", 8))
+    lines = {r.span.start_line for r in refs if not r.definition}
+    assert {n for n, line in enumerate(text.split("\n")) if "{fee:" in line} <= lines
+    renamed = editor.apply_edits(text, editor.rename(out, *_pos(text, "  - id: fee", 8), "price"))
+    assert "fee" not in renamed.replace("Delivery fee", "")
+    assert editor.all_findings(renamed, "s.yaml", 10) == editor.all_findings(text, "s.yaml", 10)
+    said = editor.hover(out, *_pos(text, "{fee: 4.9, carrier", 2))
+    assert said is not None and said.startswith("**output** `fee` (number): Delivery fee")
