@@ -134,6 +134,15 @@ class Worker:
         self._process.join(1)
 
     @classmethod
+    def warm(cls) -> None:
+        """Start the fork server and one idle worker ahead of the first analysis (in a thread)."""
+        worker = cls()
+        if len(cls._idle) < cls.KEEP_IDLE:
+            cls._idle.append(worker)
+        else:
+            worker.stop()
+
+    @classmethod
     def stop_all(cls) -> None:
         while cls._idle:
             cls._idle.pop().stop()
@@ -387,6 +396,10 @@ def _codes_page() -> str | None:
 def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServer:
     server = CrossroadsServer(max_seconds, max_bytes, debounce)
 
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: CrossroadsServer, params: types.InitializedParams) -> None:
+        await asyncio.to_thread(Worker.warm)  # the first table's analysis then starts at once
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: CrossroadsServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.changed(params.text_document.uri, 0)
@@ -398,7 +411,8 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: CrossroadsServer, params: types.DidSaveTextDocumentParams) -> None:
         doc = ls.docs.get(params.text_document.uri)
-        if doc is None or doc.timer is None or doc.timer.done() and doc.full is None and doc.worker is None:
+        stalled = doc is not None and doc.timer is not None and doc.timer.done() and doc.full is None
+        if doc is None or stalled:  # a check that ended without its findings (it failed): once more
             ls.changed(params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -429,7 +443,10 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
             except TimeoutError:
                 pass
         while not ls.current(doc):  # a newer version arrived while waiting: answer for it
-            doc = ls.docs[doc.uri]
+            newer = ls.docs.get(doc.uri)
+            if newer is None:  # closed meanwhile
+                return types.RelatedFullDocumentDiagnosticReport(items=[])
+            doc = newer
             await doc.fast_done.wait()
         return types.RelatedFullDocumentDiagnosticReport(items=ls.lsp_diagnostics(doc), result_id=f"{doc.version}")
 
