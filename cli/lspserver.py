@@ -95,8 +95,11 @@ class Worker:
     @classmethod
     def context(cls) -> Any:
         if cls._context is None:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["crossroads.cli.lspserver", "crossroads.engine.analysis.lint"])
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                ctx = multiprocessing.get_context("forkserver")  # never fork this threaded process itself
+                ctx.set_forkserver_preload(["crossroads.cli.lspserver", "crossroads.engine.analysis.lint"])
+            else:  # Windows
+                ctx = multiprocessing.get_context("spawn")
             cls._context = ctx
         return cls._context
 
