@@ -96,7 +96,7 @@ class Worker:
     def context(cls) -> Any:
         if cls._context is None:
             if "forkserver" in multiprocessing.get_all_start_methods():
-                ctx = multiprocessing.get_context("forkserver")  # never fork this threaded process itself
+                ctx: Any = multiprocessing.get_context("forkserver")  # never fork this threaded process itself
                 ctx.set_forkserver_preload(["crossroads.cli.lspserver", "crossroads.engine.analysis.lint"])
             else:  # Windows
                 ctx = multiprocessing.get_context("spawn")
