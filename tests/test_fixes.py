@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from crossroads.engine.analysis.lint import lint_source
@@ -502,22 +502,20 @@ def strategies_data(text: str) -> dict[str, Any]:
     return data_of(text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(t=strategies.tables(max_rules=6))
 def test_random_tables_fixes_remove_their_finding_and_change_nothing_else(t: strategies.GeneratedTable) -> None:
     _check_random(t.text)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(t=strategies.output_tables())
 def test_random_tables_with_outputs(t: strategies.GeneratedTable) -> None:
     _check_random(t.text)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(t=strategies.tables(max_rules=6), style=st.sampled_from(["flow-rules", "block-rows"]))
+@given(t=strategies.tables(max_rules=6), style=st.sampled_from(["flow-rules", "block-rows", "block-when"]))
 def test_random_tables_in_other_styles(t: strategies.GeneratedTable, style: str) -> None:
-    """The same property with ``rules`` as one flow list, or every row as a block mapping."""
+    """The same property with ``rules`` as one flow list, every row as a block mapping, or with its
+    ``when`` as a block mapping too."""
     data = t.data
     lines = t.text.splitlines()
     at = lines.index("rules:")
@@ -530,5 +528,26 @@ def test_random_tables_in_other_styles(t: strategies.GeneratedTable, style: str)
         rows = ["rules:"]
         for r in data["rules"]:
             rows += [f"  - id: {r['id']}"]
-            rows += [f"    {k}: {strategies.flow(v)}" for k, v in r.items() if k != "id"]
+            for k, v in r.items():
+                if k == "when" and v and style == "block-when":
+                    rows += ["    when:"] + [
+                        f"      {strategies.scalar(c)}: {strategies.flow(x)}" for c, x in v.items()
+                    ]
+                elif k != "id":
+                    rows.append(f"    {k}: {strategies.flow(v)}")
     _check_random("\n".join(lines[:at] + rows + lines[end:]) + "\n")
+
+
+def test_the_readme_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import doctest
+
+    repo = Path(__file__).parent.parent
+    text = (repo / "README.md").read_text(encoding="utf-8")
+    section = text.split("**Fixes.**", 1)[1].split("\n## ", 1)[0]
+    examples = "\n".join(re.findall(r"```python\n(.*?)```", section, re.S))
+    assert examples.count(">>>") >= 8
+    monkeypatch.chdir(repo)
+    test = doctest.DocTestParser().get_doctest(examples, {}, "README Fixes", "README.md", 0)
+    runner = doctest.DocTestRunner()
+    runner.run(test)
+    assert runner.failures == 0
