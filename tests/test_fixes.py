@@ -551,3 +551,43 @@ def test_the_readme_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     runner = doctest.DocTestRunner()
     runner.run(test)
     assert runner.failures == 0
+
+
+TRIAGE = (Path(__file__).parent / "fixtures" / "analysis" / "gap.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_edits_at_the_end_of_the_text(ending: str) -> None:
+    """The rows are the file's last lines: a row added after them, or the last one deleted, with or
+    without a final line break."""
+    text = TRIAGE.rstrip("\n") + '\n  - id: never\n    when: {customers: "< 0"}\n    then: page' + ending
+    findings = lint(text)
+    offered = fixes.fixes_for(text, "t.yaml", findings)
+    delete = [fx for fx in offered if fx.finding.code == "unreachable"]
+    add = [fx for fx in offered if fx.title.startswith("Add row gap-1")]
+    assert len(delete) == 1 and len(add) == 2
+    assert fixes.apply(text, delete[0].edits) == TRIAGE.rstrip("\n") + ending
+    added = fixes.apply(text, add[0].edits)
+    assert added.endswith(
+        '    then: page\n  - id: gap-1\n    when: {severity: high, customers: ">= 10"}\n    then: backlog' + ending
+    )
+    gaps = sum(f.code == "gap" for f in findings)
+    for fx in delete + add:
+        # the row "< 0" cut the customers' domain at 0: the same gap is worded anew without it
+        after = check_fix(text, "t.yaml", fx, gaps_by_message=False)
+        assert sum(f.code == "gap" for f in after) == gaps - (fx in add)
+
+
+def test_stale_findings_give_no_fix_and_no_error() -> None:
+    """Findings of another text (an editor's, one version behind) name rows that are not there."""
+    other = (FIXTURES / "flow-first.yaml").read_text(encoding="utf-8")
+    stale = lint(other)
+    assert fixes.fixes_for(TRIAGE, "t.yaml", stale) == ()
+
+
+def test_a_byte_order_mark_shifts_no_edit() -> None:
+    text = "\ufeff" + TRIAGE
+    findings = [f for f in lint(text) if f.code == "gap"]
+    (fx, *_) = fixes.fixes_for(text, "t.yaml", findings)
+    assert fixes.apply(text, fx.edits).startswith("\ufeffformat: crossroads/1\n")
+    check_fix(text, "t.yaml", fx)
