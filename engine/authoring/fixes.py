@@ -51,6 +51,7 @@ from crossroads.engine.table import pipeline as tables
 from crossroads.engine.table.compiler import NUMERIC_TYPES, CompiledTable, NumberColumn, compile_table
 from crossroads.engine.table.conditions import format_number
 from crossroads.engine.table.loader import MAX_BYTES
+from crossroads.engine.table.policies import policy_of
 from crossroads.engine.table.wording import describe_when
 from crossroads.engine.table.yamlscalar import quote
 
@@ -270,10 +271,15 @@ def _answers(answers: dict[str, Any]) -> str:
 
 
 def fixes_for(text: str, file: str, findings: Sequence[Finding], *, max_seconds: float = 10.0) -> tuple[Fix, ...]:
-    """The fixes for those of ``findings`` (``lint_source``'s, for ``text``) that can be fixed.
+    """The fixes for those of ``findings`` (``lint_source``'s, for ``text``) that can be fixed, in
+    the order of ``findings`` (gaps first); each fix is for one finding, computed on ``text``: apply
+    one, then ask again.
 
-    ``max_seconds``: the budget of the analysis the gap and merge fixes repeat (their regions and
-    merged conditions as data); past it those fixes are left out."""
+    Cost: deleting and narrowing are bit operations on the compiled table; gap fixes repeat the row
+    analysis once (their regions as data), and under ``first``/``priority`` each merge fix lints
+    the merged text (to find rows it leaves never deciding) — so pass the findings a code action
+    is asked for, not every finding of a large table. ``max_seconds`` is those analyses' budget;
+    past it those fixes are left out."""
     try:
         doc = _Doc(text, file)
     except (_NoFix, ValueError):
@@ -668,20 +674,24 @@ def _merge_fix(doc: _Doc, f: Finding, group: merging.Group, unreachable: set[str
         f"no condition on {group.input}" if group.condition is None else describe_when({group.input: group.condition})
     )
     title = f"Merge rows {', '.join(group.rows)} into {first} with {shown}"
-    merged = apply(
-        doc.text,
-        edits + _delete_rows(doc, [doc.row_index[r] for r in others]) + _forget(doc, set(others), pin_to=first),
-    )
-    after = lint_source(
-        tables.Source(doc.document.file, merged.encode("utf-8")),
-        max_bytes=max(MAX_BYTES, len(merged) * 4),
-        max_seconds=max_seconds,
-    )
-    if any(x.code == "analysis-incomplete" for x in after) or any(
-        x.severity == "error" and x.code not in ("unreachable", "conflict", "gap") for x in after
-    ):
-        return []
-    shadowed = [x.rules[0] for x in after if x.code == "unreachable" and x.rules[0] not in unreachable | set(others)]
+    shadowed: list[str] = []
+    if policy_of(doc.compiled).ranks_by is not None:  # elsewhere a row never decides only if it matches nothing
+        merged = apply(
+            doc.text,
+            edits + _delete_rows(doc, [doc.row_index[r] for r in others]) + _forget(doc, set(others), pin_to=first),
+        )
+        after = lint_source(
+            tables.Source(doc.document.file, merged.encode("utf-8")),
+            max_bytes=max(MAX_BYTES, len(merged) * 4),
+            max_seconds=max_seconds,
+        )
+        if any(x.code == "analysis-incomplete" for x in after) or any(
+            x.severity == "error" and x.code not in ("unreachable", "conflict", "gap") for x in after
+        ):
+            return []
+        shadowed = [
+            x.rules[0] for x in after if x.code == "unreachable" and x.rules[0] not in unreachable | set(others)
+        ]
     gone = others + shadowed
     edits += _delete_rows(doc, [doc.row_index[r] for r in gone])
     edits += _forget(doc, set(gone), pin_to=first)  # their answers are the merged row's now
