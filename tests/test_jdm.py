@@ -451,9 +451,7 @@ def test_size_cap_and_files(tmp_path: Path) -> None:
 
 
 def _fixture_tables() -> list[Path]:
-    # tests/fixtures/fixes/ holds the code actions' tables before and after each edit (tests/test_fixes.py):
-    # mostly the same tables again, which would only shift this census
-    return sorted(p for p in FIXTURES.rglob("*.yaml") if "fixes" not in p.relative_to(FIXTURES).parts)
+    return sorted(p for p in FIXTURES.rglob("*.yaml"))
 
 
 def _compiled_fixture(path: Path) -> Any:
