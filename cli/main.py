@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "init_cmd"),
     "explain": ("explain", "explain_cmd"),
     "schema": ("lint", "schema_cmd"),
+    "lsp": ("lsp", "lsp_cmd"),
 }
 """Command name → (module in ``crossroads.cli``, attribute). A command's module is
 imported only when it runs (or for ``--help``), so ``evaluate`` starts without the rest."""
@@ -91,6 +92,7 @@ Exit codes:
   page           0 written · 1 table invalid or the file cannot be written · 2 usage
   import         0 every table imported · 1 some refused or not written · 2 usage, unreadable model
   export         0 written · 1 table invalid, not exactly expressible there, or not written · 2 usage
+  lsp            0 after the client's shutdown and exit · 2 usage, pygls not installed (the lsp extra)
 """
 
 

@@ -87,6 +87,18 @@ def test_benchmark_prints_figures(args: list[str], figures: list[str]) -> None:
 
 
 @pytest.mark.slow
+def test_bench_lsp_prints_figures() -> None:
+    pytest.importorskip("pygls", reason="the lsp extra: pip install '.[lsp]'")
+    out = run_script("benchmarks/bench_lsp.py", "--quick")
+    for pattern in (
+        rf"^bundled rag-or-fine-tune +{FIGURE} +{FIGURE}$",
+        rf"^300-row unique +{FIGURE} +{FIGURE}$",
+        r"^target bundled: fast ≤ 50 ms, analysis ≤ 1000 ms: ",
+    ):
+        assert re.search(pattern, out, re.MULTILINE), f"{pattern!r} not in:\n{out}"
+
+
+@pytest.mark.slow
 def test_bench_batch_prints_figures_and_agrees_with_the_hand_written_query() -> None:
     from sqlparity import require
 

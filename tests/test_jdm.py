@@ -506,7 +506,7 @@ def test_fixtures_export_as_zen_evaluates_them(engine: Any) -> None:
         loaded = tables_pipeline.load(tables_pipeline.Source(str(path), path.read_bytes()))
         _zen_equal(engine, loaded.table, loaded.document.data)
         exported += 1
-    assert (exported, refused) == (32, 10)  # refused: 4 dates, 2 unique overlaps, 2 aggregates, 2 mixed rows
+    assert (exported, refused) == (38, 12)  # refused: 4 dates, 4 unique overlaps, 2 aggregates, 2 mixed rows
 
 
 def test_fixtures_round_trip() -> None:
@@ -518,7 +518,7 @@ def test_fixtures_round_trip() -> None:
         loaded = tables_pipeline.load(tables_pipeline.Source(str(path), path.read_bytes()))
         _round_trip(loaded.table)
         done += 1
-    assert done == 32
+    assert done == 38
 
 
 def _generated(data: dict[str, Any]) -> Any:

@@ -22,7 +22,9 @@ HEAVY = (
     "jsonschema",
     "sqlglot",
     "duckdb",
-)  # the last two: only `sql` and file batch need them
+    "pygls",
+    "lsprotocol",
+)  # sqlglot, duckdb: only `sql` and file batch need them; pygls, lsprotocol: only `lsp`
 
 # Runs the CLI in-process, then reports which heavy modules were imported.
 PROBE = f"""

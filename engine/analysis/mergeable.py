@@ -77,12 +77,31 @@ def overlap(a: list[Any], b: list[Any]) -> bool:
     return True
 
 
-def mergeable(table: CompiledTable, pieces: Any) -> list[Finding]:
-    """Maximal groups of same-outcome rows that one row could replace, changing no result."""
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One mergeable group as data: its rows (table order), the input they differ in, and the
+    merged row's condition on it (a ``when`` value; None: no condition on that input). The merged
+    row is the first member with that condition, at the first member's place."""
+
+    rows: tuple[str, ...]
+    input: str
+    condition: Any
+
+
+def groups(table: CompiledTable, pieces: Any, *, limit: int = MAX_LISTED) -> list[Group]:
+    """The first ``limit`` groups ``mergeable`` reports (the listed ones, in its order), as data."""
     acc = accepted(table, pieces)
+    return [
+        Group(tuple(table.rules[r].id for r in g), table.inputs[k].id, _merged_condition(table, pieces, acc, k, g))
+        for k, g in _groups(table, acc)[:limit]
+    ]
+
+
+def _groups(table: CompiledTable, acc: list[list[Any]]) -> list[tuple[int, list[int]]]:
+    """Every maximal group as (the input it differs in, its rows), ordered by first row then input."""
     policy = policy_of(table)
     groups: list[tuple[int, list[int]]] = []
-    for k in range(len(pieces)):
+    for k in range(len(table.inputs)):
         keyed: dict[tuple[Any, ...], list[int]] = {}
         for r, rule in enumerate(table.rules):
             row = acc[r]
@@ -95,6 +114,13 @@ def mergeable(table: CompiledTable, pieces: Any) -> list[Finding]:
                 for g in _components(table, acc, k, members, policy):
                     groups.append((k, g))
     groups.sort(key=lambda kg: (kg[1][0], kg[0]))
+    return groups
+
+
+def mergeable(table: CompiledTable, pieces: Any) -> list[Finding]:
+    """Maximal groups of same-outcome rows that one row could replace, changing no result."""
+    acc = accepted(table, pieces)
+    groups = _groups(table, acc)
     findings = []
     for n, (k, g) in enumerate(groups[:MAX_LISTED]):
         spec = table.inputs[k]

@@ -176,6 +176,15 @@ def gap_regions(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECOND
     return list(run(table, max_seconds=max_seconds).gap_regions)
 
 
+def gaps(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> list[tuple[Finding, dict[str, Any]]]:
+    """Each listed ``gap`` finding (unpositioned, as ``analyse`` gives it) with its region as data: a
+    rule-style ``when`` (input order, unrestricted inputs left out) that a row covering exactly the
+    gap would carry. For code that acts on a gap (``authoring/fixes.py``) without reading messages."""
+    report = run(table, max_seconds=max_seconds)
+    listed = [f for f in report.findings if f.code == "gap"]
+    return list(zip(listed, report.gap_regions))  # the findings are the first regions, in order
+
+
 def row_witnesses(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> dict[str, dict[str, Any]]:
     """rule id -> a complete answer set that this row decides (reachable rows only)."""
     return run(table, max_seconds=max_seconds).witnesses

@@ -91,6 +91,26 @@ def lint_model(path: str, *, max_bytes: int = MAX_BYTES, max_seconds: float = DE
         outcomes = read_model(path, max_bytes)
     except TableError as exc:
         return list(exc.findings)
+    return _lint_outcomes(outcomes, path, max_seconds)
+
+
+def lint_model_bytes(
+    data: bytes, file: str, *, max_bytes: int = MAX_BYTES, max_seconds: float = DEFAULT_MAX_SECONDS
+) -> list[Finding]:
+    """``lint_model`` of a model's bytes (an editor's unsaved text): the same findings as for a file
+    holding them, the size cap included."""
+    from crossroads.engine.interop import dmn
+
+    if len(data) > max_bytes:
+        return [Finding("too-large", "error", f"file is larger than the limit of {max_bytes} bytes", file, 1, 1)]
+    try:
+        outcomes = dmn.read_bytes(data, file)
+    except TableError as exc:
+        return list(exc.findings)
+    return _lint_outcomes(outcomes, file, max_seconds)
+
+
+def _lint_outcomes(outcomes: list[Outcome], path: str, max_seconds: float) -> list[Finding]:
     findings: list[Finding] = []
     for o in outcomes:
         if isinstance(o, Refused):
