@@ -469,7 +469,7 @@ def build(max_seconds: float, max_bytes: int, debounce: float) -> CrossroadsServ
             return None
         doc, out = found
         line, column = ls.from_lsp(doc, params.position)
-        text = editor.hover(out, line, column, doc.findings)
+        text = await asyncio.to_thread(editor.hover, out, line, column, doc.findings)  # a row's region: a search
         if text is None:
             return None
         return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text))

@@ -583,3 +583,39 @@ def test_oracle_finds_nothing_wrong_with_the_bundled_table() -> None:
     oracle = Oracle(data_of(text))
     assert (oracle.unreachable(), oracle.conflicts(), oracle.has_gap()) == (set(), set(), False)
     check_analysis(data_of(text), text)
+
+
+def _decided_regions_equal_oracle(t: GeneratedTable) -> None:
+    from itertools import product
+
+    from crossroads.engine.analysis.rows import decided_region
+
+    table = compile_yaml(t.text)
+    oracle = Oracle(t.data)
+    reps = [oracle.representatives(i) for i in oracle.inputs]
+    size = 1
+    for r in reps:
+        size *= len(r)
+    if size > 3000:
+        return
+    points = [oracle.answers(v) for v in product(*reps)]
+    credited = [oracle.credited(sum(1 << n for n in oracle.matches(a))) for a in points]
+    for row in range(len(table.rules)):
+        region = decided_region(table, row, max_seconds=60.0)
+        assert region is not None
+        for answers, mask in zip(points, credited):
+            homes = [w for w in region if oracle.in_region(answers, w)]
+            assert len(homes) <= 1, ("regions overlap", homes)
+            assert bool(homes) == bool(mask >> row & 1), (table.rules[row].id, answers, region)
+
+
+@given(t=tables(max_inputs=3, max_rules=6))
+def test_decided_region_equals_oracle(t: GeneratedTable) -> None:
+    """The answers a row decides (the language server's row hover): exactly those the brute force
+    credits to it, every hit policy and input type."""
+    _decided_regions_equal_oracle(t)
+
+
+@given(t=output_tables(max_inputs=3, max_rules=6))
+def test_decided_region_equals_oracle_with_outputs(t: GeneratedTable) -> None:
+    _decided_regions_equal_oracle(t)

@@ -319,7 +319,8 @@ async def test_hover_texts(client: LanguageClient, tmp_path: Path) -> None:
 
     row = await text(at(BUNDLED, "- id: too-few-examples", 0, 8))
     assert row.startswith("**row** `too-few-examples` → `rag`")
-    assert "decides answers with change: [behaviour, both]; examples: [0, 300)" in row  # within minimum 0
+    assert "matches answers with change: [behaviour, both]; examples: [0, 300)" in row  # within minimum 0
+    assert "decides: `change in [behaviour, both], examples < 300`" in row
     assert (await text(at(BUNDLED, "  - id: change", 0, 8))).startswith(
         "**input** `change` (choice): What are you actually trying to change about the model's output?"
     )

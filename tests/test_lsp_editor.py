@@ -131,7 +131,59 @@ def test_hover_on_a_row_names_its_findings() -> None:
     findings = editor.all_findings(text, "c.yaml", 10)
     said = editor.hover(out, *_pos(text, "  - id: big-order", 4), findings)
     assert said is not None and said.startswith("**row** `big-order` → `some`")
-    assert "decides answers with total: >= 500" in said and "- conflict:" in said
+    assert "matches answers with total: >= 500" in said and "- conflict:" in said
+    # under unique, where it meets the other rows the policy breaks: it decides only the rest
+    assert "decides: `total >= 500`" not in said
+
+
+@pytest.mark.parametrize(
+    ("row", "decides"),
+    [
+        ("too-few-examples", "change in [behaviour, both], examples < 300"),
+        ("behaviour-static-enough-data", "change=behaviour, freshness=static, citations=false, examples >= 1000"),
+    ],
+)
+def test_hover_on_a_row_says_what_it_decides(row: str, decides: str) -> None:
+    text = (REPO / "rules" / "rag-or-fine-tune.yaml").read_text(encoding="utf-8")
+    out = editor.outline(text)
+    assert out is not None
+    said = editor.hover(out, *_pos(text, f"- id: {row}", 4))
+    assert said is not None and f"decides: `{decides}`" in said
+
+
+FIRST = """\
+format: crossroads/1
+id: t
+version: 1.0.0
+title: T
+hit_policy: first
+inputs:
+  - {id: n, prompt: N?, type: integer}
+outcomes:
+  - {id: a, title: A}
+  - {id: b, title: B}
+rules:
+  - {id: low, when: {n: "< 10"}, then: a}
+  - {id: rest, when: {n: "< 100"}, then: b}
+  - {id: never, when: {n: 5}, then: b}
+"""
+
+
+@pytest.mark.parametrize(("row", "decides"), [("rest", "n in [10, 100)"), ("never", "nothing")])
+def test_hover_under_first_the_earlier_rows_cut_into_a_row(row: str, decides: str) -> None:
+    out = editor.outline(FIRST)
+    assert out is not None
+    said = editor.hover(out, *_pos(FIRST, f"{{id: {row}", 4))
+    assert said is not None and f"decides: `{decides}`" in said, said
+
+
+def test_hover_on_an_unreachable_row_says_it_decides_nothing() -> None:
+    text = (FIXTURES / "analysis" / "unreachable.yaml").read_text(encoding="utf-8")
+    out = editor.outline(text)
+    assert out is not None
+    rows = [r["id"] for r in out.data["rules"]]
+    said = [editor.hover(out, *_pos(text, f"- id: {r}", 4)) or "" for r in rows]
+    assert any("decides: `nothing`" in h for h in said)
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ from crossroads.engine.table.answers import accepts
 from crossroads.engine.table.compiler import NUMERIC_TYPES, CompiledTable, or_all
 from crossroads.engine.findings import MAX_LISTED, Finding
 from crossroads.engine.analysis.mergeable import mergeable
-from crossroads.engine.table.policies import HitPolicy, bits, policy_of, result_label, result_of
+from crossroads.engine.table.policies import ERROR, HitPolicy, bits, policy_of, result_label, result_of
 from crossroads.engine.table.wording import describe_answers, describe_when
 from crossroads.engine.search.space import Budget, Exhausted, Leaf
 
@@ -378,3 +378,37 @@ def _redundant(table: CompiledTable, r: int, state: _State) -> Finding:
     by = f" ({', '.join(carriers)} give{'s' if len(carriers) == 1 else ''} the same result)" if carriers else ""
     message = f"row {rule.id} (→ {outcome}) is redundant: removing it changes no result{by}"
     return Finding("redundant", "warning", message, rules=(rule.id, *others))
+
+
+def decided_region(
+    table: CompiledTable, row: int, *, max_seconds: float = DEFAULT_MAX_SECONDS
+) -> tuple[dict[str, Any], ...] | None:
+    """The answers ``row`` decides, as disjoint rule-style ``when`` mappings (a gap's form); None past
+    the budget.
+
+    Not the row's own condition: under ``first`` and ``priority`` the rows that win over it cut
+    into it, and under ``unique``/``any`` the answers where it breaks the policy are left out.
+    Under ``collect``, ``output-order`` and the aggregates a row counts wherever it matches (and
+    the policy holds). Empty: it decides nothing (an unreachable row)."""
+    bit = 1 << row
+    pieces = tuple(space.input_pieces(spec, column) for spec, column in zip(table.inputs, table.columns))
+    if not all(any(p.mask & bit for p in ps) for ps in pieces):
+        return ()
+    # the choices the row refuses are left out; a number keeps its every piece, as a region's
+    # stretch of them is contiguous (the row's own condition may be a union)
+    mine = tuple(
+        ps if spec.type in NUMERIC_TYPES else tuple(p for p in ps if p.mask & bit)
+        for spec, ps in zip(table.inputs, pieces)
+    )
+    budget = Budget(max_seconds)
+    keys = []
+    try:
+        for leaf in space.walk(table, mine, table.all_rows, budget):
+            if not leaf.live & bit:
+                continue
+            result, decider = result_of(table, leaf.live)
+            if decider == row or (decider is None and policy_of(table).collects and result != ERROR):
+                keys.append((space.parts(leaf.region), None))
+    except Exhausted:
+        return None
+    return tuple(m.when for m in space.merge_regions(table, pieces, keys))

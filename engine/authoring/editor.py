@@ -618,6 +618,29 @@ def _id_hover(out: Outline, o: Occurrence) -> str:
     return f"**row** `{o.id}`\n\n{uses}"
 
 
+HOVER_SECONDS = 0.5
+"""The budget of a row hover's region search (``rows.decided_region``); past it the line is left out."""
+
+
+def _decided(out: Outline, row: int) -> str | None:
+    """The answers row ``row`` decides — its condition less what earlier or higher-priority rows and
+    policy breaks take — in condition syntax; "nothing" for an unreachable row; None for a table
+    that does not compile or a search past ``HOVER_SECONDS``."""
+    from crossroads.engine.analysis.rows import decided_region
+    from crossroads.engine.table.wording import describe_region
+
+    try:
+        table = tables.compiled(_source(out.text, "<text>"), use_cache=False)
+    except CrossroadsError:
+        return None
+    if row >= len(table.rules):
+        return None
+    region = decided_region(table, row, max_seconds=HOVER_SECONDS)
+    if region is None:
+        return None
+    return " or ".join(describe_region(w) for w in region) if region else "nothing"
+
+
 def _row_hover(out: Outline, row: int, findings: Sequence[Finding]) -> str:
     from crossroads.engine.table.wording import describe_when, yaml_scalar
 
@@ -636,7 +659,10 @@ def _row_hover(out: Outline, row: int, findings: Sequence[Finding]) -> str:
                 region.append(f"{key}: {accepted(inp, raw)}")
             except (ArithmeticError, ValueError, TypeError, KeyError):
                 region.append(f"{key}: {raw}")
-    lines.append("decides answers with " + ("; ".join(region) if region else "any answer"))
+    lines.append("matches answers with " + ("; ".join(region) if region else "any answer"))
+    decided = _decided(out, row)
+    if decided is not None:
+        lines.append(f"decides: `{decided}`")
     if rule.get("because"):
         lines.append(f"because: {rule['because']}")
     for f in findings:
