@@ -10,13 +10,21 @@ line longer than ``MAX_LINE`` bytes is an error line, read past in pieces.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from json.encoder import encode_basestring
+from typing import Any, BinaryIO
 
-from crossroads.engine.decision.evaluate import Result, dumps, evaluate_or_error
+from crossroads.engine.decision.evaluate import RESULT_FIELDS, Result, dumps, evaluate_or_error
 from crossroads.engine.table import answers
-from crossroads.engine.table.compiler import CompiledTable
+from crossroads.engine.table.compiler import ChoiceColumn, CompiledTable, NumberColumn, TextColumn
+
+_orjson_loads: Callable[[bytes], Any] | None
+try:  # the `fast` extra: a faster JSON reader for the fast path; the standard library's otherwise
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover - depends on the install
+    _orjson_loads = None
 
 MAX_LINE = 1024 * 1024  # a batch line longer than this is an error, not a memory spike
 
@@ -61,20 +69,29 @@ def input_lines(stream: BinaryIO, max_line: int = MAX_LINE) -> Iterator[InputLin
     A blank line (only spaces/tabs: a file's trailing newline, a separator) is no answer set.
     Bytes that are not UTF-8 are replaced, so such a line fails as JSON instead of the stream.
     """
+    for number, body in raw_lines(stream, max_line):
+        yield InputLine(number, None if body is None else body.decode("utf-8", "replace"))
+
+
+def raw_lines(stream: BinaryIO, max_line: int = MAX_LINE) -> Iterator[tuple[int, bytes | None]]:
+    """``input_lines`` before decoding: (number, the line's bytes without its line break), None for a
+    line longer than ``max_line`` bytes (read past in pieces: memory stays bounded); blank lines skipped."""
     number = 0
+    readline = stream.readline
+    limit = max_line + 1
     while True:
-        chunk = stream.readline(max_line + 1)
+        chunk = readline(limit)
         if not chunk:
             return
         number += 1
         if len(chunk) > max_line and not chunk.endswith(b"\n"):
             while chunk and not chunk.endswith(b"\n"):  # drain the rest of the long line
-                chunk = stream.readline(max_line)
-            yield InputLine(number, None)
+                chunk = readline(max_line)
+            yield number, None
             continue
-        text = chunk.decode("utf-8", "replace").rstrip("\r\n")
-        if text.strip(" \t"):
-            yield InputLine(number, text)
+        body = chunk.rstrip(b"\r\n")
+        if body.strip(b" \t"):
+            yield number, body
 
 
 def evaluate_line(table: CompiledTable, line: InputLine, max_line: int = MAX_LINE) -> ResultLine | ErrorLine:
@@ -103,3 +120,241 @@ def evaluate_lines(
     the caller counts the ``ErrorLine`` items for its exit status."""
     for line in input_lines(stream, max_line):
         yield evaluate_line(table, line, max_line)
+
+
+def result_text(result: Result, fields: tuple[str, ...] | None = None) -> str:
+    """A result's output line (without its newline): ``dumps(result.to_json())``, or only ``fields``
+    of it (``batch --fields``; a subset of ``RESULT_FIELDS``, kept in the result's own order)."""
+    doc = result.to_json()
+    if fields is not None:
+        doc = {k: doc[k] for k in RESULT_FIELDS if k in fields}
+    return dumps(doc)
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """``--fields outcome,rule``: the named result fields (``RESULT_FIELDS``); ValueError names an unknown one."""
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    if not names:
+        raise ValueError(f"no field named; fields: {', '.join(RESULT_FIELDS)}")
+    for name in names:
+        if name not in RESULT_FIELDS:
+            raise ValueError(f"unknown field {name!r}; fields: {', '.join(RESULT_FIELDS)}")
+    return names
+
+
+# -- the fast path ---------------------------------------------------------------------------------
+#
+# Complete answers in their plain JSON forms (an option id, true/false, a whole number a float holds
+# exactly, a string) decide by their row mask alone: everything in the result but the answers
+# themselves (``answers`` and each condition's ``answer``) is a function of the mask. So the first
+# line of a mask (and key order) takes the exact path above, and its output line, with the answers
+# cut out, becomes a template: later lines of that mask only look up their masks and fill in their
+# answers, each written as ``json.dumps`` writes it. Anything else (a float, an exponent, a
+# decimal string, ``"yes"``, a missing or unknown input, a duplicate key, a date, bad JSON) takes
+# the exact path, line by line: the template is cut from that path's own output (``result_text``),
+# and checked against it when made, so there is one definition of the result line.
+
+EXACT_INT = 2**53
+"""Whole numbers beyond ±2^53 take the exact path (a float cannot hold all of them: never trust a reader there)."""
+
+MAX_TEMPLATES = 4096
+"""Templates kept at most (then forgotten and made again): memory stays bounded whatever the input."""
+
+_CHOICE, _BOOLEAN, _NUMBER, _TEXT = range(4)
+_SLOT = "\x00crossroads-slot-{}\x00"  # stands for an answer while a template is cut: json writes it as \u0000...
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """An output line (newline included) with holes: ``text % args`` where ``args`` are the line's answers, as JSON, picked by ``order``."""
+
+    text: str
+    order: tuple[int, ...]  # per hole, the index of the answer (in the line's key order) written there
+
+
+class FastLines:
+    """``evaluate_lines`` for a whole stream, as output text: each line's ``result_text`` or error line.
+
+    Byte-identical to ``evaluate_line`` + ``result_text`` for every line (``tests/test_jsonlines.py``
+    proves it over the bundled table's every case, error lines and random tables); complete answers
+    in plain forms skip parsing into ``Decimal`` and building a ``Result`` (see above). ``loads``:
+    the JSON reader of the fast path (orjson when installed, else the standard library's); it may
+    read numbers as floats, since a line holding a float never takes the fast path.
+    """
+
+    def __init__(
+        self,
+        table: CompiledTable,
+        fields: tuple[str, ...] | None = None,
+        max_line: int = MAX_LINE,
+        loads: Callable[[bytes], Any] | None = None,
+    ) -> None:
+        self.table = table
+        self.fields = fields
+        self.max_line = max_line
+        self.loads = loads or _orjson_loads or _stdlib_loads
+        self.templates: dict[tuple[int, tuple[str, ...]], _Template] = {}
+        self.specs = _fast_specs(table)
+        self.failed = 0  # error lines written so far
+
+    def lines(self, stream: BinaryIO) -> Iterator[str]:
+        """Each non-blank input line's output line, newline included, lazily; ``failed`` counts the
+        error lines so far (the caller's exit status)."""
+        loads, key_of, templates, exact = self.loads, self._key, self.templates, self.exact_text
+        for number, body in raw_lines(stream, self.max_line):
+            if body is not None:
+                try:
+                    raw = loads(body)
+                except ValueError:  # orjson's JSONDecodeError and json's are ValueErrors
+                    raw = None
+                key = key_of(raw, body)
+                if key is not None:
+                    template = templates.get(key[0])
+                    if template is not None:
+                        yield template.text % tuple(map(key[1].__getitem__, template.order))
+                        continue
+            yield exact(number, body)
+
+    def fast_text(self, body: bytes) -> str | None:
+        """The output line of ``body`` (newline included) from a template, or None: it takes the exact path."""
+        try:
+            raw = self.loads(body)
+        except ValueError:
+            return None
+        key = self._key(raw, body)
+        if key is None:
+            return None
+        template = self.templates.get(key[0])
+        return None if template is None else template.text % tuple(map(key[1].__getitem__, template.order))
+
+    def exact_text(self, number: int, body: bytes | None) -> str:
+        """A line the exact way (``evaluate_line``), newline included; a result of complete answers
+        leaves a template behind."""
+        line = evaluate_line(self.table, InputLine(number, None if body is None else body.decode("utf-8", "replace")))
+        if isinstance(line, ErrorLine):
+            self.failed += 1
+            return line.text + "\n"
+        text = result_text(line.result, self.fields) + "\n"
+        if body is not None and not line.result.missing:
+            self._learn(body, line.result, text)
+        return text
+
+    def _key(self, raw: Any, body: bytes) -> tuple[tuple[int, tuple[str, ...]], list[str]] | None:
+        """((row mask, key order), each answer as JSON text) of plain complete answers, else None."""
+        specs = self.specs
+        if type(raw) is not dict or len(raw) != len(specs) or not specs:
+            return None
+        mask = self.table.all_rows
+        quotes = 2 * len(raw)
+        args = []
+        for key, value in raw.items():
+            spec = specs.get(key)
+            if spec is None:
+                return None
+            kind, index = spec
+            t = type(value)
+            if kind == _CHOICE:  # an option id: its mask and its JSON text
+                if t is not str:
+                    return None
+                hit = index.get(value)
+                if hit is None:
+                    return None
+                mask &= hit[0]
+                args.append(hit[1])
+                quotes += 2
+            elif kind == _BOOLEAN:
+                if t is not bool:
+                    return None
+                hit = index[value]
+                mask &= hit[0]
+                args.append(hit[1])
+            elif kind == _NUMBER:  # a whole number a float holds exactly, within the input's bounds
+                if t is not int or not index[1] <= value <= index[2]:
+                    return None
+                mask &= index[0].lookup(value)
+                args.append(int.__repr__(value))
+            else:  # a string input: any text
+                if t is not str:
+                    return None
+                mask &= index.lookup(value)
+                args.append(encode_basestring(value))
+                quotes += 2
+        # A duplicate key (which the reader keeps the last of) or an escaped quote shows as more quote
+        # marks than these keys and strings have: the exact path then says what is wrong.
+        if body.count(b'"') != quotes:
+            return None
+        return (mask, tuple(raw)), args
+
+    def _learn(self, body: bytes, result: Result, text: str) -> None:
+        try:
+            raw = self.loads(body)
+        except ValueError:
+            return
+        key = self._key(raw, body)
+        if key is None:
+            return
+        template = _cut(result, self.fields, key[0][1])
+        if template is None or template.text % tuple(map(key[1].__getitem__, template.order)) != text:
+            return  # never trust a template that does not give back the line it was cut from
+        if len(self.templates) >= MAX_TEMPLATES:
+            self.templates.clear()
+        self.templates[key[0]] = template
+
+
+def _stdlib_loads(body: bytes) -> Any:
+    """The standard library's reader, plain (floats, no hooks): the text must be UTF-8 (as ``input_lines``
+    reads it; ``json.loads`` of bytes would guess UTF-16/32)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8") from None
+    return json.loads(text)
+
+
+def _fast_specs(table: CompiledTable) -> dict[str, tuple[int, Any]]:
+    """Per input id, how the fast path reads its answer: (kind, index); an input it does not read
+    (a date) is left out, so that lines answering it take the exact path."""
+    specs: dict[str, tuple[int, Any]] = {}
+    for spec, column in zip(table.inputs, table.columns):
+        if spec.type == "choice" and isinstance(column, ChoiceColumn):
+            specs[spec.id] = (_CHOICE, {o: (column.lookup(o), encode_basestring(o)) for o in spec.option_ids})
+        elif spec.type == "boolean" and isinstance(column, ChoiceColumn):
+            specs[spec.id] = (_BOOLEAN, {True: (column.lookup(True), "true"), False: (column.lookup(False), "false")})
+        elif spec.type in ("integer", "number") and type(column) is NumberColumn:
+            lo = -EXACT_INT if spec.minimum is None else max(-EXACT_INT, spec.minimum)
+            hi = EXACT_INT if spec.maximum is None else min(EXACT_INT, spec.maximum)
+            specs[spec.id] = (_NUMBER, (column, lo, hi))
+        elif spec.type == "string" and isinstance(column, TextColumn):
+            specs[spec.id] = (_TEXT, column)
+    if len(specs) != len(table.inputs):
+        return {}  # some input always takes the exact path, so every complete line does: no fast path
+    return specs
+
+
+def _cut(result: Result, fields: tuple[str, ...] | None, keys: tuple[str, ...]) -> _Template | None:
+    """The template of ``result``'s output line: its answers replaced by holes (None: it cannot be cut)."""
+    doc = result.to_json()
+    if fields is not None:
+        doc = {k: doc[k] for k in RESULT_FIELDS if k in fields}
+    if list(result.answers) != list(keys):
+        return None
+    holes: list[tuple[str, int]] = []  # (slot text, answer index), in the order they appear in the line
+
+    def hole(index: int) -> str:
+        slot = _SLOT.format(len(holes))
+        holes.append((slot, index))
+        return slot
+
+    position = {k: i for i, k in enumerate(keys)}
+    if "conditions" in doc:
+        doc["conditions"] = [{**c, "answer": hole(position[c["input"]])} for c in doc["conditions"]]
+    if "answers" in doc:
+        doc["answers"] = {k: hole(position[k]) for k in doc["answers"]}
+    pieces = [dumps(doc) + "\n"]
+    for slot, _ in holes:
+        written = dumps(slot)
+        head, sep, tail = pieces[-1].partition(written)
+        if not sep or written in tail:
+            return None
+        pieces[-1:] = [head, tail]
+    return _Template("%s".join(p.replace("%", "%%") for p in pieces), tuple(i for _, i in holes))
