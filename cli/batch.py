@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from crossroads.engine.outputs.jsonlines import MAX_LINE as MAX_LINE  # re-exported (the line limit)
-from crossroads.engine.outputs.jsonlines import FastLines, parse_fields
+from crossroads.engine.outputs.jsonlines import parse_fields
 
+from .lines import json_lines
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, compiled_table, die, table_options
 from .terminal import counted
 
@@ -100,14 +101,8 @@ def batch_cmd(
 
 
 def _json_lines(compiled: Any, stream: Any, out: Any, fields: tuple[str, ...] | None = None) -> int:
-    """Write one JSON line per answer set of ``stream`` (``engine/outputs/jsonlines.py``: ``FastLines``,
-    byte-identical to ``evaluate_lines``); the number that failed."""
-    lines = FastLines(compiled, fields)
-    write = out.write
-    for text in lines.lines(stream):
-        write(text)
-    out.flush()
-    return lines.failed
+    """Write one JSON line per answer set of ``stream`` (``cli/lines.py``); the number that failed."""
+    return json_lines(compiled, stream, out, fields)
 
 
 def _files(compiled: Any, input_path: str, output_path: str, keep_order: bool) -> None:

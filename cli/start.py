@@ -27,6 +27,8 @@ VALUE_OPTIONS = {"-a": "answer", "--answer": "answer", "--format": "format"}
 def main() -> None:
     """The console script (``crossroads``) and ``python -m crossroads``."""
     code = fast_evaluate(sys.argv[1:])
+    if code is None:
+        code = fast_batch(sys.argv[1:])
     if code is not None:
         raise SystemExit(code)
     from crossroads.cli.main import main as click_main
@@ -122,3 +124,79 @@ def _text(compiled: Any, result: Any) -> str | None:
     if view.notice:
         return None
     return visible(result_text(view.table, result, use_colour(), catalog))
+
+
+BATCH_OPTIONS = ("--input", "--fields")
+
+
+def parse_batch(argv: list[str]) -> tuple[str | None, str, str | None] | None:
+    """(TABLE, --input, --fields) of a plain JSON Lines ``batch`` command line, else None."""
+    if not argv or argv[0] != "batch":
+        return None
+    table: str | None = None
+    given: dict[str, str] = {}
+    rest = iter(argv[1:])
+    for arg in rest:
+        name, sep, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in BATCH_OPTIONS and (sep or name == arg):
+            if not sep:
+                value = next(rest, "-\0")  # none left: click says so
+                if value.startswith("-") and value != "-":
+                    return None
+            given[name] = value
+        elif arg.startswith("-") or table is not None:
+            return None
+        else:
+            table = arg
+    return table, given.get("--input", "-"), given.get("--fields")
+
+
+def fast_batch(argv: list[str]) -> int | None:
+    """A plain warm JSON Lines ``batch`` (standard output), before click: its exit code, or None to
+    run click. Only what comes before the first line read may hand over; from there on this is
+    the command (``cli/lines.py``, as ``batch_cmd`` runs it), and a broken pipe ends it as click's would."""
+    command = parse_batch(argv)
+    if command is None:
+        return None
+    table, input_path, fields = command
+    try:
+        stream = _batch_input(table, input_path, fields)
+    except Exception:  # noqa: BLE001 - click's command line says what is wrong
+        return None
+    if stream is None:
+        return None
+    compiled, selected, source = stream
+    from .lines import json_lines
+
+    try:
+        failed = json_lines(compiled, source, sys.stdout, selected)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+    return 1 if failed else 0
+
+
+def _batch_input(table: str | None, input_path: str, fields: str | None) -> tuple[Any, Any, Any] | None:
+    """(compiled table, fields, the open input) for ``fast_batch``, or None when click should run."""
+    import codecs
+
+    if sys.stdout is None or codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name == "ascii":
+        return None
+    if table is not None and table.lower().endswith(".dmn") and os.path.lexists(table):
+        return None
+    from crossroads.engine.outputs.filebatch import file_format
+    from crossroads.engine.outputs.jsonlines import parse_fields
+    from crossroads.engine.table import pipeline
+
+    selected = None if fields is None else parse_fields(fields)
+    if input_path != "-" and file_format(input_path):
+        return None
+    compiled = pipeline.cached(pipeline.find(table))
+    if compiled is None:
+        return None
+    source = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")
+    return compiled, selected, source

@@ -67,6 +67,15 @@ CASES = [
     ["--version"],
     [],
     ["show"],
+    # batch, JSON Lines: the fast start for a warm table; click for all else
+    ["batch", "--input", str(FIXTURES / "batch" / "advisor.jsonl")],
+    ["batch", "rag-or-fine-tune", "--input=" + str(FIXTURES / "batch" / "advisor.jsonl"), "--fields", "rule,outcome"],
+    ["batch", SHIPPING, "--input", str(FIXTURES / "batch" / "advisor.jsonl")],
+    ["batch", "--input", str(FIXTURES / "batch" / "advisor.jsonl"), "--fields", "nope"],
+    ["batch", "--input", "no-such-file.jsonl"],
+    ["batch", "--input", "answers.csv"],
+    ["batch", "--input", str(FIXTURES / "batch" / "advisor.jsonl"), "--output", "-"],
+    ["batch", "--help"],
 ]
 
 
@@ -152,6 +161,33 @@ def test_parse_reads_plain_evaluate_command_lines(argv: list[str], parsed: objec
 )
 def test_parse_hands_everything_else_to_click(argv: list[str]) -> None:
     assert start.parse(argv) is None
+
+
+@pytest.mark.slow
+def test_fast_batch_reads_standard_input(env: dict[str, str]) -> None:
+    data = (FIXTURES / "batch" / "advisor.jsonl").read_text(encoding="utf-8")
+    run(CLICK, ["evaluate"], env)  # fills the cache
+    fast = subprocess.run([sys.executable, "-c", FAST, "batch"], input=data, capture_output=True, text=True, env=env)
+    assert fast.returncode == 1 and fast.stdout == (FIXTURES / "batch" / "advisor.out.jsonl").read_text(
+        encoding="utf-8"
+    )
+    assert "click" not in modules_of(["batch", "--input", str(FIXTURES / "batch" / "advisor.jsonl")], env)
+
+
+@pytest.mark.parametrize(
+    "argv, parsed",
+    [
+        (["batch"], (None, "-", None)),
+        (["batch", "t", "--input", "-", "--fields=rule"], ("t", "-", "rule")),
+        (["batch", "--input", "-"], (None, "-", None)),
+        (["batch", "--output", "x"], None),
+        (["batch", "--input"], None),
+        (["batch", "--any-order"], None),
+        (["evaluate"], None),
+    ],
+)
+def test_parse_batch(argv: list[str], parsed: object) -> None:
+    assert start.parse_batch(argv) == parsed
 
 
 def test_bold_is_what_click_writes() -> None:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import Any, BinaryIO
 
 from crossroads.engine.decision.evaluate import RESULT_FIELDS, Result, dumps, evaluate_or_error
@@ -166,20 +167,24 @@ _SLOT = "\x00crossroads-slot-{}\x00"  # stands for an answer while a template is
 
 @dataclass(frozen=True, slots=True)
 class _Template:
-    """An output line (newline included) with holes: ``text % args`` where ``args`` are the line's answers, as JSON, picked by ``order``."""
+    """An output line (UTF-8, newline included) with holes: ``data % args`` where ``args`` are the
+    line's answers as JSON (UTF-8), picked by ``order``."""
 
-    text: str
+    data: bytes
     order: tuple[int, ...]  # per hole, the index of the answer (in the line's key order) written there
+    pick: Callable[[list[bytes]], Any]  # itemgetter(*order): the answers in hole order (one: the one)
 
 
 class FastLines:
-    """``evaluate_lines`` for a whole stream, as output text: each line's ``result_text`` or error line.
+    """``evaluate_lines`` for a whole stream, as output lines: each line's ``result_text`` or error line.
 
-    Byte-identical to ``evaluate_line`` + ``result_text`` for every line (``tests/test_jsonlines.py``
+    Byte-identical to ``evaluate_line`` + ``result_text`` for every line (``tests/test_jsonlines_fast.py``
     proves it over the bundled table's every case, error lines and random tables); complete answers
     in plain forms skip parsing into ``Decimal`` and building a ``Result`` (see above). ``loads``:
     the JSON reader of the fast path (orjson when installed, else the standard library's); it may
-    read numbers as floats, since a line holding a float never takes the fast path.
+    read numbers as floats, since a line holding a float never takes the fast path. Lines are made
+    as UTF-8 (``byte_lines``: what a UTF-8 output writes, without encoding each line again);
+    ``lines`` gives them as text.
     """
 
     def __init__(
@@ -195,11 +200,14 @@ class FastLines:
         self.loads = loads or _orjson_loads or _stdlib_loads
         self.templates: dict[tuple[int, tuple[str, ...]], _Template] = {}
         self.specs = _fast_specs(table)
+        self.plans: dict[tuple[str, ...], _Plan | None] = {}  # per key order (None: not every input, once)
         self.failed = 0  # error lines written so far
 
-    def lines(self, stream: BinaryIO) -> Iterator[str]:
-        """Each non-blank input line's output line, newline included, lazily; ``failed`` counts the
-        error lines so far (the caller's exit status)."""
+    def byte_lines(self, stream: BinaryIO, errors: str = "strict") -> Iterator[bytes]:
+        """Each non-blank input line's output line in UTF-8, newline included, lazily; ``failed``
+        counts the error lines so far (the caller's exit status). ``errors``: how an exact-path line
+        that is no valid Unicode (a lone surrogate a JSON escape made) is encoded, as a text
+        stream's ``errors`` would."""
         loads, key_of, templates, exact = self.loads, self._key, self.templates, self.exact_text
         for number, body in raw_lines(stream, self.max_line):
             if body is not None:
@@ -211,9 +219,14 @@ class FastLines:
                 if key is not None:
                     template = templates.get(key[0])
                     if template is not None:
-                        yield template.text % tuple(map(key[1].__getitem__, template.order))
+                        yield template.data % template.pick(key[1])
                         continue
-            yield exact(number, body)
+            yield exact(number, body).encode("utf-8", errors)
+
+    def lines(self, stream: BinaryIO) -> Iterator[str]:
+        """``byte_lines`` as text (every line, lone surrogates included, as ``evaluate_lines`` gives it)."""
+        for data in self.byte_lines(stream, "surrogatepass"):
+            yield data.decode("utf-8", "surrogatepass")
 
     def fast_text(self, body: bytes) -> str | None:
         """The output line of ``body`` (newline included) from a template, or None: it takes the exact path."""
@@ -225,7 +238,7 @@ class FastLines:
         if key is None:
             return None
         template = self.templates.get(key[0])
-        return None if template is None else template.text % tuple(map(key[1].__getitem__, template.order))
+        return None if template is None else (template.data % template.pick(key[1])).decode()
 
     def exact_text(self, number: int, body: bytes | None) -> str:
         """A line the exact way (``evaluate_line``), newline included; a result of complete answers
@@ -239,51 +252,62 @@ class FastLines:
             self._learn(body, line.result, text)
         return text
 
-    def _key(self, raw: Any, body: bytes) -> tuple[tuple[int, tuple[str, ...]], list[str]] | None:
-        """((row mask, key order), each answer as JSON text) of plain complete answers, else None."""
-        specs = self.specs
-        if type(raw) is not dict or len(raw) != len(specs) or not specs:
+    def _key(self, raw: Any, body: bytes) -> tuple[tuple[int, tuple[str, ...]], list[bytes]] | None:
+        """((row mask, key order), each answer as JSON in UTF-8) of plain complete answers, else None."""
+        if type(raw) is not dict:
             return None
-        mask = self.table.all_rows
-        quotes = 2 * len(raw)
-        args = []
-        for key, value in raw.items():
-            spec = specs.get(key)
-            if spec is None:
+        keys = tuple(raw)
+        if keys in self.plans:
+            plan = self.plans[keys]
+        else:
+            plan = self._plan(keys)
+        if plan is None:
+            return None
+        values = tuple(raw.values())
+        for position in plan.booleans:  # true == 1 == 1.0: a boolean's type is checked, never its equality
+            if type(values[position]) is not bool:
                 return None
-            kind, index = spec
-            t = type(value)
-            if kind == _CHOICE:  # an option id: its mask and its JSON text
-                if t is not str:
-                    return None
-                hit = index.get(value)
-                if hit is None:
-                    return None
-                mask &= hit[0]
-                args.append(hit[1])
-                quotes += 2
-            elif kind == _BOOLEAN:
-                if t is not bool:
-                    return None
-                hit = index[value]
-                mask &= hit[0]
-                args.append(hit[1])
-            elif kind == _NUMBER:  # a whole number a float holds exactly, within the input's bounds
-                if t is not int or not index[1] <= value <= index[2]:
+        fixed = plan.pick(values)
+        try:
+            hit = plan.combos.get(fixed)
+        except TypeError:  # a list or an object as an answer
+            return None
+        if hit is None:  # a combination not seen yet: each value checked (type included) and looked up
+            if tuple(map(type, values)) != plan.types:
+                return None
+            hit = plan.combine(fixed)
+            if hit is None:
+                return None
+        # A hit is a combination of option ids (only a str equals a str) and booleans (checked above).
+        mask, texts = hit
+        args = texts.copy()
+        for position, kind, index in plan.free:
+            value = values[position]
+            if kind == _NUMBER:  # a whole number a float holds exactly, within the input's bounds
+                if type(value) is not int or not index[1] <= value <= index[2]:
                     return None
                 mask &= index[0].lookup(value)
-                args.append(int.__repr__(value))
+                args[position] = b"%d" % value  # int.__repr__, as json writes it
             else:  # a string input: any text
-                if t is not str:
+                if type(value) is not str:
                     return None
                 mask &= index.lookup(value)
-                args.append(encode_basestring(value))
-                quotes += 2
+                try:
+                    args[position] = encode_basestring(value).encode("utf-8")
+                except UnicodeEncodeError:  # a lone surrogate: the exact path writes it, or fails, as before
+                    return None
         # A duplicate key (which the reader keeps the last of) or an escaped quote shows as more quote
         # marks than these keys and strings have: the exact path then says what is wrong.
-        if body.count(b'"') != quotes:
+        if body.count(b'"') != plan.quotes:
             return None
-        return (mask, tuple(raw)), args
+        return (mask, keys), args
+
+    def _plan(self, keys: tuple[str, ...]) -> _Plan | None:
+        plan = _Plan.of(self.specs, keys, self.table.all_rows)
+        if len(self.plans) >= MAX_TEMPLATES:
+            self.plans.clear()
+        self.plans[keys] = plan
+        return plan
 
     def _learn(self, body: bytes, result: Result, text: str) -> None:
         try:
@@ -294,11 +318,65 @@ class FastLines:
         if key is None:
             return
         template = _cut(result, self.fields, key[0][1])
-        if template is None or template.text % tuple(map(key[1].__getitem__, template.order)) != text:
+        if template is None or template.data % template.pick(key[1]) != text.encode():
             return  # never trust a template that does not give back the line it was cut from
         if len(self.templates) >= MAX_TEMPLATES:
             self.templates.clear()
         self.templates[key[0]] = template
+
+
+class _Plan:
+    """How ``FastLines._key`` reads the answers of one key order: the type each must have, the
+    answers of choice and boolean inputs looked up together (``combos``: their values → the mask
+    and JSON texts, made on first sight), the others (numbers, strings) one by one (``free``)."""
+
+    __slots__ = ("types", "quotes", "pick", "free", "booleans", "combos", "_fixed", "_all_rows", "_width")
+
+    def __init__(self, specs: dict[str, tuple[int, Any]], keys: tuple[str, ...], all_rows: int) -> None:
+        kinds = [specs[k] for k in keys]
+        self.types = tuple({_CHOICE: str, _BOOLEAN: bool, _NUMBER: int, _TEXT: str}[kind] for kind, _ in kinds)
+        self.quotes = 2 * len(keys) + 2 * sum(kind in (_CHOICE, _TEXT) for kind, _ in kinds)
+        self._fixed = tuple((p, index) for p, (kind, index) in enumerate(kinds) if kind in (_CHOICE, _BOOLEAN))
+        positions = [p for p, _ in self._fixed]
+        self.pick: Callable[[tuple[Any, ...]], Any] = (
+            itemgetter(*positions) if len(positions) > 1 else _picker(positions)
+        )
+        self.free = tuple((p, kind, index) for p, (kind, index) in enumerate(kinds) if kind in (_NUMBER, _TEXT))
+        self.booleans = tuple(p for p, (kind, _) in enumerate(kinds) if kind == _BOOLEAN)
+        self.combos: dict[Any, tuple[int, list[bytes]]] = {}
+        self._all_rows = all_rows
+        self._width = len(keys)
+
+    @classmethod
+    def of(cls, specs: dict[str, tuple[int, Any]], keys: tuple[str, ...], all_rows: int) -> _Plan | None:
+        """The plan of ``keys``; None unless they are every input (each once) the fast path reads."""
+        if not specs or len(keys) != len(specs) or any(k not in specs for k in keys):
+            return None
+        return cls(specs, keys, all_rows)
+
+    def combine(self, fixed: Any) -> tuple[int, list[bytes]] | None:
+        """The mask and texts of these choice/boolean values (None: an option no input has)."""
+        mask = self._all_rows
+        texts = [b""] * self._width
+        for (position, index), value in zip(self._fixed, fixed):
+            hit = index.get(value)
+            if hit is None:
+                return None
+            mask &= hit[0]
+            texts[position] = hit[1]
+        if len(self.combos) >= MAX_TEMPLATES:
+            self.combos.clear()
+        self.combos[fixed] = (mask, texts)
+        return mask, texts
+
+
+def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """``itemgetter`` for fewer than two positions, as a tuple still."""
+
+    def pick(values: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(values[i] for i in positions)
+
+    return pick
 
 
 def _stdlib_loads(body: bytes) -> Any:
@@ -317,9 +395,12 @@ def _fast_specs(table: CompiledTable) -> dict[str, tuple[int, Any]]:
     specs: dict[str, tuple[int, Any]] = {}
     for spec, column in zip(table.inputs, table.columns):
         if spec.type == "choice" and isinstance(column, ChoiceColumn):
-            specs[spec.id] = (_CHOICE, {o: (column.lookup(o), encode_basestring(o)) for o in spec.option_ids})
+            specs[spec.id] = (
+                _CHOICE,
+                {o: (column.lookup(o), encode_basestring(o).encode("utf-8", "surrogatepass")) for o in spec.option_ids},
+            )
         elif spec.type == "boolean" and isinstance(column, ChoiceColumn):
-            specs[spec.id] = (_BOOLEAN, {True: (column.lookup(True), "true"), False: (column.lookup(False), "false")})
+            specs[spec.id] = (_BOOLEAN, {True: (column.lookup(True), b"true"), False: (column.lookup(False), b"false")})
         elif spec.type in ("integer", "number") and type(column) is NumberColumn:
             lo = -EXACT_INT if spec.minimum is None else max(-EXACT_INT, spec.minimum)
             hi = EXACT_INT if spec.maximum is None else min(EXACT_INT, spec.maximum)
@@ -357,4 +438,11 @@ def _cut(result: Result, fields: tuple[str, ...] | None, keys: tuple[str, ...]) 
         if not sep or written in tail:
             return None
         pieces[-1:] = [head, tail]
-    return _Template("%s".join(p.replace("%", "%%") for p in pieces), tuple(i for _, i in holes))
+    try:
+        data = "%s".join(p.replace("%", "%%") for p in pieces).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in the table's text: every such line the exact way
+        return None
+    order = tuple(i for _, i in holes)
+    if not order:
+        return None
+    return _Template(data, order, itemgetter(*order))
