@@ -61,9 +61,7 @@ ORJSON_LOOP = LOOP.format(imports="import orjson", loads="orjson.loads", dumps='
 STDLIB_LOOP = LOOP.format(
     imports="import json", loads="json.loads", dumps='(json.dumps(result, ensure_ascii=False) + "\\n").encode()'
 )
-WITHOUT_ORJSON = (
-    "import sys; sys.modules['orjson'] = None; from crossroads.cli.main import main; sys.argv[0] = 'crossroads'; main()"
-)
+WITHOUT_ORJSON = "import sys; sys.modules['orjson'] = None; from crossroads.cli.start import main; sys.argv[0] = 'crossroads'; main()"
 
 CHANGE = ("knowledge", "behaviour", "both")
 FRESHNESS = ("static", "occasional", "frequent")

@@ -252,6 +252,16 @@ def test_noise_fast_equals_exact(advisor, reader: str, texts: list[str]) -> None
 # -- bounded memory, --fields ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("fields", [("outcome", "rule"), ("answers",), ("conditions", "table")])
+def test_fields_lines_take_the_fast_path_too(advisor, fields: tuple[str, ...]) -> None:  # noqa: ANN001
+    lines = GOLDEN_IN.read_bytes().splitlines()[:486]
+    fast = FastLines(advisor, fields)
+    list(fast.lines(io.BytesIO(b"\n".join(lines))))
+    texts = [fast.fast_text(line) for line in lines]
+    assert None not in texts  # a template with no answers in it (or only some) is a template
+    assert "".join(texts) == exact_output(advisor, b"\n".join(lines), fields)
+
+
 def test_templates_stay_bounded(advisor, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(jsonlines, "MAX_TEMPLATES", 3)
     data = GOLDEN_IN.read_bytes()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from bisect import bisect_left
 from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any, BinaryIO
@@ -172,7 +173,7 @@ class _Template:
 
     data: bytes
     order: tuple[int, ...]  # per hole, the index of the answer (in the line's key order) written there
-    pick: Callable[[list[bytes]], Any]  # itemgetter(*order): the answers in hole order (one: the one)
+    pick: Callable[[Any], Any]  # itemgetter(*order): the answers in hole order, a tuple
 
 
 class FastLines:
@@ -200,7 +201,7 @@ class FastLines:
         self.loads = loads or _orjson_loads or _stdlib_loads
         self.templates: dict[tuple[int, tuple[str, ...]], _Template] = {}
         self.specs = _fast_specs(table)
-        self.plans: dict[tuple[str, ...], _Plan | None] = {}  # per key order (None: not every input, once)
+        self.plans: dict[tuple[str, ...], _Plan] = {}  # per key order of every input
         self.failed = 0  # error lines written so far
 
     def byte_lines(self, stream: BinaryIO, errors: str = "strict") -> Iterator[bytes]:
@@ -257,12 +258,11 @@ class FastLines:
         if type(raw) is not dict:
             return None
         keys = tuple(raw)
-        if keys in self.plans:
-            plan = self.plans[keys]
-        else:
+        plan = self.plans.get(keys)
+        if plan is None:  # a key order not seen yet (or not every input: looked at again, on the exact path anyway)
             plan = self._plan(keys)
-        if plan is None:
-            return None
+            if plan is None:
+                return None
         values = tuple(raw.values())
         for position in plan.booleans:  # true == 1 == 1.0: a boolean's type is checked, never its equality
             if type(values[position]) is not bool:
@@ -284,9 +284,14 @@ class FastLines:
         for position, kind, index in plan.free:
             value = values[position]
             if kind == _NUMBER:  # a whole number a float holds exactly, within the input's bounds
-                if type(value) is not int or not index[1] <= value <= index[2]:
+                column, lo, hi, points, full = index
+                if type(value) is not int or not lo <= value <= hi:
                     return None
-                mask &= index[0].lookup(value)
+                if full is None:
+                    mask &= column.lookup(value)
+                else:  # NumberColumn.lookup inlined: one bisect, then the segment's mask
+                    i = bisect_left(points, value)
+                    mask &= full[2 * i + 1 if i < len(points) and points[i] == value else 2 * i]
                 args[position] = b"%d" % value  # int.__repr__, as json writes it
             else:  # a string input: any text
                 if type(value) is not str:
@@ -304,9 +309,10 @@ class FastLines:
 
     def _plan(self, keys: tuple[str, ...]) -> _Plan | None:
         plan = _Plan.of(self.specs, keys, self.table.all_rows)
-        if len(self.plans) >= MAX_TEMPLATES:
-            self.plans.clear()
-        self.plans[keys] = plan
+        if plan is not None:
+            if len(self.plans) >= MAX_TEMPLATES:
+                self.plans.clear()
+            self.plans[keys] = plan
         return plan
 
     def _learn(self, body: bytes, result: Result, text: str) -> None:
@@ -370,10 +376,10 @@ class _Plan:
         return mask, texts
 
 
-def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+def _picker(positions: list[int]) -> Callable[[Any], tuple[Any, ...]]:
     """``itemgetter`` for fewer than two positions, as a tuple still."""
 
-    def pick(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    def pick(values: Any) -> tuple[Any, ...]:
         return tuple(values[i] for i in positions)
 
     return pick
@@ -404,7 +410,7 @@ def _fast_specs(table: CompiledTable) -> dict[str, tuple[int, Any]]:
         elif spec.type in ("integer", "number") and type(column) is NumberColumn:
             lo = -EXACT_INT if spec.minimum is None else max(-EXACT_INT, spec.minimum)
             hi = EXACT_INT if spec.maximum is None else min(EXACT_INT, spec.maximum)
-            specs[spec.id] = (_NUMBER, (column, lo, hi))
+            specs[spec.id] = (_NUMBER, (column, lo, hi, column.points, column.full_masks))
         elif spec.type == "string" and isinstance(column, TextColumn):
             specs[spec.id] = (_TEXT, column)
     if len(specs) != len(table.inputs):
@@ -443,6 +449,4 @@ def _cut(result: Result, fields: tuple[str, ...] | None, keys: tuple[str, ...]) 
     except UnicodeEncodeError:  # a lone surrogate in the table's text: every such line the exact way
         return None
     order = tuple(i for _, i in holes)
-    if not order:
-        return None
-    return _Template(data, order, itemgetter(*order))
+    return _Template(data, order, itemgetter(*order) if len(order) > 1 else _picker(list(order)))
