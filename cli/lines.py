@@ -25,10 +25,14 @@ def json_lines(compiled: Any, stream: Any, out: Any, fields: tuple[str, ...] | N
 
 
 def writes_utf8_as_is(out: Any) -> bool:
-    """Whether ``out`` writes text as the UTF-8 bytes of it, strictly, without translating newlines
-    or flushing each line (a terminal's line buffering is kept by writing text)."""
+    """Whether ``out`` is a plain text stream that writes text as the UTF-8 bytes of it, strictly,
+    without translating newlines or flushing each line (a terminal's line buffering is kept by
+    writing text)."""
     import codecs
+    import io
 
+    if type(out) is not io.TextIOWrapper:  # a subclass (click's CliRunner) may capture the text, not its buffer
+        return False
     try:
         utf8 = codecs.lookup(out.encoding).name == "utf-8"
     except (AttributeError, LookupError, TypeError):

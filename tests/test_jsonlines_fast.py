@@ -329,3 +329,32 @@ def test_every_combination_once_each_result_field_subset(advisor) -> None:  # no
     data = GOLDEN_IN.read_bytes()
     for fields in itertools.islice(itertools.combinations(RESULT_FIELDS, 3), 0, None, 17):
         assert fast_output(advisor, data, fields) == exact_output(advisor, data, fields)
+
+
+class _Captured(io.TextIOWrapper):
+    """A text stream whose text, not its buffer, is what a caller reads back (as click's CliRunner)."""
+
+
+@pytest.mark.parametrize(
+    "make, straight",
+    [
+        (lambda: io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), True),
+        (lambda: io.TextIOWrapper(io.BytesIO(), encoding="UTF8", newline="\n"), True),
+        (lambda: io.TextIOWrapper(io.BytesIO(), encoding="latin-1"), False),
+        (lambda: io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="replace"), False),
+        (lambda: io.TextIOWrapper(io.BytesIO(), encoding="utf-8", line_buffering=True), False),  # a terminal
+        (lambda: _Captured(io.BytesIO(), encoding="utf-8"), False),
+        (io.StringIO, False),
+    ],
+)
+def test_bytes_go_straight_only_to_a_plain_utf8_stream(make: Any, straight: bool) -> None:
+    from crossroads.cli.lines import json_lines, writes_utf8_as_is
+
+    out = make()
+    assert writes_utf8_as_is(out) is straight
+    table = pipeline.compiled(pipeline.find("rag-or-fine-tune"), use_cache=False)
+    data = GOLDEN_IN.read_bytes()
+    if out.encoding in (None, "utf-8", "UTF8") and getattr(out, "errors", "strict") == "strict":
+        assert json_lines(table, io.BytesIO(data), out) > 0  # the golden file's error lines
+        got = out.getvalue() if isinstance(out, io.StringIO) else out.buffer.getvalue().decode()  # type: ignore[attr-defined]
+        assert got == GOLDEN_OUT.read_text(encoding="utf-8")
