@@ -17,7 +17,8 @@ machine):
 The cache lives in a temporary ``XDG_CACHE_HOME``, so ``~/.cache`` is never
 touched. Every run must exit 0 (decided); anything else stops the benchmark.
 
-Targets (issue 9 §8): warm evaluate ≤ 8× ``python -c pass``; cold 10k rows
+Targets: warm evaluate ≤ 5× ``python -c pass`` (issue 22; the console script answers it
+before importing click, ``cli/start.py``); cold 10k rows (issue 9 §8)
 ≤ 4 s and ≤ 250 MB (aim: 1 s).
 
 Run: ``python benchmarks/bench_cli.py`` (about a minute), or ``--quick``
@@ -37,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic
 from launcher import Launcher, crossroads_command
 
-TARGET_WARM_RATIO = 8.0
+TARGET_WARM_RATIO = 5.0  # issue 22 (issue 9: 8×)
 TARGET_BIG_SECONDS = 4.0
 AIM_BIG_SECONDS = 1.0
 TARGET_BIG_MB = 250.0

@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from crossroads.engine.outputs.jsonlines import MAX_LINE as MAX_LINE  # re-exported (the line limit)
-from crossroads.engine.outputs.jsonlines import ErrorLine, evaluate_lines
+from crossroads.engine.outputs.jsonlines import parse_fields
 
+from .lines import json_lines
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, compiled_table, die, table_options
 from .terminal import counted
 
@@ -37,9 +38,20 @@ from .terminal import counted
 @click.option(
     "--any-order", is_flag=True, help="CSV/Parquet: let output rows come in any order (less memory on large files)."
 )
+@click.option(
+    "--fields",
+    metavar="NAME,...",
+    help="JSON Lines: write only these fields of each result (e.g. outcome,rule); default: the full result.",
+)
 @table_options
 def batch_cmd(
-    table: str | None, input_path: str, output_path: str, any_order: bool, no_cache: bool, max_bytes: int
+    table: str | None,
+    input_path: str,
+    output_path: str,
+    any_order: bool,
+    fields: str | None,
+    no_cache: bool,
+    max_bytes: int,
 ) -> None:
     """Evaluate every line of a JSON Lines file, or every row of a CSV or Parquet file.
 
@@ -51,8 +63,16 @@ def batch_cmd(
     """
     from crossroads.engine.outputs.filebatch import file_format
 
+    selected = None
+    if fields is not None:
+        try:
+            selected = parse_fields(fields)
+        except ValueError as exc:
+            die(f"--fields: {exc}", EXIT_USAGE)
     compiled = compiled_table(table, no_cache, max_bytes)
     if input_path != "-" and file_format(input_path):
+        if selected is not None:
+            die("--fields: JSON Lines only (CSV/Parquet output has its own columns)", EXIT_USAGE)
         _files(compiled, input_path, output_path, not any_order)
     if input_path == "-":
         stream = sys.stdin.buffer
@@ -64,7 +84,7 @@ def batch_cmd(
     failed = 0
     try:
         if output_path == "-":
-            failed = _json_lines(compiled, stream, sys.stdout)
+            failed = _json_lines(compiled, stream, sys.stdout, selected)
         else:
             import io
 
@@ -72,7 +92,7 @@ def batch_cmd(
 
             with open_atomic(output_path) as raw:  # atomic for a file; a FIFO or device is written into
                 out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=True)
-                failed = _json_lines(compiled, stream, out)
+                failed = _json_lines(compiled, stream, out, selected)
                 out.detach()
     finally:
         if stream is not sys.stdin.buffer:
@@ -80,14 +100,9 @@ def batch_cmd(
     raise click.exceptions.Exit(EXIT_FAIL if failed else EXIT_OK)
 
 
-def _json_lines(compiled: Any, stream: Any, out: Any) -> int:
-    """Write one JSON line per answer set of ``stream`` (``engine/outputs/jsonlines.py``); the number that failed."""
-    failed = 0
-    for line in evaluate_lines(compiled, stream):
-        failed += isinstance(line, ErrorLine)
-        out.write(line.text + "\n")
-    out.flush()
-    return failed
+def _json_lines(compiled: Any, stream: Any, out: Any, fields: tuple[str, ...] | None = None) -> int:
+    """Write one JSON line per answer set of ``stream`` (``cli/lines.py``); the number that failed."""
+    return json_lines(compiled, stream, out, fields)
 
 
 def _files(compiled: Any, input_path: str, output_path: str, keep_order: bool) -> None:

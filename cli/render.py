@@ -12,8 +12,6 @@ import os
 import sys
 from typing import Any
 
-import click
-
 from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.decision.evaluate import Result
 from crossroads.engine.decision.evaluate import dumps as dumps  # the result JSON's one serializer
@@ -33,8 +31,19 @@ def use_colour(stream: Any = None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+BOLD, RESET = "\x1b[1m", "\x1b[0m"  # what click.style(text, bold=True) writes (tests/test_start.py)
+
+
 def _style(text: str, colour: bool, **kw: Any) -> str:
-    return click.style(text, **kw) if colour else text
+    """``click.style`` when colour is on; bold, the one style text output uses, without importing click
+    (the warm ``evaluate`` starts without it: ``cli/start.py``)."""
+    if not colour:
+        return text
+    if kw == {"bold": True}:
+        return BOLD + text + RESET
+    import click
+
+    return click.style(text, **kw)
 
 
 def _bullets(items: tuple[str, ...]) -> list[str]:

@@ -13,7 +13,6 @@ data and escape them by their own rules.
 from __future__ import annotations
 
 import re
-import shutil
 import textwrap
 
 # C0 controls but tab and newline (which text output lays lines out with), DEL, C1 controls,
@@ -48,6 +47,8 @@ MAX_WIDTH = 88  # lines people read: no wider than this even on a wide terminal
 
 def width() -> int:
     """The text width: the terminal's (``COLUMNS`` too), at most ``MAX_WIDTH``; ``MAX_WIDTH`` when piped."""
+    import shutil  # here: its import (bz2, lzma, ...) is most of what the warm start would spend on it
+
     return max(20, min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns))
 
 

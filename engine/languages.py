@@ -7,7 +7,8 @@ list, and ``outputs.i18n`` reads the catalogs themselves.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+
+from crossroads.engine import packagedata
 
 BASE = "en"
 """The base language: a table's own text, and the catalog every other one mirrors."""
@@ -16,6 +17,5 @@ BASE = "en"
 @lru_cache(maxsize=1)
 def languages() -> tuple[str, ...]:
     """The interface languages shipped, base first."""
-    folder = resources.files("crossroads.engine").joinpath("locales")
-    found = sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
+    found = sorted(n[:-5] for n in packagedata.names("crossroads.engine", "locales") if n.endswith(".json"))
     return (BASE, *(lang for lang in found if lang != BASE))

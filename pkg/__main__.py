@@ -1,6 +1,6 @@
 """``python -m crossroads`` runs the command line."""
 
-from crossroads.cli.main import main
+from crossroads.cli.start import main
 
 if __name__ == "__main__":
     main()

@@ -52,6 +52,15 @@ def run_script(*args: str) -> str:
             ],
         ),
         (
+            ["benchmarks/bench_jsonlines.py", "--quick", "--lines", "2000"],
+            [
+                rf"^crossroads batch \(orjson\) +{FIGURE}",
+                rf"^floor: orjson loop +{FIGURE}",
+                r"^target within 2× of the orjson floor \(orjson\): [0-9.]+× wall",
+                r"^target ≥ 3× the standard-library loop \(orjson\)",
+            ],
+        ),
+        (
             ["benchmarks/bench_growth.py", "--quick"],
             [
                 rf"^ +300 +[0-9]+ +{FIGURE}",
@@ -77,9 +86,11 @@ def run_script(*args: str) -> str:
             ],
         ),
     ],
-    ids=["evaluate", "cli", "growth", "lint", "fmt"],
+    ids=["evaluate", "cli", "jsonlines", "growth", "lint", "fmt"],
 )
 def test_benchmark_prints_figures(args: list[str], figures: list[str]) -> None:
+    if "jsonlines" in args[0]:
+        pytest.importorskip("orjson")  # the floor it measures against is an orjson loop (the `fast` extra)
     out = run_script(*args)
     for pattern in figures:
         assert re.search(pattern, out, re.MULTILINE), f"{pattern!r} not in:\n{out}"

@@ -72,3 +72,32 @@ def test_warm_cache_path_imports_no_heavy_module(args: list[str], stdin: str) ->
     assert "pydantic" in cold and "ruamel.yaml" in cold
     heavy_imports(args, stdin)  # fills the cache
     assert heavy_imports(args, stdin) == []
+
+
+# The console script (cli/start.py) answers a warm `evaluate` before click is imported: the same
+# guard, on what it imports, and click itself (and the cache's writer, importlib.resources) must
+# stay out of it.
+START_PROBE = """
+import atexit, json, sys
+atexit.register(lambda: print("MODULES=" + json.dumps(sorted(sys.modules))))
+from crossroads.cli.start import main
+sys.argv[0] = "crossroads"
+main()
+"""
+START_LIGHT = (*HEAVY, "click", "crossroads.cli.main", "tempfile", "importlib.resources")
+
+
+def start_imports(args: list[str]) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", START_PROBE, *args], check=False, capture_output=True, text=True, timeout=120
+    )
+    line = [x for x in done.stdout.splitlines() if x.startswith("MODULES=")]
+    assert done.returncode == 0 and line, done.stderr
+    return sorted(m for m in json.loads(line[-1][len("MODULES=") :]) if m in START_LIGHT)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["evaluate", *ANSWERS], ["evaluate", "--format", "json", *ANSWERS]])
+def test_warm_evaluate_from_the_console_script_imports_no_click(args: list[str]) -> None:
+    assert "click" in start_imports(args)  # a cold cache: click's command line loads the table
+    assert start_imports(args) == []

@@ -52,7 +52,27 @@ __all__ = [
     "evaluate",
     "evaluate_or_error",
     "row_masks",
+    "RESULT_FIELDS",
 ]
+
+RESULT_FIELDS: tuple[str, ...] = (
+    "status",
+    "outcome",
+    "outcomes",
+    "values",
+    "matches",
+    "rule",
+    "because",
+    "conditions",
+    "answers",
+    "missing",
+    "possible",
+    "exact",
+    "error_possible",
+    "table",
+)
+"""The fields of the result JSON (``Result.to_json``), in its order: what ``batch --fields`` selects from
+(``tests/test_jsonlines.py`` holds them equal to ``to_json``'s keys)."""
 
 _MISSING = object()
 

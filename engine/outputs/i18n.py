@@ -24,9 +24,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
+from crossroads.engine import packagedata
 from crossroads.engine.languages import BASE, languages
 
 __all__ = ["BASE", "Catalog", "Choice", "accepts", "alternative_lines", "languages", "messages", "normalize", "resolve"]
@@ -85,8 +85,10 @@ def resolve(requested: str | None, environ: Mapping[str, str]) -> Choice:
 
 @cache
 def _read(lang: str) -> dict[str, str]:
-    text = resources.files("crossroads.engine").joinpath("locales", f"{lang}.json").read_text(encoding="utf-8")
-    catalog: dict[str, str] = json.loads(text)
+    data = packagedata.read("crossroads.engine", "locales", f"{lang}.json")
+    if data is None:
+        raise FileNotFoundError(f"no catalog for {lang!r}")
+    catalog: dict[str, str] = json.loads(data.decode("utf-8"))
     return catalog
 
 

@@ -38,7 +38,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -557,6 +556,8 @@ def write(key: str, table: CompiledTable) -> None:
             return
         body = json.dumps(to_json(table), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         directory.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only a miss writes: the warm start does not import it
+
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -186,6 +186,12 @@ class NumberColumn:
         return full[s] if full is not None else self.index.mask(s)
 
     @property
+    def full_masks(self) -> tuple[int, ...] | None:
+        """Every segment's mask when the index keeps one per segment (``lookup`` is then one bisect
+        and one index; ``engine/outputs/jsonlines.py`` inlines that), else None."""
+        return self._full
+
+    @property
     def masks(self) -> "Masks":
         """Per segment, the rows accepting it: a read-only sequence computed on demand."""
         return Masks(self.index)

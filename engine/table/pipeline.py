@@ -1,7 +1,7 @@
 """From a TABLE argument to a compiled table: find, read, load, validate, compile.
 
 A TABLE is a path, or the name of a bundled table (``rag-or-fine-tune``),
-found with ``importlib.resources`` so that a regular install works from any
+found in the package (``engine/packagedata.py``; ``importlib.resources`` in a zip) so that a regular install works from any
 folder. ``compiled`` is the evaluation path: it consults the cache first and
 imports the YAML parser, pydantic and jsonschema only on a miss.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Iterable
 
+from crossroads.engine import packagedata
 from crossroads.engine.table import cache
 from crossroads.engine.errors import TableError, TableNotFound
 from crossroads.engine.findings import Finding
@@ -27,8 +27,7 @@ DEFAULT_TABLE = "rag-or-fine-tune"
 
 
 def bundled_names() -> list[str]:
-    folder = resources.files("crossroads.rules")
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(n[:-5] for n in packagedata.names("crossroads.rules") if n.endswith(".yaml"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +46,9 @@ def find(table: str | None, max_bytes: int = MAX_BYTES) -> Source:
     if os.path.lexists(arg):  # a broken link is this path's error, not a bundled name
         return Source(arg, read_bytes(arg, max_bytes))
     if "/" not in arg and os.sep not in arg:
-        resource = resources.files("crossroads.rules").joinpath(f"{arg}.yaml")
-        if resource.is_file():
-            return Source(f"{arg}.yaml", resource.read_bytes())
+        data = packagedata.read("crossroads.rules", f"{arg}.yaml")
+        if data is not None:
+            return Source(f"{arg}.yaml", data)
     bundled = ", ".join(bundled_names())
     raise TableNotFound(f"{arg}: no such file, and no bundled table of that name (bundled: {bundled})")
 
@@ -124,13 +123,23 @@ def valid(source: Source, max_bytes: int = MAX_BYTES) -> "Table":
     return loaded.table
 
 
+def cached(source: Source, key: str | None = None) -> "CompiledTable | None":
+    """The compiled table from the cache alone (None on a miss: nothing is loaded, nothing written);
+    ``compiled``'s first step, and the fast start's (``cli/start.py``) whole lookup."""
+    if key is None:
+        from crossroads import __version__
+
+        key = cache.cache_key(source.data, __version__)
+    return cache.read(key, cache.max_entry_bytes(len(source.data)))
+
+
 def compiled(source: Source, *, use_cache: bool = True, max_bytes: int = MAX_BYTES) -> "CompiledTable":
     """The compiled table for evaluation; raise ``TableError`` if it is invalid."""
     from crossroads import __version__
 
     key = cache.cache_key(source.data, __version__) if use_cache else None
     if key is not None:
-        hit = cache.read(key, cache.max_entry_bytes(len(source.data)))
+        hit = cached(source, key)
         if hit is not None:
             return hit
     from crossroads.engine.table.compiler import compile_table
