@@ -63,7 +63,11 @@ One representation for every dialect: the expressions are sqlglot trees,
 built from fixed SQL templates (parsed once, placeholders filled with nodes)
 and from literal nodes for everything that comes from the table, so ids,
 labels and messages are always quoted by sqlglot's generator for the
-dialect, never pasted into SQL text. sqlglot is imported only by this module
+dialect, never pasted into SQL text (a row's condition is written once by that generator and
+reused as its text, ``_rendered``). Each column binds the inputs' values once (``_bind``: a
+lambda in DuckDB and Spark, a one-row subquery in PostgreSQL and SQLite), so the SQL grows
+linearly and by short conditions per row; ``select_trees(bound=False)`` gives the same answers
+without binding (the file batch: DuckDB runs it faster). sqlglot is imported only by this module
 and ``filebatch``, and those only by the commands that need them.
 """
 
