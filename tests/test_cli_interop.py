@@ -146,7 +146,8 @@ def test_evaluate_show_sql_page_batch_and_ask_take_a_model(tmp_path: Path) -> No
     r = run("show", LOAN, "--decision", "Approval")
     assert r.exit_code == 0 and "rule-2" in r.stdout  # type: ignore[attr-defined]
     r = run("sql", LOAN, "--decision", "Approval")
-    assert r.exit_code == 0 and "WHEN CAST(\"risk\" AS TEXT) = 'high'" in r.stdout  # type: ignore[attr-defined]
+    # risk, a choice input, is read once into the packed word k0 (sql._Word): 'high' is its bit 4
+    assert r.exit_code == 0 and "'k0': CASE CAST(\"risk\" AS TEXT) WHEN 'low' THEN 1" in r.stdout  # type: ignore[attr-defined]
     page = tmp_path / "p.html"
     r = run("page", LOAN, "--decision", "Approval", "-o", str(page))
     assert r.exit_code == 0 and page.read_text().startswith("<!DOCTYPE html>")  # type: ignore[attr-defined]

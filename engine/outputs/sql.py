@@ -63,13 +63,18 @@ One representation for every dialect: the expressions are sqlglot trees,
 built from fixed SQL templates (parsed once, placeholders filled with nodes)
 and from literal nodes for everything that comes from the table, so ids,
 labels and messages are always quoted by sqlglot's generator for the
-dialect, never pasted into SQL text. sqlglot is imported only by this module
+dialect, never pasted into SQL text (a row's condition is written once by that generator and
+reused as its text, ``_rendered``). Each column binds the inputs' values once (``_bind``: a
+lambda in DuckDB and Spark, a one-row subquery in PostgreSQL and SQLite), so the SQL grows
+linearly and by short conditions per row; ``select_trees(bound=False)`` gives the same answers
+without binding (the file batch: DuckDB runs it faster). sqlglot is imported only by this module
 and ``filebatch``, and those only by the commands that need them.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -159,14 +164,26 @@ def expressions(
 ) -> dict[str, str]:
     """``{alias: "<expr> AS alias"}``: the select list as separate items (for Spark's ``selectExpr``)."""
     trees = select_trees(table, dialect, columns, types)
-    return {alias: tree.sql(dialect=dialect, pretty=pretty) for alias, tree in trees.items()}
+    return {alias: tree.sql(dialect=dialect, pretty=pretty, copy=False) for alias, tree in trees.items()}
 
 
 def select_trees(
-    table: CompiledTable, dialect: str = "duckdb", columns: Columns = None, types: Types = None
+    table: CompiledTable,
+    dialect: str = "duckdb",
+    columns: Columns = None,
+    types: Types = None,
+    *,
+    bound: bool = True,
 ) -> dict[str, exp.Expression]:
     """The aliased sqlglot expressions, ``outcome``, ``rule``, ``error`` and then one per output
-    (for callers that wrap them, as the file batch does)."""
+    (for callers that wrap them, as the file batch does).
+
+    ``bound`` (the default, what ``to_sql`` prints): each column reads the inputs' values bound
+    once (``_bind``), so a row's condition is short: SQL linear in the rows and small, quick to
+    write and to plan. ``bound=False``: the conditions read the inputs' expressions themselves
+    (DuckDB computes those repeated expressions once per row, and evaluates a large lambda body
+    several times slower than the same expression outside one), the file batch's choice: larger
+    SQL, faster over millions of rows. Same answers either way."""
     if dialect not in DIALECTS:
         raise DataError(f"unknown SQL dialect '{dialect}' (dialects: {', '.join(DIALECTS)})")
     sources = _sources(table, dialect, columns or {})
@@ -180,18 +197,34 @@ def select_trees(
         if len(readers) > 1
         else readers[0].error
     )
-    valid = exp.Is(this=invalid.copy(), expression=exp.Null())
-    matches = [_row_match(table, n, readers) for n in range(len(table.rules))]
-    result = _policy(table, matches, dialect)
-    error = exp.Coalesce(this=invalid, expressions=[result.error]) if result.error is not None else invalid
+    scope = _scope(table, readers, invalid, dialect, bound)
+    matches = [_rendered(_row_match(table, n, scope.readers, scope.words), dialect) for n in range(len(table.rules))]
+    result = _policy(table, matches, dialect, once=bound)
+    valid = exp.Is(this=scope.ref("e"), expression=exp.Null())
+    error = (
+        scope.bind(exp.Coalesce(this=scope.ref("e"), expressions=[result.error]))
+        if result.error is not None
+        else invalid
+    )
     trees: dict[str, exp.Expression] = {
-        "outcome": _alias(_when(valid, result.outcome), "outcome"),
-        "rule": _alias(_when(valid.copy(), result.rule), "rule"),
+        "outcome": _alias(scope.bind(_when(valid, result.outcome)), "outcome"),
+        "rule": _alias(scope.bind(_when(valid.copy(), result.rule)), "rule"),
         "error": _alias(error, "error"),
     }
     for output, value in result.values:  # a table with outputs: one column per output, after error
-        trees[output] = _alias(_when(valid.copy(), value), output)
+        trees[output] = _alias(scope.bind(_when(valid.copy(), value)), output)
     return trees
+
+
+def _rendered(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """A row's match written once, by sqlglot's generator for ``dialect``, and kept as that text
+    (``exp.Var``, which the generator writes as it is; parenthesised when it is an ``AND``/``OR``,
+    so that it reads the same inside ``NOT`` or a comparison). A match is used in several
+    columns and several places of the policy's expressions: copying and writing a one-node
+    tree instead of the whole condition keeps ``to_sql`` linear and fast (issue 22), and puts
+    each row's condition on one line of the pretty output."""
+    text = tree.sql(dialect=dialect, copy=False)
+    return exp.Var(this=f"({text})" if isinstance(tree, exp.Connector) else text)
 
 
 def _alias(tree: exp.Expression, name: str) -> exp.Alias:
@@ -467,6 +500,129 @@ def _number_fits(t: exp.Expression, number: NumberType) -> exp.Expression:
     )
 
 
+# -- bound values -------------------------------------------------------------------
+
+LAMBDA_DIALECTS = ("duckdb", "spark")  # bind by a lambda over a one-item list; the others by a subquery
+BOUND = ("b", "c")  # the names of the bound values' scopes: the inputs' (``_Scope``), a policy's (``_unique``)
+WORD_BITS = 62  # answers packed into one BIGINT: its bits below the sign's neighbour
+
+
+def _field(dialect: str, var: str, name: str) -> exp.Expression:
+    """A bound value, ``var.name``: a struct's field in a lambda, a derived table's column otherwise."""
+    if dialect in LAMBDA_DIALECTS:  # "(b).e": DuckDB reads "b.e" as a field of a data column named b, if any
+        return exp.Dot(this=exp.Paren(this=exp.to_identifier(var)), expression=exp.to_identifier(name))
+    return exp.column(name, table=var)
+
+
+def _bind(
+    dialect: str, var: str, fields: tuple[tuple[str, exp.Expression], ...], body: exp.Expression
+) -> exp.Expression:
+    """``body`` with each field computed once and read as ``var.name`` (``_field``): in DuckDB and
+    Spark ``LIST_TRANSFORM([{...}], LAMBDA var : body)[1]`` (executed vectorised, no join); in
+    PostgreSQL and SQLite a scalar subquery over a one-row derived table (``SELECT body FROM
+    (SELECT ... AS name) AS var``). Why: one row's match would otherwise repeat every input's
+    reading (its cast, trim and checks) in every condition of every column."""
+    if dialect in LAMBDA_DIALECTS:
+        struct = exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(n), expression=v) for n, v in fields])
+        lam = exp.Lambda(this=body, expressions=[exp.to_identifier(var)])
+        mapped = exp.Transform(this=exp.Array(expressions=[struct]), expression=lam)
+        # returns_list_for_maps: a list is no map, so DuckDB's generator need not infer the types of the whole body
+        return exp.Bracket(this=mapped, expressions=[exp.Literal.number(0)], returns_list_for_maps=True)
+    inner = exp.Select(expressions=[exp.Alias(this=v, alias=exp.to_identifier(n)) for n, v in fields])
+    source = exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier(var)))
+    return exp.Subquery(this=exp.Select(expressions=[body]).from_(source, copy=False))
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """Choice and boolean inputs packed into one integer ``value_ref``: each input's answer sets the
+    bit ``bits[input position][answer]`` (distinct bits across the word). A row refuses a set of
+    answers; it accepts every packed input's answer exactly when the word has none of those bits:
+    one ``(w & refused) = 0`` for all of the word's inputs, whatever their number."""
+
+    value_ref: exp.Expression
+    bits: dict[int, dict[Any, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """The values every column reads, bound once per column (``_bind``): ``e`` the first input's
+    error (NULL: all valid), each unpacked input's value ``x<position>``, each word ``k<n>``;
+    ``readers`` read the bound values, ``words`` hold the packed inputs."""
+
+    dialect: str
+    fields: tuple[tuple[str, exp.Expression], ...]
+    readers: list[_Reader]
+    words: tuple[_Word, ...]
+    bound: bool = True  # False: nothing bound, every reference is the expression itself
+
+    def ref(self, name: str) -> exp.Expression:
+        if not self.bound:
+            return dict(self.fields)[name].copy()
+        return _field(self.dialect, "b", name)
+
+    def bind(self, body: exp.Expression) -> exp.Expression:
+        if not self.bound:
+            return body
+        return _bind(self.dialect, "b", tuple((n, v.copy()) for n, v in self.fields), body)
+
+
+def _scope(
+    table: CompiledTable, readers: list[_Reader], invalid: exp.Expression, dialect: str, bound: bool = True
+) -> _Scope:
+    fields: list[tuple[str, exp.Expression]] = [("e", invalid)]
+    if not bound:
+        return _Scope(dialect, tuple(fields), readers, (), bound=False)
+    groups: list[list[int]] = []
+    used = WORD_BITS
+    for position, column in enumerate(table.columns):
+        if isinstance(column, ChoiceColumn) and len(column.table) <= WORD_BITS:
+            if used + len(column.table) > WORD_BITS:
+                groups.append([])
+                used = 0
+            groups[-1].append(position)
+            used += len(column.table)
+    words: list[_Word] = []
+    for n, group in enumerate(groups):
+        bits: dict[int, dict[Any, int]] = {}
+        terms: list[exp.Expression] = []
+        shift = 0
+        for position in group:
+            column = table.columns[position]
+            assert isinstance(column, ChoiceColumn)
+            values = {v: 1 << (shift + k) for k, v in enumerate(column.table)}
+            shift += len(values)
+            bits[position] = values
+            value = readers[position].value
+            if readers[position].spec.type == "boolean":
+                terms.append(
+                    _case([(value.copy(), exp.Literal.number(values[True]))], exp.Literal.number(values[False]))
+                )
+            else:
+                terms.append(
+                    exp.Case(
+                        this=value.copy(),
+                        ifs=[exp.If(this=_text(v), true=exp.Literal.number(b)) for v, b in values.items()],
+                    )
+                )
+        name = f"k{n}"
+        fields.append((name, _balanced(exp.Add, terms)))
+        words.append(_Word(_field(dialect, "b", name), bits))
+    packed = {position for group in groups for position in group}
+    rebound: list[_Reader] = []
+    for position, reader in enumerate(readers):
+        if position in packed:  # read through its word only
+            rebound.append(reader)
+            continue
+        name = f"x{position}"
+        value = reader.value
+        if dialect == "postgres" and (reader.number is not None or reader.spec.type == "date"):
+            value = _when(exp.Is(this=reader.error.copy(), expression=exp.Null()), value.copy())  # CAST raises
+        fields.append((name, value))
+        rebound.append(_Reader(reader.spec, reader.error, _field(dialect, "b", name), reader.number, reader.dialect))
+    return _Scope(dialect, tuple(fields), rebound, tuple(words))
+
+
 # -- numbers ----------------------------------------------------------------------
 
 
@@ -524,6 +680,25 @@ def _number(n: Num, number: NumberType) -> exp.Expression:
     return exp.Cast(this=_text(text), to=_type(number.sql_type))
 
 
+def _short_number(n: Num, number: NumberType) -> exp.Expression:
+    """A row condition's number as a plain literal (``8790``, ``-2.5``), compared with the input's
+    ``DECIMAL(38, s)`` value exactly in every dialect: the literal is itself an exact decimal (or
+    an integer of at most 64 bits) with no more integer digits or decimal places than that type
+    holds (``number_type``), so the common type is the input's own. A wider integer keeps its
+    ``CAST`` (DuckDB would type it ``HUGEINT``, whose common type with ``DECIMAL(38, s)`` is not exact)."""
+    if isinstance(n, int) and abs(n) > INT64:
+        return _number(n, number)
+    return _number_literal(str(n) if isinstance(n, int) else format(Decimal(n), "f"))
+
+
+def _number_literal(text: str) -> exp.Expression:
+    """A number literal from its plain digits (``exp.Literal.number`` parses each one back: slow
+    for thousands of rows)."""
+    if text.startswith("-"):
+        return exp.Neg(this=exp.Literal(this=text[1:], is_string=False))
+    return exp.Literal(this=text, is_string=False)
+
+
 @cache
 def _parsed_type(name: str) -> exp.DataType:
     return exp.DataType.build(name)
@@ -554,9 +729,28 @@ def _text_cell(reader: _Reader, column: TextColumn, bit: int) -> exp.Expression 
     return exp.In(this=reader.value.copy(), expressions=[_text(v) for v in accepted])
 
 
-def _row_match(table: CompiledTable, row: int, readers: list[_Reader]) -> exp.Expression:
-    """Whether row ``row`` matches, read from the compiled index (the same masks ``decide`` ANDs)."""
-    conditions = [c for reader, column in zip(readers, table.columns) if (c := _cell(reader, column, row)) is not None]
+def _row_match(table: CompiledTable, row: int, readers: list[_Reader], words: tuple[_Word, ...] = ()) -> exp.Expression:
+    """Whether row ``row`` matches, read from the compiled index (the same masks ``decide`` ANDs):
+    one test per packed word (``_Word``: the row refuses none of the word's answers), then one
+    condition per other input."""
+    bit = 1 << row
+    conditions: list[exp.Expression] = []
+    packed: set[int] = set()
+    for word in words:
+        refused = 0
+        for position, values in word.bits.items():
+            packed.add(position)
+            column = table.columns[position]
+            assert isinstance(column, ChoiceColumn)
+            refused |= sum(b for v, b in values.items() if not column.table[v] & bit)
+        if refused:
+            test = exp.BitwiseAnd(this=word.value_ref.copy(), expression=_number_literal(str(refused)))
+            conditions.append(exp.EQ(this=exp.Paren(this=test), expression=_number_literal("0")))
+    conditions += [
+        c
+        for position, (reader, column) in enumerate(zip(readers, table.columns))
+        if position not in packed and (c := _cell(reader, column, row)) is not None
+    ]
     return _and(conditions)
 
 
@@ -596,7 +790,21 @@ def _run(reader: _Reader, column: NumberColumn, span: Span) -> exp.Expression:
         literal = lambda n: _day(n, reader.dialect)  # noqa: E731
     else:
         assert number is not None
-        literal = lambda n: _number(n, number)  # noqa: E731
+        literal = lambda n: _short_number(n, number)  # noqa: E731
+    if reader.spec.type == "integer":  # whole answers only: closed whole bounds, one BETWEEN
+        least = None if lo.lo is None else (math.ceil(lo.lo) if lo.lo_closed else math.floor(lo.lo) + 1)
+        most = None if hi.hi is None else (math.floor(hi.hi) if hi.hi_closed else math.ceil(hi.hi) - 1)
+        if least is not None and most is not None:
+            if least > most:
+                return exp.false()
+            if least == most:
+                return exp.EQ(this=reader.value.copy(), expression=literal(least))
+            return exp.Between(this=reader.value.copy(), low=literal(least), high=literal(most))
+        if least is not None:
+            return exp.GTE(this=reader.value.copy(), expression=literal(least))
+        if most is not None:
+            return exp.LTE(this=reader.value.copy(), expression=literal(most))
+        return exp.true()
     parts: list[exp.Expression] = []
     compare: type[exp.Binary]
     if lo.lo is not None:
@@ -660,7 +868,10 @@ def _outcome_given(table: CompiledTable) -> _Given:
     )
 
 
-def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str) -> _Result:
+def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str, once: bool = True) -> _Result:
+    """The policy's columns over the rows' ``matches``; ``once``: ``unique`` reads each match once per
+    column (``_unique``: small SQL, quick to plan), else as a short-circuiting ``CASE`` (faster to run
+    for a small table, several readings of each match)."""
     rule_of = [r.id for r in table.rules]
     policy = policy_of(table)
     types = _output_types(table, dialect)
@@ -680,6 +891,8 @@ def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str) -
     values = tuple((alias, column) for (alias, _), column in zip(given[1:], columns[1:]))
     if policy.name in ("first", "priority"):
         return _Result(outcome, rule, None, values)
+    if policy.name == "unique" and once:
+        return _unique(table, matches, given, rule_of, dialect)
     if policy.name == "unique":  # two rows match when the first match is not the last one
         first = _case([(m.copy(), exp.Literal.number(n)) for n, m in enumerate(matches)])
         last = _case([(m.copy(), exp.Literal.number(n)) for n, m in reversed(list(enumerate(matches)))])
@@ -709,6 +922,99 @@ def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str) -
         _when(violated, message),
         tuple((alias, _case([(violated.copy(), exp.Null())], column)) for alias, column in values),
     )
+
+
+def _joined(matches: list[exp.Expression], texts: list[str], dialect: str) -> exp.Expression:
+    """The texts of the matching rows, concatenated in order ('' when none match): each match read
+    once. ``CONCAT`` skips NULL (Spark: ``CONCAT_WS('', ...)``); PostgreSQL takes at most 100
+    arguments, so nested by 100; SQLite has no ``concat``: ``||`` as a balanced, parenthesised tree."""
+    if dialect == "sqlite":
+        pieces = [_rendered(_case([(m.copy(), _text(t))], _text("")), dialect) for m, t in zip(matches, texts)]
+        if not pieces:
+            return _text("")
+
+        def tree(items: list[exp.Expression]) -> exp.Expression:
+            if len(items) == 1:
+                return items[0]
+            half = len(items) // 2
+            return exp.Paren(this=exp.DPipe(this=tree(items[:half]), expression=tree(items[half:])))
+
+        return tree(pieces)
+    parts: list[exp.Expression] = [_rendered(_when(m.copy(), _text(t)), dialect) for m, t in zip(matches, texts)]
+    if not parts:
+        return _text("")
+    while dialect == "postgres" and len(parts) > 100:
+        parts = [_concat_skipping(parts[k : k + 100], dialect) for k in range(0, len(parts), 100)]
+    return _concat_skipping(parts, dialect)
+
+
+def _concat_skipping(parts: list[exp.Expression], dialect: str) -> exp.Expression:
+    if dialect == "spark":
+        return exp.Anonymous(this="CONCAT_WS", expressions=[_text(""), *parts])
+    return exp.Anonymous(this="CONCAT", expressions=parts)
+
+
+def _unique(
+    table: CompiledTable,
+    matches: list[exp.Expression],
+    given: list[tuple[str, _Given]],
+    rule_of: list[str],
+    dialect: str,
+) -> _Result:
+    """``unique`` with each row's match read once per column: the column binds ``s``, the matching
+    rows' positions as text (``'3,'``, ``'3,7,'``; ``_joined``), and looks it up: a single match is
+    one of the texts ``'n,'``, none is ``''``, and two or more are neither, so every lookup misses
+    (NULL) without a count. The error binds the engine's listing (``'r3 → a, r7 → b, '``): the
+    policy is broken when it is neither empty nor one row's piece (a piece begins with its rule's
+    id, a slug, then ``' → '``, so two pieces never read as one)."""
+    keys = [f"{n}," for n in range(len(matches))]
+    positions = _joined(matches, keys, dialect)
+    s = _field(dialect, "c", "s")
+
+    def looked_up(g: _Given) -> exp.Expression:
+        groups: dict[str, tuple[exp.Expression, list[str]]] = {}
+        for n, item in enumerate(g.items):
+            if item is not None:
+                groups.setdefault(item.sql(dialect=dialect, copy=False), (item, []))[1].append(keys[n])
+        branches: list[tuple[exp.Expression, exp.Expression]] = []
+        if g.default is not None:
+            branches.append((exp.EQ(this=s.copy(), expression=_text("")), g.default.copy()))
+        for item, group in groups.values():
+            test = (
+                exp.EQ(this=s.copy(), expression=_text(group[0]))
+                if len(group) == 1
+                else exp.In(this=s.copy(), expressions=[_text(k) for k in group])
+            )
+            branches.append((test, item.copy()))
+        return _bind(dialect, "c", (("s", positions.copy()),), _case(branches))
+
+    columns = [looked_up(g) for _, g in given]
+    if not table.outputs or any(i is not None for i in given[0][1].items + [given[0][1].default]):
+        outcome = columns[0]
+    else:  # no row names an outcome: a text NULL (a NULL of no type would not write to Parquet)
+        outcome = exp.cast(exp.Null(), "VARCHAR")
+    rule = _bind(
+        dialect,
+        "c",
+        (("s", positions.copy()),),
+        exp.Case(this=s.copy(), ifs=[exp.If(this=_text(k), true=_text(r)) for k, r in zip(keys, rule_of)])
+        if keys
+        else exp.Null(),
+    )
+    label_of = [result_label(table, r.then) for r in table.rules]  # the engine's message (policies.violation)
+    pieces = [f"{rule_of[n]} → {label_of[n]}, " for n in range(len(matches))]
+    listing = _joined(matches, pieces, dialect)
+    broken = _and(
+        [
+            exp.NEQ(this=s.copy(), expression=_text("")),
+            exp.Not(this=exp.In(this=s.copy(), expressions=[_text(p) for p in pieces])) if pieces else exp.true(),
+        ]
+    )
+    shown = _fill("TRIM(TRAILING ', ' FROM :s)", s=s)  # ids and labels never end in ',' or ' '
+    message = _concat([_text("hit policy 'unique' violated: more than one row matches ("), shown, _text(")")], dialect)
+    error = _bind(dialect, "c", (("s", listing),), _when(broken, message))
+    values = tuple((alias, column) for (alias, _), column in zip(given[1:], columns[1:]))
+    return _Result(outcome, rule, error, values)
 
 
 def _item(item: exp.Expression | None) -> exp.Expression:
