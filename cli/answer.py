@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from crossroads.engine.errors import AnswerError, HitPolicyViolation
-from crossroads.engine.decision.evaluate import evaluate
+from crossroads.engine.decision.evaluate import Result, evaluate
 
 from . import render
 from .terminal import one_line, visible
@@ -69,19 +69,20 @@ def evaluate_cmd(
     if why_not_outcome is not None and why_not_outcome not in (*known, "error"):
         die(f"--why-not-outcome: no outcome {why_not_outcome!r} (one of: {', '.join(known)}, error)", EXIT_USAGE)
     asked = why_not or why_not_outcome is not None
+    result: Result | HitPolicyViolation
     try:
         result = evaluate(compiled, answers)
     except HitPolicyViolation as exc:
         if not asked:
             raise
-        _broken_policy(compiled, answers, exc, why_not_outcome, fmt, lang)
+        result = exc  # the current result is the error: --why-not lists the ways out of it
     alts = None
     if asked:  # the region search of engine/analysis/alternatives.py
         from crossroads.engine.analysis.alternatives import alternatives
 
         alts = alternatives(compiled, answers, only=why_not_outcome)
     if fmt == "json":
-        data = result.to_json()
+        data: dict[str, Any] = {"error": str(result)} if isinstance(result, HitPolicyViolation) else result.to_json()
         if alts is not None:
             from crossroads.engine.analysis.alternatives import to_json as alternatives_json
 
@@ -90,28 +91,13 @@ def evaluate_cmd(
     else:
         catalog = ui_catalog(lang)
         shown = localized_table(compiled, catalog)
-        click.echo(visible(render.result_text(shown, result, render.use_colour(), catalog)), nl=False)
+        if not isinstance(result, HitPolicyViolation):
+            click.echo(visible(render.result_text(shown, result, render.use_colour(), catalog)), nl=False)
         if alts is not None:
             click.echo(visible(render.alternatives_text(shown, alts, catalog)), nl=False)
+    if isinstance(result, HitPolicyViolation):  # as without --why-not: the error on stderr, exit 1
+        die(str(result), EXIT_FAIL)
     raise click.exceptions.Exit(exit_for(result.status))
-
-
-def _broken_policy(
-    compiled: Any, answers: dict[str, Any], exc: HitPolicyViolation, only: str | None, fmt: str, lang: str | None
-) -> NoReturn:
-    """``--why-not`` where the answers break the hit policy: the error as without it (stderr, exit 1),
-    and the ways out of it — the alternatives of the result ``"error"`` — on stdout (JSON:
-    ``{"error", "alternatives"}``)."""
-    from crossroads.engine.analysis.alternatives import alternatives
-    from crossroads.engine.analysis.alternatives import to_json as alternatives_json
-
-    alts = alternatives(compiled, answers, only=only)
-    if fmt == "json":
-        click.echo(render.dumps({"error": str(exc), "alternatives": alternatives_json(alts)}))
-    else:
-        catalog = ui_catalog(lang)
-        click.echo(visible(render.alternatives_text(localized_table(compiled, catalog), alts, catalog)), nl=False)
-    die(str(exc), EXIT_FAIL)
 
 
 def _read_line(stream: Any) -> str | None:

@@ -315,7 +315,7 @@ def alternatives(
                 if all(cells is not None for _, _, cells in reached):  # the canonical order (see _cells)
                     reached.sort(key=lambda r: r[2][0])  # type: ignore[index]
                 for key, leaves, cells in reached:
-                    found.setdefault(key, []).append(_change(table, answers, subset, pieces, leaves, cells, step))
+                    found.setdefault(key, []).append(_change(table, answers, subset, free, pieces, leaves, cells, step))
             for key, changes in found.items():
                 settled[key] = Alternative(targets.pop(key), tuple(changes), True)
                 order.append(key)
@@ -355,18 +355,18 @@ def _cells(pieces: tuple[tuple[Piece, ...], ...], leaves: list[Leaf]) -> list[Ce
     """The leaves' region as its cells, sorted (input by input, pieces in order); None past
     ``CANONICAL_CELLS``. Results of one change are listed by their first cell, so their order
     is canonical too."""
+    starts = [[p.lo for p in ps] for ps in pieces]  # a number's pieces by their first segment
+    index = [{v: n for n, p in enumerate(ps) for v in p.values} for ps in pieces]  # the others' by value
     per_leaf: list[list[range | list[int]]] = []
     total = 0
     for leaf in leaves:
         axes: list[range | list[int]] = []
         count = 1
-        for ps, part in zip(pieces, leaf.region):
+        for los, where, part in zip(starts, index, leaf.region):
             if isinstance(part, Stretch):
-                los = [p.lo for p in ps]
                 axes.append(range(bisect_left(los, part.first.lo), bisect_left(los, part.last.lo) + 1))
             else:
-                chosen = {v for p in part for v in p.values}
-                axes.append([n for n, p in enumerate(ps) if p.values[0] in chosen])
+                axes.append(sorted({where[v] for p in part for v in p.values}))
             count *= len(axes[-1])
         total += count
         if total > CANONICAL_CELLS:
@@ -386,6 +386,7 @@ def _change(
     table: CompiledTable,
     answers: Mapping[str, Any],
     subset: tuple[str, ...],
+    free: set[str],
     pieces: tuple[tuple[Piece, ...], ...],
     leaves: list[Leaf],
     cells: list[Cell] | None,
@@ -397,7 +398,6 @@ def _change(
         else [space.parts(leaf.region) for leaf in leaves]
     )
     merged = space.merge_regions(table, pieces, [(k, None) for k in keys])
-    free = {spec.id for spec, ps in zip(table.inputs, pieces) if spec.id not in answers or spec.id in subset}
     region = tuple({k: v for k, v in when.items() if k in free} for when, _ in merged)
     index = [n for n, spec in enumerate(table.inputs) if spec.id in free]
     example = _example(table, leaves, index, answers, step)

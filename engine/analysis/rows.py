@@ -400,6 +400,7 @@ def decided_region(
         ps if spec.type in NUMERIC_TYPES else tuple(p for p in ps if p.mask & bit)
         for spec, ps in zip(table.inputs, pieces)
     )
+    collects = policy_of(table).collects
     budget = Budget(max_seconds)
     keys = []
     try:
@@ -407,7 +408,7 @@ def decided_region(
             if not leaf.live & bit:
                 continue
             result, decider = result_of(table, leaf.live)
-            if decider == row or (decider is None and policy_of(table).collects and result != ERROR):
+            if decider == row or (decider is None and collects and result != ERROR):
                 keys.append((space.parts(leaf.region), None))
     except Exhausted:
         return None

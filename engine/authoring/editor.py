@@ -29,6 +29,7 @@ from crossroads.engine.authoring import yamlsource as ys
 from crossroads.engine.errors import CrossroadsError
 from crossroads.engine.findings import CODES, Finding, has_errors
 from crossroads.engine.table import pipeline as tables
+from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.table.loader import MAX_BYTES
 
 Kind = Literal["input", "option", "outcome", "output", "rule"]
@@ -145,7 +146,7 @@ class Outline:
     """A loadable text's data and source tree: every node by path, the paths starting at each position,
     and (computed on first use, as hovers and renames need them) every id occurrence."""
 
-    __slots__ = ("text", "data", "nodes", "keys", "at", "key_at", "_occurrences")
+    __slots__ = ("text", "data", "nodes", "keys", "at", "key_at", "_occurrences", "_compiled")
 
     def __init__(
         self,
@@ -163,12 +164,24 @@ class Outline:
         self.at = at  # start (0-based) -> paths of the nodes starting there
         self.key_at = key_at  # start (0-based) -> the path of the entry whose key starts there
         self._occurrences: tuple[Occurrence, ...] | None = None
+        self._compiled: tuple[CompiledTable | None] | None = None  # (the table or None if invalid,) once compiled
 
     @property
     def occurrences(self) -> tuple[Occurrence, ...]:
         if self._occurrences is None:
             self._occurrences = tuple(_occurrences(self.data, self.nodes, self.keys))
         return self._occurrences
+
+    @property
+    def compiled(self) -> CompiledTable | None:
+        """The text's compiled table (None when it is invalid), compiled once per version: every row
+        hover of this version searches it."""
+        if self._compiled is None:
+            try:
+                self._compiled = (tables.compiled(_source(self.text, "<text>"), use_cache=False),)
+            except CrossroadsError:
+                self._compiled = (None,)
+        return self._compiled[0]
 
 
 def outline(text: str, file: str = "<text>", max_bytes: int = MAX_BYTES) -> Outline | None:
@@ -629,11 +642,8 @@ def _decided(out: Outline, row: int) -> str | None:
     from crossroads.engine.analysis.rows import decided_region
     from crossroads.engine.table.wording import describe_region
 
-    try:
-        table = tables.compiled(_source(out.text, "<text>"), use_cache=False)
-    except CrossroadsError:
-        return None
-    if row >= len(table.rules):
+    table = out.compiled
+    if table is None or row >= len(table.rules):
         return None
     region = decided_region(table, row, max_seconds=HOVER_SECONDS)
     if region is None:
