@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Collection
 from typing import Any
 
 VALUE_OPTIONS = {"-a": "answer", "--answer": "answer", "--format": "format"}
@@ -36,29 +37,42 @@ def main() -> None:
     click_main()
 
 
-def parse(argv: list[str]) -> tuple[str | None, list[str], str] | None:
-    """(TABLE, the ``-a`` pairs in order, the format) of a plain ``evaluate`` command line, else None."""
-    if not argv or argv[0] != "evaluate":
+def _plain(
+    argv: list[str], command: str, options: Collection[str], *, stdin: bool
+) -> tuple[str | None, list[tuple[str, str]]] | None:
+    """TABLE and the (option, value) pairs in order of ``crossroads COMMAND [TABLE] OPTION VALUE ...``
+    (``--name=value`` too), every option one of ``options``; None for any other command line — a
+    second TABLE, another option, ``--``, a value missing or looking like an option (``-`` is a
+    value where ``stdin``) — which click reads instead."""
+    if not argv or argv[0] != command:
         return None
     table: str | None = None
-    pairs: list[str] = []
-    fmt = "text"
+    given: list[tuple[str, str]] = []
     rest = iter(argv[1:])
     for arg in rest:
         name, sep, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in VALUE_OPTIONS and (sep or name == arg):
+        if name in options and (sep or name == arg):
             if not sep:
-                value = next(rest, "-")  # none left: click says so
-                if value.startswith("-"):  # click's own reading decides these
-                    return None
-            if VALUE_OPTIONS[name] == "answer":
-                pairs.append(value)
-            else:
-                fmt = value
+                following = next(rest, None)
+                if following is None or (following.startswith("-") and not (stdin and following == "-")):
+                    return None  # none left (click says so), or click's own reading decides
+                value = following
+            given.append((name, value))
         elif arg.startswith("-") or table is not None:  # another option, "-", "--", a second TABLE
             return None
         else:
             table = arg
+    return table, given
+
+
+def parse(argv: list[str]) -> tuple[str | None, list[str], str] | None:
+    """(TABLE, the ``-a`` pairs in order, the format) of a plain ``evaluate`` command line, else None."""
+    command = _plain(argv, "evaluate", VALUE_OPTIONS, stdin=False)
+    if command is None:
+        return None
+    table, given = command
+    pairs = [value for name, value in given if VALUE_OPTIONS[name] == "answer"]
+    fmt = next((value for name, value in reversed(given) if VALUE_OPTIONS[name] == "format"), "text")
     if fmt not in ("text", "json"):
         return None
     return table, pairs, fmt
@@ -131,23 +145,11 @@ BATCH_OPTIONS = ("--input", "--fields")
 
 def parse_batch(argv: list[str]) -> tuple[str | None, str, str | None] | None:
     """(TABLE, --input, --fields) of a plain JSON Lines ``batch`` command line, else None."""
-    if not argv or argv[0] != "batch":
+    command = _plain(argv, "batch", BATCH_OPTIONS, stdin=True)
+    if command is None:
         return None
-    table: str | None = None
-    given: dict[str, str] = {}
-    rest = iter(argv[1:])
-    for arg in rest:
-        name, sep, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in BATCH_OPTIONS and (sep or name == arg):
-            if not sep:
-                value = next(rest, "-\0")  # none left: click says so
-                if value.startswith("-") and value != "-":
-                    return None
-            given[name] = value
-        elif arg.startswith("-") or table is not None:
-            return None
-        else:
-            table = arg
+    table, pairs = command
+    given = dict(pairs)  # the last of a repeated option, as click takes it
     return table, given.get("--input", "-"), given.get("--fields")
 
 
