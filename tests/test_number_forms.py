@@ -407,3 +407,22 @@ def test_two_value_list_warning(kind: str, when: str, warned: bool, tmp_path: An
 def test_two_value_list_is_explained() -> None:
     r = _run("explain", "two-value-list")
     assert r.exit_code == 0 and "two-value-list (warning)" in r.stdout and '"[1, 2]"' in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected", "empty"),
+    [
+        ((None, False, 300, False), (0, True, None, False), (0, True, 300, False), False),  # "< 300" within >= 0
+        ((1, False, 5, True), (1, True, 5, True), (1, False, 5, True), False),  # the open end at the bound stays open
+        ((1, True, 5, True), (1, False, 9, False), (1, False, 5, True), False),
+        ((None, False, 2, True), (3, True, None, False), (3, True, 2, True), True),  # disjoint
+        ((None, False, 3, False), (3, True, 7, True), (3, True, 3, False), True),  # touching at an open end
+    ],
+)
+def test_interval_intersection(a: tuple, b: tuple, expected: tuple, empty: bool) -> None:
+    from crossroads.engine.table.conditions import Interval, is_empty
+
+    got = Interval(*a).intersection(Interval(*b))
+    assert (got.lo, got.lo_closed, got.hi, got.hi_closed) == expected
+    assert is_empty(got) == empty
+    assert got == Interval(*b).intersection(Interval(*a))

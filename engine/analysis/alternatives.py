@@ -155,15 +155,6 @@ def _decimal_step(table: CompiledTable) -> Decimal:
     return Decimal(1).scaleb(-places)
 
 
-def _clip(spec: InputSpec, iv: Interval) -> Interval:
-    lo, lc, hi, hc = iv.lo, iv.lo_closed, iv.hi, iv.hi_closed
-    if spec.minimum is not None and (lo is None or spec.minimum > lo or (spec.minimum == lo and lc)):
-        lo, lc = spec.minimum, True
-    if spec.maximum is not None and (hi is None or spec.maximum < hi or (spec.maximum == hi and hc)):
-        hi, hc = spec.maximum, True
-    return Interval(lo, lc, hi, hc)
-
-
 def _inside(iv: Interval, v: Any) -> bool:
     if iv.lo is not None and (v < iv.lo or (v == iv.lo and not iv.lo_closed)):
         return False
@@ -215,11 +206,12 @@ def _example(
                 assert isinstance(first_part, Stretch)
                 current = first_part.first.witness
             c = current.toordinal() if isinstance(current, date) else current
+            bounds = Interval(spec.minimum, True, spec.maximum, True)  # the input's own, in day numbers for a date
             for leaf in leaves:
                 part = leaf.region[i]
                 assert isinstance(part, Stretch)
                 first, last = segment_bounds(column.points, part.first.lo), segment_bounds(column.points, part.last.hi)
-                iv = _clip(spec, Interval(first.lo, first.lo_closed, last.hi, last.hi_closed))
+                iv = Interval(first.lo, first.lo_closed, last.hi, last.hi_closed).intersection(bounds)
                 v = _nearest(spec, iv, c, step)
                 if v is not None and (best is None or (abs(v - c), v) < best[0]):
                     best = ((abs(v - c), v), v)

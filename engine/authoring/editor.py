@@ -554,29 +554,13 @@ def accepted(input_def: Mapping[str, Any], raw: Any) -> str:
         lo, hi = (cond.exact(input_def[b]) if b in input_def else None for b in ("minimum", "maximum"))
     bounds = cond.Interval(lo, True, hi, True)
     parts = parsed.parts if isinstance(parsed, cond.IntervalSet) else (parsed,)
-    clipped = [_clip(p, bounds) for p in parts]
-    kept = [c for c in clipped if c is not None and not cond.is_empty(c)]
+    kept = [c for c in (p.intersection(bounds) for p in parts) if not cond.is_empty(c)]
     if not kept:
         return "no answer (nothing within the input's bounds)"
     whole = cond.union(kept)
     if whole is None:
         return "no answer (nothing within the input's bounds)"
     return whole.text(show)
-
-
-def _clip(a: Any, b: Any) -> Any:
-    """The intersection of two intervals (``conditions.Interval``), or None when it is empty."""
-    from crossroads.engine.table import conditions as cond
-
-    lo, lo_closed = a.lo, a.lo_closed
-    if b.lo is not None and (lo is None or b.lo > lo or (b.lo == lo and not b.lo_closed)):
-        lo, lo_closed = b.lo, b.lo_closed
-    hi, hi_closed = a.hi, a.hi_closed
-    if b.hi is not None and (hi is None or b.hi < hi or (b.hi == hi and not b.hi_closed)):
-        hi, hi_closed = b.hi, b.hi_closed
-    if lo is not None and hi is not None and (lo > hi or (lo == hi and not (lo_closed and hi_closed))):
-        return None
-    return cond.Interval(lo, lo_closed, hi, hi_closed)
 
 
 def hover(out: Outline, line: int, column: int, findings: Sequence[Finding] = ()) -> str | None:

@@ -91,6 +91,16 @@ class Interval:
             return False
         return True
 
+    def intersection(self, other: "Interval") -> "Interval":
+        """The numbers in both (maybe none: ``is_empty`` says), e.g. a condition within its input's bounds."""
+        lo, lo_closed = self.lo, self.lo_closed
+        if other.lo is not None and (lo is None or other.lo > lo or (other.lo == lo and not other.lo_closed)):
+            lo, lo_closed = other.lo, other.lo_closed
+        hi, hi_closed = self.hi, self.hi_closed
+        if other.hi is not None and (hi is None or other.hi < hi or (other.hi == hi and not other.hi_closed)):
+            hi, hi_closed = other.hi, other.hi_closed
+        return Interval(lo, lo_closed, hi, hi_closed)
+
     def text(
         self, format_number: Callable[[Any], str] = format_number, *, separator: str = ", ", anything: str = "any"
     ) -> str:
