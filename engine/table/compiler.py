@@ -610,6 +610,9 @@ def agreeing_rows(results: tuple[ResultSpec, ...], result_rows: list[int] | tupl
 
 def _hashable(raw: Any) -> Any:
     """A ``when`` value as a dict key (type included: ``1`` and ``true`` differ)."""
+    cls = raw.__class__
+    if cls is str or cls is int or cls is bool:  # the usual cells, first: ``hasattr`` below is slow on them
+        return (cls.__name__, raw)
     if isinstance(raw, (list, tuple)):
         return ("list", tuple(raw))
     if hasattr(raw, "not_"):

@@ -59,6 +59,8 @@ _DATE_INTERVAL = re.compile(rf"\s*([\[(])\s*({_DATE_OPERAND})\s*,\s*({_DATE_OPER
 
 def _bound(text: str) -> Num | str:
     """A number written in a condition, or the message saying it is out of range."""
+    if len(text) < 19 and text.isdigit():  # the usual bound, and always in range (``text`` is ASCII: NUMBER)
+        return int(text)
     d = numbers.decimal(text)
     if d is None:
         return numbers.out_of_range(text)
@@ -294,7 +296,7 @@ def _richer(raw: Any, one: Callable[[Any], Numeric | str], kind: str) -> Numeric
     A union that is one interval is that ``Interval``; one that holds nothing is an error, as an empty
     interval is."""
     negate = False
-    if isinstance(raw, dict) or hasattr(raw, "not_"):
+    if raw.__class__ is not str and (isinstance(raw, dict) or hasattr(raw, "not_")):
         raw = raw.get("not") if isinstance(raw, dict) else raw.not_
         negate = True
         if isinstance(raw, dict) or hasattr(raw, "not_"):
@@ -328,11 +330,12 @@ def _richer(raw: Any, one: Callable[[Any], Numeric | str], kind: str) -> Numeric
 
 def _compared(op: str, bound: Num) -> Numeric:
     """``op bound``, the comparison of a number or a day (its day number), as the values it holds."""
-    below, above = Interval(None, False, bound, False), Interval(bound, False, None, False)
     if op == "!=":
-        return IntervalSet((below, above))
-    closed = {"<=": Interval(None, False, bound, True), ">=": Interval(bound, True, None, False)}
-    return {"<": below, ">": above, "==": Interval(bound, True, bound, True), **closed}[op]
+        return IntervalSet((Interval(None, False, bound, False), Interval(bound, False, None, False)))
+    if op == "==":
+        return Interval(bound, True, bound, True)
+    closed = op[-1] == "="
+    return Interval(None, False, bound, closed) if op[0] == "<" else Interval(bound, closed, None, False)
 
 
 def _operator_form(
@@ -364,11 +367,11 @@ def _between(
 ) -> Interval | str:
     """The interval ``raw`` with its brackets and bounds read (numbers, or day numbers shown as dates)."""
     lo_closed, hi_closed = opening == "[", closing == "]"
-    a, b = show(lo), show(hi)
     if lo > hi:
-        return f'interval "{raw}" has reversed bounds ({a} > {b})'
+        return f'interval "{raw}" has reversed bounds ({show(lo)} > {show(hi)})'
     if lo == hi and not (lo_closed and hi_closed):
-        return f'interval "{raw}" is empty; write "[{a}, {b}]" or {a} for a single {unit}'
+        a = show(lo)
+        return f'interval "{raw}" is empty; write "[{a}, {show(hi)}]" or {a} for a single {unit}'
     return Interval(lo, lo_closed, hi, hi_closed)
 
 

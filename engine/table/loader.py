@@ -394,29 +394,58 @@ def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
         top.key = key
         top.key_pos = pos
 
+    # The loop is the loader's hot path (a 10k-row table is ~230k events): the common cases — a
+    # plain scalar as a new string key, or as a value in a mapping or a list — are written out
+    # inline; ``accept_key`` and ``place`` keep every other case. ``top`` is ``stack[-1]``.
+    top: _Frame | None = None
     for ev in events:
-        pos = (ev.start_mark.line + 1, ev.start_mark.column + 1)
-        if isinstance(ev, ScalarEvent):
-            check_node(ev, pos)
+        cls = type(ev)
+        if cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = stack.pop()
+            top = stack[-1] if stack else None
+            if frame.as_key:
+                stack[-1].key = _BAD_KEY
+            continue
+        mark = ev.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        if cls is ScalarEvent:
+            if ev.anchor is not None or ev.ctag is not None:
+                check_node(ev, pos)
+            text = ev.value
             plain = ev.style in (None, "")
-            value = resolve_plain(ev.value) if plain and ev.tag is None else ev.value
-            if isinstance(value, OutOfRange) and not expecting_key():  # as a key it is refused for its type
+            value = resolve_plain(text) if plain and ev.ctag is None else text
+            if top is not None and top.is_map and top.key is None:  # a key
+                container = top.container
+                if value.__class__ is str and value != "<<" and container is not None and value not in container:
+                    top.key = value
+                    top.key_pos = pos
+                else:  # as a key, an out-of-range number is refused for its type
+                    accept_key(value, pos, text, plain)
+                continue
+            if isinstance(value, OutOfRange):
                 problem("number-range", f"{numbers.out_of_range(value.text)}; quote it if it is text", pos)
                 value = None
-            if expecting_key():
-                accept_key(value, pos, ev.value, plain)
+            if top is not None and top.is_map and top.key is not _BAD_KEY and top.container is not None:
+                key, top.key = top.key, None
+                top.container[key] = value
+                if record:
+                    path = top.path + (key,)
+                    positions[path] = pos
+                    key_positions[path] = top.key_pos
+            elif top is not None and not top.is_map and not record:
+                top.container.append(value)
             else:
                 place(value, pos)
-        elif isinstance(ev, (MappingStartEvent, SequenceStartEvent)):
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
             check_node(ev, pos)
             if len(stack) >= MAX_DEPTH:
                 raise _fail(file, "too-deep", f"nesting deeper than {MAX_DEPTH} levels", pos)
-            is_map = isinstance(ev, MappingStartEvent)
+            is_map = cls is MappingStartEvent
             as_key = expecting_key()
             if as_key:
                 problem("key-type", "keys must be strings, not collections", pos)
-                container: Any = None
-                path: PathT = stack[-1].path + ("<key>",)
+                container = None
+                path = stack[-1].path + ("<key>",)
             else:
                 container = {} if is_map else []
                 placed = place(container, pos)
@@ -434,18 +463,15 @@ def _compose(events: Iterable[Any], file: str, record: bool = True) -> Document:
                     root_pos = pos
             if container is None and not is_map:
                 container = []  # a throwaway list keeps the index bookkeeping simple
-            stack.append(_Frame(container, path, is_map, as_key))
-        elif isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
-            frame = stack.pop()
-            if frame.as_key:
-                stack[-1].key = _BAD_KEY
-        elif isinstance(ev, AliasEvent):
+            top = _Frame(container, path, is_map, as_key)
+            stack.append(top)
+        elif cls is AliasEvent:
             problem("alias", f"aliases are not allowed (*{ev.anchor}): write the value out", pos)
             if expecting_key():
                 accept_key(_BAD_KEY, pos)
             else:
                 place(None, pos)
-        elif isinstance(ev, DocumentStartEvent):
+        elif cls is DocumentStartEvent:
             documents += 1
             if documents > 1:
                 problem("multiple-documents", "a table file holds one YAML document", pos)
