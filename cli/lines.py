@@ -16,7 +16,7 @@ def json_lines(compiled: Any, stream: Any, out: Any, fields: tuple[str, ...] | N
     buffer = getattr(out, "buffer", None)
     if buffer is not None and writes_utf8_as_is(out):  # the lines are UTF-8 already: straight to the bytes
         out.flush()
-        buffer.writelines(lines.byte_lines(stream))
+        buffer.writelines(lines.byte_lines(stream, out.errors))
         buffer.flush()
     else:
         out.writelines(lines.lines(stream))
@@ -25,9 +25,11 @@ def json_lines(compiled: Any, stream: Any, out: Any, fields: tuple[str, ...] | N
 
 
 def writes_utf8_as_is(out: Any) -> bool:
-    """Whether ``out`` is a plain text stream that writes text as the UTF-8 bytes of it, strictly,
-    without translating newlines or flushing each line (a terminal's line buffering is kept by
-    writing text)."""
+    """Whether ``out`` is a plain text stream that writes text as the UTF-8 bytes of it, without
+    translating newlines or flushing each line (a terminal's line buffering is kept by writing
+    text). Its ``errors`` must be one ``str.encode`` applies the same way (``byte_lines`` encodes
+    with it): ``strict``, or ``surrogateescape``, which Python gives the standard streams under
+    the C or POSIX locale, as in most containers and CI images."""
     import codecs
     import io
 
@@ -37,4 +39,4 @@ def writes_utf8_as_is(out: Any) -> bool:
         utf8 = codecs.lookup(out.encoding).name == "utf-8"
     except (AttributeError, LookupError, TypeError):
         return False
-    return utf8 and out.errors == "strict" and not out.line_buffering and os.linesep == "\n"
+    return utf8 and out.errors in ("strict", "surrogateescape") and not out.line_buffering and os.linesep == "\n"

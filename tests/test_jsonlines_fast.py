@@ -80,7 +80,7 @@ def test_the_486_cases_take_the_fast_path_once_learned(advisor, reader: str) -> 
     lines = GOLDEN_IN.read_bytes().splitlines()[:486]
     fast = FastLines(advisor, loads=READERS[reader])
     list(fast.lines(io.BytesIO(b"\n".join(lines))))
-    assert len(fast.templates) == len(advisor.rules)  # one per row: a unique table's masks
+    assert fast.template_count == len(advisor.rules)  # one per row: a unique table's masks
     texts = [fast.fast_text(line) for line in lines]
     assert None not in texts
     assert "".join(texts) == "".join(GOLDEN_OUT.read_text(encoding="utf-8").splitlines(keepends=True)[:486])
@@ -268,7 +268,7 @@ def test_templates_stay_bounded(advisor, monkeypatch: pytest.MonkeyPatch) -> Non
     fast = FastLines(advisor)
     out = "".join(fast.lines(io.BytesIO(data + data)))
     assert out == exact_output(advisor, data + data)
-    assert len(fast.templates) <= 3
+    assert fast.template_count == sum(len(p.templates) for p in fast.plans.values()) <= 3
 
 
 @pytest.mark.parametrize(
@@ -341,6 +341,7 @@ class _Captured(io.TextIOWrapper):
         (lambda: io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), True),
         (lambda: io.TextIOWrapper(io.BytesIO(), encoding="UTF8", newline="\n"), True),
         (lambda: io.TextIOWrapper(io.BytesIO(), encoding="latin-1"), False),
+        (lambda: io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape"), True),  # C locale
         (lambda: io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="replace"), False),
         (lambda: io.TextIOWrapper(io.BytesIO(), encoding="utf-8", line_buffering=True), False),  # a terminal
         (lambda: _Captured(io.BytesIO(), encoding="utf-8"), False),
@@ -358,3 +359,29 @@ def test_bytes_go_straight_only_to_a_plain_utf8_stream(make: Any, straight: bool
         assert json_lines(table, io.BytesIO(data), out) > 0  # the golden file's error lines
         got = out.getvalue() if isinstance(out, io.StringIO) else out.buffer.getvalue().decode()  # type: ignore[attr-defined]
         assert got == GOLDEN_OUT.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+@pytest.mark.parametrize(
+    "escape, writable",  # writable: what surrogateescape can write (U+DC80..U+DCFF); strict writes no surrogate
+    [("\\udcff", True), ("\\udc80", True), ("\\ud800", False), ("\\udfff", False), ("\\u00e9", None)],
+)
+def test_straight_bytes_write_what_the_text_stream_writes(errors: str, escape: str, writable: bool | None) -> None:
+    """The straight path encodes with the stream's own ``errors``: the same bytes, or the same failure
+    (a string answer is written back as it came, lone surrogates too)."""
+    from crossroads.cli.lines import json_lines
+
+    table = pipeline.compiled(pipeline.find(str(FIXTURES / "strings" / "country.yaml")), use_cache=False)
+    data = ('{"country": "NL", "weight": 1}\n{"country": "x%s", "weight": 2}\n' % escape).encode()
+
+    def run(out: io.TextIOWrapper) -> tuple[bytes, str | None]:
+        try:
+            json_lines(table, io.BytesIO(data), out)
+            out.flush()
+        except UnicodeEncodeError as exc:
+            return b"", exc.reason
+        return out.buffer.getvalue(), None  # type: ignore[attr-defined]
+
+    straight = run(io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors=errors))
+    assert straight == run(_Captured(io.BytesIO(), encoding="utf-8", errors=errors))
+    assert (straight[1] is None) == (writable is None or (writable and errors == "surrogateescape"))

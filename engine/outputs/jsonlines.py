@@ -199,7 +199,7 @@ class FastLines:
         self.fields = fields
         self.max_line = max_line
         self.loads = loads or _orjson_loads or _stdlib_loads
-        self.templates: dict[tuple[int, tuple[str, ...]], _Template] = {}
+        self.template_count = 0  # templates made and kept, over every plan (``MAX_TEMPLATES`` at most)
         self.specs = _fast_specs(table)
         self.plans: dict[tuple[str, ...], _Plan] = {}  # per key order of every input
         self.failed = 0  # error lines written so far
@@ -209,7 +209,7 @@ class FastLines:
         counts the error lines so far (the caller's exit status). ``errors``: how an exact-path line
         that is no valid Unicode (a lone surrogate a JSON escape made) is encoded, as a text
         stream's ``errors`` would."""
-        loads, key_of, templates, exact = self.loads, self._key, self.templates, self.exact_text
+        loads, key_of, exact = self.loads, self._key, self.exact_text
         for number, body in raw_lines(stream, self.max_line):
             if body is not None:
                 try:
@@ -218,9 +218,9 @@ class FastLines:
                     raw = None
                 key = key_of(raw, body)
                 if key is not None:
-                    template = templates.get(key[0])
+                    template = key[0].templates.get(key[1])
                     if template is not None:
-                        yield template.data % template.pick(key[1])
+                        yield template.data % template.pick(key[2])
                         continue
             yield exact(number, body).encode("utf-8", errors)
 
@@ -238,8 +238,8 @@ class FastLines:
         key = self._key(raw, body)
         if key is None:
             return None
-        template = self.templates.get(key[0])
-        return None if template is None else (template.data % template.pick(key[1])).decode()
+        template = key[0].templates.get(key[1])
+        return None if template is None else (template.data % template.pick(key[2])).decode()
 
     def exact_text(self, number: int, body: bytes | None) -> str:
         """A line the exact way (``evaluate_line``), newline included; a result of complete answers
@@ -253,8 +253,9 @@ class FastLines:
             self._learn(body, line.result, text)
         return text
 
-    def _key(self, raw: Any, body: bytes) -> tuple[tuple[int, tuple[str, ...]], list[bytes]] | None:
-        """((row mask, key order), each answer as JSON in UTF-8) of plain complete answers, else None."""
+    def _key(self, raw: Any, body: bytes) -> tuple[_Plan, int, list[bytes]] | None:
+        """(the plan of their key order, row mask, each answer as JSON in UTF-8) of plain complete
+        answers, else None."""
         if type(raw) is not dict:
             return None
         keys = tuple(raw)
@@ -305,15 +306,20 @@ class FastLines:
         # marks than these keys and strings have: the exact path then says what is wrong.
         if body.count(b'"') != plan.quotes:
             return None
-        return (mask, keys), args
+        return plan, mask, args
 
     def _plan(self, keys: tuple[str, ...]) -> _Plan | None:
         plan = _Plan.of(self.specs, keys, self.table.all_rows)
         if plan is not None:
             if len(self.plans) >= MAX_TEMPLATES:
-                self.plans.clear()
+                self._forget()
             self.plans[keys] = plan
         return plan
+
+    def _forget(self) -> None:
+        """Drop every plan and template: memory stays bounded whatever the input."""
+        self.plans.clear()
+        self.template_count = 0
 
     def _learn(self, body: bytes, result: Result, text: str) -> None:
         try:
@@ -323,12 +329,16 @@ class FastLines:
         key = self._key(raw, body)
         if key is None:
             return
-        template = _cut(result, self.fields, key[0][1])
-        if template is None or template.data % template.pick(key[1]) != text.encode():
+        plan, mask, args = key
+        template = _cut(result, self.fields, tuple(raw))
+        if template is None or template.data % template.pick(args) != text.encode():
             return  # never trust a template that does not give back the line it was cut from
-        if len(self.templates) >= MAX_TEMPLATES:
-            self.templates.clear()
-        self.templates[key[0]] = template
+        if self.template_count >= MAX_TEMPLATES:
+            self._forget()
+            plan = self._plan(tuple(raw))
+            assert plan is not None  # it was made from these keys before
+        plan.templates[mask] = template
+        self.template_count += 1
 
 
 class _Plan:
@@ -336,7 +346,7 @@ class _Plan:
     answers of choice and boolean inputs looked up together (``combos``: their values → the mask
     and JSON texts, made on first sight), the others (numbers, strings) one by one (``free``)."""
 
-    __slots__ = ("types", "quotes", "pick", "free", "booleans", "combos", "_fixed", "_all_rows", "_width")
+    __slots__ = ("types", "quotes", "pick", "free", "booleans", "combos", "templates", "_fixed", "_all_rows", "_width")
 
     def __init__(self, specs: dict[str, tuple[int, Any]], keys: tuple[str, ...], all_rows: int) -> None:
         kinds = [specs[k] for k in keys]
@@ -350,6 +360,7 @@ class _Plan:
         self.free = tuple((p, kind, index) for p, (kind, index) in enumerate(kinds) if kind in (_NUMBER, _TEXT))
         self.booleans = tuple(p for p, (kind, _) in enumerate(kinds) if kind == _BOOLEAN)
         self.combos: dict[Any, tuple[int, list[bytes]]] = {}
+        self.templates: dict[int, _Template] = {}  # by row mask: the output line of these keys' answers
         self._all_rows = all_rows
         self._width = len(keys)
 
