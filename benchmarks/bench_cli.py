@@ -17,9 +17,8 @@ machine):
 The cache lives in a temporary ``XDG_CACHE_HOME``, so ``~/.cache`` is never
 touched. Every run must exit 0 (decided); anything else stops the benchmark.
 
-Targets: warm evaluate ≤ 5× ``python -c pass`` (issue 22; the console script answers it
-before importing click, ``cli/start.py``); cold 10k rows (issue 9 §8)
-≤ 4 s and ≤ 250 MB (aim: 1 s).
+Targets (issue 22): warm evaluate ≤ 5× ``python -c pass`` (the console script answers it
+before importing click, ``cli/start.py``); cold 10k rows ≤ 1 s and ≤ 100 MB (issue 9: 4 s, 250 MB).
 
 Run: ``python benchmarks/bench_cli.py`` (about a minute), or ``--quick``
 for a smoke run (3 runs each, a 1k-row table instead of 10k).
@@ -29,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -36,12 +36,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
-from launcher import Launcher, crossroads_command
+from launcher import Launcher, Run, crossroads_command
 
 TARGET_WARM_RATIO = 5.0  # issue 22 (issue 9: 8×)
-TARGET_BIG_SECONDS = 4.0
-AIM_BIG_SECONDS = 1.0
-TARGET_BIG_MB = 250.0
+TARGET_BIG_SECONDS = 1.0  # issue 22 (issue 9: 4 s, 250 MB)
+TARGET_BIG_MB = 100.0
 
 BUNDLED_ANSWERS = ("change=behaviour", "freshness=static", "citations=false", "examples=1000", "budget=tight")
 
@@ -81,6 +80,15 @@ def main(argv: list[str] | None = None) -> int:
             warm = launcher.median(bundled, env, runs)
             cold = launcher.median([*bundled, "--no-cache"], env, runs)
             big_cold = launcher.median([*big_cmd, "--no-cache"], env, big_runs)
+            fresh = [  # each run with an empty cache, which it fills
+                launcher.run(big_cmd, {**env, "XDG_CACHE_HOME": os.path.join(tmp, f"fresh-{n}")})
+                for n in range(big_runs)
+            ]
+            big_fresh = Run(
+                statistics.median(r.seconds for r in fresh),
+                statistics.median(r.cpu_seconds for r in fresh),
+                max(r.peak_mb for r in fresh),
+            )
             launcher.run(big_cmd, env)  # fills the cache for the big table
             big_warm = launcher.median(big_cmd, env, big_runs)
         finally:
@@ -97,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         ("crossroads evaluate (bundled, warm cache)", warm),
         ("crossroads evaluate (bundled, --no-cache)", cold),
         (f"evaluate {rows // 1000}k rows, {size_mb:.1f} MB (--no-cache)", big_cold),
+        (f"evaluate {rows // 1000}k rows, {size_mb:.1f} MB (fresh cache)", big_fresh),
         (f"evaluate {rows // 1000}k rows, {size_mb:.1f} MB (warm cache)", big_warm),
     ):
         print(
@@ -110,12 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         f"target warm evaluate ≤ {TARGET_WARM_RATIO:g}× python -c pass: {ratio:.1f}× wall ({warm.cpu_seconds / baseline.cpu_seconds:.1f}× CPU) {verdict}"
     )
     if rows >= 10_000:
-        ok = big_cold.seconds <= TARGET_BIG_SECONDS and big_cold.peak_mb <= TARGET_BIG_MB
-        aim = "within the 1 s aim" if big_cold.seconds <= AIM_BIG_SECONDS else "over the 1 s aim"
-        print(
-            f"target cold 10k rows ≤ {TARGET_BIG_SECONDS:g} s and ≤ {TARGET_BIG_MB:g} MB: "
-            f"{big_cold.seconds:.2f} s, {big_cold.peak_mb:.0f} MB {'ok' if ok else 'MISSED'} ({aim})"
-        )
+        for name, r in (("--no-cache", big_cold), ("fresh cache", big_fresh)):
+            ok = r.seconds <= TARGET_BIG_SECONDS and r.peak_mb <= TARGET_BIG_MB
+            print(
+                f"target cold 10k rows ({name}) ≤ {TARGET_BIG_SECONDS:g} s and ≤ {TARGET_BIG_MB:g} MB: "
+                f"{r.seconds:.2f} s ({r.cpu_seconds:.2f} s CPU), {r.peak_mb:.0f} MB {'ok' if ok else 'MISSED'}"
+            )
     return 0
 
 
