@@ -265,10 +265,10 @@ class FastLines:
             if plan is None:
                 return None
         values = tuple(raw.values())
-        for position in plan.booleans:  # true == 1 == 1.0: a boolean's type is checked, never its equality
-            if type(values[position]) is not bool:
-                return None
         fixed = plan.pick(values)
+        for position in plan.booleans:  # true == 1 == 1.0: a boolean's type is checked, never its equality
+            if fixed[position].__class__ is not bool:
+                return None
         try:
             hit = plan.combos.get(fixed)
         except TypeError:  # a list or an object as an answer
@@ -282,26 +282,25 @@ class FastLines:
         # A hit is a combination of option ids (only a str equals a str) and booleans (checked above).
         mask, texts = hit
         args = texts.copy()
-        for position, kind, index in plan.free:
+        for position, column, lo, hi, points, full in plan.numbers:
+            value = values[position]  # a whole number a float holds exactly, within the input's bounds
+            if value.__class__ is not int or not lo <= value <= hi:
+                return None
+            if full is None:
+                mask &= column.lookup(value)
+            else:  # NumberColumn.lookup inlined: one bisect, then the segment's mask
+                i = bisect_left(points, value)
+                mask &= full[2 * i + 1 if i < len(points) and points[i] == value else 2 * i]
+            args[position] = b"%d" % value  # int.__repr__, as json writes it
+        for position, text_column in plan.texts:  # a string input: any text
             value = values[position]
-            if kind == _NUMBER:  # a whole number a float holds exactly, within the input's bounds
-                column, lo, hi, points, full = index
-                if type(value) is not int or not lo <= value <= hi:
-                    return None
-                if full is None:
-                    mask &= column.lookup(value)
-                else:  # NumberColumn.lookup inlined: one bisect, then the segment's mask
-                    i = bisect_left(points, value)
-                    mask &= full[2 * i + 1 if i < len(points) and points[i] == value else 2 * i]
-                args[position] = b"%d" % value  # int.__repr__, as json writes it
-            else:  # a string input: any text
-                if type(value) is not str:
-                    return None
-                mask &= index.lookup(value)
-                try:
-                    args[position] = encode_basestring(value).encode("utf-8")
-                except UnicodeEncodeError:  # a lone surrogate: the exact path writes it, or fails, as before
-                    return None
+            if value.__class__ is not str:
+                return None
+            mask &= text_column.lookup(value)
+            try:
+                args[position] = encode_basestring(value).encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: the exact path writes it, or fails, as before
+                return None
         # A duplicate key (which the reader keeps the last of) or an escaped quote shows as more quote
         # marks than these keys and strings have: the exact path then says what is wrong.
         if body.count(b'"') != plan.quotes:
@@ -344,9 +343,21 @@ class FastLines:
 class _Plan:
     """How ``FastLines._key`` reads the answers of one key order: the type each must have, the
     answers of choice and boolean inputs looked up together (``combos``: their values → the mask
-    and JSON texts, made on first sight), the others (numbers, strings) one by one (``free``)."""
+    and JSON texts, made on first sight), the others one by one (``numbers``, ``texts``)."""
 
-    __slots__ = ("types", "quotes", "pick", "free", "booleans", "combos", "templates", "_fixed", "_all_rows", "_width")
+    __slots__ = (
+        "types",
+        "quotes",
+        "pick",
+        "numbers",
+        "texts",
+        "booleans",
+        "combos",
+        "templates",
+        "_fixed",
+        "_all_rows",
+        "_width",
+    )
 
     def __init__(self, specs: dict[str, tuple[int, Any]], keys: tuple[str, ...], all_rows: int) -> None:
         kinds = [specs[k] for k in keys]
@@ -357,8 +368,10 @@ class _Plan:
         self.pick: Callable[[tuple[Any, ...]], Any] = (
             itemgetter(*positions) if len(positions) > 1 else _picker(positions)
         )
-        self.free = tuple((p, kind, index) for p, (kind, index) in enumerate(kinds) if kind in (_NUMBER, _TEXT))
-        self.booleans = tuple(p for p, (kind, _) in enumerate(kinds) if kind == _BOOLEAN)
+        self.numbers = tuple((p, *index) for p, (kind, index) in enumerate(kinds) if kind == _NUMBER)
+        self.texts = tuple((p, index) for p, (kind, index) in enumerate(kinds) if kind == _TEXT)
+        # the boolean answers' places in ``pick``'s tuple (the choice and boolean answers, in key order)
+        self.booleans = tuple(n for n, (p, _) in enumerate(self._fixed) if kinds[p][0] == _BOOLEAN)
         self.combos: dict[Any, tuple[int, list[bytes]]] = {}
         self.templates: dict[int, _Template] = {}  # by row mask: the output line of these keys' answers
         self._all_rows = all_rows
