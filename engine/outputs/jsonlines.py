@@ -334,8 +334,8 @@ class FastLines:
             return  # never trust a template that does not give back the line it was cut from
         if self.template_count >= MAX_TEMPLATES:
             self._forget()
-            plan = self._plan(tuple(raw))
-            assert plan is not None  # it was made from these keys before
+            plan.templates.clear()
+            self.plans[tuple(raw)] = plan  # kept: it reads these keys, now with no template
         plan.templates[mask] = template
         self.template_count += 1
 
