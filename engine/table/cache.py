@@ -177,18 +177,22 @@ def _mask(m: int) -> str:
 def _accepts(spec: InputSpec, column: ChoiceColumn, rows: int) -> list[Any]:
     """Per row of a choice/boolean column: None (every answer) or [0, accepted] / [1, refused] value indexes."""
     values: tuple[Any, ...] = spec.option_ids if spec.type == "choice" else (True, False)
-    nbytes = (rows + 7) // 8
-    masks = [column.table[v].to_bytes(nbytes, "little") for v in values]  # bytes: O(1) a bit
+    accepted: list[list[int]] = [[] for _ in range(rows)]
+    for v, value in enumerate(values):  # each value's rows read off its mask's binary digits, lowest row first
+        digits = format(column.table[value], "b")[::-1]
+        row = digits.find("1")
+        while row >= 0:
+            accepted[row].append(v)
+            row = digits.find("1", row + 1)
+    everything = list(range(len(values)))
     out: list[Any] = []
-    for row in range(rows):
-        at, bit = row >> 3, 1 << (row & 7)
-        accepted = [v for v, m in enumerate(masks) if m[at] & bit]
-        if len(accepted) == len(masks):
+    for row_values in accepted:
+        if len(row_values) == len(values):
             out.append(None)
-        elif 2 * len(accepted) <= len(masks):
-            out.append([0, accepted])
+        elif 2 * len(row_values) <= len(values):
+            out.append([0, row_values])
         else:
-            out.append([1, [v for v, m in enumerate(masks) if not m[at] & bit]])
+            out.append([1, [v for v in everything if v not in row_values]])
     return out
 
 
