@@ -184,6 +184,26 @@ def select_trees(
     (DuckDB computes those repeated expressions once per row, and evaluates a large lambda body
     several times slower than the same expression outside one), the file batch's choice: larger
     SQL, faster over millions of rows. Same answers either way."""
+    return _built(table, dialect, columns, types, bound, None)[1]
+
+
+def staged_trees(
+    table: CompiledTable, prefix: str, dialect: str = "duckdb", columns: Columns = None, types: Types = None
+) -> tuple[dict[str, exp.Expression], dict[str, exp.Expression]]:
+    """The file batch's form: ``(stage, trees)``, the unbound expressions in two steps. ``stage``
+    maps names (``<prefix>e``, ``<prefix>m0``, ...) to what every column shares: the first
+    input's error and each row's match, to be computed once per row in a subquery
+    (``SELECT *, <stage> FROM data``); ``trees`` are the result columns over those names (the
+    caller drops the stage's columns: ``SELECT * EXCLUDE (...), <trees> FROM (...)``). Why:
+    DuckDB does not share the validation and the matches between the columns of one select
+    list, and computing them once is most of the gap to a hand-written query (issue 22). Same
+    answers as ``select_trees``; ``prefix`` must begin no column name of the data."""
+    return _built(table, dialect, columns, types, False, prefix)
+
+
+def _built(
+    table: CompiledTable, dialect: str, columns: Columns, types: Types, bound: bool, stage_prefix: str | None
+) -> tuple[dict[str, exp.Expression], dict[str, exp.Expression]]:
     if dialect not in DIALECTS:
         raise DataError(f"unknown SQL dialect '{dialect}' (dialects: {', '.join(DIALECTS)})")
     sources = _sources(table, dialect, columns or {})
@@ -198,6 +218,16 @@ def select_trees(
         else readers[0].error
     )
     scope = _scope(table, readers, invalid, dialect, bound)
+    stage: dict[str, exp.Expression] = {}
+
+    def staged(name: str, value: exp.Expression) -> exp.Expression:
+        if stage_prefix is None:
+            return value
+        stage[stage_prefix + name] = value
+        return exp.column(stage_prefix + name, quoted=True)
+
+    if stage_prefix is not None:
+        scope = _Scope(dialect, (("e", staged("e", invalid)),), scope.readers, scope.words, bound=False)
     policy = policy_of(table)
     positions = (
         _rows_as_data(table, scope)
@@ -208,13 +238,16 @@ def select_trees(
         result = _from_positions(table, positions, dialect)
     else:
         matches = [
-            _rendered(_row_match(table, n, scope.readers, scope.words), dialect) for n in range(len(table.rules))
+            staged(f"m{n}", _rendered(_row_match(table, n, scope.readers, scope.words), dialect))
+            for n in range(len(table.rules))
         ]
         result = _policy(table, matches, dialect, once=bound)
     valid = exp.Is(this=scope.ref("e"), expression=exp.Null())
     error = (
         scope.bind(exp.Coalesce(this=scope.ref("e"), expressions=[result.error]))
         if result.error is not None
+        else scope.ref("e")
+        if not bound
         else invalid
     )
     trees: dict[str, exp.Expression] = {
@@ -224,7 +257,7 @@ def select_trees(
     }
     for output, value in result.values:  # a table with outputs: one column per output, after error
         trees[output] = _alias(scope.bind(_when(valid.copy(), value)), output)
-    return trees
+    return stage, trees
 
 
 def _rendered(tree: exp.Expression, dialect: str) -> exp.Expression:
