@@ -101,7 +101,7 @@ def parts(source: Path, target: Path) -> dict[str, str]:
     rules = Path(__file__).resolve().parents[1] / "rules" / "rag-or-fine-tune.yaml"
     table = tables.compiled(tables.Source(str(rules), rules.read_bytes()), use_cache=False)
     described = duckdb.connect().execute(f"DESCRIBE SELECT * FROM read_parquet('{source}')").fetchall()
-    stage, trees = sql.staged_trees(table, "_crossroads_", "duckdb", types={r[0]: r[1] for r in described})
+    stage, trees = sql.staged_trees(table, "_crossroads_", types={r[0]: r[1] for r in described})
     reader = f"read_parquet('{source}')"
 
     def copy(select: str) -> str:

@@ -71,7 +71,7 @@ def run_duckdb(
     con.execute("CREATE TABLE data (" + ", ".join(f"{quoted(n)} {types.get(n, 'VARCHAR')}" for n in names) + ")")
     con.executemany(f"INSERT INTO data VALUES ({', '.join('?' for _ in names)})", [[r[n] for n in names] for r in data])
     if staged:  # the prefix begins no column name: a column named like a stage's is read as data
-        stage, trees = sql.staged_trees(table, "_s_", "duckdb", columns, types if typed else None)
+        stage, trees = sql.staged_trees(table, "_s_", columns, types if typed else None)
         shared = "".join(f", {tree.sql(dialect='duckdb')} AS {quoted(name)}" for name, tree in stage.items())
         select = ", ".join(tree.sql(dialect="duckdb") for tree in trees.values())
         return con.execute(

@@ -101,7 +101,7 @@ def run(
             names = _column_names(con, duckdb, table, source, link)
             types = {i.id: names[i.id.casefold()] for i in table.inputs}
             prefix = _unused_prefix(names)
-            stage, trees = sql.staged_trees(table, prefix, "duckdb", types=types)  # the fastest over many rows
+            stage, trees = sql.staged_trees(table, prefix, types=types)  # the fastest over many rows
             if out_format == "csv":  # lists as JSON text in a CSV cell
                 for alias in _list_columns(table):
                     trees[alias] = exp.Alias(

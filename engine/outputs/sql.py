@@ -188,17 +188,19 @@ def select_trees(
 
 
 def staged_trees(
-    table: CompiledTable, prefix: str, dialect: str = "duckdb", columns: Columns = None, types: Types = None
+    table: CompiledTable, prefix: str, columns: Columns = None, types: Types = None
 ) -> tuple[dict[str, exp.Expression], dict[str, exp.Expression]]:
     """The file batch's form: ``(stage, trees)``, the unbound expressions in two steps. ``stage``
     maps names (``<prefix>e``, ``<prefix>m0``, ...) to what every column shares: the first
-    input's error and each row's match, to be computed once per row in a subquery
+    input's error and, under a policy that reads every match (not ``first`` or ``priority``,
+    whose ``CASE`` stops at the first), each row's match, to be computed once per row in a subquery
     (``SELECT *, <stage> FROM data``); ``trees`` are the result columns over those names (the
     caller drops the stage's columns: ``SELECT * EXCLUDE (...), <trees> FROM (...)``). Why:
     DuckDB does not share the validation and the matches between the columns of one select
     list, and computing them once is most of the gap to a hand-written query (issue 22). Same
-    answers as ``select_trees``; ``prefix`` must begin no column name of the data."""
-    return _built(table, dialect, columns, types, False, prefix)
+    answers as ``select_trees``; ``prefix`` must begin no column name of the data. DuckDB's SQL
+    (a ``unique`` column looks its value up in a list)."""
+    return _built(table, "duckdb", columns, types, False, prefix)
 
 
 def _built(
@@ -238,10 +240,11 @@ def _built(
         result = _from_positions(table, positions, dialect)
     else:
         matches = [
-            staged(f"m{n}", _rendered(_row_match(table, n, scope.readers, scope.words), dialect))
-            for n in range(len(table.rules))
+            _rendered(_row_match(table, n, scope.readers, scope.words), dialect) for n in range(len(table.rules))
         ]
-        result = _policy(table, matches, dialect, once=bound)
+        if policy.name not in ("first", "priority", "unique"):  # collect, any: every column reads every match
+            matches = [staged(f"m{n}", m) for n, m in enumerate(matches)]
+        result = _policy(table, matches, dialect, once=bound, stage=staged if stage_prefix is not None else None)
     valid = exp.Is(this=scope.ref("e"), expression=exp.Null())
     error = (
         scope.bind(exp.Coalesce(this=scope.ref("e"), expressions=[result.error]))
@@ -947,10 +950,18 @@ def _names_outcomes(table: CompiledTable, outcome: _Given) -> bool:
     return not table.outputs or any(i is not None for i in outcome.items + [outcome.default])
 
 
-def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str, once: bool = True) -> _Result:
+def _policy(
+    table: CompiledTable,
+    matches: list[exp.Expression],
+    dialect: str,
+    once: bool = True,
+    stage: Callable[[str, exp.Expression], exp.Expression] | None = None,
+) -> _Result:
     """The policy's columns over the rows' ``matches``; ``once``: ``unique`` reads each match once per
     column (``_unique``: small SQL, quick to plan), else as a short-circuiting ``CASE`` (faster to run
-    for a small table, several readings of each match)."""
+    for a small table, several readings of each match). ``stage`` (DuckDB, ``staged_trees``): ``unique``
+    computes the first and the last matching row once (``stage(name, expression)`` gives the
+    expression's shared column), and each column looks its value up by the first."""
     rule_of = [r.id for r in table.rules]
     policy = policy_of(table)
     if isinstance(policy, Aggregated):
@@ -969,8 +980,19 @@ def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str, o
     if policy.name == "unique" and once:
         return _unique(table, matches, given, rule_of, dialect)
     if policy.name == "unique":  # two rows match when the first match is not the last one
-        first = _case([(m.copy(), exp.Literal.number(n)) for n, m in enumerate(matches)])
-        last = _case([(m.copy(), exp.Literal.number(n)) for n, m in reversed(list(enumerate(matches)))])
+        first = _case([(m.copy(), exp.Literal.number(n + 1)) for n, m in enumerate(matches)])
+        last = _case([(m.copy(), exp.Literal.number(n + 1)) for n, m in reversed(list(enumerate(matches)))])
+        if stage is not None and matches:
+            first, last = stage("f", first), stage("l", last)
+            none = exp.Is(this=first.copy(), expression=exp.Null())
+
+            def looked_up(values: list[exp.Expression], default: exp.Expression | None) -> exp.Expression:
+                return _case([(none.copy(), default.copy())] if default is not None else [], _at(values, first.copy()))
+
+            columns = [looked_up([_item(i) for i in g.items], g.default) for _, g in given]
+            outcome = columns[0] if _names_outcomes(table, given[0][1]) else exp.cast(exp.Null(), "VARCHAR")
+            rule = looked_up([_text(r) for r in rule_of], None)
+            values = tuple((alias, column) for (alias, _), column in zip(given[1:], columns[1:]))
         violated: exp.Expression = exp.NEQ(this=first, expression=last)
         reason = "more than one row matches"
     elif table.outputs:  # any: two matching rows that do not agree (policies.agree, pair by pair)
@@ -1206,11 +1228,8 @@ def _from_positions(table: CompiledTable, positions: exp.Expression, dialect: st
     s = _field(dialect, "c", "s")
     count = exp.Anonymous(this="LEN", expressions=[s.copy()])
 
-    def at(values: list[exp.Expression], index: exp.Expression) -> exp.Expression:
-        return exp.Anonymous(this="LIST_EXTRACT", expressions=[exp.Array(expressions=values), index])
-
     def looked_up(values: list[exp.Expression], default: exp.Expression | None) -> exp.Expression:
-        value = at(values, exp.Anonymous(this="LIST_EXTRACT", expressions=[s.copy(), exp.Literal.number(1)]))
+        value = _at(values, exp.Anonymous(this="LIST_EXTRACT", expressions=[s.copy(), exp.Literal.number(1)]))
         branches: list[tuple[exp.Expression, exp.Expression]] = []
         if default is not None:
             branches.append((exp.EQ(this=count.copy(), expression=exp.Literal.number(0)), default.copy()))
@@ -1229,12 +1248,17 @@ def _from_positions(table: CompiledTable, positions: exp.Expression, dialect: st
     pieces: list[exp.Expression] = [_text(f"{rule_of[n]} → {result_label(table, table.rules[n].then)}") for n in order]
     listed = exp.Transform(
         this=s.copy(),
-        expression=exp.Lambda(this=at(pieces, exp.to_identifier("q")), expressions=[exp.to_identifier("q")]),
+        expression=exp.Lambda(this=_at(pieces, exp.to_identifier("q")), expressions=[exp.to_identifier("q")]),
     )
     shown = exp.Anonymous(this="ARRAY_TO_STRING", expressions=[listed, _text(", ")])
     message = _concat([_text("hit policy 'unique' violated: more than one row matches ("), shown, _text(")")], dialect)
     broken = exp.GT(this=count, expression=exp.Literal.number(1))
     return _Result(outcome, rule, _bind(dialect, "c", (("s", positions),), _when(broken, message)), values)
+
+
+def _at(values: list[exp.Expression], index: exp.Expression) -> exp.Expression:
+    """``LIST_EXTRACT([values], index)``: the value at a 1-based position (NULL: none there)."""
+    return exp.Anonymous(this="LIST_EXTRACT", expressions=[exp.Array(expressions=values), index])
 
 
 def _item(item: exp.Expression | None) -> exp.Expression:
