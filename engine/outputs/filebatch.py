@@ -3,8 +3,9 @@
 ``run`` reads the input with DuckDB (CSV cells as text, exactly as written;
 Parquet columns as stored), adds the columns ``outcome``, ``rule`` and
 ``error`` and, in a table with outputs, one column per output (named by its
-id), computed by ``sql.select_trees`` (the engine's semantics, see
-``engine/outputs/sql.py``) and writes every input column plus those to the
+id), computed by ``sql.staged_trees`` (the engine's semantics, see
+``engine/outputs/sql.py``; what the columns share computed once per row in a
+subquery, ``staged_select``) and writes every input column plus those to the
 output, in the format its extension names: one ``COPY (SELECT ...) TO``,
 which DuckDB runs multi-threaded and streaming, spilling to a private
 temporary folder rather than holding the file in memory.

@@ -66,9 +66,13 @@ labels and messages are always quoted by sqlglot's generator for the
 dialect, never pasted into SQL text (a row's condition is written once by that generator and
 reused as its text, ``_rendered``). Each column binds the inputs' values once (``_bind``: a
 lambda in DuckDB and Spark, a one-row subquery in PostgreSQL and SQLite), so the SQL grows
-linearly and by short conditions per row; ``select_trees(bound=False)`` gives the same answers
-without binding (the file batch: DuckDB runs it faster). sqlglot is imported only by this module
-and ``filebatch``, and those only by the commands that need them.
+linearly and by short conditions per row. In DuckDB a ``unique``, ``first`` or ``priority``
+table of packed and numeric inputs holds its rows as data instead (``_rows_as_data``: one
+constant list filtered by one condition), which DuckDB plans in milliseconds whatever the rows.
+``select_trees(bound=False)`` gives the same answers without binding, and ``staged_trees`` the
+file batch's form: unbound, with what the columns share computed once in a subquery (DuckDB runs
+it fastest over many rows). sqlglot is imported only by this module and ``filebatch``, and those
+only by the commands that need them.
 """
 
 from __future__ import annotations
@@ -176,14 +180,15 @@ def select_trees(
     bound: bool = True,
 ) -> dict[str, exp.Expression]:
     """The aliased sqlglot expressions, ``outcome``, ``rule``, ``error`` and then one per output
-    (for callers that wrap them, as the file batch does).
+    (for callers that wrap them).
 
     ``bound`` (the default, what ``to_sql`` prints): each column reads the inputs' values bound
     once (``_bind``), so a row's condition is short: SQL linear in the rows and small, quick to
-    write and to plan. ``bound=False``: the conditions read the inputs' expressions themselves
-    (DuckDB computes those repeated expressions once per row, and evaluates a large lambda body
-    several times slower than the same expression outside one), the file batch's choice: larger
-    SQL, faster over millions of rows. Same answers either way."""
+    write and to plan (in DuckDB, where it can, the rows as data: ``_rows_as_data``).
+    ``bound=False``: the conditions read the inputs' expressions themselves (DuckDB evaluates a
+    large lambda body several times slower than the same expression outside one): larger SQL,
+    faster over millions of rows; ``staged_trees`` is that form with the shared parts computed
+    once, the file batch's. Same answers every way."""
     return _built(table, dialect, columns, types, bound, None)[1]
 
 
