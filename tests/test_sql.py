@@ -155,6 +155,74 @@ def test_rows_as_data_parity(policy: str, data: st.DataObject) -> None:
     assert_parity(table, rows_, run_duckdb(table, rows_), "duckdb rows as data")
 
 
+def test_rows_as_data_with_inputs_named_like_its_lambdas() -> None:
+    """Inputs named ``b``, ``c``, ``p``, ``q`` (the names of the rows-as-data lambdas' variables) are
+    read as columns, outside every lambda: the same answers, overlaps listed as the engine does."""
+    table = compile_yaml(
+        """format: crossroads/1
+id: pq
+version: 1.0.0
+title: PQ
+hit_policy: unique
+inputs:
+  - {id: p, prompt: P?, type: integer}
+  - {id: q, prompt: Q?, type: choice, options: [{id: a}, {id: b}]}
+  - {id: c, prompt: C?, type: number}
+  - {id: b, prompt: B?, type: date}
+outcomes:
+  - {id: "yes", title: "Yes"}
+  - {id: "no", title: "No"}
+rules:
+  - {id: r1, when: {p: "< 5", q: a}, then: "yes"}
+  - {id: r2, when: {p: ">= 3", c: "[1, 2]", b: ">= 2025-01-01"}, then: "no"}
+  - {id: r3, when: {p: "!= 4", q: b}, then: "no"}
+"""
+    )
+    assert "LIST_FILTER(CAST(" in sql.to_sql(table, "duckdb")
+    data = [
+        {"p": p, "q": q, "c": c, "b": b}
+        for p, q, c, b in [
+            ("1", "a", "0", "2025-01-01"),
+            ("4", "a", "1.5", "2025-06-30"),
+            ("4", "a", "1.5", "2024-12-31"),
+            ("4", "b", "0", "2025-01-01"),
+            ("x", "a", "1", "2025-01-01"),
+            ("6", "b", "2", "2026-01-01"),
+        ]
+    ]
+    assert_parity(table, data, run_duckdb(table, data), "duckdb rows as data")
+    assert_parity(table, data, run_duckdb(table, data, staged=True), "duckdb staged")
+
+
+def test_a_row_of_too_many_combinations_keeps_the_rows_as_conditions() -> None:
+    """A row whose union conditions make more than ``MAX_ITEMS_PER_ROW`` items (5 × 5 × 5 runs)
+    is not held as data: the table's rows are written as conditions, with the same answers."""
+    runs = '["< 1", 3, 5, 7, "> 9"]'
+    table = compile_yaml(
+        f"""format: crossroads/1
+id: many
+version: 1.0.0
+title: Many
+hit_policy: first
+default: "no"
+inputs:
+  - {{id: x, prompt: X?, type: integer}}
+  - {{id: y, prompt: Y?, type: integer}}
+  - {{id: z, prompt: Z?, type: integer}}
+outcomes:
+  - {{id: "yes", title: "Yes"}}
+  - {{id: "no", title: "No"}}
+rules:
+  - {{id: r1, when: {{x: {runs}, y: {runs}, z: {runs}}}, then: "yes"}}
+"""
+    )
+    assert "LIST_FILTER(CAST(" not in sql.to_sql(table, "duckdb")
+    data = [
+        {"x": x, "y": y, "z": z} for x, y, z in [("0", "3", "10"), ("0", "4", "10"), ("7", "7", "7"), ("2", "5", "5")]
+    ]
+    assert_parity(table, data, run_duckdb(table, data), "duckdb")
+
+
 @pytest.mark.parametrize("policy", sql.DATA_POLICIES)
 @settings(max_examples=25)
 @given(data=st.data())
