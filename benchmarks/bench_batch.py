@@ -89,27 +89,28 @@ DUCKDB_SCRIPT = "import duckdb, sys; duckdb.connect(config={'preserve_insertion_
 
 def parts(source: Path, target: Path) -> dict[str, str]:
     """Where crossroads' time goes beyond the hand-written query (issue 22): the same DuckDB, the
-    same file, ``COPY`` of only part of the compiled SQL (``sql.select_trees(bound=False)``, what
-    ``batch`` runs): the copy alone (read, write), each result column alone (``error`` holds the
-    validation of every value and the policy's check), and all of them."""
+    same file, ``COPY`` of only part of the compiled SQL (``sql.staged_trees``, what ``batch``
+    runs: the validation and every row's match computed once in a subquery, then the result
+    columns over them): the copy alone (read, write), each result column alone (with the whole
+    shared stage; ``error`` holds the policy's check), and all of them."""
     import duckdb
 
-    from crossroads.engine.outputs import sql
+    from crossroads.engine.outputs import filebatch, sql
     from crossroads.engine.table import pipeline as tables
 
     rules = Path(__file__).resolve().parents[1] / "rules" / "rag-or-fine-tune.yaml"
     table = tables.compiled(tables.Source(str(rules), rules.read_bytes()), use_cache=False)
     described = duckdb.connect().execute(f"DESCRIBE SELECT * FROM read_parquet('{source}')").fetchall()
-    trees = sql.select_trees(table, "duckdb", types={r[0]: r[1] for r in described}, bound=False)
-    items = {alias: tree.sql(dialect="duckdb") for alias, tree in trees.items()}
+    stage, trees = sql.staged_trees(table, "_crossroads_", types={r[0]: r[1] for r in described})
+    reader = f"read_parquet('{source}')"
 
     def copy(select: str) -> str:
-        return f"COPY (SELECT *{select} FROM read_parquet('{source}')) TO '{target}' (FORMAT parquet)"
+        return f"COPY ({select}) TO '{target}' (FORMAT parquet)"
 
-    out = {"part: read and write only (SELECT *)": copy("")}
-    for alias, item in items.items():
-        out[f"part: {alias} column only"] = copy(", " + item)
-    out["part: all result columns (its query)"] = copy(", " + ", ".join(items.values()))
+    out = {"part: read and write only (SELECT *)": copy(f"SELECT * FROM {reader}")}
+    for alias, tree in trees.items():
+        out[f"part: {alias} column only"] = copy(filebatch.staged_select(stage, [tree], reader))
+    out["part: all result columns (its query)"] = copy(filebatch.staged_select(stage, list(trees.values()), reader))
     return out
 
 

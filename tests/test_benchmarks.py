@@ -110,6 +110,20 @@ def test_bench_lsp_prints_figures() -> None:
 
 
 @pytest.mark.slow
+def test_bench_sql_prints_figures() -> None:
+    from sqlparity import require
+
+    require("duckdb", "the data extra: pip install '.[data]'")
+    out = run_script("benchmarks/bench_sql.py", "--quick")
+    for pattern in (
+        rf"^SQL, pretty \(as printed\) +{FIGURE} MB$",
+        rf"^DuckDB planning it \(PREPARE\) +{FIGURE}–{FIGURE} s$",
+        r"^target planning ≤ 1 s: ",
+    ):
+        assert re.search(pattern, out, re.MULTILINE), f"{pattern!r} not in:\n{out}"
+
+
+@pytest.mark.slow
 def test_bench_batch_prints_figures_and_agrees_with_the_hand_written_query() -> None:
     from sqlparity import require
 

@@ -67,6 +67,21 @@ def test_csv_to_csv_keeps_every_column_and_adds_the_results(answers_csv: Path, t
     assert got[0]["error"] == ""
 
 
+def test_columns_named_like_the_querys_own_are_data(tmp_path: Path) -> None:
+    """The query's shared intermediate columns (``sql.staged_trees``) take a prefix no column of the
+    file begins with: columns called ``_crossroads_e`` or ``_crossroads_m0`` pass through untouched."""
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    extra = "_crossroads_e,_crossroads_m0,_crossroads__m0"
+    source.write_text(f"{HEADER},{extra}\n{ROWS[0]},x,y,z\n{ROWS[2]},x,y,z\n", encoding="utf-8")
+    result = invoke("batch", "--input", str(source), "--output", str(out))
+    assert result.exit_code == 1, result.output
+    got = read_csv(out)
+    assert list(got[0]) == [*HEADER.split(","), *extra.split(","), "outcome", "rule", "error"]
+    assert [(r["_crossroads_e"], r["_crossroads_m0"], r["_crossroads__m0"]) for r in got] == [("x", "y", "z")] * 2
+    assert [(r["outcome"], r["rule"]) for r in got] == [("fine-tune", "behaviour-static-enough-data"), ("", "")]
+    assert got[1]["error"].startswith("budget: unknown option")
+
+
 def test_parquet_in_and_out_with_typed_columns(tmp_path: Path) -> None:
     source, target = tmp_path / "in.parquet", tmp_path / "out.parquet"
     duckdb.execute(

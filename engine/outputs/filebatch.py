@@ -3,8 +3,9 @@
 ``run`` reads the input with DuckDB (CSV cells as text, exactly as written;
 Parquet columns as stored), adds the columns ``outcome``, ``rule`` and
 ``error`` and, in a table with outputs, one column per output (named by its
-id), computed by ``sql.select_trees`` (the engine's semantics, see
-``engine/outputs/sql.py``) and writes every input column plus those to the
+id), computed by ``sql.staged_trees`` (the engine's semantics, see
+``engine/outputs/sql.py``; what the columns share computed once per row in a
+subquery, ``staged_select``) and writes every input column plus those to the
 output, in the format its extension names: one ``COPY (SELECT ...) TO``,
 which DuckDB runs multi-threaded and streaming, spilling to a private
 temporary folder rather than holding the file in memory.
@@ -98,14 +99,16 @@ def run(
             con.execute(f"SET max_expression_depth = {1000 + 4 * len(table.rules)}")
             link = _literal(con, spill, source, f"input.{in_format}")
             reader = _reader(in_format, link)
-            types = _column_types(con, duckdb, table, source, link)
-            trees = sql.select_trees(table, "duckdb", types=types, bound=False)  # faster over many rows
+            names = _column_names(con, duckdb, table, source, link)
+            types = {i.id: names[i.id.casefold()] for i in table.inputs}
+            prefix = _unused_prefix(names)
+            stage, trees = sql.staged_trees(table, prefix, types=types)  # the fastest over many rows
             if out_format == "csv":  # lists as JSON text in a CSV cell
                 for alias in _list_columns(table):
                     trees[alias] = exp.Alias(
                         this=exp.cast(exp.func("to_json", trees[alias].this), "VARCHAR"), alias=exp.to_identifier(alias)
                     )
-            query = "SELECT *, " + ", ".join(t.sql(dialect="duckdb") for t in trees.values()) + f" FROM {reader}"
+            query = staged_select(stage, list(trees.values()), reader)
             counts: dict[str, int] = {}
 
             def fill(tmp: str) -> None:
@@ -123,6 +126,20 @@ def run(
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     return Summary(counts["rows"], counts["errors"])
+
+
+def staged_select(stage: dict[str, Any], trees: list[Any], reader: str) -> str:
+    """``SELECT * EXCLUDE (<stage>), <trees> FROM (SELECT *, <stage> FROM <reader>)``: the stage's
+    columns (``sql.staged_trees``) computed once per row, read by every result column, dropped
+    from the output."""
+    from sqlglot import exp
+
+    results = ", ".join(t.sql(dialect="duckdb") for t in trees)
+    if not stage:
+        return f"SELECT *, {results} FROM {reader}"
+    shared = ", ".join(exp.alias_(t, n, quoted=True).sql(dialect="duckdb") for n, t in stage.items())
+    dropped = ", ".join(exp.to_identifier(n, quoted=True).sql(dialect="duckdb") for n in stage)
+    return f"SELECT * EXCLUDE ({dropped}), {results} FROM (SELECT *, {shared} FROM {reader})"
 
 
 def _list_columns(table: CompiledTable) -> list[str]:
@@ -166,8 +183,18 @@ def _reader(file_format: str, path: str) -> str:
     return f"read_parquet({_quote(path)})"
 
 
-def _column_types(con: Any, duckdb: Any, table: CompiledTable, source: str, link: str) -> dict[str, str]:
-    """Input id → the type of its column (typed Parquet columns skip the detour through text); ``link`` names ``source`` for DuckDB."""
+def _unused_prefix(names: dict[str, str]) -> str:
+    """A prefix for the query's own intermediate columns (``sql.staged_trees``) that begins no
+    column name of the file, whatever its columns are called."""
+    prefix = "_crossroads_"
+    while any(name.startswith(prefix) for name in names):
+        prefix += "_"
+    return prefix
+
+
+def _column_names(con: Any, duckdb: Any, table: CompiledTable, source: str, link: str) -> dict[str, str]:
+    """The file's column names (case-folded, as DuckDB binds them) → their types (typed Parquet
+    columns skip the detour through text); ``link`` names ``source`` for DuckDB."""
     reader = _reader(file_format(source) or "csv", link)
     try:
         described = [(row[0], row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
@@ -182,7 +209,7 @@ def _column_types(con: Any, duckdb: Any, table: CompiledTable, source: str, link
     taken = [n for n in names if n.casefold() in added]
     if taken:
         raise DataError(f"{source}: already has column(s) {', '.join(taken)}, which the output adds; rename them")
-    return {i.id: type_of[i.id.casefold()] for i in table.inputs}
+    return type_of
 
 
 class _Outcome(TypedDict, total=False):

@@ -66,9 +66,13 @@ labels and messages are always quoted by sqlglot's generator for the
 dialect, never pasted into SQL text (a row's condition is written once by that generator and
 reused as its text, ``_rendered``). Each column binds the inputs' values once (``_bind``: a
 lambda in DuckDB and Spark, a one-row subquery in PostgreSQL and SQLite), so the SQL grows
-linearly and by short conditions per row; ``select_trees(bound=False)`` gives the same answers
-without binding (the file batch: DuckDB runs it faster). sqlglot is imported only by this module
-and ``filebatch``, and those only by the commands that need them.
+linearly and by short conditions per row. In DuckDB a ``unique``, ``first`` or ``priority``
+table of packed and numeric inputs holds its rows as data instead (``_rows_as_data``: one
+constant list filtered by one condition), which DuckDB plans in milliseconds whatever the rows.
+``select_trees(bound=False)`` gives the same answers without binding, and ``staged_trees`` the
+file batch's form: unbound, with what the columns share computed once in a subquery (DuckDB runs
+it fastest over many rows). sqlglot is imported only by this module and ``filebatch``, and those
+only by the commands that need them.
 """
 
 from __future__ import annotations
@@ -176,14 +180,37 @@ def select_trees(
     bound: bool = True,
 ) -> dict[str, exp.Expression]:
     """The aliased sqlglot expressions, ``outcome``, ``rule``, ``error`` and then one per output
-    (for callers that wrap them, as the file batch does).
+    (for callers that wrap them).
 
     ``bound`` (the default, what ``to_sql`` prints): each column reads the inputs' values bound
     once (``_bind``), so a row's condition is short: SQL linear in the rows and small, quick to
-    write and to plan. ``bound=False``: the conditions read the inputs' expressions themselves
-    (DuckDB computes those repeated expressions once per row, and evaluates a large lambda body
-    several times slower than the same expression outside one), the file batch's choice: larger
-    SQL, faster over millions of rows. Same answers either way."""
+    write and to plan (in DuckDB, where it can, the rows as data: ``_rows_as_data``).
+    ``bound=False``: the conditions read the inputs' expressions themselves (DuckDB evaluates a
+    large lambda body several times slower than the same expression outside one): larger SQL,
+    faster over millions of rows; ``staged_trees`` is that form with the shared parts computed
+    once, the file batch's. Same answers every way."""
+    return _built(table, dialect, columns, types, bound, None)[1]
+
+
+def staged_trees(
+    table: CompiledTable, prefix: str, columns: Columns = None, types: Types = None
+) -> tuple[dict[str, exp.Expression], dict[str, exp.Expression]]:
+    """The file batch's form: ``(stage, trees)``, the unbound expressions in two steps. ``stage``
+    maps names (``<prefix>e``, ``<prefix>m0``, ...) to what every column shares: the first
+    input's error and, under a policy that reads every match (not ``first`` or ``priority``,
+    whose ``CASE`` stops at the first), each row's match, to be computed once per row in a subquery
+    (``SELECT *, <stage> FROM data``); ``trees`` are the result columns over those names (the
+    caller drops the stage's columns: ``SELECT * EXCLUDE (...), <trees> FROM (...)``). Why:
+    DuckDB does not share the validation and the matches between the columns of one select
+    list, and computing them once is most of the gap to a hand-written query (issue 22). Same
+    answers as ``select_trees``; ``prefix`` must begin no column name of the data. DuckDB's SQL
+    (a ``unique`` column looks its value up in a list)."""
+    return _built(table, "duckdb", columns, types, False, prefix)
+
+
+def _built(
+    table: CompiledTable, dialect: str, columns: Columns, types: Types, bound: bool, stage_prefix: str | None
+) -> tuple[dict[str, exp.Expression], dict[str, exp.Expression]]:
     if dialect not in DIALECTS:
         raise DataError(f"unknown SQL dialect '{dialect}' (dialects: {', '.join(DIALECTS)})")
     sources = _sources(table, dialect, columns or {})
@@ -198,12 +225,37 @@ def select_trees(
         else readers[0].error
     )
     scope = _scope(table, readers, invalid, dialect, bound)
-    matches = [_rendered(_row_match(table, n, scope.readers, scope.words), dialect) for n in range(len(table.rules))]
-    result = _policy(table, matches, dialect, once=bound)
+    stage: dict[str, exp.Expression] = {}
+
+    def staged(name: str, value: exp.Expression) -> exp.Expression:
+        if stage_prefix is None:
+            return value
+        stage[stage_prefix + name] = value
+        return exp.column(stage_prefix + name, quoted=True)
+
+    if stage_prefix is not None:
+        scope = _Scope(dialect, (("e", staged("e", invalid)),), scope.readers, scope.words, bound=False)
+    policy = policy_of(table)
+    positions = (
+        _rows_as_data(table, scope)
+        if bound and dialect in DATA_DIALECTS and policy.name in DATA_POLICIES and not isinstance(policy, Aggregated)
+        else None
+    )
+    if positions is not None:
+        result = _from_positions(table, positions, dialect)
+    else:
+        matches = [
+            _rendered(_row_match(table, n, scope.readers, scope.words), dialect) for n in range(len(table.rules))
+        ]
+        if policy.name not in ("first", "priority", "unique"):  # collect, any: every column reads every match
+            matches = [staged(f"m{n}", m) for n, m in enumerate(matches)]
+        result = _policy(table, matches, dialect, once=bound, stage=staged if stage_prefix is not None else None)
     valid = exp.Is(this=scope.ref("e"), expression=exp.Null())
     error = (
         scope.bind(exp.Coalesce(this=scope.ref("e"), expressions=[result.error]))
         if result.error is not None
+        else scope.ref("e")
+        if not bound
         else invalid
     )
     trees: dict[str, exp.Expression] = {
@@ -213,7 +265,7 @@ def select_trees(
     }
     for output, value in result.values:  # a table with outputs: one column per output, after error
         trees[output] = _alias(scope.bind(_when(valid.copy(), value)), output)
-    return trees
+    return stage, trees
 
 
 def _rendered(tree: exp.Expression, dialect: str) -> exp.Expression:
@@ -737,12 +789,8 @@ def _row_match(table: CompiledTable, row: int, readers: list[_Reader], words: tu
     conditions: list[exp.Expression] = []
     packed: set[int] = set()
     for word in words:
-        refused = 0
-        for position, values in word.bits.items():
-            packed.add(position)
-            column = table.columns[position]
-            assert isinstance(column, ChoiceColumn)
-            refused |= sum(b for v, b in values.items() if not column.table[v] & bit)
+        packed.update(word.bits)
+        refused = _refused(table, word, bit)
         if refused:
             test = exp.BitwiseAnd(this=word.value_ref.copy(), expression=_number_literal(str(refused)))
             conditions.append(exp.EQ(this=exp.Paren(this=test), expression=_number_literal("0")))
@@ -752,6 +800,16 @@ def _row_match(table: CompiledTable, row: int, readers: list[_Reader], words: tu
         if position not in packed and (c := _cell(reader, column, row)) is not None
     ]
     return _and(conditions)
+
+
+def _refused(table: CompiledTable, word: _Word, bit: int) -> int:
+    """The bits of ``word`` that the row ``bit`` refuses (0: it accepts every answer the word packs)."""
+    refused = 0
+    for position, values in word.bits.items():
+        column = table.columns[position]
+        assert isinstance(column, ChoiceColumn)
+        refused |= sum(b for v, b in values.items() if not column.table[v] & bit)
+    return refused
 
 
 def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
@@ -778,12 +836,37 @@ def _cell(reader: _Reader, column: Column, row: int) -> exp.Expression | None:
     return _run(reader, column, span)
 
 
-def _run(reader: _Reader, column: NumberColumn, span: Span) -> exp.Expression:
-    """The predicate of one run of a numeric column's segments (``EMPTY_SPAN``: false; the whole line: true)."""
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    """One run of a numeric column's segments as bounds (None: unbounded on that side); an integer
+    input's are whole and closed."""
+
+    lo: Num | None
+    lo_closed: bool
+    hi: Num | None
+    hi_closed: bool
+
+
+def _run_bounds(reader: _Reader, column: NumberColumn, span: Span) -> _Bounds | None:
+    """The bounds of one run (None: ``EMPTY_SPAN``, or no whole number inside an integer's run)."""
     if span[0] > span[1]:
-        return exp.false()
+        return None
     lo = segment_bounds(column.points, span[0])
     hi = segment_bounds(column.points, span[1])
+    if reader.spec.type != "integer":
+        return _Bounds(lo.lo, lo.lo_closed, hi.hi, hi.hi_closed)
+    least = None if lo.lo is None else (math.ceil(lo.lo) if lo.lo_closed else math.floor(lo.lo) + 1)
+    most = None if hi.hi is None else (math.floor(hi.hi) if hi.hi_closed else math.ceil(hi.hi) - 1)
+    if least is not None and most is not None and least > most:
+        return None
+    return _Bounds(least, True, most, True)
+
+
+def _run(reader: _Reader, column: NumberColumn, span: Span) -> exp.Expression:
+    """The predicate of one run of a numeric column's segments (``EMPTY_SPAN``: false; the whole line: true)."""
+    bounds = _run_bounds(reader, column, span)
+    if bounds is None:
+        return exp.false()
     number = reader.number
     literal: Callable[[Num], exp.Expression]
     if reader.spec.type == "date":  # day numbers, written as the date reader's literals
@@ -791,28 +874,19 @@ def _run(reader: _Reader, column: NumberColumn, span: Span) -> exp.Expression:
     else:
         assert number is not None
         literal = lambda n: _short_number(n, number)  # noqa: E731
-    if reader.spec.type == "integer":  # whole answers only: closed whole bounds, one BETWEEN
-        least = None if lo.lo is None else (math.ceil(lo.lo) if lo.lo_closed else math.floor(lo.lo) + 1)
-        most = None if hi.hi is None else (math.floor(hi.hi) if hi.hi_closed else math.ceil(hi.hi) - 1)
-        if least is not None and most is not None:
-            if least > most:
-                return exp.false()
-            if least == most:
-                return exp.EQ(this=reader.value.copy(), expression=literal(least))
-            return exp.Between(this=reader.value.copy(), low=literal(least), high=literal(most))
-        if least is not None:
-            return exp.GTE(this=reader.value.copy(), expression=literal(least))
-        if most is not None:
-            return exp.LTE(this=reader.value.copy(), expression=literal(most))
-        return exp.true()
+    lo, hi = bounds.lo, bounds.hi
+    if reader.spec.type == "integer" and lo is not None and hi is not None:  # whole answers: one BETWEEN
+        if lo == hi:
+            return exp.EQ(this=reader.value.copy(), expression=literal(lo))
+        return exp.Between(this=reader.value.copy(), low=literal(lo), high=literal(hi))
     parts: list[exp.Expression] = []
     compare: type[exp.Binary]
-    if lo.lo is not None:
-        compare = exp.GTE if lo.lo_closed else exp.GT
-        parts.append(compare(this=reader.value.copy(), expression=literal(lo.lo)))
-    if hi.hi is not None:
-        compare = exp.LTE if hi.hi_closed else exp.LT
-        parts.append(compare(this=reader.value.copy(), expression=literal(hi.hi)))
+    if lo is not None:
+        compare = exp.GTE if bounds.lo_closed else exp.GT
+        parts.append(compare(this=reader.value.copy(), expression=literal(lo)))
+    if hi is not None:
+        compare = exp.LTE if bounds.hi_closed else exp.LT
+        parts.append(compare(this=reader.value.copy(), expression=literal(hi)))
     return _and(parts)
 
 
@@ -868,25 +942,42 @@ def _outcome_given(table: CompiledTable) -> _Given:
     )
 
 
-def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str, once: bool = True) -> _Result:
+def _givens(table: CompiledTable, dialect: str) -> list[tuple[str, _Given]]:
+    """What the rows give to each result column: ``outcome``, then each output (by its id)."""
+    types = _output_types(table, dialect)
+    given = [("outcome", _outcome_given(table))]
+    return given + [(o.id, _value_given(table, k, types[o.id], dialect)) for k, o in enumerate(table.outputs)]
+
+
+def _names_outcomes(table: CompiledTable, outcome: _Given) -> bool:
+    """Whether a row or the default names an outcome (else ``outcome`` is a text NULL: a NULL of no
+    type would not write to Parquet)."""
+    return not table.outputs or any(i is not None for i in outcome.items + [outcome.default])
+
+
+def _policy(
+    table: CompiledTable,
+    matches: list[exp.Expression],
+    dialect: str,
+    once: bool = True,
+    stage: Callable[[str, exp.Expression], exp.Expression] | None = None,
+) -> _Result:
     """The policy's columns over the rows' ``matches``; ``once``: ``unique`` reads each match once per
     column (``_unique``: small SQL, quick to plan), else as a short-circuiting ``CASE`` (faster to run
-    for a small table, several readings of each match)."""
+    for a small table, several readings of each match). ``stage`` (DuckDB, ``staged_trees``): ``unique``
+    computes the first and the last matching row once (``stage(name, expression)`` gives the
+    expression's shared column), and each column looks its value up by the first."""
     rule_of = [r.id for r in table.rules]
     policy = policy_of(table)
-    types = _output_types(table, dialect)
     if isinstance(policy, Aggregated):
+        types = _output_types(table, dialect)
         return _aggregate(table, policy.how, matches, types[table.outputs[0].id], dialect)
-    given = [("outcome", _outcome_given(table))]
-    given += [(o.id, _value_given(table, k, types[o.id], dialect)) for k, o in enumerate(table.outputs)]
+    given = _givens(table, dialect)
     order = _ranked(table)
     if policy.collects:  # collect (table order), output-order (priority order)
         return _collect(table, [matches[n] for n in order], given, [rule_of[n] for n in order], dialect)
     columns = [_case([(matches[n].copy(), _item(g.items[n])) for n in order], g.default) for _, g in given]
-    if not table.outputs or any(i is not None for i in given[0][1].items + [given[0][1].default]):
-        outcome = columns[0]
-    else:  # no row names an outcome: a text NULL (a NULL of no type would not write to Parquet)
-        outcome = exp.cast(exp.Null(), "VARCHAR")
+    outcome = columns[0] if _names_outcomes(table, given[0][1]) else exp.cast(exp.Null(), "VARCHAR")
     rule = _case([(matches[n].copy(), _text(rule_of[n])) for n in order])
     values = tuple((alias, column) for (alias, _), column in zip(given[1:], columns[1:]))
     if policy.name in ("first", "priority"):
@@ -894,8 +985,19 @@ def _policy(table: CompiledTable, matches: list[exp.Expression], dialect: str, o
     if policy.name == "unique" and once:
         return _unique(table, matches, given, rule_of, dialect)
     if policy.name == "unique":  # two rows match when the first match is not the last one
-        first = _case([(m.copy(), exp.Literal.number(n)) for n, m in enumerate(matches)])
-        last = _case([(m.copy(), exp.Literal.number(n)) for n, m in reversed(list(enumerate(matches)))])
+        first = _case([(m.copy(), exp.Literal.number(n + 1)) for n, m in enumerate(matches)])
+        last = _case([(m.copy(), exp.Literal.number(n + 1)) for n, m in reversed(list(enumerate(matches)))])
+        if stage is not None and matches:
+            first, last = stage("f", first), stage("l", last)
+            none = exp.Is(this=first.copy(), expression=exp.Null())
+
+            def looked_up(values: list[exp.Expression], default: exp.Expression | None) -> exp.Expression:
+                return _case([(none.copy(), default.copy())] if default is not None else [], _at(values, first.copy()))
+
+            columns = [looked_up([_item(i) for i in g.items], g.default) for _, g in given]
+            outcome = columns[0] if _names_outcomes(table, given[0][1]) else exp.cast(exp.Null(), "VARCHAR")
+            rule = looked_up([_text(r) for r in rule_of], None)
+            values = tuple((alias, column) for (alias, _), column in zip(given[1:], columns[1:]))
         violated: exp.Expression = exp.NEQ(this=first, expression=last)
         reason = "more than one row matches"
     elif table.outputs:  # any: two matching rows that do not agree (policies.agree, pair by pair)
@@ -989,10 +1091,7 @@ def _unique(
         return _bind(dialect, "c", (("s", positions.copy()),), _case(branches))
 
     columns = [looked_up(g) for _, g in given]
-    if not table.outputs or any(i is not None for i in given[0][1].items + [given[0][1].default]):
-        outcome = columns[0]
-    else:  # no row names an outcome: a text NULL (a NULL of no type would not write to Parquet)
-        outcome = exp.cast(exp.Null(), "VARCHAR")
+    outcome = columns[0] if _names_outcomes(table, given[0][1]) else exp.cast(exp.Null(), "VARCHAR")
     rule = _bind(
         dialect,
         "c",
@@ -1015,6 +1114,156 @@ def _unique(
     error = _bind(dialect, "c", (("s", listing),), _when(broken, message))
     values = tuple((alias, column) for (alias, _), column in zip(given[1:], columns[1:]))
     return _Result(outcome, rule, error, values)
+
+
+# -- rows as data (DuckDB) --------------------------------------------------------------
+
+DATA_DIALECTS = ("duckdb",)  # the rows as one constant list, filtered by one lambda (``_rows_as_data``)
+DATA_POLICIES = ("unique", "first", "priority")
+MAX_ITEMS_PER_ROW = 64  # a row's combinations of runs; past it, the row's condition is written instead
+
+
+def _rows_as_data(table: CompiledTable, scope: _Scope) -> exp.Expression | None:
+    """The rows matching the bound answers, as the list of their positions in the policy's order
+    (``_ranked``, 1-based): ``LIST_TRANSFORM(LIST_FILTER(CAST('[{r: 1, w0: 531611567, a5: 8790,
+    z5: 9792}, ...]' AS STRUCT(...)[]), LAMBDA p : <one condition over p>), LAMBDA p : (p).r)``.
+
+    Why: DuckDB binds and optimises each expression of a query one by one, about 0.2 ms a row
+    condition, so a column over 1,000 rows' conditions takes most of a second to plan; the same
+    rows as one constant (one cast of one string) under one condition plan in milliseconds
+    (issue 22). The condition reads each packed word against the item's refused bits (``_Word``)
+    and each numeric input against the item's bounds (``_run_bounds``; NULL: unbounded). A row
+    with a union condition is one item per combination of its runs; one input's runs never
+    overlap, so a row matches through at most one item and the list holds each matching row
+    once. None when an input is neither packed nor numeric (a string input, a choice of more than
+    62 options), or a row has more than ``MAX_ITEMS_PER_ROW`` items: the caller then writes each
+    row's condition."""
+    dialect = scope.dialect
+    order = _ranked(table)
+    if not order:
+        return None
+    packed = {position for word in scope.words for position in word.bits}
+    numeric: list[tuple[int, _Reader, NumberColumn]] = []
+    for position, (reader, column) in enumerate(zip(scope.readers, table.columns)):
+        if position in packed:
+            continue
+        if not isinstance(column, NumberColumn):
+            return None
+        numeric.append((position, reader, column))
+    words = [[_refused(table, word, 1 << row) for row in range(len(table.rules))] for word in scope.words]
+
+    def number_text(reader: _Reader, n: Num | None) -> str:
+        if n is None:
+            return "NULL"
+        if reader.spec.type == "date":
+            return dates.format_day(int(n))
+        return str(n) if isinstance(n, int) else format(Decimal(n), "f")
+
+    items: list[str] = []
+    for k, row in enumerate(order, start=1):
+        combinations: list[list[str]] = [[f"r: {k}"] + [f"w{n}: {refused[row]}" for n, refused in enumerate(words)]]
+        for position, reader, column in numeric:
+            span = column.spans[row]
+            if span is None or span == (0, 2 * len(column.points)):
+                runs: list[_Bounds | None] = [_Bounds(None, True, None, True)]
+            else:
+                runs = [
+                    _run_bounds(reader, column, part) for part in (span.parts if isinstance(span, Runs) else (span,))
+                ]
+            fields = [
+                [
+                    f"a{position}: {number_text(reader, b.lo)}",
+                    f"z{position}: {number_text(reader, b.hi)}",
+                    f"ac{position}: {str(b.lo_closed).lower()}",
+                    f"zc{position}: {str(b.hi_closed).lower()}",
+                ]
+                for b in runs
+                if b is not None
+            ]
+            combinations = [c + f for c in combinations for f in fields]
+            if len(combinations) > MAX_ITEMS_PER_ROW:
+                return None
+        items += ["{" + ", ".join(c) + "}" for c in combinations]
+    types = ["r INT"] + [f"w{n} BIGINT" for n in range(len(words))]
+
+    def p(name: str) -> exp.Expression:
+        return _field(dialect, "p", name)
+
+    conditions: list[exp.Expression] = [
+        exp.EQ(
+            this=exp.Paren(this=exp.BitwiseAnd(this=word.value_ref.copy(), expression=p(f"w{n}"))),
+            expression=_number_literal("0"),
+        )
+        for n, word in enumerate(scope.words)
+    ]
+    for position, reader, _column in numeric:
+        kind = "DATE" if reader.spec.type == "date" else (reader.number or NumberType(0, PRECISION)).sql_type
+        types += [f"a{position} {kind}", f"z{position} {kind}", f"ac{position} BOOLEAN", f"zc{position} BOOLEAN"]
+        x = reader.value
+        for bound, closed, strict, loose in (("a", "ac", exp.GT, exp.GTE), ("z", "zc", exp.LT, exp.LTE)):
+            b = p(f"{bound}{position}")
+            holds: exp.Expression = exp.Or(
+                this=strict(this=x.copy(), expression=b.copy()),
+                expression=exp.And(
+                    this=p(f"{closed}{position}"), expression=exp.EQ(this=x.copy(), expression=b.copy())
+                ),
+            )
+            if reader.spec.type == "integer":  # whole, closed bounds
+                holds = loose(this=x.copy(), expression=b.copy())
+            conditions.append(
+                exp.Paren(this=exp.Or(this=exp.Is(this=b, expression=exp.Null()), expression=exp.Paren(this=holds)))
+            )
+    data = exp.cast(
+        _text("[" + ", ".join(items) + "]"), exp.DataType.build(f"STRUCT({', '.join(types)})[]", dialect=dialect)
+    )
+    matching = exp.ArrayFilter(
+        this=data, expression=exp.Lambda(this=_and(conditions), expressions=[exp.to_identifier("p")])
+    )
+    return exp.Transform(this=matching, expression=exp.Lambda(this=p("r"), expressions=[exp.to_identifier("p")]))
+
+
+def _from_positions(table: CompiledTable, positions: exp.Expression, dialect: str) -> _Result:
+    """``unique``, ``first`` and ``priority`` over the matching rows' positions (``_rows_as_data``),
+    bound once per column as ``c.s``: each column looks its value up in one list of the rows'
+    values (``first``, ``priority``: the first position; ``unique``: the only one, and with two or
+    more the error lists them, the engine's message)."""
+    order = _ranked(table)
+    rule_of = [r.id for r in table.rules]
+    unique = policy_of(table).name == "unique"
+    s = _field(dialect, "c", "s")
+    count = exp.Anonymous(this="LEN", expressions=[s.copy()])
+
+    def looked_up(values: list[exp.Expression], default: exp.Expression | None) -> exp.Expression:
+        value = _at(values, exp.Anonymous(this="LIST_EXTRACT", expressions=[s.copy(), exp.Literal.number(1)]))
+        branches: list[tuple[exp.Expression, exp.Expression]] = []
+        if default is not None:
+            branches.append((exp.EQ(this=count.copy(), expression=exp.Literal.number(0)), default.copy()))
+        if unique:
+            branches.append((exp.EQ(this=count.copy(), expression=exp.Literal.number(1)), value))
+            return _bind(dialect, "c", (("s", positions.copy()),), _case(branches))
+        return _bind(dialect, "c", (("s", positions.copy()),), _case(branches, value) if branches else value)
+
+    given = _givens(table, dialect)
+    columns = [looked_up([_item(g.items[n]) for n in order], g.default) for _, g in given]
+    outcome = columns[0] if _names_outcomes(table, given[0][1]) else exp.cast(exp.Null(), "VARCHAR")
+    rule = looked_up([_text(rule_of[n]) for n in order], None)
+    values = tuple((alias, column) for (alias, _), column in zip(given[1:], columns[1:]))
+    if not unique:
+        return _Result(outcome, rule, None, values)
+    pieces: list[exp.Expression] = [_text(f"{rule_of[n]} → {result_label(table, table.rules[n].then)}") for n in order]
+    listed = exp.Transform(
+        this=s.copy(),
+        expression=exp.Lambda(this=_at(pieces, exp.to_identifier("q")), expressions=[exp.to_identifier("q")]),
+    )
+    shown = exp.Anonymous(this="ARRAY_TO_STRING", expressions=[listed, _text(", ")])
+    message = _concat([_text("hit policy 'unique' violated: more than one row matches ("), shown, _text(")")], dialect)
+    broken = exp.GT(this=count, expression=exp.Literal.number(1))
+    return _Result(outcome, rule, _bind(dialect, "c", (("s", positions),), _when(broken, message)), values)
+
+
+def _at(values: list[exp.Expression], index: exp.Expression) -> exp.Expression:
+    """``LIST_EXTRACT([values], index)``: the value at a 1-based position (NULL: none there)."""
+    return exp.Anonymous(this="LIST_EXTRACT", expressions=[exp.Array(expressions=values), index])
 
 
 def _item(item: exp.Expression | None) -> exp.Expression:
