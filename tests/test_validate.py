@@ -365,3 +365,24 @@ def test_a_non_string_option_id_gets_one_finding_not_a_bogus_control_character(o
     )
     findings = tables.load(tables.Source("t.yaml", text.encode())).findings
     assert [f.message for f in findings] == [f"inputs[0].options[0].id: {message}"]
+
+
+@pytest.mark.parametrize(
+    "when, line, column",
+    [('{n: "<< 5x"}', 12, 15), ("{m: 3}", 12, 12), ("{n: [1, true]}", 12, 15)],  # the value; the key
+)
+def test_valid_names_the_line_of_each_error(tmp_path: Path, when: str, line: int, column: int) -> None:
+    """``valid`` reads a valid table without positions; an invalid one's errors still point at their node."""
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "format: crossroads/1\nid: t\nversion: 1.0.0\ntitle: T\nhit_policy: first\n"
+        "inputs:\n  - {id: n, prompt: n?, type: integer}\n"
+        "outcomes:\n  - {id: a, title: A}\n"
+        f"rules:\n  - id: one\n    when: {when}\n    then: a\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(tables.TableError) as caught:
+        tables.valid(tables.find(str(path)))
+    first = caught.value.findings[0]
+    assert (first.line, first.column) == (line, column), first
+    assert tables.load(tables.find(str(path))).findings[0] == first  # as lint reports it
