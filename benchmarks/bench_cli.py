@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -36,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
-from launcher import Launcher, Run, crossroads_command
+from launcher import Launcher, crossroads_command, median
 
 TARGET_WARM_RATIO = 5.0  # issue 22 (issue 9: 8×)
 TARGET_BIG_SECONDS = 1.0  # issue 22 (issue 9: 4 s, 250 MB)
@@ -80,14 +79,11 @@ def main(argv: list[str] | None = None) -> int:
             warm = launcher.median(bundled, env, runs)
             cold = launcher.median([*bundled, "--no-cache"], env, runs)
             big_cold = launcher.median([*big_cmd, "--no-cache"], env, big_runs)
-            fresh = [  # each run with an empty cache, which it fills
-                launcher.run(big_cmd, {**env, "XDG_CACHE_HOME": os.path.join(tmp, f"fresh-{n}")})
-                for n in range(big_runs)
-            ]
-            big_fresh = Run(
-                statistics.median(r.seconds for r in fresh),
-                statistics.median(r.cpu_seconds for r in fresh),
-                max(r.peak_mb for r in fresh),
+            big_fresh = median(  # each run with an empty cache, which it fills
+                [
+                    launcher.run(big_cmd, {**env, "XDG_CACHE_HOME": os.path.join(tmp, f"fresh-{n}")})
+                    for n in range(big_runs)
+                ]
             )
             launcher.run(big_cmd, env)  # fills the cache for the big table
             big_warm = launcher.median(big_cmd, env, big_runs)

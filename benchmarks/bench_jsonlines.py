@@ -29,14 +29,13 @@ import argparse
 import json
 import os
 import random
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from launcher import Launcher, Run, crossroads_command
+from launcher import Launcher, Run, crossroads_command, median
 
 TARGET_FLOOR_RATIO = 2.0
 TARGET_STDLIB_SPEEDUP = 3.0
@@ -81,14 +80,6 @@ def write_lines(path: Path, count: int) -> None:
                 "budget": pick.choice(BUDGET),
             }
             out.write(json.dumps(answers) + "\n")
-
-
-def median(runs: list[Run]) -> Run:
-    return Run(
-        statistics.median(r.seconds for r in runs),
-        statistics.median(r.cpu_seconds for r in runs),
-        max(r.peak_mb for r in runs),
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

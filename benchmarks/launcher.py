@@ -55,6 +55,15 @@ class Run:
     peak_mb: float
 
 
+def median(runs: list[Run]) -> Run:
+    """The median wall and CPU time of ``runs``, with the largest peak RSS."""
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
+        max(r.peak_mb for r in runs),
+    )
+
+
 class Launcher:
     """Runs commands one at a time; an exit code outside ``ok`` stops the benchmark."""
 
@@ -79,12 +88,7 @@ class Launcher:
         return Run(elapsed / 1e9, cpu, peak)
 
     def median(self, argv: list[str], env: dict[str, str], runs: int) -> Run:
-        results = [self.run(argv, env) for _ in range(runs)]
-        return Run(
-            statistics.median(r.seconds for r in results),
-            statistics.median(r.cpu_seconds for r in results),
-            max(r.peak_mb for r in results),
-        )
+        return median([self.run(argv, env) for _ in range(runs)])
 
     def close(self) -> None:
         assert self.proc.stdin is not None
