@@ -13,9 +13,14 @@ matches (gaps) and rows whose removal would change some result. The policy
 once the first live row matches the whole remaining region and is already
 known to matter; in general once no gap is possible below, every pair below is
 already reported and every row below already known to be reachable and not
-redundant. Covers of unreachable rows come from a second, smaller search over
-the unreachable row's own region. Mergeable groups need no search: rows are
-compared through the pieces they accept, per input.
+redundant. Under ``first``, the rows that decide nothing are found before that
+search, in table order, each by a small search of its own region over the
+earlier rows that decide (``_shadowed``), which also yields its cover; the main
+search then lets them hold no region open, where otherwise it would have to cut
+every region down until each such row was proven covered there again. Under
+``priority`` the covers come after the main search, by the same kind of search
+over the rows that win over the row (``_cover``). Mergeable groups need no
+search: rows are compared through the pieces they accept, per input.
 
 The whole analysis runs under a time budget; when it runs out, what was proven
 is kept (conflicts and gaps found so far, rows that match nothing), what needs
@@ -67,10 +72,13 @@ class _Search:
     """The search's view of a region's live rows: the hit policy (``engine/table/policies.py``) says who
     decides, what results and what to prune; this records what that proves in the ``_State``."""
 
-    def __init__(self, table: CompiledTable, state: _State):
+    def __init__(self, table: CompiledTable, state: _State, never_deciding: int = 0):
         self.t = table
         self.s = state
         self.policy: HitPolicy = policy_of(table)
+        # rows already proven to decide nothing: they never become reached, witnessed or mattering,
+        # so they must not hold a region open (under ``first``, see ``_shadowed``)
+        self.never_deciding = never_deciding
         # None: answers no row matches are a gap (no default; ``count`` decides them with 0)
         self.default = table.default if table.aggregate != "count" else -1
 
@@ -85,7 +93,7 @@ class _Search:
         live = policy.prune(t, live, guaranteed, s.mattering)
         if not guaranteed and self.default is None:  # a gap may lie below
             return live, False
-        cand = policy.could_decide(t, live, guaranteed)
+        cand = policy.could_decide(t, live, guaranteed) & ~self.never_deciding
         if cand & ~(s.mattering & s.reached & s.witnessed):
             return live, False
         if policy.conflicts and self._pairs_left(live):
@@ -196,11 +204,14 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
         return _too_large(table)
     budget = Budget(max_seconds)
     state = _State()
-    search = _Search(table, state)
     pieces = space.root_pieces(table)
     matchable = table.all_rows
     for ps in pieces:  # a row refusing every answer of some input matches nothing
         matchable &= or_all(p.mask for p in ps)
+    covers: dict[int, int] = {}  # a row that never decides -> rows that cover it
+    if policy_of(table).ranks_by == "row":  # half the budget at most: the main search keeps the rest
+        covers = _shadowed(table, pieces, matchable, Budget(max_seconds / 2))
+    search = _Search(table, state, or_all(1 << r for r in covers))
     complete = True
     try:
         for leaf in space.walk(table, pieces, matchable, budget, search.hook):
@@ -210,14 +221,17 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
     findings: list[Finding] = []
     rules = table.rules
     shadows = policy_of(table).ranks_by is not None  # a row can match answers and never decide
-    if shadows:
-        unreachable = table.all_rows & ~state.reached if complete else table.all_rows & ~matchable
+    if shadows and complete:
+        unreachable = table.all_rows & ~state.reached
+    elif shadows:  # what is proven: rows matching nothing, and the shadowed rows found before the budget ran out
+        unreachable = table.all_rows & ~matchable | or_all(1 << r for r in covers)
     else:
         unreachable = table.all_rows & ~matchable
-    covers: dict[int, int] = {}
     if complete:
         overlaps: _Overlaps | None = None
         for r in bits(unreachable & matchable):
+            if r in covers:
+                continue
             if overlaps is None:
                 try:
                     covers[r] = _cover(table, pieces, r, budget)
@@ -273,6 +287,52 @@ def _too_large(table: CompiledTable) -> Report:
         "no row was checked for being unreachable, conflicting, redundant or mergeable, nor the table for gaps",
     )
     return Report((finding,), (), {}, False)
+
+
+def _shadowed(table: CompiledTable, pieces: Any, matchable: int, budget: Budget) -> dict[int, int]:
+    """Under ``first``: every matchable row that decides nothing, with the rows that cover it.
+
+    Rows are taken in table order, each searched over the earlier rows found to decide something:
+    an earlier row that decides nothing lies inside the rows before it, so those deciding rows
+    cover everything the earlier rows match. Knowing these rows before the main search lets it
+    settle regions they alone would keep open (``_Search.never_deciding``), and each cover names
+    only rows that really decide. When ``budget`` runs out, the rows found so far are returned:
+    each is proven.
+    """
+    deciding = 0
+    covers: dict[int, int] = {}
+    try:
+        for r in bits(matchable):
+            cover = _cover_by(table, pieces, r, deciding, budget)
+            if cover is None:
+                deciding |= 1 << r
+            else:
+                covers[r] = cover
+    except Exhausted:
+        pass
+    return covers
+
+
+def _cover_by(table: CompiledTable, pieces: Any, row: int, over: int, budget: Budget) -> int | None:
+    """Rows of ``over`` that match, between them, every answer set ``row`` matches; None when some
+    answer set ``row`` matches is matched by none of them. Where one of them matches a whole region
+    of the search, the lowest such covers it."""
+    bit = 1 << row
+    mine = tuple(tuple(p for p in ps if p.mask & bit) for ps in pieces)
+    cover = 0
+
+    def hook(live: int, guaranteed: int) -> tuple[int, bool]:
+        nonlocal cover
+        ahead = guaranteed & over
+        if ahead:
+            cover |= ahead & -ahead
+            return live, True
+        return live, False
+
+    for leaf in space.walk(table, mine, over | bit, budget, hook, prefer=over):
+        if leaf.live == bit:  # answers only ``row`` matches
+            return None
+    return cover
 
 
 def _cover(table: CompiledTable, pieces: Any, row: int, budget: Budget) -> int:

@@ -317,6 +317,7 @@ def walk(
     live: int,
     budget: Budget,
     hook: Hook | None = None,
+    prefer: int = 0,
 ) -> Iterator[Leaf]:
     """Every region of the space within ``pieces``, depth first, in a row-driven order.
 
@@ -330,6 +331,10 @@ def walk(
     choice, a few tree lookups for a number (``Runs``). A number's part of a
     node is a ``PieceRange``; ``Leaf.region`` shows it as a ``Stretch`` of its
     first and last piece, which is all a region needs.
+
+    ``prefer``: rows to split on first, when one split makes one of them match its whole part
+    (it cuts the region on one input only). A search for a cover wants that: the accepted part
+    is then settled at once, where the lowest row might cut into a dozen parts on the way.
     """
     trees = {k: Runs(ps) for k, (spec, ps) in enumerate(zip(table.inputs, pieces)) if spec.type in NUMERIC_TYPES}
     start = tuple(PieceRange(0, len(ps) - 1) if k in trees else ps for k, ps in enumerate(pieces))
@@ -357,6 +362,10 @@ def walk(
             yield Leaf(_region(work, trees), live, guaranteed, live == guaranteed)
             continue
         bit = live & ~guaranteed
+        if prefer:
+            near = bit & prefer & _nearly(summary)
+            if near:
+                bit = near
         bit &= -bit
         at = next(i for i, (_, every) in enumerate(summary) if not every & bit)
         part = work[at]
@@ -377,6 +386,19 @@ def walk(
                     work[:at] + (child,) + work[at + 1 :], summary[:at] + (rows,) + summary[at + 1 :], live & rows.some
                 )
             )
+
+
+def _nearly(summary: tuple[Rows, ...]) -> int:
+    """Rows accepting every answer of the region on all inputs but at most one."""
+    n = len(summary)
+    prefix = [-1] * (n + 1)
+    for k, (_, every) in enumerate(summary):
+        prefix[k + 1] = prefix[k] & every
+    out, suffix = 0, -1
+    for k in range(n - 1, -1, -1):
+        out |= prefix[k] & suffix
+        suffix &= summary[k].every
+    return out
 
 
 def _region(work: tuple[Part, ...], trees: dict[int, Runs]) -> Region:
