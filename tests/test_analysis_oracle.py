@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 from conftest import compile_yaml
 from crossroads.engine.table import conditions as cond
-from crossroads.engine.analysis.rows import analyse, gap_regions, row_witnesses
+from crossroads.engine.analysis import rows
+from crossroads.engine.analysis.rows import Report, analyse, gap_regions, row_witnesses, run
+from crossroads.engine.search.space import Exhausted
 from crossroads.engine.table.answers import parse_answers
 from crossroads.engine.table.compiler import CompiledTable
 from crossroads.engine.errors import HitPolicyViolation
@@ -69,6 +72,9 @@ def check_analysis(data: dict[str, Any], text: str) -> dict[str, list[Finding]]:
     assert Counter(tuple(f.rules) for f in found["conflict"]) == Counter(oracle.conflicts())  # once per pair
     assert bool(found["gap"]) == (oracle.has_gap() and oracle.default is None and oracle.aggregate != "count")
     assert {f.rules[0] for f in found["redundant"]} == oracle.redundant()
+    if oracle.policy == "first":  # a shadowed row's cover names rows that decide, not other shadowed rows
+        for f in found["unreachable"]:
+            assert not set(f.rules[1:]) & oracle.unreachable(), f
     return found
 
 
@@ -140,6 +146,40 @@ def check_gap_regions(data: dict[str, Any], text: str) -> None:
 def test_analysis_equals_oracle(policy: str, t: GeneratedTable) -> None:
     data = {**t.data, "hit_policy": policy}  # every policy gets the full example budget
     check_analysis(data, to_yaml(data))
+
+
+@given(tables(min_inputs=3, min_rules=8, max_rules=32))
+def test_first_reports_the_same_whether_shadowed_rows_are_known_first(t: GeneratedTable) -> None:
+    """Under ``first`` the rows that decide nothing are found before the main search, which then lets
+    them hold no region open (``rows._shadowed``); without that step (the ``priority`` way: covers
+    after the search) every finding is the same but for which rows a cover names."""
+    table = compile_yaml(to_yaml({**t.data, "hit_policy": "first"}))
+    known = run(table)
+    with mock.patch.object(rows, "_shadowed", lambda *args: {}):
+        searched = run(table)
+    assert known.complete and searched.complete
+    assert known.witnesses == searched.witnesses and known.gap_regions == searched.gap_regions
+
+    def shown(report: Report) -> list[Any]:
+        return [f.rules[:1] if f.code == "unreachable" else f for f in report.findings]
+
+    assert shown(known) == shown(searched)
+
+
+@given(tables(min_inputs=2, min_rules=4, max_rules=24))
+def test_first_keeps_the_shadowed_rows_when_the_main_search_runs_out(t: GeneratedTable) -> None:
+    """The rows found to decide nothing before the main search are proven: cut short after them, the
+    analysis still reports each, with its cover."""
+    data = {**t.data, "hit_policy": "first"}
+    oracle = Oracle(data)
+
+    def out_of_time(*args: Any) -> None:
+        raise Exhausted
+
+    with mock.patch.object(rows._Search, "leaf", out_of_time):
+        found = check_sound(oracle, data, to_yaml(data), max_seconds=60.0)
+    assert found["analysis-incomplete"]
+    assert {f.rules[0] for f in found["unreachable"]} == oracle.unreachable()
 
 
 @given(tables(default=False))

@@ -74,7 +74,7 @@ def run_script(*args: str) -> str:
             [
                 rf"^bundled rag-or-fine-tune +{FIGURE}",
                 r"^7,776-row unique, broken .*conflict 1, gap 1,",
-                r"^12 inputs × 2,000 rows",
+                rf"^12 inputs × 2,000 rows, first \(seed 1\) +2000 +{FIGURE} +≤ 10 .*unreachable 1627 \((met|MISSED)\)$",
             ],
         ),
         (
