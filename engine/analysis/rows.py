@@ -301,9 +301,10 @@ def _shadowed(table: CompiledTable, pieces: Any, matchable: int, budget: Budget)
     """
     deciding = 0
     covers: dict[int, int] = {}
+    trees = space.number_trees(table, pieces)
     try:
         for r in bits(matchable):
-            cover = _cover_by(table, pieces, r, deciding, budget)
+            cover = _cover_by(table, pieces, trees, r, deciding, budget)
             if cover is None:
                 deciding |= 1 << r
             else:
@@ -313,23 +314,34 @@ def _shadowed(table: CompiledTable, pieces: Any, matchable: int, budget: Budget)
     return covers
 
 
-def _cover_by(table: CompiledTable, pieces: Any, row: int, over: int, budget: Budget) -> int | None:
+def _cover_by(
+    table: CompiledTable, pieces: Any, trees: dict[int, space.Runs], row: int, over: int, budget: Budget
+) -> int | None:
     """Rows of ``over`` that match, between them, every answer set ``row`` matches; None when some
     answer set ``row`` matches is matched by none of them. Where one of them matches a whole region
-    of the search, the lowest such covers it."""
+    of the search, the lowest such covers it.
+
+    The search starts from ``row``'s own pieces: per number, from the first it accepts to the last
+    (``trees`` are shared by every row's search), the pieces between that it refuses left out as
+    the search reaches them."""
     bit = 1 << row
-    mine = tuple(tuple(p for p in ps if p.mask & bit) for ps in pieces)
+    start = tuple(
+        trees[k].hull(bit, 0, len(ps) - 1) if k in trees else tuple(p for p in ps if p.mask & bit)
+        for k, ps in enumerate(pieces)
+    )
     cover = 0
 
     def hook(live: int, guaranteed: int) -> tuple[int, bool]:
         nonlocal cover
+        if not live & bit:  # between two runs of a union condition: not ``row``'s answers
+            return 0, True
         ahead = guaranteed & over
         if ahead:
             cover |= ahead & -ahead
             return live, True
         return live, False
 
-    for leaf in space.walk(table, mine, over | bit, budget, hook, prefer=over):
+    for leaf in space.walk(table, pieces, over | bit, budget, hook, prefer=over, trees=trees, start=start):
         if leaf.live == bit:  # answers only ``row`` matches
             return None
     return cover

@@ -311,6 +311,11 @@ class Runs:
         return k - self.size
 
 
+def number_trees(table: CompiledTable, pieces: tuple[tuple[Piece, ...], ...]) -> dict[int, Runs]:
+    """The numeric inputs' pieces as segment trees (``Runs``), by input index, for ``walk``."""
+    return {k: Runs(ps) for k, (spec, ps) in enumerate(zip(table.inputs, pieces)) if spec.type in NUMERIC_TYPES}
+
+
 def walk(
     table: CompiledTable,
     pieces: tuple[tuple[Piece, ...], ...],
@@ -318,6 +323,8 @@ def walk(
     budget: Budget,
     hook: Hook | None = None,
     prefer: int = 0,
+    trees: dict[int, Runs] | None = None,
+    start: tuple[Part, ...] | None = None,
 ) -> Iterator[Leaf]:
     """Every region of the space within ``pieces``, depth first, in a row-driven order.
 
@@ -335,11 +342,17 @@ def walk(
     ``prefer``: rows to split on first, when one split makes one of them match its whole part
     (it cuts the region on one input only). A search for a cover wants that: the accepted part
     is then settled at once, where the lowest row might cut into a dozen parts on the way.
+
+    ``trees`` (``number_trees(table, pieces)``) and ``start`` (a node's parts, within ``pieces``;
+    default: all of them) let many small searches over the same pieces share the numbers' trees.
     """
-    trees = {k: Runs(ps) for k, (spec, ps) in enumerate(zip(table.inputs, pieces)) if spec.type in NUMERIC_TYPES}
-    start = tuple(PieceRange(0, len(ps) - 1) if k in trees else ps for k, ps in enumerate(pieces))
+    if trees is None:
+        trees = number_trees(table, pieces)
+    if start is None:
+        start = tuple(PieceRange(0, len(ps) - 1) if k in trees else ps for k, ps in enumerate(pieces))
     summary = tuple(
-        trees[k].union_every(0, len(ps) - 1) if k in trees else _union_every(ps) for k, ps in enumerate(pieces)
+        trees[k].union_every(*part) if isinstance(part, PieceRange) else _union_every(part)
+        for k, part in enumerate(start)
     )
     stack = [_Node(start, summary, live)]
     while stack:
