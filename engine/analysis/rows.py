@@ -13,13 +13,14 @@ matches (gaps) and rows whose removal would change some result. The policy
 once the first live row matches the whole remaining region and is already
 known to matter; in general once no gap is possible below, every pair below is
 already reported and every row below already known to be reachable and not
-redundant. Under ``first``, the rows that decide nothing are found before that
-search, in table order, each by a small search of its own region over the
-earlier rows that decide (``_shadowed``), which also yields its cover; the main
-search then lets them hold no region open, where otherwise it would have to cut
-every region down until each such row was proven covered there again. Under
-``priority`` the covers come after the main search, by the same kind of search
-over the rows that win over the row (``_cover``). Mergeable groups need no
+redundant. Under ``first`` and ``priority`` by outcomes, the rows that decide
+nothing are found before that search, in the policy's order (table order, best
+outcome first), each by a small search of its own region over the rows that win
+over it and decide something (``_shadowed``), which also yields its cover; the
+main search then lets them hold no region open, where otherwise it would have
+to cut every region down until each such row was proven covered there again.
+Under ``priority`` by outputs the covers come after the main search, by the same
+kind of search over the rows that win over the row (``_cover``). Mergeable groups need no
 search: rows are compared through the pieces they accept, per input.
 
 The whole analysis runs under a time budget; when it runs out, what was proven
@@ -77,7 +78,7 @@ class _Search:
         self.s = state
         self.policy: HitPolicy = policy_of(table)
         # rows already proven to decide nothing: they never become reached, witnessed or mattering,
-        # so they must not hold a region open (under ``first``, see ``_shadowed``)
+        # so they must not hold a region open (see ``_shadowed``)
         self.never_deciding = never_deciding
         # None: answers no row matches are a gap (no default; ``count`` decides them with 0)
         self.default = table.default if table.aggregate != "count" else -1
@@ -209,8 +210,9 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
     for ps in pieces:  # a row refusing every answer of some input matches nothing
         matchable &= or_all(p.mask for p in ps)
     covers: dict[int, int] = {}  # a row that never decides -> rows that cover it
-    if policy_of(table).ranks_by == "row":  # half the budget at most: the main search keeps the rest
-        covers = _shadowed(table, pieces, matchable, Budget(max_seconds / 2))
+    order = policy_of(table).shadow_order(table)
+    if order is not None:  # half the budget at most: the main search keeps the rest
+        covers = _shadowed(table, pieces, matchable, order, Budget(max_seconds / 2))
     search = _Search(table, state, or_all(1 << r for r in covers))
     complete = True
     try:
@@ -289,22 +291,28 @@ def _too_large(table: CompiledTable) -> Report:
     return Report((finding,), (), {}, False)
 
 
-def _shadowed(table: CompiledTable, pieces: Any, matchable: int, budget: Budget) -> dict[int, int]:
-    """Under ``first``: every matchable row that decides nothing, with the rows that cover it.
+def _shadowed(
+    table: CompiledTable, pieces: Any, matchable: int, order: tuple[int, ...], budget: Budget
+) -> dict[int, int]:
+    """Every matchable row that decides nothing, with the rows that cover it (``first``, and
+    ``priority`` by outcomes: the policies with a ``HitPolicy.shadow_order``).
 
-    Rows are taken in table order, each searched over the earlier rows found to decide something:
-    an earlier row that decides nothing lies inside the rows before it, so those deciding rows
-    cover everything the earlier rows match. Knowing these rows before the main search lets it
-    settle regions they alone would keep open (``_Search.never_deciding``), and each cover names
-    only rows that really decide. When ``budget`` runs out, the rows found so far are returned:
-    each is proven.
+    Rows are taken in that order (table order under ``first``), each searched over its shadowers
+    found to decide something: a shadower that decides nothing lies inside its own shadowers,
+    which shadow the row too, so the deciding ones cover everything the shadowers match. Knowing
+    these rows before the main search lets it settle regions they alone would keep open
+    (``_Search.never_deciding``), and each cover names only rows that really decide. When
+    ``budget`` runs out, the rows found so far are returned: each is proven.
     """
+    policy = policy_of(table)
     deciding = 0
     covers: dict[int, int] = {}
     trees = space.number_trees(table, pieces)
     try:
-        for r in bits(matchable):
-            cover = _cover_by(table, pieces, trees, r, deciding, budget)
+        for r in order:
+            if not matchable >> r & 1:
+                continue
+            cover = _cover_by(table, pieces, trees, r, deciding & policy.shadowers(table, r), budget)
             if cover is None:
                 deciding |= 1 << r
             else:

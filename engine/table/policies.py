@@ -247,6 +247,13 @@ class HitPolicy(ABC):
         """Rows that decide instead of ``row`` wherever both match (``ranks_by`` policies)."""
         return 0
 
+    def shadow_order(self, table: CompiledTable) -> tuple[int, ...] | None:
+        """Every row, each after its ``shadowers``, when the shadowers of a row's shadower are the
+        row's own too; None when not so (or nothing shadows). Then a row decides nothing exactly when
+        its shadowers that decide something match every answer it matches, and the rows can be
+        settled in this order (``analysis.rows._shadowed``)."""
+        return None
+
 
 @dataclass(frozen=True)
 class Unique(HitPolicy):
@@ -341,6 +348,9 @@ class First(HitPolicy):
 
     def shadowers(self, table: CompiledTable, row: int) -> int:
         return (1 << row) - 1
+
+    def shadow_order(self, table: CompiledTable) -> tuple[int, ...] | None:
+        return tuple(range(len(table.rules)))
 
 
 @dataclass(frozen=True)
@@ -461,6 +471,11 @@ class Priority(HitPolicy):
         for o in range(table.rules[row].then):
             better |= table.outcome_rows[o]
         return better
+
+    def shadow_order(self, table: CompiledTable) -> tuple[int, ...] | None:
+        if table.priority_rows:  # an earlier row of the class with another result shadows, not transitively
+            return None
+        return tuple(sorted(range(len(table.rules)), key=lambda r: (table.rules[r].then, r)))
 
 
 @dataclass(frozen=True)
