@@ -209,11 +209,13 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
     matchable = table.all_rows
     for ps in pieces:  # a row refusing every answer of some input matches nothing
         matchable &= or_all(p.mask for p in ps)
+    policy = policy_of(table)
     covers: dict[int, int] = {}  # a row that never decides -> rows that cover it
-    order = policy_of(table).shadow_order(table)
+    order = policy.shadow_order(table)
     if order is not None:  # half the budget at most: the main search keeps the rest
         covers = _shadowed(table, pieces, matchable, order, Budget(max_seconds / 2))
-    search = _Search(table, state, or_all(1 << r for r in covers))
+    shadowed = or_all(1 << r for r in covers)  # proven, whether the main search finishes or not
+    search = _Search(table, state, shadowed)
     complete = True
     try:
         for leaf in space.walk(table, pieces, matchable, budget, search.hook):
@@ -222,18 +224,16 @@ def run(table: CompiledTable, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Re
         complete = False
     findings: list[Finding] = []
     rules = table.rules
-    shadows = policy_of(table).ranks_by is not None  # a row can match answers and never decide
+    shadows = policy.ranks_by is not None  # a row can match answers and never decide
     if shadows and complete:
         unreachable = table.all_rows & ~state.reached
     elif shadows:  # what is proven: rows matching nothing, and the shadowed rows found before the budget ran out
-        unreachable = table.all_rows & ~matchable | or_all(1 << r for r in covers)
+        unreachable = table.all_rows & ~matchable | shadowed
     else:
         unreachable = table.all_rows & ~matchable
     if complete:
         overlaps: _Overlaps | None = None
-        for r in bits(unreachable & matchable):
-            if r in covers:
-                continue
+        for r in bits(unreachable & matchable & ~shadowed):
             if overlaps is None:
                 try:
                     covers[r] = _cover(table, pieces, r, budget)
